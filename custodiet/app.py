@@ -1,0 +1,113 @@
+"""The ``custodiet`` Typer app, shared by the command modules, and its error handling.
+
+Bad input never prints a traceback: every known error becomes one line naming the problem and the
+place, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+__all__ = ["app", "guarded", "CliError", "out", "err", "emit_json", "load_log", "load_registry", "check_readable_file"]
+
+app = typer.Typer(
+    name="custodiet",
+    help="Trace where doorbell and plate-camera footage ends up, and which bounds were broken on the way.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit status 2."""
+
+
+def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a command: known errors become one line on stderr and exit status 2, never a traceback."""
+    from graph.trace import TraceError
+    from judge.pipeline import LogError
+    from judge.rulesets import RuleSetError
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (CliError, LogError, TraceError, RuleSetError) as e:
+            msg = e.args[0] if e.args else str(e)
+            err.print(f"custodiet: error: {msg}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def emit_json(doc: Any) -> None:
+    """Print one JSON document on stdout."""
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def check_readable_file(path: str, what: str = "file") -> Path:
+    """A path that exists, is a file and can be read; else a CliError naming it.
+
+    >>> check_readable_file("/")
+    Traceback (most recent call last):
+    ...
+    custodiet.app.CliError: /: is a directory, expected a file
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise CliError(f"{p}: is a directory, expected a {what}")
+    if not p.exists():
+        raise CliError(f"{p}: no such {what}")
+    try:
+        with p.open("rb"):
+            pass
+    except OSError as e:
+        raise CliError(f"{p}: cannot read ({e.strerror})") from e
+    return p
+
+
+def load_registry(path: str | None) -> Any:
+    """The party registry from ``--registry FILE``, or the default (agencies classified by name)."""
+    from schemas.agencies import resolve_party
+    from schemas.parties import PartyRegistry
+
+    if path is None:
+        return PartyRegistry(resolver=resolve_party)
+    check_readable_file(path, "registry file")
+    try:
+        return PartyRegistry.from_file(path, resolver=resolve_party)
+    except ValueError as e:
+        raise CliError(f"{path}: not a party registry ({str(e).splitlines()[0]})") from e
+
+
+def load_log(events: str, max_bytes: int | None = None) -> tuple[list[Any], int, int, list[Any]]:
+    """Read and de-duplicate a log: ``(events, events_in, duplicates, dead letters)``."""
+    from judge.decode import DEFAULT_MAX_EVENT_BYTES
+    from judge.pipeline import load_events, read_lines
+
+    if events != "-":
+        check_readable_file(events, ".jsonl file")
+    limit = max_bytes or DEFAULT_MAX_EVENT_BYTES
+    evs, n_in, dups, dead = load_events(read_lines(events, limit), source=events, max_bytes=limit)
+    if dead:
+        first = dead[0]
+        err.print(f"[yellow]{events}: {len(dead)} bad line(s) set aside as dead letters "
+                  f"(first: line {first.line}: {first.reason})[/yellow]")
+    return evs, n_in, dups, dead
+
+
+def lines_of(items: Iterable[str]) -> str:
+    """Join for messages."""
+    return ", ".join(items)

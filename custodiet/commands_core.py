@@ -1,0 +1,152 @@
+"""Core commands: ``trace``, ``reach``, ``check``, ``schemas``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from custodiet.app import CliError, app, emit_json, err, guarded, load_log, load_registry, out
+
+EVENTS_ARG = typer.Argument(help="a .jsonl log of events, or - for stdin")
+JSON_OPT = typer.Option("--json", help="print one JSON document on stdout")
+REGISTRY_OPT = typer.Option("--registry", help="party registry (JSON list or .jsonl of parties)")
+
+
+def _graph(events: str, registry: str | None):  # type: ignore[no-untyped-def]
+    from graph.custody import CustodyGraph
+
+    evs, *_ = load_log(events)
+    return CustodyGraph.from_events(evs, load_registry(registry))
+
+
+@app.command()
+@guarded
+def trace(
+    events: Annotated[str, EVENTS_ARG],
+    clip: Annotated[str, typer.Option("--clip", help="clip id")],
+    to: Annotated[str, typer.Option("--to", help="party id, e.g. agency:ice-hsi")],
+    limit: Annotated[int, typer.Option("--limit", min=0, help="list at most N paths (the count is always exact)")] = 1000,
+    as_json: Annotated[bool, JSON_OPT] = False,
+    registry: Annotated[str | None, REGISTRY_OPT] = None,
+) -> None:
+    """Every time-respecting path by which CLIP reached party TO."""
+    from graph.trace import trace as do_trace
+
+    doc = do_trace(_graph(events, registry), clip, to, limit=limit)
+    if as_json:
+        emit_json(doc)
+        return
+    t = Table(title=f"{clip} -> {to}: {doc['count']} path(s)" + (" (list truncated)" if doc["truncated"] else ""))
+    t.add_column("#", justify="right")
+    t.add_column("parties")
+    t.add_column("hand-overs")
+    for i, p in enumerate(doc["paths"], 1):
+        t.add_row(str(i), " -> ".join(p["parties"]), ", ".join(p["events"]))
+    out.print(t)
+    out.print(f"time-blind count (overstates): {doc['static']['count']}")
+
+
+@app.command()
+@guarded
+def reach(
+    events: Annotated[str, EVENTS_ARG],
+    to: Annotated[str, typer.Option("--to", help="party id")],
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="count party paths of at most N links")] = 3,
+    as_json: Annotated[bool, JSON_OPT] = False,
+    registry: Annotated[str | None, REGISTRY_OPT] = None,
+) -> None:
+    """Clips that reached TO (path counts, intermediaries), conduits, and every party with a path in."""
+    from graph.reach import reach as do_reach
+
+    doc = do_reach(_graph(events, registry), to, max_hops=max_hops)
+    if as_json:
+        emit_json(doc)
+        return
+    out.print(f"[bold]{doc['clip_count']}[/bold] clip(s) reached {to} by {doc['path_count']} path(s)")
+    t = Table(title="conduits (clips passed on)")
+    t.add_column("party")
+    t.add_column("clips", justify="right")
+    for c in doc["conduits"][:20]:
+        t.add_row(c["party"], str(c["clips"]))
+    out.print(t)
+    p = Table(title=f"parties with a path into {to} ({len(doc['parties'])})")
+    p.add_column("party")
+    p.add_column("min hops", justify="right")
+    p.add_column(f"paths (<= {max_hops} links)", justify="right")
+    for row in doc["parties"][:40]:
+        p.add_row(row["party"], str(row["min_hops"]), str(row["paths"]))
+    out.print(p)
+
+
+@app.command()
+@guarded
+def check(
+    events: Annotated[str, EVENTS_ARG],
+    rules: Annotated[list[str] | None, typer.Option("--rules", help="rule set name or TOML file (repeatable); "
+                                                     "default: every set, each within its era")] = None,
+    broker: Annotated[str | None, typer.Option("--broker", help="kafka://HOST:PORT: run through real topics "
+                                                "and Faust agents")] = None,
+    as_json: Annotated[bool, JSON_OPT] = False,
+    registry: Annotated[str | None, REGISTRY_OPT] = None,
+    max_event_bytes: Annotated[int, typer.Option("--max-event-bytes", min=64, help="larger lines are dead "
+                                                 "letters")] = 1_000_000,
+) -> None:
+    """Validate, de-duplicate and judge a log; print counts that add up and violations by rule."""
+    from judge.pipeline import read_lines, run_check
+    from judge.rulesets import load_rule_sets
+
+    load_rule_sets(rules)  # fail fast on an unknown rule set
+    if events != "-":
+        from custodiet.app import check_readable_file
+
+        check_readable_file(events, ".jsonl file")
+    if broker:
+        try:
+            from streams.check import check_on_kafka
+        except ModuleNotFoundError as e:
+            raise CliError(f"the streaming runner is not available ({e.name})") from e
+        doc = check_on_kafka(events, rules, broker, registry_path=registry, max_bytes=max_event_bytes)
+    else:
+        res = run_check(read_lines(events, max_event_bytes), rules, load_registry(registry), source=events,
+                        max_bytes=max_event_bytes)
+        doc = res.document()
+    if as_json:
+        emit_json(doc)
+        return
+    _print_check(doc)
+
+
+def _print_check(doc: dict) -> None:  # type: ignore[type-arg]
+    out.print(f"events in [bold]{doc['events_in']}[/bold] = processed {doc['processed']} + duplicates "
+              f"{doc['duplicates']} + dead letters {doc['dead_letters']}")
+    o = doc["outcomes"]
+    out.print(f"ok {o['ok']}, flagged {o['flagged']}, gated {o['gated']}; custody edges {doc['custody_edges']}")
+    t = Table(title="violations by rule")
+    t.add_column("rule")
+    t.add_column("count", justify="right")
+    for rule, n in sorted(doc["violations"].items(), key=lambda kv: -kv[1]):
+        t.add_row(rule, str(n))
+    out.print(t)
+    for d in doc["dead_letter_list"][:10]:
+        err.print(f"dead letter: line {d['line']}: {d['reason']}", markup=False)
+
+
+@app.command()
+@guarded
+def schemas(
+    write: Annotated[bool, typer.Option("--write", help="write schemas/json/*.json from the models")] = False,
+) -> None:
+    """Generate the JSON Schemas of the interchange format from the pydantic models."""
+    from schemas.generate import JSON_DIR, stale
+    from schemas.generate import write as do_write
+
+    if write:
+        for p in do_write():
+            out.print(str(p))
+        return
+    bad = stale()
+    if bad:
+        raise CliError(f"{JSON_DIR}: stale schema files: {', '.join(bad)} (run: custodiet schemas --write)")
+    out.print(f"{JSON_DIR}: up to date")

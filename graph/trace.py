@@ -1,0 +1,58 @@
+"""``custodiet trace``: every time-respecting path by which one clip reached one party.
+
+>>> g = CustodyGraph()
+>>> g.add_recording("c", "resident:r", 0.0)
+>>> g.add_hand_over("t1", "c", "resident:r", "agency:a-pd", 1.0)
+>>> g.add_hand_over("t2", "c", "agency:a-pd", "agency:ice-hsi", 2.0)
+>>> doc = trace(g, "c", "agency:ice-hsi")
+>>> doc["count"], doc["truncated"], doc["paths"][0]["parties"]
+(1, False, ['resident:r', 'agency:a-pd', 'agency:ice-hsi'])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.custody import CustodyGraph
+from graph.paths import count_paths, count_static_paths, enumerate_paths
+
+__all__ = ["trace", "TraceError", "DEFAULT_LIMIT"]
+
+DEFAULT_LIMIT = 1000
+
+
+class TraceError(LookupError):
+    """The clip or party asked about does not appear in the log."""
+
+
+def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
+    """The trace document: ``{"clip","to","count","truncated","paths":[{"parties","events"}]}``.
+
+    ``count`` is exact (all paths, not just those listed); ``truncated`` says the list stopped at
+    ``limit``. ``static`` gives the time-blind count beside it, labelled, for comparison only.
+    """
+    if clip not in g.clips and clip not in g.hand_overs:
+        raise TraceError(f"clip {clip!r} is not in the log")
+    if not g.has_party(to):
+        raise TraceError(f"party {to!r} is not in the log")
+    origin = g.clips.get(clip)
+    hs = g.clip_hand_overs(clip)
+    if origin is None:  # hand-overs but no recording: custody never started
+        return {"clip": clip, "to": to, "count": 0, "truncated": False, "paths": [], "count_exact": True,
+                "note": "no clip_recorded event for this clip: custody never started",
+                "static": {"count": 0, "exact": True, "label": "time-blind"}}
+    count, exact = count_paths(hs, origin.owner, origin.t, to)
+    paths = []
+    for p in enumerate_paths(hs, origin.owner, origin.t, to, limit=limit):
+        paths.append({"parties": [origin.owner, *(h.dst for h in p)], "events": [h.event_id for h in p]})
+    static, static_exact = count_static_paths(hs, origin.owner, to)
+    return {
+        "clip": clip,
+        "to": to,
+        "count": count,
+        "truncated": count > len(paths) or not exact,
+        "paths": paths,
+        "count_exact": exact,
+        "static": {"count": static, "exact": static_exact,
+                   "label": "time-blind: ignores hand-over order, overstates exposure"},
+    }

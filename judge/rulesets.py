@@ -1,0 +1,198 @@
+"""Rule sets are data: one TOML file each under ``policies/``, loaded into typed rules.
+
+Each rule names the bound it enforces (``check``), says in plain words what it forbids, carries its
+parameters and cites its source (from DOMAIN.md). A scenario picks rule sets; a what-if swaps them.
+
+>>> rs = load_rule_set("ring-2019-portal")
+>>> rs.id, sorted(r.check for r in rs.rules)[:3]
+('ring-2019-portal', ['consent_scope', 'eligible_requester', 'emergency_disclosure'])
+>>> next(r for r in rs.rules if r.check == "request_window").max_window_hours
+12.0
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+__all__ = [
+    "Rule", "RuleSet", "RuleSetError", "available_rule_sets", "load_rule_set", "load_rule_sets",
+    "DEFAULT_RULE_SETS",
+]
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    description: str
+    source: str
+
+
+class RequestWindow(_Rule):
+    check: Literal["request_window"]
+    max_window_hours: float = Field(gt=0)
+
+
+class RequestRadius(_Rule):
+    check: Literal["request_radius"]
+    max_radius_m: float = Field(gt=0)
+
+
+class InvestigationCode(_Rule):
+    check: Literal["investigation_code"]
+
+
+class EligibleRequester(_Rule):
+    check: Literal["eligible_requester"]
+    eligible_kinds: list[str]
+
+
+class RequestVolume(_Rule):
+    check: Literal["request_volume"]
+    max_requests: int = Field(ge=1)
+    per_days: float = Field(gt=0)
+
+
+class RequestPurpose(_Rule):
+    check: Literal["request_purpose"]
+    forbidden_purposes: list[str]
+
+
+class ConsentScope(_Rule):
+    check: Literal["consent_scope"]
+
+
+class Retention(_Rule):
+    check: Literal["retention"]
+    retention_days: float = Field(ge=0)
+
+
+class EmergencyDisclosure(_Rule):
+    check: Literal["emergency_disclosure"]
+
+
+class CustodyContinuity(_Rule):
+    check: Literal["custody_continuity"]
+
+
+class DestinationLimit(_Rule):
+    """Data from agencies in ``origin_states`` may not go to the ``forbidden_destinations`` kinds."""
+
+    check: Literal["destination_limit"]
+    origin_states: list[str]
+    systems: list[str] = Field(default_factory=list, description="platforms/systems covered; empty = all")
+    forbidden_destinations: list[Literal["out_of_state", "federal"]]
+    declared: list[str] = Field(default_factory=list, description="recipients that signed a declaration")
+
+
+class ForbiddenPurpose(_Rule):
+    """Agencies in ``states`` may not share or search for these purposes (or for these recipients)."""
+
+    check: Literal["forbidden_purpose"]
+    states: list[str]
+    purposes: list[str]
+    recipients: list[str] = Field(default_factory=list, description="party-id prefixes, e.g. agency:ice")
+
+
+class FederalLookup(_Rule):
+    check: Literal["federal_lookup"]
+    systems: list[str] = Field(default_factory=list)
+
+
+class SearchReason(_Rule):
+    check: Literal["search_reason"]
+
+
+class CcopsApproval(_Rule):
+    check: Literal["ccops_approval"]
+    covered: list[str] = Field(default_factory=list, description="agencies under an ordinance")
+    approved: list[str] = Field(default_factory=list, description="'agency|platform' pairs the council approved")
+
+
+Rule = Annotated[
+    RequestWindow | RequestRadius | InvestigationCode | EligibleRequester | RequestVolume | RequestPurpose
+    | ConsentScope | Retention | EmergencyDisclosure | CustodyContinuity | DestinationLimit | ForbiddenPurpose
+    | FederalLookup | SearchReason | CcopsApproval,
+    Field(discriminator="check"),
+]
+
+
+class Era(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def covers(self, when: datetime) -> bool:
+        """Whether ``when`` falls inside the era (open ends allowed)."""
+        return (self.start is None or when >= self.start) and (self.end is None or when < self.end)
+
+
+class RuleSet(BaseModel):
+    """A named set of rules, with the era it was in force and the platforms it binds (empty: any)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    title: str
+    description: str
+    era: Era = Era()
+    platforms: list[str] = Field(default_factory=list)
+    rules: list[Rule]
+
+
+class RuleSetError(ValueError):
+    """A rule set that does not exist or does not load."""
+
+
+_RULE_SET = TypeAdapter(RuleSet)
+#: Used when a command names no rule set: every set, each applied within its own era.
+DEFAULT_RULE_SETS = "all"
+
+
+def _policy_dir() -> Path:
+    return Path(str(resources.files("policies")))
+
+
+def available_rule_sets() -> list[str]:
+    """Names of the rule sets that ship with custodiet.
+
+    >>> "ca-sb34" in available_rule_sets()
+    True
+    """
+    return sorted(p.stem for p in _policy_dir().glob("*.toml"))
+
+
+def load_rule_set(name_or_path: str | Path) -> RuleSet:
+    """Load one rule set by name (``ca-sb34``) or from a TOML file path."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = _policy_dir() / f"{name_or_path}.toml"
+        if not path.is_file():
+            raise RuleSetError(f"unknown rule set {str(name_or_path)!r} (known: {', '.join(available_rule_sets())})")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise RuleSetError(f"{path}: {err}") from err
+    try:
+        return _RULE_SET.validate_python(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise RuleSetError(f"{path}: field '{loc}': {first['msg']}") from err
+
+
+def load_rule_sets(names: list[str] | None) -> list[RuleSet]:
+    """Load the named rule sets; ``None``, ``[]`` or ``["all"]`` mean every shipped set.
+
+    >>> [rs.id for rs in load_rule_sets(["ca-sb34", "core"])]
+    ['ca-sb34', 'core']
+    """
+    if not names or names == [DEFAULT_RULE_SETS]:
+        names = available_rule_sets()
+    return [load_rule_set(n) for n in names]

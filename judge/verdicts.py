@@ -1,0 +1,80 @@
+"""What the judge says about an event: its verdict, the violations it found and the custody edge it made.
+
+>>> v = Violation(rule_id="ring-2019-portal.max-window", rule_set="ring-2019-portal", verdict="gated",
+...               event_id="r1", event_type="footage_request", occurred_at="2019-05-01T00:00:00Z",
+...               source="Gizmodo 2019", description="window too long", parties=["agency:x-pd"])
+>>> v.verdict
+'gated'
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["Outcome", "Violation", "CustodyEdge", "Verdict", "DeadLetter"]
+
+Outcome = Literal["ok", "gated", "flagged"]
+
+
+class Violation(BaseModel):
+    """One rule broken by one event: which rule, where it comes from, and the evidence."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str
+    rule_set: str
+    verdict: Literal["gated", "flagged"]
+    event_id: str
+    event_type: str
+    occurred_at: datetime
+    source: str
+    description: str
+    parties: list[str] = Field(default_factory=list)
+    evidence: dict[str, Any] = Field(default_factory=dict)
+
+
+class CustodyEdge(BaseModel):
+    """A hand-over the gates let through (``kind="transfer"``) or a standing access link (``kind="grant"``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_id: str
+    kind: Literal["transfer", "grant"] = "transfer"
+    clip_id: str | None = None
+    from_party: str
+    to_party: str
+    occurred_at: datetime
+    basis: str
+    purpose: str = ""
+    verdict: Literal["ok", "flagged"] = "ok"
+    request_id: str | None = None
+    via: str | None = None
+    rules: list[str] = Field(default_factory=list)
+
+
+class Verdict(BaseModel):
+    """The judgement of one processed event."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_id: str
+    event_type: str
+    occurred_at: datetime
+    outcome: Outcome
+    violations: list[Violation] = Field(default_factory=list)
+    edge: CustodyEdge | None = None
+
+
+class DeadLetter(BaseModel):
+    """An input that could not be processed: the raw bytes (as text), where it came from, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reason: str
+    raw: str
+    line: int | None = None
+    source: str | None = None
+    field: str | None = None

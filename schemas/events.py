@@ -1,0 +1,223 @@
+"""The interchange format, events v1: one pydantic model per event type.
+
+Every event is a JSON object with ``event_id``, ``type`` and ``occurred_at`` (RFC 3339; stored in UTC).
+Unknown top-level fields are kept (forward-compatible within v1); nested objects are strict.
+
+>>> ev = parse_event(b'{"event_id":"e1","type":"clip_recorded","occurred_at":"2024-05-01T10:00:00Z",'
+...                  b'"clip_id":"c1","owner":"resident:r-1","platform":"ring"}')
+>>> ev.type, ev.clip_id, ev.occurred_at.isoformat()
+('clip_recorded', 'c1', '2024-05-01T10:00:00+00:00')
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+
+from schemas.parties import PartyId
+
+__all__ = [
+    "Area",
+    "Window",
+    "Location",
+    "ClipRecorded",
+    "FootageRequest",
+    "ConsentDecision",
+    "Transfer",
+    "Search",
+    "LegalProcess",
+    "AccessGrant",
+    "Event",
+    "EVENT_ADAPTER",
+    "EVENT_TYPES",
+    "BASES",
+    "parse_event",
+    "event_to_json",
+]
+
+
+def _to_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+UtcTime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+NonEmpty = Annotated[str, Field(min_length=1, max_length=512)]
+
+BASES = ("consent", "warrant", "subpoena", "emergency", "agreement", "lookup", "public_post", "internal")
+Basis = Literal["consent", "warrant", "subpoena", "emergency", "agreement", "lookup", "public_post", "internal"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Area(_Strict):
+    """A circle on the map: centre and radius in metres."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    radius_m: float = Field(gt=0)
+
+
+class Location(_Strict):
+    """Where a camera is."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class Window(_Strict):
+    """A time window, both ends in UTC; ``end`` is not before ``start``."""
+
+    start: UtcTime
+    end: UtcTime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.end < self.start:
+            raise ValueError("window.end is before window.start")
+        return self
+
+    @property
+    def hours(self) -> float:
+        """Length of the window in hours."""
+        return (self.end - self.start).total_seconds() / 3600
+
+
+class _Event(BaseModel):
+    # Top-level extras are kept so that v1 producers may add fields without breaking older consumers.
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    event_id: NonEmpty
+    occurred_at: UtcTime
+    schema_version: Literal[1] = 1
+    source: str | None = None
+
+
+class ClipRecorded(_Event):
+    """A camera recorded a clip; custody starts with its owner at ``occurred_at``."""
+
+    type: Literal["clip_recorded"]
+    clip_id: NonEmpty
+    owner: PartyId
+    platform: NonEmpty
+    location: Location | None = None
+    camera_id: str | None = None
+    retention_days: float | None = Field(default=None, ge=0)
+
+
+class FootageRequest(_Event):
+    """An agency asks a platform for footage of an area and a time window."""
+
+    type: Literal["footage_request"]
+    request_id: NonEmpty
+    requester: PartyId
+    platform: NonEmpty
+    area: Area
+    window: Window
+    investigation_code: str | None
+    purpose: str
+    case_number: str | None = None
+    on_behalf_of: PartyId | None = None
+
+
+class ConsentDecision(_Event):
+    """An owner answers a request: share (some clips), decline or ignore."""
+
+    type: Literal["consent_decision"]
+    request_id: NonEmpty
+    owner: PartyId
+    decision: Literal["share", "decline", "ignore"]
+    clip_ids: list[NonEmpty]
+
+
+class Transfer(_Event):
+    """A hand-over of one clip from one party to another, on a basis, for a purpose."""
+
+    type: Literal["transfer"]
+    clip_id: NonEmpty
+    from_party: PartyId
+    to_party: PartyId
+    basis: Basis
+    purpose: str
+    request_id: str | None = None
+    via: PartyId | None = None
+
+
+class Search(_Event):
+    """A lookup in a camera network (a Flock search), with its free-text reason."""
+
+    type: Literal["search"]
+    searcher: PartyId
+    reason: str
+    networks_searched: int | list[PartyId] = Field(union_mode="left_to_right")
+    on_behalf_of: PartyId | None = None
+    cameras_searched: int | None = Field(default=None, ge=0)
+    case_number: str | None = None
+    purpose: str | None = None
+
+
+class LegalProcess(_Event):
+    """A warrant, subpoena, court order or emergency demand served on a platform for named clips."""
+
+    type: Literal["legal_process"]
+    request_id: NonEmpty
+    requester: PartyId
+    platform: NonEmpty
+    kind: Literal["warrant", "subpoena", "court_order", "emergency"]
+    clip_ids: list[NonEmpty]
+
+
+class AccessGrant(_Event):
+    """A standing link: ``grantor``'s camera data can be searched by ``grantee`` (observed at ``occurred_at``)."""
+
+    type: Literal["access_grant"]
+    grantor: PartyId
+    grantee: PartyId
+    system: NonEmpty
+    scope: str
+    grantor_name: str | None = None
+    grantee_name: str | None = None
+
+
+Event = Annotated[
+    ClipRecorded | FootageRequest | ConsentDecision | Transfer | Search | LegalProcess | AccessGrant,
+    Field(discriminator="type"),
+]
+
+#: Built once and reused: validation of raw bytes goes through this adapter.
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+
+EVENT_TYPES: tuple[str, ...] = (
+    "clip_recorded",
+    "footage_request",
+    "consent_decision",
+    "legal_process",
+    "access_grant",
+    "search",
+    "transfer",
+)
+
+
+def parse_event(raw: bytes | str) -> Event:
+    """Validate one raw JSON event (bytes or str) into its model; raises ``pydantic.ValidationError``.
+
+    >>> parse_event('{"event_id":"t1","type":"transfer","occurred_at":"2024-05-01T12:00:00+02:00",'
+    ...             '"clip_id":"c1","from_party":"resident:r-1","to_party":"agency:x-pd",'
+    ...             '"basis":"consent","purpose":"burglary"}').occurred_at.hour
+    10
+    """
+    return EVENT_ADAPTER.validate_json(raw)
+
+
+def event_to_json(event: Event) -> str:
+    """Serialise an event back to compact JSON (UTC times with ``Z``).
+
+    >>> ev = parse_event('{"event_id":"e","type":"search","occurred_at":"2025-06-18T00:02:04Z",'
+    ...                  '"searcher":"agency:eugene-or-pd","reason":"inv","networks_searched":1}')
+    >>> event_to_json(ev)[:40]
+    '{"event_id":"e","occurred_at":"2025-06-1'
+    """
+    return event.model_dump_json(exclude_none=True)
