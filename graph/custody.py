@@ -116,7 +116,9 @@ class CustodyGraph:
         for ev in recordings:
             g.add_recording(ev.clip_id, ev.owner, ev.occurred_at.timestamp(), ev.platform)
         for e in edges:
-            if e.kind == "grant":
+            if e.kind == "origin":
+                g.add_recording(e.clip_id, e.from_party, e.occurred_at.timestamp())
+            elif e.kind == "grant":
                 g.add_grant(e.event_id, e.from_party, e.to_party, e.occurred_at.timestamp(), basis=e.basis,
                             verdict=e.verdict)
             else:

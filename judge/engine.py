@@ -128,6 +128,9 @@ class Judge:
         kind = ev.type
         if kind == "clip_recorded":
             st.record_clip(ev)
+            edge = CustodyEdge(event_id=ev.event_id, kind="origin", clip_id=ev.clip_id, from_party=ev.owner,
+                               to_party=ev.owner, occurred_at=ev.occurred_at, basis="internal", hop=0,
+                               purpose=ev.platform)
         elif kind == "footage_request":
             st.add_request(ev, blocked=gated)
         elif kind == "consent_decision":
@@ -135,8 +138,10 @@ class Judge:
         elif kind == "legal_process":
             st.add_legal(ev)
         elif kind == "transfer" and not gated:
-            st.hand_over(ev.clip_id, ev.to_party, ev.occurred_at)
+            parent, hop = st.parent_of(ev.clip_id, ev.from_party)
+            st.hand_over(ev.clip_id, ev.from_party, ev.to_party, ev.occurred_at, ev.event_id)
             edge = CustodyEdge(
+                parent_event=parent, hop=hop + 1,
                 event_id=ev.event_id, kind="transfer", clip_id=ev.clip_id, from_party=ev.from_party,
                 to_party=ev.to_party, occurred_at=ev.occurred_at, basis=ev.basis, purpose=ev.purpose,
                 verdict="flagged" if violations else "ok", request_id=ev.request_id, via=ev.via,

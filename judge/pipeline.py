@@ -90,7 +90,7 @@ class CheckResult:
     @property
     def edges(self) -> list[CustodyEdge]:
         """Custody edges the gates let through, in event-time order."""
-        return [v.edge for v in self.verdicts if v.edge is not None]
+        return [v.edge for v in self.verdicts if v.edge is not None and v.edge.kind != "origin"]
 
     def document(self) -> dict[str, Any]:
         """The ``custodiet check --json`` document (identical in-process and on Kafka)."""
@@ -118,7 +118,7 @@ def summarise(
         "dead_letters": len(dead),
         "violations": dict(sorted(violations.items())),
         "outcomes": {k: outcomes.get(k, 0) for k in ("ok", "flagged", "gated")},
-        "custody_edges": sum(1 for v in verdicts if v.edge is not None),
+        "custody_edges": sum(1 for v in verdicts if v.edge is not None and v.edge.kind != "origin"),
         "by_type": dict(sorted(by_type.items())),
         "rule_sets": rule_sets,
         "dead_letter_list": [{"line": d.line, "reason": d.reason, "field": d.field} for d in dead_sorted],

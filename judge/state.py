@@ -57,6 +57,8 @@ class ClipInfo:
     lon: float | None = None
     retention_days: float | None = None
     holders: dict[str, datetime] = field(default_factory=dict)
+    #: party -> (event id of the hand-over that first brought it the clip, hops from the owner)
+    received: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -98,14 +100,23 @@ class CustodyState:
             return days is None or at - clip.recorded_at <= timedelta(days=days)
         return False
 
-    def hand_over(self, clip_id: str, to_party: str, at: datetime) -> None:
-        """Record that ``to_party`` holds the clip from ``at`` on."""
+    def parent_of(self, clip_id: str, party: str) -> tuple[str | None, int]:
+        """(the hand-over by which ``party`` got the clip, its hop count); ``(None, 0)`` at the owner."""
+        clip = self.clips.get(clip_id)
+        if clip is None:
+            return None, 0
+        got = clip.received.get(party)
+        return (got[0], got[1]) if got else (None, 0)
+
+    def hand_over(self, clip_id: str, from_party: str, to_party: str, at: datetime, event_id: str) -> None:
+        """Record that ``to_party`` holds the clip from ``at`` on (and by which hand-over)."""
         clip = self.clips.get(clip_id)
         if clip is None:
             return
         since = clip.holders.get(to_party)
         if since is None or at < since:
             clip.holders[to_party] = at
+            clip.received[to_party] = (event_id, self.parent_of(clip_id, from_party)[1] + 1)
 
     def add_request(self, ev: FootageRequest, blocked: bool) -> None:
         """Keep a request (and whether the platform blocked it) for the decisions and deliveries after it."""

@@ -37,12 +37,13 @@ class Violation(BaseModel):
 
 
 class CustodyEdge(BaseModel):
-    """A hand-over the gates let through (``kind="transfer"``) or a standing access link (``kind="grant"``)."""
+    """A hand-over the gates let through (``kind="transfer"``), a standing access link (``kind="grant"``),
+    or where a clip's custody starts (``kind="origin"``: from_party = to_party = owner)."""
 
     model_config = ConfigDict(frozen=True)
 
     event_id: str
-    kind: Literal["transfer", "grant"] = "transfer"
+    kind: Literal["transfer", "grant", "origin"] = "transfer"
     clip_id: str | None = None
     from_party: str
     to_party: str
@@ -53,6 +54,8 @@ class CustodyEdge(BaseModel):
     request_id: str | None = None
     via: str | None = None
     rules: list[str] = Field(default_factory=list)
+    parent_event: str | None = Field(default=None, description="the hand-over by which from_party got the clip")
+    hop: int = Field(default=1, description="hand-overs from the owner to to_party along the parent chain")
 
 
 class Verdict(BaseModel):

@@ -1,0 +1,77 @@
+"""Judging one ``judge-in`` partition in event time, whatever order its events arrive in.
+
+Each partition keeps the events it has seen. A batch whose events all come after the last judged one
+is judged incrementally; a batch with an earlier event re-judges the partition's history from the
+start, and only verdicts that changed are emitted again (an event judged before an earlier one
+arrived is judged again when it does). No broker here: the Faust agent and the tests drive it.
+
+>>> from schemas.events import parse_event
+>>> pj = PartitionJudge(["core"])
+>>> late = parse_event('{"event_id":"t","type":"transfer","occurred_at":"2024-01-02T00:00:00Z","clip_id":"c",'
+...                    '"from_party":"resident:r","to_party":"agency:a","basis":"agreement","purpose":"x"}')
+>>> [v.outcome for v in pj.add([late])]
+['flagged']
+>>> early = parse_event('{"event_id":"r","type":"clip_recorded","occurred_at":"2024-01-01T00:00:00Z",'
+...                     '"clip_id":"c","owner":"resident:r","platform":"ring"}')
+>>> sorted((v.event_id, v.outcome) for v in pj.add([early]))
+[('r', 'ok'), ('t', 'ok')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from judge.engine import Judge, default_judge, event_order
+from judge.verdicts import Verdict
+from schemas.events import Event
+from schemas.parties import PartyRegistry
+
+__all__ = ["PartitionJudge"]
+
+
+class PartitionJudge:
+    """Event-time judging of one partition's events, with re-judgement on late arrivals."""
+
+    def __init__(self, rule_sets: list[str] | None, registry: PartyRegistry | None = None) -> None:
+        self._rule_sets = rule_sets
+        self._registry = registry
+        self.events: dict[str, Event] = {}
+        self.verdicts: dict[str, Verdict] = {}
+        self._judge: Judge = default_judge(rule_sets, registry)
+        self._last: tuple[Any, ...] | None = None
+        self.rejudgements = 0
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def add(self, batch: Iterable[Event]) -> list[Verdict]:
+        """Add events (already de-duplicated upstream; repeats are ignored) and return new or changed verdicts."""
+        fresh = [e for e in batch if e.event_id not in self.events]
+        if not fresh:
+            return []
+        for e in fresh:
+            self.events[e.event_id] = e
+        fresh.sort(key=event_order)
+        if self._last is None or event_order(fresh[0]) > self._last:
+            out = []
+            for e in fresh:
+                v = self._judge.judge(e)
+                self.verdicts[e.event_id] = v
+                out.append(v)
+            self._last = event_order(fresh[-1])
+            return out
+        return self._rejudge()
+
+    def _rejudge(self) -> list[Verdict]:
+        self.rejudgements += 1
+        self._judge = default_judge(self._rule_sets, self._registry)
+        ordered = sorted(self.events.values(), key=event_order)
+        changed = []
+        for e in ordered:
+            v = self._judge.judge(e)
+            if self.verdicts.get(e.event_id) != v:
+                changed.append(v)
+            self.verdicts[e.event_id] = v
+        self._last = event_order(ordered[-1])
+        return changed

@@ -1,0 +1,80 @@
+"""Topic names, partition counts and how each event is keyed (the streaming layout in one place).
+
+In: one topic per event type (and ``events`` for anything whose type cannot be read), keyed by
+``event_id`` so that every delivery of an event lands on the same intake partition, where duplicates
+are dropped. Internal: ``judge-in``, keyed by clip id, so that a clip's recording and hand-overs meet
+the state they need; requests, consent decisions and legal process go to every partition (they are
+few, and every clip may need them). Out: ``custody-edges`` (keyed by clip id), ``violations`` and
+``dead-letters`` (keyed by event id), and ``verdicts`` (the accounting, one partition per judge partition).
+
+>>> layout = TopicLayout(prefix="t1-")
+>>> layout.input_for("transfer"), layout.name("custody-edges")
+('t1-transfers', 't1-custody-edges')
+>>> routing_key({"type": "transfer", "clip_id": "c9", "event_id": "e"}), is_broadcast("consent_decision")
+('c9', True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["TopicLayout", "INPUT_TOPICS", "OUTPUT_TOPICS", "routing_key", "is_broadcast", "BROADCAST_TYPES"]
+
+#: event type -> its input topic
+INPUT_TOPICS: dict[str, str] = {
+    "clip_recorded": "clips",
+    "footage_request": "footage-requests",
+    "consent_decision": "consent-decisions",
+    "transfer": "transfers",
+    "search": "searches",
+    "legal_process": "legal-process",
+    "access_grant": "access-grants",
+}
+MIXED_INPUT = "events"  # lines whose type cannot be read still enter here (and become dead letters)
+OUTPUT_TOPICS = ("custody-edges", "violations", "dead-letters", "verdicts")
+INTERNAL_TOPICS = ("judge-in",)
+#: Global state every judge partition needs: sent to all of them.
+BROADCAST_TYPES = frozenset({"footage_request", "consent_decision", "legal_process"})
+
+
+def is_broadcast(event_type: str) -> bool:
+    """Whether events of this type go to every judge partition."""
+    return event_type in BROADCAST_TYPES
+
+
+def routing_key(event: dict[str, Any]) -> str:
+    """The ``judge-in`` key: the clip for clip events, the searcher or grantor otherwise."""
+    kind = event.get("type")
+    if kind in ("clip_recorded", "transfer"):
+        return str(event["clip_id"])
+    if kind == "search":
+        return str(event["searcher"])
+    if kind == "access_grant":
+        return str(event["grantor"])
+    return str(event["event_id"])
+
+
+@dataclass(frozen=True)
+class TopicLayout:
+    """Topic names under a prefix, and partition counts."""
+
+    prefix: str = "custodiet."
+    partitions: int = 4
+
+    def name(self, base: str) -> str:
+        """Full topic name."""
+        return f"{self.prefix}{base}"
+
+    def input_for(self, event_type: str | None) -> str:
+        """Input topic of an event type (the mixed topic for unknown types)."""
+        return self.name(INPUT_TOPICS.get(event_type or "", MIXED_INPUT))
+
+    def inputs(self) -> list[str]:
+        """All input topics."""
+        return [self.name(t) for t in (*INPUT_TOPICS.values(), MIXED_INPUT)]
+
+    def all_topics(self) -> dict[str, int]:
+        """Every topic custodiet uses with its partition count (create these up front)."""
+        names = [*INPUT_TOPICS.values(), MIXED_INPUT, *INTERNAL_TOPICS, *OUTPUT_TOPICS]
+        return {self.name(t): self.partitions for t in names}
