@@ -27,7 +27,7 @@ def trace(
     events: Annotated[str, EVENTS_ARG],
     clip: Annotated[str, typer.Option("--clip", help="clip id")],
     to: Annotated[str, typer.Option("--to", help="party id, e.g. agency:ice-hsi")],
-    limit: Annotated[int, typer.Option("--limit", min=0, help="list at most N paths (the count is always exact)")] = 1000,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="list at most N paths (the count stays exact)")] = 1000,
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
 ) -> None:

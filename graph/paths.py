@@ -262,7 +262,9 @@ def _dag_count(out: dict[str, list[str]], owner: str, target: str) -> int | None
     return ways[target]
 
 
-def count_static_paths(hs: Sequence[HandOver], owner: str, target: str, budget: int = DEFAULT_BUDGET) -> tuple[int, bool]:
+def count_static_paths(
+    hs: Sequence[HandOver], owner: str, target: str, budget: int = DEFAULT_BUDGET
+) -> tuple[int, bool]:
     """Time-blind count: simple paths from ``owner`` to ``target`` over the clip's hand-overs, ignoring
     time (parallel hand-overs count separately). Overstates exposure; shown beside the temporal count.
 

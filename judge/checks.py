@@ -23,7 +23,7 @@ from datetime import timedelta
 from typing import Any
 
 from judge.state import CustodyState, distance_m, platform_slug
-from schemas.events import AccessGrant, FootageRequest, LegalProcess, Search, Transfer
+from schemas.events import FootageRequest, LegalProcess, Search, Transfer
 from schemas.parties import PartyRegistry
 from schemas.purposes import classify_reason
 
@@ -200,7 +200,7 @@ def destination_limit(rule: Any, ev: Any, ctx: Context) -> Evidence:
         return None
     if rule.systems and event_platform(ev, ctx.state) not in rule.systems:
         return None
-    dest = _destination_class(origin_state, recipient, ctx.registry)
+    dest = _destination_class(origin_state or "", recipient, ctx.registry)
     if dest in rule.forbidden_destinations and recipient not in rule.declared:
         return {"origin": origin, "origin_state": origin_state, "recipient": recipient, "recipient_class": dest,
                 "recipient_state": ctx.registry.state_of(recipient)}

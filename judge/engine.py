@@ -21,7 +21,7 @@ from typing import Any
 from judge.checks import CHECKS, Context, event_platform
 from judge.rulesets import RuleSet, load_rule_sets
 from judge.state import CustodyState
-from judge.verdicts import CustodyEdge, Verdict, Violation
+from judge.verdicts import CustodyEdge, Outcome, Verdict, Violation
 from schemas.events import EVENT_TYPES, Event
 from schemas.parties import PartyRegistry
 
@@ -118,11 +118,12 @@ class Judge:
             ))
         return found
 
-    def judge(self, ev: Event) -> Verdict:
+    def judge(self, event: Event) -> Verdict:
         """Judge one event against the state so far, then apply it to the state."""
+        ev: Any = event  # one of the event models; dispatch is on ev.type
         violations = self._violations(ev)
         gated = any(v.verdict == "gated" for v in violations)
-        outcome = "gated" if gated else ("flagged" if violations else "ok")
+        outcome: Outcome = "gated" if gated else ("flagged" if violations else "ok")
         edge = None
         st = self.state
         kind = ev.type

@@ -213,11 +213,11 @@ def parse_event(raw: bytes | str) -> Event:
 
 
 def event_to_json(event: Event) -> str:
-    """Serialise an event back to compact JSON (UTC times with ``Z``).
+    """Serialise an event back to compact JSON (times in UTC); it validates again as the same event.
 
     >>> ev = parse_event('{"event_id":"e","type":"search","occurred_at":"2025-06-18T00:02:04Z",'
     ...                  '"searcher":"agency:eugene-or-pd","reason":"inv","networks_searched":1}')
     >>> event_to_json(ev)[:40]
     '{"event_id":"e","occurred_at":"2025-06-1'
     """
-    return event.model_dump_json(exclude_none=True)
+    return event.model_dump_json()

@@ -16,7 +16,14 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from schemas.events import (
-    EVENT_ADAPTER, AccessGrant, ClipRecorded, ConsentDecision, FootageRequest, LegalProcess, Search, Transfer,
+    EVENT_ADAPTER,
+    AccessGrant,
+    ClipRecorded,
+    ConsentDecision,
+    FootageRequest,
+    LegalProcess,
+    Search,
+    Transfer,
 )
 from schemas.parties import Party
 

@@ -9,16 +9,17 @@ arrived is judged again when it does). No broker here: the Faust agent and the t
 >>> pj = PartitionJudge(["core"])
 >>> late = parse_event('{"event_id":"t","type":"transfer","occurred_at":"2024-01-02T00:00:00Z","clip_id":"c",'
 ...                    '"from_party":"resident:r","to_party":"agency:a","basis":"agreement","purpose":"x"}')
->>> [v.outcome for v in pj.add([late])]
-['flagged']
+>>> [(v.outcome, before) for v, before in pj.add([late])]
+[('flagged', None)]
 >>> early = parse_event('{"event_id":"r","type":"clip_recorded","occurred_at":"2024-01-01T00:00:00Z",'
 ...                     '"clip_id":"c","owner":"resident:r","platform":"ring"}')
->>> sorted((v.event_id, v.outcome) for v in pj.add([early]))
-[('r', 'ok'), ('t', 'ok')]
+>>> sorted((v.event_id, v.outcome, b and b.outcome) for v, b in pj.add([early]))
+[('r', 'ok', None), ('t', 'ok', 'flagged')]
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -41,37 +42,41 @@ class PartitionJudge:
         self._judge: Judge = default_judge(rule_sets, registry)
         self._last: tuple[Any, ...] | None = None
         self.rejudgements = 0
+        self.type_counts: Counter[str] = Counter()
 
     def __len__(self) -> int:
         return len(self.events)
 
-    def add(self, batch: Iterable[Event]) -> list[Verdict]:
-        """Add events (already de-duplicated upstream; repeats are ignored) and return new or changed verdicts."""
+    def add(self, batch: Iterable[Event]) -> list[tuple[Verdict, Verdict | None]]:
+        """Add events (repeats of a held event id are ignored); return ``(verdict, previous verdict)`` for
+        every verdict that is new or changed."""
         fresh = [e for e in batch if e.event_id not in self.events]
         if not fresh:
             return []
         for e in fresh:
             self.events[e.event_id] = e
+            self.type_counts[e.type] += 1
         fresh.sort(key=event_order)
         if self._last is None or event_order(fresh[0]) > self._last:
-            out = []
+            out: list[tuple[Verdict, Verdict | None]] = []
             for e in fresh:
                 v = self._judge.judge(e)
                 self.verdicts[e.event_id] = v
-                out.append(v)
+                out.append((v, None))
             self._last = event_order(fresh[-1])
             return out
         return self._rejudge()
 
-    def _rejudge(self) -> list[Verdict]:
+    def _rejudge(self) -> list[tuple[Verdict, Verdict | None]]:
         self.rejudgements += 1
         self._judge = default_judge(self._rule_sets, self._registry)
         ordered = sorted(self.events.values(), key=event_order)
         changed = []
         for e in ordered:
             v = self._judge.judge(e)
-            if self.verdicts.get(e.event_id) != v:
-                changed.append(v)
+            before = self.verdicts.get(e.event_id)
+            if before != v:
+                changed.append((v, before))
             self.verdicts[e.event_id] = v
         self._last = event_order(ordered[-1])
         return changed

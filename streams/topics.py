@@ -43,16 +43,17 @@ def is_broadcast(event_type: str) -> bool:
     return event_type in BROADCAST_TYPES
 
 
-def routing_key(event: dict[str, Any]) -> str:
-    """The ``judge-in`` key: the clip for clip events, the searcher or grantor otherwise."""
-    kind = event.get("type")
+def routing_key(event: Any) -> str:
+    """The ``judge-in`` key: the clip for clip events, the searcher or grantor otherwise (dict or model)."""
+    get = event.get if isinstance(event, dict) else (lambda k: getattr(event, k, None))
+    kind = get("type")
     if kind in ("clip_recorded", "transfer"):
-        return str(event["clip_id"])
+        return str(get("clip_id"))
     if kind == "search":
-        return str(event["searcher"])
+        return str(get("searcher"))
     if kind == "access_grant":
-        return str(event["grantor"])
-    return str(event["event_id"])
+        return str(get("grantor"))
+    return str(get("event_id"))
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,7 @@ from typing import Any
 
 import pytest
 
-import importlib.util
-
-pytest_plugins = ["tests.broker_fixtures"] if importlib.util.find_spec("tests.broker_fixtures") else []
+pytest_plugins = ["tests.broker_fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"

@@ -1,0 +1,260 @@
+"""Analysis commands: ``conduits``, ``cut``, ``whatif``, ``export``, ``report``.
+
+>>> from typer.testing import CliRunner
+>>> args = ["cut", "/nonexistent.jsonl", "--from-state", "CA", "--to-kind", "federal"]
+>>> CliRunner().invoke(app, args).exit_code
+2
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from custodiet.app import CliError, app, emit_json, err, guarded, load_log, load_registry, out
+from schemas.parties import PARTY_KINDS
+
+__all__ = ["conduits", "cut", "whatif", "export", "report"]
+
+EVENTS_ARG = typer.Argument(help="a .jsonl log of events, or - for stdin")
+JSON_OPT = typer.Option("--json", help="print one JSON document on stdout")
+REGISTRY_OPT = typer.Option("--registry", help="party registry (JSON list or .jsonl of parties)")
+SINK_KINDS = (*PARTY_KINDS, "out-of-state")
+
+
+def _graph(events: str, registry: str | None) -> tuple[Any, list[Any], tuple[int, int, list[Any]]]:
+    from graph.custody import CustodyGraph
+
+    evs, n_in, dups, dead = load_log(events)
+    return CustodyGraph.from_events(evs, load_registry(registry)), evs, (n_in, dups, dead)
+
+
+def _kind(value: str | None, allowed: tuple[str, ...], option: str) -> str | None:
+    if value is not None and value not in allowed:
+        raise CliError(f"{option}: unknown kind {value!r} (use one of: {', '.join(allowed)})")
+    return value
+
+
+@app.command()
+@guarded
+def conduits(
+    events: Annotated[str, EVENTS_ARG],
+    to: Annotated[str | None, typer.Option("--to", help="rank by what reaches this party")] = None,
+    to_kind: Annotated[
+        str | None,
+        typer.Option("--to-kind", help="rank by what reaches any party of this kind, e.g. federal"),
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="list at most N parties")] = None,
+    as_json: Annotated[bool, JSON_OPT] = False,
+    registry: Annotated[str | None, REGISTRY_OPT] = None,
+) -> None:
+    """Parties ranked by how much they pass on: clips handed on, distinct recipients, grants given."""
+    from graph.conduits import conduit_document
+
+    _kind(to_kind, PARTY_KINDS, "--to-kind")
+    g, *_ = _graph(events, registry)
+    doc = conduit_document(g, to, to_kind, limit)
+    if to_kind and not doc["targets"]:
+        raise CliError(f"--to-kind {to_kind}: no party of that kind in {events}")
+    if as_json:
+        emit_json(doc)
+        return
+    aim = to or (f"{to_kind} parties" if to_kind else "anyone")
+    t = Table(title=f"conduits towards {aim} ({doc['count']})")
+    for col in ("party", "clips", "direct", "recipients", "grants", "hand-overs"):
+        t.add_column(col, justify="left" if col == "party" else "right")
+    for r in doc["conduits"][: limit or 40]:
+        t.add_row(r["party"], *(str(r[k]) for k in ("clips", "direct", "recipients", "grants", "hand_overs")))
+    out.print(t)
+
+
+@app.command()
+@guarded
+def cut(
+    events: Annotated[str, EVENTS_ARG],
+    from_state: Annotated[
+        str | None, typer.Option("--from-state", help="sources: parties of this state, e.g. CA")
+    ] = None,
+    from_kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--from-kind", help="sources: parties of this kind (repeatable), e.g. resident for camera owners"
+        ),
+    ] = None,
+    from_party: Annotated[
+        list[str] | None, typer.Option("--from", help="a source party (repeatable)")
+    ] = None,
+    to_kind: Annotated[
+        str | None, typer.Option("--to-kind", help="sinks: federal, out-of-state, or any kind")
+    ] = None,
+    to: Annotated[list[str] | None, typer.Option("--to", help="a sink party (repeatable)")] = None,
+    capacity: Annotated[
+        str,
+        typer.Option(
+            "--capacity", help="link: fewest links (default); count: least traffic (hand-overs + grants)"
+        ),
+    ] = "link",
+    as_json: Annotated[bool, JSON_OPT] = False,
+    registry: Annotated[str | None, REGISTRY_OPT] = None,
+) -> None:
+    """The smallest set of party links whose removal cuts every path from the sources to the sinks."""
+    from graph.cut import CutError, min_cut, select_parties
+
+    for k in from_kind or []:
+        _kind(k, PARTY_KINDS, "--from-kind")
+    _kind(to_kind, SINK_KINDS, "--to-kind")
+    if not (from_state or from_kind or from_party):
+        raise CliError("name the sources: --from-state, --from-kind or --from")
+    if not (to_kind or to):
+        raise CliError("name the sinks: --to-kind or --to")
+    if to_kind == "out-of-state" and not from_state:
+        raise CliError("--to-kind out-of-state needs --from-state")
+    g, *_ = _graph(events, registry)
+    missing = [p for p in [*(from_party or []), *(to or [])] if not g.has_party(p)]
+    if missing:
+        raise CliError(f"party {missing[0]!r} is not in the log")
+    sources = select_parties(g, kinds=from_kind or (), state=from_state, parties=from_party or ())
+    if from_party and not (from_state or from_kind):
+        sources = set(from_party)
+    if to_kind == "out-of-state":
+        sinks = select_parties(g, out_of_state=from_state, parties=to or ())
+    else:
+        sinks = select_parties(g, kinds=[to_kind] if to_kind else (), parties=to or ())
+    try:
+        doc = min_cut(g, sources, sinks, capacity=capacity)
+    except CutError as e:
+        raise CliError(str(e)) from e
+    doc["query"] = {
+        "from_state": from_state,
+        "from_kind": from_kind or [],
+        "from": from_party or [],
+        "to_kind": to_kind,
+        "to": to or [],
+    }
+    if as_json:
+        emit_json(doc)
+        return
+    out.print(
+        f"{doc['sources']} source(s), {doc['sinks']} sink(s) ({doc['reachable_sinks_before']} reachable); "
+        f"min cut: [bold]{doc['cut_size']}[/bold] ({doc['capacity_note']})"
+    )
+    t = Table(title="links to cut")
+    for col in ("from", "to", "hand-overs", "grants"):
+        t.add_column(col, justify="right" if col in ("hand-overs", "grants") else "left")
+    for r in doc["links"]:
+        t.add_row(r["from"], r["to"], str(r["hand_overs"]), str(r["grants"]))
+    out.print(t)
+
+
+@app.command()
+@guarded
+def whatif(
+    events: Annotated[str, EVENTS_ARG],
+    rules: Annotated[
+        list[str], typer.Option("--rules", help="rule set to switch on (repeatable), e.g. ca-sb34")
+    ],
+    base: Annotated[
+        list[str] | None, typer.Option("--base", help="base rule sets (repeatable; default: core)")
+    ] = None,
+    kind: Annotated[str, typer.Option("--reach-kind", help="reach into parties of this kind")] = "federal",
+    as_json: Annotated[bool, JSON_OPT] = False,
+    registry: Annotated[str | None, REGISTRY_OPT] = None,
+) -> None:
+    """What a rule set forbids when switched on (agency by agency) and how federal reach changes."""
+    from graph.whatif import whatif as do_whatif
+    from judge.rulesets import load_rule_sets
+
+    _kind(kind, PARTY_KINDS, "--reach-kind")
+    load_rule_sets([*(base or []), *rules])  # fail fast on an unknown rule set
+    evs, *_ = load_log(events)
+    try:
+        doc = do_whatif(evs, rules, base, load_registry(registry), kind=kind)
+    except ValueError as e:
+        raise CliError(str(e)) from e
+    if as_json:
+        emit_json(doc)
+        return
+    fr = doc["federal_reach"]
+    out.print(
+        f"adding {', '.join(doc['added'])} to {', '.join(doc['base']) or '(no rules)'} forbids "
+        f"[bold]{doc['forbidden_count']}[/bold] step(s) over {len(doc['links'])} link(s)"
+    )
+    t = Table(title="forbidden, by origin agency")
+    for col in ("agency", "grants", "hand-overs", "other", "recipients"):
+        t.add_column(col, justify="left" if col == "agency" else "right")
+    for r in doc["by_agency"][:40]:
+        t.add_row(
+            r["agency"], str(r["grants"]), str(r["hand_overs"]), str(r["other"]), str(len(r["recipients"]))
+        )
+    out.print(t)
+    b, a = fr["before"], fr["after"]
+    out.print(
+        f"{kind} reach: parties {b['parties']} -> {a['parties']}, direct {b['direct']} -> {a['direct']}, "
+        f"clips {b['clips']} -> {a['clips']}"
+    )
+
+
+@app.command()
+@guarded
+def export(
+    events: Annotated[str, EVENTS_ARG],
+    fmt: Annotated[str, typer.Option("--format", help="graphml, gexf, prov (PROV-JSON) or json")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="file to write")],
+    registry: Annotated[str | None, REGISTRY_OPT] = None,
+) -> None:
+    """Write the custody graph as GraphML, GEXF, W3C PROV-JSON or plain JSON."""
+    from graph.export import FORMATS, write_export
+
+    if fmt not in FORMATS:
+        raise CliError(f"--format: unknown format {fmt!r} (use one of: {', '.join(FORMATS)})")
+    if output.is_dir():
+        raise CliError(f"{output}: is a directory, expected a file")
+    if not output.parent.exists():
+        raise CliError(f"{output.parent}: no such directory")
+    g, *_ = _graph(events, registry)
+    path = write_export(g, fmt, output)
+    err.print(f"wrote {path} ({g.graph.number_of_nodes()} parties, {g.graph.number_of_edges()} links)")
+
+
+@app.command()
+@guarded
+def report(
+    events: Annotated[str, EVENTS_ARG],
+    to: Annotated[str, typer.Option("--to", help="the party the report is about, e.g. agency:fbi")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="folder to write index.html and files into")],
+    rules: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rules",
+            help="rule sets for the violations (repeatable; default: every set, each within its era)",
+        ),
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="page title")] = None,
+    credit: Annotated[list[str] | None, typer.Option("--credit", help="an extra data credit line")] = None,
+    max_hops: Annotated[
+        int, typer.Option("--max-hops", min=1, max=6, help="hop layers drawn and counted")
+    ] = 3,
+    registry: Annotated[str | None, REGISTRY_OPT] = None,
+) -> None:
+    """An HTML report about TO (tables, pictures as PNG/SVG, exports) that opens from disk."""
+    from judge.engine import default_judge, event_order
+    from judge.pipeline import summarise
+    from reports.render import credits_for, write_report
+
+    if output.exists() and not output.is_dir():
+        raise CliError(f"{output}: exists and is not a directory")
+    g, evs, (n_in, dups, dead) = _graph(events, registry)
+    if not g.has_party(to):
+        raise CliError(f"party {to!r} is not in the log")
+    judge = default_judge(rules, g.registry)
+    verdicts = [judge.judge(ev) for ev in sorted(evs, key=event_order)]
+    check_doc = summarise(n_in, dups, dead, verdicts, [rs.id for rs in judge.rule_sets])
+    credits = [*credits_for(getattr(ev, "source", None) for ev in evs), *(credit or [])]
+    page = write_report(
+        g, check_doc, output, to, title or f"Where data reaches {to}", credits, max_hops=max_hops
+    )
+    err.print(f"wrote {page}")
+    out.print(str(page))

@@ -1,0 +1,183 @@
+"""``custodiet whatif``: the difference a rule set makes when it is switched on and enforced.
+
+The same events are judged twice (:class:`judge.engine.Judge`, event-time order): under the base rule
+sets (default ``core``) and under base + the added sets. Every grant, hand-over or other step that the
+added sets flag or gate is *forbidden*; the what-if enforces them: the custody graph "after" is the one
+the base lets through minus every forbidden link. Reported: the forbidden steps one by one, by origin
+agency and by party link, and how federal reach (parties with any path into a federal party, clips that
+reached one by a time-respecting path) changes.
+
+>>> from schemas.events import parse_event
+>>> grant = ('{{"event_id":"{0}","type":"access_grant","occurred_at":"2024-04-26T00:00:00Z",'
+...          '"grantor":"agency:{1}","grantee":"agency:{2}","system":"flock","scope":"alpr-search"}}')
+>>> evs = [parse_event(grant.format(*t)) for t in [("g1", "el-cajon-ca-pd", "reno-nv-pd"),
+...        ("g2", "el-cajon-ca-pd", "fbi"), ("g3", "el-cajon-ca-pd", "la-mesa-ca-pd"),
+...        ("g4", "la-mesa-ca-pd", "reno-nv-pd"), ("g5", "reno-nv-pd", "fbi")]]
+>>> doc = whatif(evs, ["ca-sb34"])
+>>> [(f["from"], f["to"]) for f in doc["forbidden"]]
+[('agency:el-cajon-ca-pd', 'agency:fbi'), ('agency:el-cajon-ca-pd', 'agency:reno-nv-pd'), \
+('agency:la-mesa-ca-pd', 'agency:reno-nv-pd')]
+>>> doc["federal_reach"]["before"]["parties"], doc["federal_reach"]["after"]["parties"]
+(3, 1)
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from graph.conduits import upstream_of
+from graph.custody import CustodyGraph
+from graph.cut import select_parties
+from graph.reach import clips_reaching
+from judge.engine import Judge, event_order
+from judge.rulesets import load_rule_sets
+from judge.verdicts import Verdict
+from schemas.parties import PartyRegistry
+
+__all__ = ["whatif", "federal_reach", "DEFAULT_BASE"]
+
+#: Base rule sets of a what-if when none are named: custody continuity only.
+DEFAULT_BASE = ("core",)
+
+
+def _judge(names: Sequence[str], registry: PartyRegistry | None) -> tuple[Judge, list[str]]:
+    sets = load_rule_sets(list(names)) if names else []
+    return Judge(sets, registry), [rs.id for rs in sets]
+
+
+def federal_reach(g: CustodyGraph, kind: str = "federal") -> dict[str, Any]:
+    """Parties with a path (time-blind) into a party of ``kind``, those linked directly, and the clips that
+    reached one by a time-respecting path.
+
+    >>> g = CustodyGraph(); g.add_grant("g", "agency:a-pd", "agency:b-pd", 0.0)
+    >>> g.add_grant("h", "agency:b-pd", "agency:fbi", 0.0)
+    >>> r = federal_reach(g); r["parties"], r["direct"], r["party_list"]
+    (2, 1, ['agency:a-pd', 'agency:b-pd'])
+    """
+    targets = select_parties(g, kinds=[kind])
+    upstream = upstream_of(g, targets) - targets
+    direct = {u for t in targets for u in g.graph.predecessors(t)} - targets
+    clips = sorted({c["clip"] for t in sorted(targets) for c in clips_reaching(g, t)})
+    return {
+        "targets": sorted(targets),
+        "parties": len(upstream),
+        "direct": len(direct),
+        "clips": len(clips),
+        "party_list": sorted(upstream),
+        "direct_list": sorted(direct),
+        "clip_list": clips,
+    }
+
+
+def _step(v: Verdict, ev: Any, rules: list[str], why: str) -> dict[str, Any]:
+    ends = {
+        "access_grant": ("grantor", "grantee"),
+        "transfer": ("from_party", "to_party"),
+        "search": ("searcher", "on_behalf_of"),
+        "footage_request": ("requester", "on_behalf_of"),
+        "legal_process": ("requester", "platform"),
+    }.get(ev.type, ("", ""))
+    return {
+        "event_id": ev.event_id,
+        "type": ev.type,
+        "from": getattr(ev, ends[0], None) if ends[0] else None,
+        "to": getattr(ev, ends[1], None) if ends[1] else None,
+        "clip": getattr(ev, "clip_id", None),
+        "verdict": v.outcome,
+        "rules": rules,
+        "why": why,
+    }
+
+
+def _by_agency(forbidden: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
+    for f in forbidden:
+        origin = f["from"] or "(none)"
+        r = rows.setdefault(
+            origin,
+            {
+                "agency": origin,
+                "grants": 0,
+                "hand_overs": 0,
+                "other": 0,
+                "recipients": set(),
+                "rules": Counter(),
+            },
+        )
+        key = {"access_grant": "grants", "transfer": "hand_overs"}.get(f["type"], "other")
+        r[key] += 1
+        if f["to"]:
+            r["recipients"].add(f["to"])
+        r["rules"].update(f["rules"])
+    out = [
+        dict(r, recipients=sorted(r["recipients"]), rules=dict(sorted(r["rules"].items())))
+        for r in rows.values()
+    ]
+    out.sort(key=lambda r: (-(r["grants"] + r["hand_overs"] + r["other"]), r["agency"]))
+    return out
+
+
+def _links(forbidden: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for f in forbidden:
+        if f["from"] and f["to"] and f["type"] in ("access_grant", "transfer"):
+            counts[(f["from"], f["to"])]["grants" if f["type"] == "access_grant" else "hand_overs"] += 1
+    return [
+        {"from": u, "to": v, "grants": c["grants"], "hand_overs": c["hand_overs"]}
+        for (u, v), c in sorted(counts.items())
+    ]
+
+
+def whatif(
+    events: Iterable[Any],
+    extra: Sequence[str],
+    base: Sequence[str] | None = None,
+    registry: PartyRegistry | None = None,
+    *,
+    kind: str = "federal",
+) -> dict[str, Any]:
+    """Judge ``events`` under ``base`` and under ``base + extra``; return the forbidden steps and how
+    reach into parties of ``kind`` (default federal) changes when they are enforced."""
+    base = list(DEFAULT_BASE if base is None else base)
+    added = [n for n in extra if n not in base]
+    if not added:
+        raise ValueError("the what-if adds no rule set beyond the base")
+    evs = sorted(events, key=event_order)
+    j_base, base_ids = _judge(base, registry)
+    j_with, with_ids = _judge(base + added, j_base.registry)
+    extra_ids = set(with_ids) - set(base_ids)
+    before_edges, after_edges, forbidden = [], [], []
+    for ev in evs:
+        vb, vw = j_base.judge(ev), j_with.judge(ev)
+        rules = [x.rule_id for x in vw.violations if x.rule_set in extra_ids]
+        lost = vb.edge is not None and vw.edge is None
+        if vb.edge is not None:
+            before_edges.append(vb.edge)
+        if rules or lost:
+            forbidden.append(_step(vw, ev, rules, "gated by the added rules" if lost else "flagged"))
+        elif vw.edge is not None:
+            after_edges.append(vw.edge)
+    recordings = [ev for ev in evs if ev.type == "clip_recorded"]
+    reg = j_base.registry
+    before = federal_reach(CustodyGraph.from_edges(recordings, before_edges, reg), kind)
+    after = federal_reach(CustodyGraph.from_edges(recordings, after_edges, reg), kind)
+    violations = Counter(r for f in forbidden for r in f["rules"])
+    return {
+        "base": base_ids,
+        "added": sorted(extra_ids),
+        "events": len(evs),
+        "forbidden_count": len(forbidden),
+        "violations": dict(sorted(violations.items())),
+        "forbidden": sorted(forbidden, key=lambda f: (f["from"] or "", f["to"] or "", f["event_id"])),
+        "by_agency": _by_agency(forbidden),
+        "links": _links(forbidden),
+        "federal_reach": {
+            "kind": kind,
+            "before": before,
+            "after": after,
+            "parties_losing_reach": sorted(set(before["party_list"]) - set(after["party_list"])),
+            "clips_no_longer_reaching": sorted(set(before["clip_list"]) - set(after["clip_list"])),
+        },
+    }

@@ -1,0 +1,181 @@
+"""``custodiet check --broker``: produce a log to the input topics, run the Faust agents as worker
+processes, and wait until every input is accounted for; prints the same document as in-process.
+
+Each run uses its own topic prefix and consumer group, so runs never see each other's messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from judge.pipeline import read_lines
+from judge.rulesets import load_rule_sets
+from streams.admin import create_topics
+from streams.broker import broker_url_to_bootstrap
+from streams.collector import Collector
+from streams.config import StreamConfig
+from streams.topics import TopicLayout
+
+__all__ = ["check_on_kafka", "StreamError", "WorkerPool", "produce_lines", "free_port"]
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class StreamError(RuntimeError):
+    """The streaming run could not finish (a worker died, or it timed out), with what is missing."""
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class WorkerPool:
+    """Faust worker processes for one configuration (each with its own web port and data dir)."""
+
+    def __init__(self, cfg: StreamConfig, log_dir: Path) -> None:
+        self.cfg = cfg
+        self.log_dir = log_dir
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self, name: str) -> subprocess.Popen[bytes]:
+        """Start (or restart) worker ``name``."""
+        cfg = replace(self.cfg, web_port=free_port(), data_dir=str(self.log_dir / f"data-{name}"))
+        env = {**os.environ, **cfg.to_env(), "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+        env.pop("BROKER_URL", None)  # Faust's own variable would override ours
+        log = (self.log_dir / f"{name}.log").open("ab")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streams.worker", "worker", "-l", "warn", "--web-port", str(cfg.web_port)],
+            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(ROOT))
+        self.procs[name] = proc
+        return proc
+
+    def check_alive(self) -> None:
+        """Raise if a worker exited on its own."""
+        for name, p in self.procs.items():
+            if p.poll() is not None:
+                tail = (self.log_dir / f"{name}.log").read_text(errors="replace")[-1500:]
+                raise StreamError(f"worker {name} exited with status {p.returncode}:\n{tail}")
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one worker (for fault tests)."""
+        p = self.procs.pop(name)
+        p.kill()
+        p.wait()
+
+    def stop(self) -> None:
+        """Stop every worker: terminate, then kill after a grace period."""
+        for p in self.procs.values():
+            if p.poll() is None:
+                p.terminate()
+        deadline = time.monotonic() + 15
+        for p in self.procs.values():
+            try:
+                p.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        self.procs.clear()
+
+
+def _peek(raw: bytes) -> tuple[str | None, str | None]:
+    """(type, event_id) if the line is a JSON object that says so; only used to pick topic and key."""
+    try:
+        doc = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None, None
+    if not isinstance(doc, dict):
+        return None, None
+    t, e = doc.get("type"), doc.get("event_id")
+    return (t if isinstance(t, str) else None), (e if isinstance(e, str) else None)
+
+
+async def produce_lines(bootstrap: str, layout: TopicLayout, lines: Iterable[tuple[int, bytes]], source: str,
+                        max_bytes: int) -> int:
+    """Produce raw lines to their input topics (keyed by event id); returns how many were sent."""
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=False,
+                                linger_ms=5, max_batch_size=256 * 1024, max_request_size=max_bytes + 65536)
+    await producer.start()
+    n = 0
+    try:
+        pending = []
+        for line_no, raw in lines:
+            kind, eid = _peek(raw)
+            key = (eid or f"line-{line_no}").encode()
+            headers = [("line", str(line_no).encode()), ("source", source.encode())]
+            pending.append(await producer.send(layout.input_for(kind), raw, key=key, headers=headers))
+            n += 1
+            if len(pending) >= 5000:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+    return n
+
+
+async def collect(bootstrap: str, layout: TopicLayout, collector: Collector, pool: WorkerPool | None,
+                  timeout: float, until: Any = None) -> None:
+    """Consume ``verdicts`` into ``collector`` until it is done (or ``until()`` says so)."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        topic = layout.name("verdicts")
+        tps = [TopicPartition(topic, p) for p in range(layout.partitions)]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        deadline = time.monotonic() + timeout
+        while not (until() if until else collector.done()):
+            if pool is not None:
+                pool.check_alive()
+            if time.monotonic() > deadline:
+                raise StreamError(f"timed out after {timeout:.0f}s: {collector.missing()}")
+            batches = await consumer.getmany(timeout_ms=200, max_records=10_000)
+            for tp, records in batches.items():
+                for r in records:
+                    collector.apply(tp.partition, json.loads(r.value))
+    finally:
+        await consumer.stop()
+
+
+def check_on_kafka(events: str, rules: list[str] | None, broker: str, *, registry_path: str | None = None,
+                   max_bytes: int = 1_000_000, workers: int = 1, partitions: int = 4,
+                   timeout: float = 300.0) -> dict[str, Any]:
+    """Run a log through real topics and Faust agents; return the check document."""
+    bootstrap = broker_url_to_bootstrap(broker)
+    run = uuid.uuid4().hex[:10]
+    layout = TopicLayout(prefix=f"custodiet-{run}.", partitions=partitions)
+    log_dir = Path(tempfile.mkdtemp(prefix=f"custodiet-check-{run}-"))
+    cfg = StreamConfig(bootstrap=bootstrap, layout=layout, rules=rules, app_id=f"custodiet-check-{run}",
+                       registry_path=registry_path, max_event_bytes=max_bytes, data_dir=str(log_dir))
+    rule_sets = [rs.id for rs in load_rule_sets(rules)]
+    create_topics(bootstrap, layout.all_topics())
+    pool = WorkerPool(cfg, log_dir)
+    try:
+        for i in range(workers):
+            pool.start(f"w{i + 1}")
+        lines = list(read_lines(events, max_bytes))
+        n = asyncio.run(produce_lines(bootstrap, layout, lines, events, max_bytes))
+        collector = Collector(n, partitions)
+        asyncio.run(collect(bootstrap, layout, collector, pool, timeout))
+        return collector.document(rule_sets)
+    finally:
+        pool.stop()

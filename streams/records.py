@@ -1,0 +1,43 @@
+"""The JSON records the agents write to the output topics (shared by the agents and the collectors).
+
+>>> accounting("duplicate", pos="t:0:5", event_id="e1")
+b'{"kind":"duplicate","pos":"t:0:5","event_id":"e1"}'
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from judge.verdicts import DeadLetter, Verdict
+
+__all__ = ["accounting", "verdict_record", "progress_record", "dead_letter_value", "position"]
+
+
+def _dumps(doc: dict[str, Any]) -> bytes:
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def position(topic: str, partition: int, offset: int) -> str:
+    """Where an input message was read: ``topic:partition:offset`` (one input, one bucket)."""
+    return f"{topic}:{partition}:{offset}"
+
+
+def accounting(kind: str, **fields: Any) -> bytes:
+    """An intake accounting record: ``dead``, ``duplicate`` or ``forwarded``."""
+    return _dumps({"kind": kind, **fields})
+
+
+def verdict_record(verdict: Verdict) -> bytes:
+    """A judge's (possibly revised) verdict on one event."""
+    return b'{"kind":"verdict","verdict":' + verdict.model_dump_json().encode() + b"}"
+
+
+def progress_record(partition: int, events: int, broadcast: int) -> bytes:
+    """After each batch: how many events a judge partition holds (and how many were broadcast)."""
+    return _dumps({"kind": "progress", "partition": partition, "events": events, "broadcast": broadcast})
+
+
+def dead_letter_value(dead: DeadLetter) -> bytes:
+    """The value written to ``dead-letters``."""
+    return dead.model_dump_json().encode()

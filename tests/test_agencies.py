@@ -1,0 +1,241 @@
+"""The agency classifier on tricky names (expected answers worked out by hand) and on the real name list."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from schemas.agencies import (
+    CATEGORY_KINDS,
+    agency_party_id,
+    agency_slug,
+    classify_agency,
+    load_overrides,
+    make_resolver,
+    name_from_slug,
+    normalise_name,
+    resolve_party,
+    state_of_name,
+)
+from schemas.parties import PartyRegistry
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+NC = DATA / "flock-sharing-nc-2024"
+
+
+def _need_data() -> None:
+    if not DATA.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared data missing at {DATA} (CI is set)")
+        pytest.skip("shared data not present")
+
+
+# name -> (category, kind, state)
+TRICKY = {
+    "Dearborn MI PD": ("local police", "local", "MI"),
+    "Foothill-DeAnza CA PD": ("local police", "local", "CA"),
+    "MS Office of Homeland Security": ("state", "state", "MS"),
+    "US Postal Inspection Service": ("federal", "federal", None),
+    "ATF Nashville TN": ("federal", "federal", None),
+    "ATF Louisville KY": ("federal", "federal", None),
+    "FBI": ("federal", "federal", None),
+    "USMS": ("federal", "federal", None),
+    "United States Border Control - Grand Forks Sector MN": ("federal", "federal", None),
+    "Chattahoochee River N.R.A. - Law Enforcement": ("federal", "federal", None),
+    "Indiana Dunes National Park IN PD": ("federal", "federal", None),
+    "Roudebush Medical Center Veterans Affairs IN PD": ("federal", "federal", None),
+    "Tennessee Valley Authority Police": ("federal", "federal", None),
+    "National City CA PD": ("local police", "local", "CA"),
+    "Fort Bragg CA PD": ("local police", "local", "CA"),
+    "Fort Eustis VA US Army": ("military", "federal", None),
+    "Langley VA US Air Force": ("military", "federal", None),
+    "Ohio National Guard": ("military", "state", "OH"),
+    "Marine City MI PD": ("local police", "local", "MI"),
+    "Alabama Drug Enforcement Task Force Region G": ("task force", "local", "AL"),
+    "MEDWAY Drug Enforcement Agency OH PD": ("task force", "local", "OH"),
+    "Los Angeles County CA SD": ("sheriff", "sheriff", "CA"),
+    "LA County CA Sheriff": ("sheriff", "sheriff", "CA"),
+    "Wagoner CO SO OK": ("sheriff", "sheriff", "OK"),
+    "Reeves CO TX SO": ("sheriff", "sheriff", "TX"),
+    "Madison TWP (Franklin CO) OH PD": ("local police", "local", "OH"),
+    "CO - Fort Collins PD": ("local police", "local", "CO"),
+    "UT Health - Tyler (TX)": ("university", "local", "TX"),
+    "Georgia Department of Natural Resources - NOT IN USE": ("state", "state", "GA"),
+    "Lake In The Hills IL PD": ("local police", "local", "IL"),
+    "Truth or Consequences NM PD": ("local police", "local", "NM"),
+    "Crestview Fl PD": ("local police", "local", "FL"),
+    "La Mesa CA PD": ("local police", "local", "CA"),
+    "Kansas City MO PD": ("local police", "local", "MO"),
+    "Michigan City IN PD": ("local police", "local", "IN"),
+    "Wyoming Police Department": ("local police", "local", None),
+    "Ohio DPS": ("state", "state", "OH"),
+    "Sikeston MO DPS": ("local police", "local", "MO"),
+    "Texas Department of Public Safety": ("state", "state", "TX"),
+    "Benton Harbor Department of Public Safety MI": ("local police", "local", "MI"),
+    "Kentucky State Police KY PD": ("state", "state", "KY"),
+    "Little Flock AR PD": ("local police", "local", "AR"),
+    "Flock Safety - Sales": ("private", "unknown", None),
+    "Union Pacific Railroad PD": ("private", "unknown", None),
+    "University Park IL PD": ("local police", "local", "IL"),
+    "College Park GA PD": ("local police", "local", "GA"),
+    "Ohio State University OH PD": ("university", "local", "OH"),
+    "Northeast Ohio Regional Fusion Center": ("fusion center", "fusion", "OH"),
+    "MAGLOCLEN RISS": ("fusion center", "fusion", None),
+    "Wake County NC SO": ("sheriff", "sheriff", "NC"),
+    "Clark Co. IL Sheriff's Dept.": ("sheriff", "sheriff", "IL"),
+    "Cobb County GA DA": ("prosecutor", "local", "GA"),
+    "Will County State Attorney's Office (IL)": ("prosecutor", "local", "IL"),
+    "Illinois Attorney General": ("state", "state", "IL"),
+    "Austin Texas PD": ("local police", "local", "TX"),
+    "Hamilton GA": ("local police", "local", "GA"),
+    "Delete - Don't Use": ("unknown", "unknown", None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_tricky_names(name: str) -> None:
+    category, kind, state = TRICKY[name]
+    got = classify_agency(name)
+    assert (got.category, got.kind, got.state) == (category, kind, state), got.rule
+
+
+def test_federal_field_office_keeps_location() -> None:
+    assert classify_agency("ATF Nashville TN").located_in == "TN"
+    assert classify_agency("FBI").located_in is None
+
+
+@pytest.mark.parametrize(
+    ("name", "state"),
+    [
+        ("Sylvania OH PD", "OH"),
+        ("Waterford Township PD- MI", "MI"),
+        ("Allen Park PD MI", "MI"),
+        ("Tooele City PD UT", "UT"),
+        ("Winston Count MS CO", "MS"),
+        ("Bureau Co. IL SO", "IL"),
+        ("De Pere WI PD", "WI"),
+        ("Mt. Zion IL PD", "IL"),
+        ("18th Judicial District DA's Office- LA PD", "LA"),
+        ("Forsyth County GA SO - Mobile (Not in Use)", "GA"),
+        ("Cincinnati/Northern Kentucky Intl Airport PD", "KY"),
+        ("Oregon OH PD", "OH"),
+        ("Oregon City Police Department", None),
+        ("Maryland Heights MO PD", "MO"),
+        ("Eugene OR PD", "OR"),
+        ("Portland ME PD", "ME"),
+        ("Gary IN PD", "IN"),
+        ("PD", None),
+        ("", None),
+    ],
+)
+def test_state_of_name(name: str, state: str | None) -> None:
+    assert state_of_name(name) == state
+
+
+def test_names_and_ids() -> None:
+    assert normalise_name("  Aurora OH PD \u00a0") == "Aurora OH PD"
+    assert normalise_name("Waterford Township PD\u2013 MI") == "Waterford Township PD- MI"
+    assert normalise_name("Sheriff\u2019s  Office") == "Sheriff's Office"
+    assert agency_slug("Miami-Dade FL PD") == agency_slug("Miami Dade FL PD") == "miami-dade-fl-pd"
+    assert agency_party_id("El Cajon CA PD") == "agency:el-cajon-ca-pd"
+    assert agency_party_id("FBI") == "agency:fbi"
+    assert agency_party_id("US Postal Inspection Service") == "agency:us-postal-inspection-service"
+    assert agency_party_id("Clark Co. IL Sheriff's Dept.") == "agency:clark-co-il-sheriff-s-dept"
+
+
+@pytest.mark.parametrize(
+    ("party_id", "kind", "state"),
+    [
+        ("agency:fbi", "federal", None),
+        ("agency:dearborn-mi-pd", "local", "MI"),
+        ("agency:atf-nashville-tn", "federal", None),
+        ("agency:ms-office-of-homeland-security", "state", "MS"),
+        ("agency:los-angeles-county-ca-sd", "sheriff", "CA"),
+        ("agency:la-mesa-ca-pd", "local", "CA"),
+        ("agency:us-postal-inspection-service", "federal", None),
+        ("agency:wake-county-nc-so", "sheriff", "NC"),
+    ],
+)
+def test_resolver(party_id: str, kind: str, state: str | None) -> None:
+    registry = PartyRegistry(resolver=resolve_party)
+    assert registry.kind_of(party_id) == kind
+    assert registry.state_of(party_id) == state
+    assert registry.get(party_id).id == party_id
+
+
+def test_resolver_ignores_other_ids() -> None:
+    assert resolve_party("platform:ring") is None
+    assert resolve_party("resident:r-1") is None
+    assert PartyRegistry(resolver=resolve_party).kind_of("platform:ring") == "platform"
+
+
+def test_name_from_slug() -> None:
+    assert name_from_slug("el-cajon-ca-pd") == "El Cajon CA PD"
+    assert name_from_slug("wagoner-co-so-ok") == "Wagoner Co SO OK"  # "co" (county) is not the state slot
+
+
+def test_overrides_csv_and_json(tmp_path: Path) -> None:
+    csv_file = tmp_path / "ov.csv"
+    csv_file.write_text(
+        "agency,kind,state,category\n"
+        "Tennessee Valley Authority Police,state,TN,\n"
+        "agency:hamilton-ga,,,private\n"
+        "FBI,,none,\n",
+        encoding="utf-8",
+    )
+    ov = load_overrides(csv_file)
+    tva = classify_agency("Tennessee Valley Authority Police", ov)
+    assert (tva.kind, tva.state, tva.category, tva.rule) == ("state", "TN", "federal", "override")
+    ham = classify_agency("Hamilton GA", ov)
+    assert (ham.category, ham.kind, ham.state) == ("private", "unknown", "GA")
+    json_file = tmp_path / "ov.json"
+    json_file.write_text(json.dumps({"Dearborn MI PD": {"kind": "federal", "category": "federal"}}))
+    ov2 = load_overrides(json_file)
+    assert classify_agency("Dearborn MI PD", ov2).kind == "federal"
+    reg = PartyRegistry(resolver=make_resolver(ov2))
+    assert reg.kind_of("agency:dearborn-mi-pd") == "federal"
+    assert reg.kind_of("agency:fbi") == "federal"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("agency,kind\nX PD,alien\n")
+    with pytest.raises(ValueError):
+        load_overrides(bad)
+
+
+def test_every_category_has_a_kind() -> None:
+    assert set(CATEGORY_KINDS.values()) <= {"local", "sheriff", "state", "fusion", "federal", "unknown"}
+
+
+def test_real_nc_names() -> None:
+    _need_data()
+    with open(NC / "agency20240426.csv", encoding="utf-8", newline="") as fh:
+        names = [row["name"] for row in csv.DictReader(fh)]
+    assert len(names) == 5152
+    classes = {n: classify_agency(n) for n in names}
+    # hand-checked federal bodies in the list
+    federal = sorted(n for n, c in classes.items() if c.kind == "federal")
+    for expected in [
+        "FBI",
+        "ATF Nashville TN",
+        "ATF Louisville KY",
+        "US Postal Inspection Service",
+        "USMS",
+        "US - GSA Inspector General",
+        "National Park Service (TN)",
+        "Fort Eustis VA US Army",
+        "Langley VA US Air Force",
+    ]:
+        assert expected in federal
+    # nothing that merely contains DEA/ICE/US letters is federal
+    for n in federal:
+        assert not n.endswith((" PD", " SO")) or "National Park" in n or "Veterans Affairs" in n, n
+    # every name ending in " SO" (sheriff's office) with a state is a sheriff
+    for n, c in classes.items():
+        if n.endswith(" SO") and "Task Force" not in n:
+            assert c.kind == "sheriff", n
+    # almost every name gets a category
+    unknown = [n for n, c in classes.items() if c.category == "unknown"]
+    assert len(unknown) < 15, unknown

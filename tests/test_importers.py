@@ -1,0 +1,296 @@
+"""Importers on the real shared data (counts made independently with csv) and on messy hand-made files."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from importers import (
+    IMPORTERS,
+    import_atlas_ring,
+    import_flock_audit,
+    import_flock_portal,
+    import_flock_sharing,
+)
+from importers.flock_sharing import parse_retention_days
+from schemas.events import EVENT_ADAPTER
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+FIXTURES = Path(__file__).resolve().parent / "data"
+NC_EDGES = DATA / "flock-sharing-nc-2024" / "agency_access20240426.csv"
+EUGENE = DATA / "flock-search-audit-eugene-2025" / "EPDSearchAuditLogs.csv"
+ATLAS = DATA / "ring-partnerships-2020" / "atlas_ring_neighbors_2020-10-07.csv"
+
+
+@pytest.fixture
+def real_data() -> Path:
+    if not DATA.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared data missing at {DATA} (CI is set)")
+        pytest.skip("shared data not present")
+    return DATA
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _valid(result) -> None:  # type: ignore[no-untyped-def]
+    for event in result.events:
+        EVENT_ADAPTER.validate_python(event)
+    assert len({e["event_id"] for e in result.events}) == len(result.events)
+    assert all(s.reason and s.file for s in result.skipped)
+    assert result.adds_up()
+    assert sum(result.skipped_by_reason.values()) == len(result.skipped)
+
+
+def test_registry() -> None:
+    assert set(IMPORTERS) == {"flock-sharing", "flock-portal", "flock-audit", "atlas-ring"}
+
+
+# ---- flock-sharing --------------------------------------------------------------------------------
+
+
+def test_flock_sharing_real(real_data: Path) -> None:
+    rows = _rows(NC_EDGES)
+    result = import_flock_sharing(NC_EDGES)
+    _valid(result)
+    assert result.rows_read == len(rows) == 37099
+    pairs = {(r["src_agency"].strip(), r["external_agency"].strip()) for r in rows}
+    assert result.events_written == len(pairs)
+    assert {e["occurred_at"] for e in result.events} == {"2024-04-26T00:00:00Z"}
+    # the FBI receives direct access from 30 source agencies (counted with csv alone)
+    fbi_sources = {r["src_agency"].strip() for r in rows if r["external_agency"].strip() == "FBI"}
+    assert len(fbi_sources) == 30
+    imported = {e["grantor"] for e in result.events if e["grantee"] == "agency:fbi"}
+    assert len(imported) == 30
+    assert {e["grantor_name"] for e in result.events if e["grantee"] == "agency:fbi"} == fbi_sources
+    names = {r["src_agency"].strip() for r in rows} | {r["external_agency"].strip() for r in rows}
+    assert len(result.parties) == len(names)
+    kinds = {p.id: p.kind for p in result.parties}
+    assert kinds["agency:fbi"] == "federal"
+    assert kinds["agency:us-postal-inspection-service"] == "federal"
+    assert kinds["agency:el-cajon-ca-pd"] == "local"
+    assert kinds["agency:dearborn-mi-pd"] == "local"
+
+
+def test_flock_sharing_observed_argument(real_data: Path) -> None:
+    result = import_flock_sharing(NC_EDGES.parent, observed="2024-05-01T12:00:00Z")
+    assert result.events[0]["occurred_at"] == "2024-05-01T12:00:00Z"
+
+
+def test_flock_sharing_messy() -> None:
+    result = import_flock_sharing(FIXTURES / "flock-sharing" / "agency_access20250101.csv")
+    _valid(result)
+    assert result.rows_read == 8
+    assert [e["event_id"] for e in result.events] == [
+        "flock-share:el-cajon-ca-pd:fbi",
+        "flock-share:el-cajon-ca-pd:dallas-tx-pd",
+        "flock-share:san-diego-county-ca-so:el-cajon-ca-pd",
+    ]
+    assert result.skipped_by_reason == {
+        "duplicate row": 1,
+        "missing grantor": 1,
+        "missing grantee": 2,
+        "self grant": 1,
+    }
+    assert [s.line for s in result.skipped] == [3, 5, 6, 7, 8]
+    assert result.events[0]["occurred_at"] == "2025-01-01T00:00:00Z"
+    assert result.events[0]["grantor_name"] == "El Cajon CA PD"
+    assert {p.id: p.kind for p in result.parties}["agency:san-diego-county-ca-so"] == "sheriff"
+
+
+# ---- flock-portal ---------------------------------------------------------------------------------
+
+
+def test_flock_portal_folder() -> None:
+    result = import_flock_portal(FIXTURES / "flock-portal")
+    _valid(result)
+    assert result.rows_read == 19
+    assert result.events_written == 11
+    assert result.skipped_by_reason == {
+        "missing partner": 3,
+        "duplicate row": 3,
+        "self grant": 1,
+        "not JSON": 1,
+    }
+    ids = {e["event_id"] for e in result.events}
+    assert {
+        "flock-share:atherton-ca-pd:menlo-park-ca-pd",
+        "flock-share:atherton-ca-pd:austin-texas-pd",
+        "flock-share:atherton-ca-pd:fbi",
+        "flock-share:menlo-park-ca-pd:atherton-ca-pd",
+        "flock-share:el-cajon-ca-pd:atf-nashville-tn",
+        "flock-share:el-cajon-ca-pd:dallas-tx-pd",
+        "flock-share:menlo-park-ca-pd:dearborn-mi-pd",
+        "flock-share:menlo-park-ca-pd:us-postal-inspection-service",
+        "flock-share:foothill-deanza-ca-pd:menlo-park-ca-pd",
+        "flock-share:sylvania-oh-pd:toledo-oh-pd",
+        "flock-share:sylvania-oh-pd:ms-office-of-homeland-security",
+    } == ids
+    by_id = {e["event_id"]: e for e in result.events}
+    fbi = by_id["flock-share:atherton-ca-pd:fbi"]
+    assert fbi["occurred_at"] == "2023-07-28T00:56:00Z"
+    assert fbi["retention_days"] == 30
+    assert fbi["prohibited_purposes"] == ["immigration", "traffic", "violent_crime"]
+    dearborn = by_id["flock-share:menlo-park-ca-pd:dearborn-mi-pd"]
+    assert "retention_days" not in dearborn  # "-Infinity days"
+    assert dearborn["prohibited_purposes"] == ["immigration", "reproductive_care"]
+    assert dearborn["grantor_name"] == "Menlo Park CA PD"
+    assert any("-Infinity" in w.reason for w in result.warnings)
+    parties = {p.id: p for p in result.parties}
+    assert parties["agency:austin-texas-pd"].state == "TX"
+    assert parties["agency:sylvania-oh-pd"].state == "OH"
+    assert parties["agency:atf-nashville-tn"].kind == "federal"
+    assert parties["agency:ms-office-of-homeland-security"].kind == "state"
+
+
+def test_flock_portal_single_file_and_observed(tmp_path: Path) -> None:
+    record = {
+        "crawled_slug": "https://transparency.flocksafety.com/el-cajon-ca-pd",
+        "sharing_outbound": ["Austin Texas PD"],
+        "sharing_inbound": "Houston TX PD, FBI",
+    }
+    path = tmp_path / "whatever.json"
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    result = import_flock_portal(path, observed="2025-10-01")
+    _valid(result)
+    assert [(e["grantor"], e["grantee"]) for e in result.events] == [
+        ("agency:el-cajon-ca-pd", "agency:austin-texas-pd"),
+        ("agency:houston-tx-pd", "agency:el-cajon-ca-pd"),
+        ("agency:fbi", "agency:el-cajon-ca-pd"),
+    ]
+    assert {e["occurred_at"] for e in result.events} == {"2025-10-01T00:00:00Z"}
+
+
+# ---- flock-audit ----------------------------------------------------------------------------------
+
+
+def test_flock_audit_real(real_data: Path) -> None:
+    rows = _rows(EUGENE)
+    result = import_flock_audit(EUGENE)
+    _valid(result)
+    assert result.rows_read == len(rows) == 4294
+    assert result.events_written == len({r["id"] for r in rows})
+    first = result.events[0]
+    assert first["event_id"] == "eugene-search:" + rows[0]["id"]
+    assert first["occurred_at"] == "2025-06-18T07:02:04.789000Z"  # 00:02:04.789 PDT
+    assert first["cameras_searched"] == int(rows[0]["cameraCount"]) == 2510
+    assert first["networks_searched"] == 1
+    assert first["searcher"] == "agency:eugene-or-pd"
+    assert first["user"] == rows[0]["userId"]
+    purposes = Counter(e["purpose"] for e in result.events)
+    assert sum(purposes.values()) == 4294
+
+
+def test_flock_audit_pst_offset(real_data: Path) -> None:
+    rows = _rows(EUGENE)
+    result = import_flock_audit(EUGENE)
+    by_id = {e["event_id"]: e for e in result.events}
+    (row,) = [r for r in rows if r["searchDate"] == "2025-12-01 17:45:21.841"]
+    # December is PST (UTC-8): 17:45 local is 01:45 UTC the next day
+    assert by_id["eugene-search:" + row["id"]]["occurred_at"] == "2025-12-02T01:45:21.841000Z"
+
+
+def test_flock_audit_messy() -> None:
+    result = import_flock_audit(FIXTURES / "flock-audit" / "messy-audit.csv")
+    _valid(result)
+    assert result.rows_read == 7
+    assert result.skipped_by_reason == {"bad date": 1, "duplicate row": 1}
+    assert [s.line for s in result.skipped] == [4, 5]
+    ev = {e["event_id"]: e for e in result.events}
+    s1 = ev["eugene-search:s1"]
+    assert (s1["occurred_at"], s1["networks_searched"], s1["cameras_searched"]) == (
+        "2025-07-04T19:00:00Z",
+        6674,
+        77771,
+    )
+    assert (s1["purpose"], s1["case_number"]) == ("immigration", "25-001")
+    s2 = ev["eugene-search:s2"]
+    assert (s2["reason"], s2["purpose"], s2["occurred_at"]) == ("", "property_crime", "2025-01-15T16:30:00Z")
+    s4 = ev["eugene-search:s4"]
+    assert (s4["purpose"], s4["networks_searched"], s4.get("cameras_searched")) == ("unspecified", 1, None)
+    assert s4["occurred_at"] == "2025-11-02T08:30:00Z"  # the first 01:30 of the DST change (PDT)
+    s5 = ev["eugene-search:s5"]
+    assert (s5["occurred_at"], s5["purpose"]) == ("2025-12-01T10:00:00Z", "reproductive_care")
+    no_id = [e for e in result.events if e["event_id"].startswith("eugene-search:row-")]
+    assert len(no_id) == 1 and no_id[0]["purpose"] == "unspecified"
+    again = import_flock_audit(FIXTURES / "flock-audit" / "messy-audit.csv")
+    assert [e["event_id"] for e in again.events] == [e["event_id"] for e in result.events]
+
+
+def test_flock_audit_agency_and_tz(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("id,userId,searchDate,networkCount,reason\nq1,u,2025-03-01 12:00:00,42,ICE WARRANT\n")
+    result = import_flock_audit(path, agency="agency:danville-il-pd", tz="America/Chicago")
+    (e,) = result.events
+    assert e["event_id"] == "flock-search:danville-il-pd:q1"
+    assert (e["occurred_at"], e["networks_searched"], e["purpose"]) == (
+        "2025-03-01T18:00:00Z",
+        42,
+        "immigration",
+    )
+
+
+# ---- atlas-ring -----------------------------------------------------------------------------------
+
+
+def test_atlas_real(real_data: Path) -> None:
+    rows = _rows(ATLAS)
+    result = import_atlas_ring(ATLAS)
+    assert result.events == []
+    assert result.rows_read == len(rows) == 1501
+    distinct = {(r["Agency"].strip(), r["State"].strip()) for r in rows}
+    assert result.parties_written == len(distinct)
+    assert result.adds_up()
+    assert result.skipped_by_reason == {"duplicate row": len(rows) - len(distinct)}
+    lea = Counter(r["Type of LEA"] for r in rows)
+    kinds = Counter(p.kind for p in result.parties)
+    assert kinds["sheriff"] == lea["Sheriff"]
+    assert {p.joined for p in result.parties} == {"2018", "2019", "2020"}
+    by_id = {p.id: p for p in result.parties}
+    green = by_id["agency:greenfield-police-department-wi"]
+    assert (green.state, green.kind, green.joined) == ("WI", "local", "2018")
+    assert "agency:greenfield-police-department-in" in by_id
+    assert by_id["agency:wyoming-police-department-oh"].kind == "local"
+
+
+def test_atlas_messy() -> None:
+    result = import_atlas_ring(FIXTURES / "atlas-ring" / "atlas-messy.csv")
+    assert result.adds_up()
+    assert result.rows_read == 8
+    assert result.skipped_by_reason == {"duplicate row": 1, "missing agency": 1}
+    got = {p.id: (p.kind, p.subkind, p.state, p.joined, p.jurisdiction) for p in result.parties}
+    assert got == {
+        "agency:greenfield-police-department-wi": ("local", "local police", "WI", "2018", "Greenfield"),
+        "agency:greenfield-police-department-in": ("local", "local police", "IN", "2020", "Greenfield"),
+        "agency:wyoming-police-department-oh": ("local", "local police", "OH", "2019", "Wyoming"),
+        "agency:harris-county-constable-precinct-1-tx": (
+            "local",
+            "local police",
+            "TX",
+            "2019",
+            "Harris County",
+        ),
+        "agency:cumberland-county-prosecutor-s-office-nj": (
+            "local",
+            "prosecutor",
+            "NJ",
+            "2019",
+            "Cumberland County",
+        ),
+        "agency:calcasieu-parish-sheriff-s-office-la": ("sheriff", "sheriff", "LA", None, "Calcasieu Parish"),
+    }
+
+
+def test_retention_values() -> None:
+    assert parse_retention_days("30 days") == 30
+    assert parse_retention_days("-Infinity days") is None
+    assert parse_retention_days("NA") is None
+    assert parse_retention_days("——") is None
