@@ -28,7 +28,7 @@ from streams.collector import Collector
 from streams.config import StreamConfig
 from streams.topics import TopicLayout
 
-__all__ = ["check_on_kafka", "StreamError", "WorkerPool", "produce_lines", "free_port"]
+__all__ = ["check_on_kafka", "KafkaRun", "StreamError", "WorkerPool", "produce_lines", "free_port"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -156,26 +156,52 @@ async def collect(bootstrap: str, layout: TopicLayout, collector: Collector, poo
         await consumer.stop()
 
 
+class KafkaRun:
+    """One run on a broker: its own topics (unique prefix), consumer group and worker processes."""
+
+    def __init__(self, broker: str, rules: list[str] | None, *, workers: int = 1, partitions: int = 4,
+                 registry_path: str | None = None, max_bytes: int = 1_000_000) -> None:
+        self.bootstrap = broker_url_to_bootstrap(broker)
+        run = uuid.uuid4().hex[:10]
+        self.layout = TopicLayout(prefix=f"custodiet-{run}.", partitions=partitions)
+        self.log_dir = Path(tempfile.mkdtemp(prefix=f"custodiet-run-{run}-"))
+        self.cfg = StreamConfig(bootstrap=self.bootstrap, layout=self.layout, rules=rules,
+                                app_id=f"custodiet-run-{run}", registry_path=registry_path,
+                                max_event_bytes=max_bytes, data_dir=str(self.log_dir))
+        self.max_bytes = max_bytes
+        self.rule_sets = [rs.id for rs in load_rule_sets(rules)]
+        create_topics(self.bootstrap, self.layout.all_topics())
+        self.pool = WorkerPool(self.cfg, self.log_dir)
+        for i in range(workers):
+            self.pool.start(f"w{i + 1}")
+
+    def produce(self, lines: Iterable[tuple[int, bytes]], source: str = "-") -> int:
+        """Produce raw lines to the input topics; returns how many."""
+        return asyncio.run(produce_lines(self.bootstrap, self.layout, lines, source, self.max_bytes))
+
+    def collect(self, collector: Collector, timeout: float = 300.0, until: Any = None) -> Collector:
+        """Read the verdicts topic (from the start) into ``collector`` until it is done or ``until()``."""
+        asyncio.run(collect(self.bootstrap, self.layout, collector, self.pool, timeout, until))
+        return collector
+
+    def stop(self) -> None:
+        """Stop the workers."""
+        self.pool.stop()
+
+    def __enter__(self) -> KafkaRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
 def check_on_kafka(events: str, rules: list[str] | None, broker: str, *, registry_path: str | None = None,
                    max_bytes: int = 1_000_000, workers: int = 1, partitions: int = 4,
                    timeout: float = 300.0) -> dict[str, Any]:
     """Run a log through real topics and Faust agents; return the check document."""
-    bootstrap = broker_url_to_bootstrap(broker)
-    run = uuid.uuid4().hex[:10]
-    layout = TopicLayout(prefix=f"custodiet-{run}.", partitions=partitions)
-    log_dir = Path(tempfile.mkdtemp(prefix=f"custodiet-check-{run}-"))
-    cfg = StreamConfig(bootstrap=bootstrap, layout=layout, rules=rules, app_id=f"custodiet-check-{run}",
-                       registry_path=registry_path, max_event_bytes=max_bytes, data_dir=str(log_dir))
-    rule_sets = [rs.id for rs in load_rule_sets(rules)]
-    create_topics(bootstrap, layout.all_topics())
-    pool = WorkerPool(cfg, log_dir)
-    try:
-        for i in range(workers):
-            pool.start(f"w{i + 1}")
-        lines = list(read_lines(events, max_bytes))
-        n = asyncio.run(produce_lines(bootstrap, layout, lines, events, max_bytes))
-        collector = Collector(n, partitions)
-        asyncio.run(collect(bootstrap, layout, collector, pool, timeout))
-        return collector.document(rule_sets)
-    finally:
-        pool.stop()
+    lines = list(read_lines(events, max_bytes))
+    with KafkaRun(broker, rules, workers=workers, partitions=partitions, registry_path=registry_path,
+                  max_bytes=max_bytes) as run:
+        n = run.produce(lines, events)
+        collector = run.collect(Collector(n, partitions), timeout)
+        return collector.document(run.rule_sets)
