@@ -14,7 +14,8 @@ from custodiet.app import app
 
 __all__ = ["main", "app"]
 
-for _optional in ("commands_analysis", "commands_streams", "commands_sim", "commands_audit", "commands_serve"):
+for _optional in ("commands_import", "commands_analysis", "commands_streams", "commands_sim", "commands_audit",
+                  "commands_serve"):
     try:
         __import__(f"custodiet.{_optional}")
     except ModuleNotFoundError as _e:  # a command module not written yet

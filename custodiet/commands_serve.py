@@ -1,0 +1,111 @@
+"""``custodiet serve``: the live view of a log, a followed log, stdin, or a scenario streamed at a rate.
+
+>>> from typer.testing import CliRunner
+>>> from custodiet.cli import app
+>>> r = CliRunner().invoke(app, ["serve", "/nonexistent.jsonl"])
+>>> r.exit_code, "no such .jsonl file" in r.output
+(2, True)
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+
+import typer
+
+from custodiet.app import CliError, app, check_readable_file, err, guarded, load_registry
+
+__all__ = ["serve"]
+
+
+@app.command()
+@guarded
+def serve(
+    events: Annotated[str | None, typer.Argument(help="a .jsonl log of events, or - to read events from stdin "
+                                                 "as they arrive")] = None,
+    host: Annotated[str, typer.Option("--host", help="address to listen on (loopback unless told otherwise)")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="port (0: any free port)")] = 8765,
+    follow: Annotated[bool, typer.Option("--follow", help="keep reading lines appended to EVENTS")] = False,
+    simulate: Annotated[str | None, typer.Option("--simulate", help="stream a scenario (name or file) into the "
+                                                 "page instead of reading a log")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the simulated scenario")] = 1,
+    n_events: Annotated[int, typer.Option("--events", min=1, help="events of the simulated scenario")] = 20_000,
+    rate: Annotated[float, typer.Option("--rate", min=0, help="simulated events per second (0: all at once)")]
+    = 2000.0,
+    rules: Annotated[list[str] | None, typer.Option("--rules", help="rule set name or TOML file (repeatable); "
+                                                    "default: every set, each within its era")] = None,
+    registry: Annotated[str | None, typer.Option("--registry", help="party registry file")] = None,
+    max_event_bytes: Annotated[int, typer.Option("--max-event-bytes", min=64, help="larger lines are dead "
+                                                 "letters")] = 1_000_000,
+    duration: Annotated[float | None, typer.Option("--duration", min=0, help="stop after N seconds (default: "
+                                                   "until Ctrl-C)")] = None,
+) -> None:
+    """Serve a live, read-only web page: event rates, gates and flags by rule, custody paths, conduits."""
+    from judge.rulesets import load_rule_sets
+    from live.server import serve as start_server
+    from live.state import LiveState, LogFollower
+
+    if (events is None) == (simulate is None):
+        raise CliError("give either a .jsonl log (or - for stdin) or --simulate SCENARIO")
+    if follow and (events is None or events == "-"):
+        raise CliError("--follow needs a .jsonl file")
+    load_rule_sets(rules)  # fail fast on an unknown rule set
+    reg = load_registry(registry)
+    stop = threading.Event()
+    workers: list[threading.Thread] = []
+    if simulate is not None:
+        from scenarios.load import ScenarioError, load_scenario
+        from streams.services.simulate import simulate as run_simulation
+
+        try:
+            scenario = load_scenario(simulate)
+        except ScenarioError as e:
+            raise CliError(e.args[0] if e.args else str(e)) from e
+        state = LiveState(reg, rules, source=f"simulated {simulate} (seed {seed})", max_bytes=max_event_bytes)
+        simulated = run_simulation(scenario, seed, n_events)
+        workers.append(state.start_replay(simulated, rate, stop=stop))
+    elif events == "-":
+        from judge.pipeline import read_lines
+
+        state = LiveState(reg, rules, source="stdin", max_bytes=max_event_bytes)
+        lines = read_lines("-", max_event_bytes)
+        th = threading.Thread(target=state.feed_stream, args=(lines,), kwargs={"stop": stop}, daemon=True,
+                              name="live-stdin-feed")
+        th.start()
+        workers.append(th)
+    else:
+        assert events is not None
+        check_readable_file(events, ".jsonl file")
+        if follow:
+            state = LiveState(reg, rules, source=events, mode="follow", max_bytes=max_event_bytes)
+            follower = LogFollower(events, max_event_bytes)
+            state.feed_lines(follower.read_new())  # type: ignore[arg-type]
+            state.settle()
+            th = threading.Thread(target=follower.follow, args=(state,), kwargs={"stop": stop}, daemon=True,
+                                  name="live-follow")
+            th.start()
+            workers.append(th)
+        else:
+            state = LiveState.from_log(events, rules, reg, max_bytes=max_event_bytes)
+    try:
+        server = start_server(state, host, port)
+    except OSError as e:
+        stop.set()
+        raise CliError(f"{host}:{port}: cannot listen ({e.strerror or e})") from e
+    doc = state.stats()
+    err.print(f"custodiet: serving {server.url} ({doc['events_in']} event(s) so far; Ctrl-C to stop)",
+              markup=False, highlight=False, soft_wrap=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"custodiet: warning: listening on {host}, not only on this machine", markup=False, highlight=False)
+    try:
+        stop.wait(duration)  # None: until interrupted
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.shutdown()
+        for th in workers:
+            th.join(timeout=2)
+    err.print("custodiet: stopped", markup=False, highlight=False)

@@ -1,0 +1,150 @@
+"""``custodiet demo``: simulate the default scenario, run it through the Faust agents on a local broker
+(or in-process when no broker can start), and end with the headline and a report folder."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from custodiet.app import err, out
+
+__all__ = ["run_demo", "headline"]
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=False)
+
+
+def _on_kafka(lines: list[tuple[int, bytes]], rules: list[str], broker: Any) -> tuple[dict, list[Any]]:
+    from streams.check import KafkaRun
+    from streams.collector import Collector
+
+    with KafkaRun(f"kafka://{broker.bootstrap}", rules) as run, _progress() as bar:
+        task = bar.add_task("Faust agents: judging", total=len(lines))
+        n = run.produce(lines, "demo")
+        col = Collector(n, run.layout.partitions)
+
+        def until() -> bool:
+            bar.update(task, completed=min(len(col.positions), len(col.verdicts) + len(col.dead)))
+            return col.done()
+
+        run.collect(col, timeout=240, until=until)
+        bar.update(task, completed=n)
+        return col.document(run.rule_sets), list(col.verdicts.values())
+
+
+def headline(graph: Any, doc: dict[str, Any], registry: Any) -> tuple[list[str], str | None]:
+    """The lines a journalist would quote, and the federal party most clips reached."""
+    from graph.reach import reach
+
+    lines: list[str] = []
+    federal = sorted(p for p in graph.graph if registry.kind_of(p) == "federal")
+    best, best_n = None, 0
+    for party in federal:
+        r = reach(graph, party)
+        if not r["clips"]:
+            continue
+        bases = Counter(d.get("basis", "?") for _, _, d in graph.graph.in_edges(party, data=True))
+        via = ", ".join(f"{c['party'].split(':', 1)[-1]} ({c['clips']})" for c in r["conduits"][:3]) or "directly"
+        lines.append(f"{r['clip_count']} clip(s) reached {party} by {r['path_count']} path(s), through {via}; "
+                     f"bases: {', '.join(f'{b} {n}' for b, n in bases.most_common())}")
+        if r["clip_count"] > best_n:
+            best, best_n = party, r["clip_count"]
+    top = sorted(doc["violations"].items(), key=lambda kv: -kv[1])[:5]
+    if top:
+        lines.append("rules broken on the way: " + "; ".join(f"{rule} x{n}" for rule, n in top))
+    return lines, best
+
+
+def run_demo(*, scenario: str, n_events: int, seed: int, in_process: bool, report_dir: str, serve: bool) -> None:
+    """Run the demo end to end (see the module docstring)."""
+    from graph.custody import CustodyGraph
+    from judge.pipeline import run_check
+    from reports.render import write_report
+    from scenarios.load import load_scenario
+    from streams.services.simulate import simulate
+
+    started = time.monotonic()
+    sc = load_scenario(scenario)
+    registry = sc.registry()
+    out.print(f"[bold]custodiet demo[/bold]: scenario {sc.name!r}, {n_events} events, seed {seed}; "
+              f"rule sets: {', '.join(sc.rule_sets)}")
+    broker = None
+    if not in_process:
+        from streams.broker import BrokerStartError, LocalBroker
+
+        try:
+            broker = LocalBroker()
+            broker.start()
+            out.print(f"started the local broker at kafka://{broker.bootstrap} (pid {broker.pid})")
+        except (BrokerStartError, OSError) as e:
+            broker = None
+            out.print(f"[yellow]no broker ({str(e).splitlines()[0]}): running in-process[/yellow]")
+    try:
+        with _progress() as bar:
+            task = bar.add_task("simulating Ring, Flock, Axon, police, federal", total=n_events)
+            events = simulate(sc, seed, n_events, progress=lambda k: bar.update(task, completed=k))
+        lines = list(enumerate((json.dumps(e).encode() for e in events), start=1))
+        if broker is not None:
+            doc, verdicts = _on_kafka(lines, sc.rule_sets, broker)
+            mode = f"Faust agents on kafka://{broker.bootstrap}"
+        else:
+            res = run_check(lines, sc.rule_sets, registry)
+            doc, verdicts, mode = res.document(), res.verdicts, "in-process"
+    finally:
+        if broker is not None:
+            broker.stop()
+    recordings = [v.edge for v in verdicts if v.edge is not None and v.edge.kind == "origin"]
+    edges = [v.edge for v in verdicts if v.edge is not None and v.edge.kind != "origin"]
+    graph = CustodyGraph(registry)
+    for r in recordings:
+        graph.add_recording(r.clip_id or "", r.from_party, r.occurred_at.timestamp())
+    for e in edges:
+        if e.kind == "grant":
+            graph.add_grant(e.event_id, e.from_party, e.to_party, e.occurred_at.timestamp(), basis=e.basis)
+        else:
+            graph.add_hand_over(e.event_id, e.clip_id or "", e.from_party, e.to_party, e.occurred_at.timestamp(),
+                                basis=e.basis, purpose=e.purpose, verdict=e.verdict, kind="transfer")
+    o = doc["outcomes"]
+    out.print(f"\n{mode}: events in {doc['events_in']} = processed {doc['processed']} + duplicates "
+              f"{doc['duplicates']} + dead letters {doc['dead_letters']}; ok {o['ok']}, flagged {o['flagged']}, "
+              f"gated {o['gated']}")
+    lines_out, target = headline(graph, doc, registry)
+    t = Table(title="Where the footage went", show_lines=False)
+    t.add_column("headline")
+    for line in lines_out or ["no clip reached a federal party in this run"]:
+        t.add_row(line)
+    out.print(t)
+    if target is not None:
+        page = write_report(graph, doc, report_dir, target, f"custodiet demo: {sc.name}", sc.credit)
+        out.print(f"report: {Path(page).resolve()}")
+    out.print(f"data: {'; '.join(sc.credit)}")
+    out.print(f"done in {time.monotonic() - started:.1f}s")
+    if serve:
+        _serve(graph, verdicts)
+
+
+def _serve(graph: Any, verdicts: list[Any]) -> None:
+    try:
+        from live.server import serve
+        from live.state import LiveState
+    except ModuleNotFoundError:
+        err.print("the live view is not available in this build")
+        return
+    state = LiveState()
+    state.feed(verdicts)
+    server = serve(state, "127.0.0.1", 0)
+    out.print(f"live view: {server.url}  (Ctrl-C to stop)")
+    try:
+        import threading
+
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        server.shutdown()
