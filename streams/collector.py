@@ -39,6 +39,10 @@ class Collector:
     def apply(self, partition: int, rec: dict[str, Any]) -> None:
         """Take one record read from partition ``partition`` of the verdicts topic."""
         kind = rec.get("kind")
+        if kind == "batch":
+            for inner in rec["records"]:
+                self.apply(partition, inner)
+            return
         if kind == "judge-error":
             raise RuntimeError(f"judge partition {rec.get('partition')} failed: {rec.get('error')}")
         if kind == "verdict":

@@ -50,12 +50,14 @@ class PartitionJudge:
     def add(self, batch: Iterable[Event]) -> list[tuple[Verdict, Verdict | None]]:
         """Add events (repeats of a held event id are ignored); return ``(verdict, previous verdict)`` for
         every verdict that is new or changed."""
-        fresh = [e for e in batch if e.event_id not in self.events]
+        fresh = []
+        for e in batch:
+            if e.event_id not in self.events:
+                self.events[e.event_id] = e
+                self.type_counts[e.type] += 1
+                fresh.append(e)
         if not fresh:
             return []
-        for e in fresh:
-            self.events[e.event_id] = e
-            self.type_counts[e.type] += 1
         fresh.sort(key=event_order)
         if self._last is None or event_order(fresh[0]) > self._last:
             out: list[tuple[Verdict, Verdict | None]] = []

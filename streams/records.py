@@ -11,7 +11,7 @@ from typing import Any
 
 from judge.verdicts import DeadLetter, Verdict
 
-__all__ = ["accounting", "verdict_record", "progress_record", "dead_letter_value", "position"]
+__all__ = ["accounting", "verdict_record", "progress_record", "dead_letter_value", "position", "batch_record"]
 
 
 def _dumps(doc: dict[str, Any]) -> bytes:
@@ -41,3 +41,12 @@ def progress_record(partition: int, events: int, broadcast: int) -> bytes:
 def dead_letter_value(dead: DeadLetter) -> bytes:
     """The value written to ``dead-letters``."""
     return dead.model_dump_json().encode()
+
+
+def batch_record(records: list[bytes]) -> bytes:
+    """Many accounting, verdict and progress records in one message (applied in order by the collector).
+
+    >>> batch_record([accounting("dead", pos="p")])
+    b'{"kind":"batch","records":[{"kind":"dead","pos":"p"}]}'
+    """
+    return b'{"kind":"batch","records":[' + b",".join(records) + b"]}"
