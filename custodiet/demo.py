@@ -128,18 +128,18 @@ def run_demo(*, scenario: str, n_events: int, seed: int, in_process: bool, repor
     out.print(f"data: {'; '.join(sc.credit)}")
     out.print(f"done in {time.monotonic() - started:.1f}s")
     if serve:
-        _serve(graph, verdicts)
+        _serve(events, sc.rule_sets)
 
 
-def _serve(graph: Any, verdicts: list[Any]) -> None:
+def _serve(events: list[dict[str, Any]], rules: list[str]) -> None:
     try:
         from live.server import serve
         from live.state import LiveState
     except ModuleNotFoundError:
         err.print("the live view is not available in this build")
         return
-    state = LiveState()
-    state.feed(verdicts)
+    state = LiveState(rule_sets=rules)
+    state.feed_event_dicts(events)
     server = serve(state, "127.0.0.1", 0)
     out.print(f"live view: {server.url}  (Ctrl-C to stop)")
     try:
