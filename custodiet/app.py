@@ -66,10 +66,13 @@ def check_readable_file(path: str, what: str = "file") -> Path:
     custodiet.app.CliError: /: is a directory, expected a file
     """
     p = Path(path)
-    if p.is_dir():
-        raise CliError(f"{p}: is a directory, expected a {what}")
-    if not p.exists():
-        raise CliError(f"{p}: no such {what}")
+    try:
+        if p.is_dir():
+            raise CliError(f"{p}: is a directory, expected a {what}")
+        if not p.exists():
+            raise CliError(f"{p}: no such {what}")
+    except OSError as e:  # e.g. a folder on the way that cannot be entered
+        raise CliError(f"{p}: cannot read ({e.strerror})") from e
     try:
         with p.open("rb"):
             pass
@@ -103,8 +106,8 @@ def load_log(events: str, max_bytes: int | None = None) -> tuple[list[Any], int,
     evs, n_in, dups, dead = load_events(read_lines(events, limit), source=events, max_bytes=limit)
     if dead:
         first = dead[0]
-        err.print(f"[yellow]{events}: {len(dead)} bad line(s) set aside as dead letters "
-                  f"(first: line {first.line}: {first.reason})[/yellow]")
+        err.print(f"{events}: {len(dead)} bad line(s) set aside as dead letters "
+                  f"(first: line {first.line}: {first.reason})", style="yellow", markup=False, soft_wrap=True)
     return evs, n_in, dups, dead
 
 

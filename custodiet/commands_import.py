@@ -32,10 +32,13 @@ def import_(
     if kind not in IMPORTERS:
         raise CliError(f"unknown import kind {kind!r} (known: {', '.join(sorted(IMPORTERS))})")
     p = Path(path)
-    if not p.exists():
-        raise CliError(f"{p}: no such file or folder")
-    if p.is_dir() and kind != "flock-portal":
-        raise CliError(f"{p}: is a directory, expected a CSV file for {kind}")
+    try:
+        if not p.exists():
+            raise CliError(f"{p}: no such file or folder")
+        if p.is_dir() and kind != "flock-portal":
+            raise CliError(f"{p}: is a directory, expected a CSV file for {kind}")
+    except OSError as e:
+        raise CliError(f"{p}: cannot read ({e.strerror})") from e
     if kind != "atlas-ring" and output is None:
         raise CliError(f"{kind} writes events: give -o EVENTS.jsonl")
     kw: dict[str, Any] = {}

@@ -65,14 +65,18 @@ def headline(graph: Any, doc: dict[str, Any], registry: Any) -> tuple[list[str],
 
 def run_demo(*, scenario: str, n_events: int, seed: int, in_process: bool, report_dir: str, serve: bool) -> None:
     """Run the demo end to end (see the module docstring)."""
+    from custodiet.app import CliError
     from graph.custody import CustodyGraph
     from judge.pipeline import run_check
     from reports.render import write_report
-    from scenarios.load import load_scenario
+    from scenarios.load import ScenarioError, load_scenario
     from streams.services.simulate import simulate
 
     started = time.monotonic()
-    sc = load_scenario(scenario)
+    try:
+        sc = load_scenario(scenario)
+    except ScenarioError as e:
+        raise CliError(str(e).splitlines()[0]) from e
     registry = sc.registry()
     out.print(f"[bold]custodiet demo[/bold]: scenario {sc.name!r}, {n_events} events, seed {seed}; "
               f"rule sets: {', '.join(sc.rule_sets)}")
@@ -101,17 +105,8 @@ def run_demo(*, scenario: str, n_events: int, seed: int, in_process: bool, repor
     finally:
         if broker is not None:
             broker.stop()
-    recordings = [v.edge for v in verdicts if v.edge is not None and v.edge.kind == "origin"]
-    edges = [v.edge for v in verdicts if v.edge is not None and v.edge.kind != "origin"]
-    graph = CustodyGraph(registry)
-    for r in recordings:
-        graph.add_recording(r.clip_id or "", r.from_party, r.occurred_at.timestamp())
-    for e in edges:
-        if e.kind == "grant":
-            graph.add_grant(e.event_id, e.from_party, e.to_party, e.occurred_at.timestamp(), basis=e.basis)
-        else:
-            graph.add_hand_over(e.event_id, e.clip_id or "", e.from_party, e.to_party, e.occurred_at.timestamp(),
-                                basis=e.basis, purpose=e.purpose, verdict=e.verdict, kind="transfer")
+    # Origins say where custody starts; transfers and grants are what the gates let through.
+    graph = CustodyGraph.from_edges([], [v.edge for v in verdicts if v.edge is not None], registry)
     o = doc["outcomes"]
     out.print(f"\n{mode}: events in {doc['events_in']} = processed {doc['processed']} + duplicates "
               f"{doc['duplicates']} + dead letters {doc['dead_letters']}; ok {o['ok']}, flagged {o['flagged']}, "

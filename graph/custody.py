@@ -143,11 +143,26 @@ class CustodyGraph:
         """Party-level links (hand-overs and grants merged), with the number of each on the edge."""
         d = nx.DiGraph()
         d.add_nodes_from(self.graph.nodes(data=True))
-        for u, v, data in self.graph.edges(data=True):
-            if d.has_edge(u, v):
-                d[u][v]["count"] += 1
-            else:
-                d.add_edge(u, v, count=1)
-            key = "grants" if data.get("kind") == "grant" else "hand_overs"
-            d[u][v][key] = d[u][v].get(key, 0) + 1
+        # One pass over the adjacency (not over edge views: a million hand-overs), links in the order of their
+        # first hand-over or grant; per link: count, then the kind seen first, then the other kind if any.
+        for u, nbrs in self.graph._adj.items():
+            for v, keydict in nbrs.items():
+                if not keydict:
+                    continue
+                grants = 0
+                for data in keydict.values():
+                    if data.get("kind") == "grant":
+                        grants += 1
+                n = len(keydict)
+                first_is_grant = next(iter(keydict.values())).get("kind") == "grant"
+                attrs: dict[str, int] = {"count": n}
+                if first_is_grant:
+                    attrs["grants"] = grants
+                    if n - grants:
+                        attrs["hand_overs"] = n - grants
+                else:
+                    attrs["hand_overs"] = n - grants
+                    if grants:
+                        attrs["grants"] = grants
+                d.add_edge(u, v, **attrs)
         return d

@@ -170,16 +170,19 @@ def _exact_count(useful: Sequence[HandOver], owner: str, t0: float, target: str,
 
 
 def count_paths(
-    hs: Sequence[HandOver], owner: str, t0: float, target: str, budget: int = DEFAULT_BUDGET
+    hs: Sequence[HandOver], owner: str, t0: float, target: str, budget: int = DEFAULT_BUDGET, *,
+    useful: list[HandOver] | None = None,
 ) -> tuple[int, bool]:
     """Number of time-respecting simple paths from ``owner`` (at ``t0``) to ``target``; ``(count, exact)``.
 
     Exact by dynamic programming when no walk can revisit a party; otherwise by a memoised search bounded
     by ``budget`` steps (``exact`` is False only if that bound was hit; the count is then a lower bound).
+    ``useful``: ``useful_hand_overs(hs, owner, t0, target)`` if the caller has it already.
     """
     if owner == target:
         return 0, True
-    useful = useful_hand_overs(hs, owner, t0, target)
+    if useful is None:
+        useful = useful_hand_overs(hs, owner, t0, target)
     if not useful:
         return 0, True
     walks, may_revisit = _walk_count(useful, owner, target)
@@ -188,17 +191,22 @@ def count_paths(
     try:
         return _exact_count(useful, owner, t0, target, budget), True
     except _OverBudget:
-        found = sum(1 for _ in enumerate_paths(hs, owner, t0, target, limit=budget, budget=budget))
+        found = sum(1 for _ in enumerate_paths(hs, owner, t0, target, limit=budget, budget=budget, useful=useful))
         return found, False
 
 
 def enumerate_paths(
-    hs: Sequence[HandOver], owner: str, t0: float, target: str, *, limit: int, budget: int = DEFAULT_BUDGET
+    hs: Sequence[HandOver], owner: str, t0: float, target: str, *, limit: int, budget: int = DEFAULT_BUDGET,
+    useful: list[HandOver] | None = None,
 ) -> Iterator[list[HandOver]]:
-    """Yield up to ``limit`` paths, in order of their hand-overs' (time, event id); lazy and bounded."""
+    """Yield up to ``limit`` paths, in order of their hand-overs' (time, event id); lazy and bounded.
+
+    ``useful``: ``useful_hand_overs(hs, owner, t0, target)`` if the caller has it already.
+    """
     if owner == target or limit <= 0:
         return
-    useful = useful_hand_overs(hs, owner, t0, target)
+    if useful is None:
+        useful = useful_hand_overs(hs, owner, t0, target)
     out: dict[str, list[HandOver]] = defaultdict(list)
     for h in useful:
         out[h.src].append(h)

@@ -43,10 +43,10 @@ def clips_reaching(g: CustodyGraph, to: str) -> list[dict[str, Any]]:
         if origin is None:
             continue
         hs = g.clip_hand_overs(clip)
-        n, exact = count_paths(hs, origin.owner, origin.t, to)
+        useful = useful_hand_overs(hs, origin.owner, origin.t, to) if origin.owner != to else []
+        n, exact = count_paths(hs, origin.owner, origin.t, to, useful=useful)
         if n == 0:
             continue
-        useful = useful_hand_overs(hs, origin.owner, origin.t, to)
         via = sorted({h.src for h in useful} - {origin.owner, to})
         first = min(h.t for h in useful if h.dst == to)
         out.append({"clip": clip, "owner": origin.owner, "paths": n, "count_exact": exact,

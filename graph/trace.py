@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.custody import CustodyGraph
-from graph.paths import count_paths, count_static_paths, enumerate_paths
+from graph.paths import count_paths, count_static_paths, enumerate_paths, useful_hand_overs
 
 __all__ = ["trace", "TraceError", "DEFAULT_LIMIT"]
 
@@ -41,9 +41,10 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> di
         return {"clip": clip, "to": to, "count": 0, "truncated": False, "paths": [], "count_exact": True,
                 "note": "no clip_recorded event for this clip: custody never started",
                 "static": {"count": 0, "exact": True, "label": "time-blind"}}
-    count, exact = count_paths(hs, origin.owner, origin.t, to)
+    useful = useful_hand_overs(hs, origin.owner, origin.t, to) if origin.owner != to else []
+    count, exact = count_paths(hs, origin.owner, origin.t, to, useful=useful)
     paths = []
-    for p in enumerate_paths(hs, origin.owner, origin.t, to, limit=limit):
+    for p in enumerate_paths(hs, origin.owner, origin.t, to, limit=limit, useful=useful):
         paths.append({"parties": [origin.owner, *(h.dst for h in p)], "events": [h.event_id for h in p]})
     static, static_exact = count_static_paths(hs, origin.owner, to)
     return {

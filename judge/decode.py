@@ -74,5 +74,8 @@ def decode(
             return DeadLetter(reason=f"not UTF-8 (byte {uerr.start})", raw=_raw_text(raw), line=line, source=source)
         reason, field = describe_error(err)
         return DeadLetter(reason=reason, raw=_raw_text(raw), line=line, source=source, field=field)
+    except OverflowError as err:  # a time such as 0001-01-01T00:00:00+05:00 that has no UTC equivalent
+        return DeadLetter(reason=f"schema violation: value out of range ({err})", raw=_raw_text(raw), line=line,
+                          source=source)
     except (ValueError, RecursionError) as err:  # defensive: pathological nesting
         return DeadLetter(reason=f"not JSON: {err}", raw=_raw_text(raw), line=line, source=source)

@@ -14,9 +14,13 @@ are allowed but always flagged.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from judge.checks import CHECKS, Context, event_platform
 from judge.rulesets import RuleSet, load_rule_sets
@@ -26,6 +30,8 @@ from schemas.events import EVENT_TYPES, Event
 from schemas.parties import PartyRegistry
 
 __all__ = ["Judge", "event_order", "TYPE_RANK"]
+
+_M = TypeVar("_M", bound=BaseModel)
 
 #: At equal event times, what happens first (a clip exists before it is handed over, a request before
 #: the answers to it, the answers before the deliveries).
@@ -43,17 +49,77 @@ def event_order(ev: Event) -> tuple[datetime, int, str]:
     return (ev.occurred_at, TYPE_RANK[ev.type], ev.event_id)
 
 
+@lru_cache(maxsize=1)
 def _resolver() -> Any:
     # Unlisted agency ids are classified from their slug ("agency:fbi" is federal, "agency:el-cajon-ca-pd"
-    # is a California local police department).
+    # is a California local police department). The classifier is a pure function of the id and costs
+    # about 0.2 ms a call: its answers are shared by every judge in the process (a what-if, a re-judged
+    # partition and each run_check make a fresh registry), bounded so that odd input cannot grow it for ever.
     from schemas.agencies import resolve_party
 
-    return resolve_party
+    return lru_cache(maxsize=1 << 16)(resolve_party)
 
 
-def _parties(ev: Any) -> list[str]:
-    names = ("requester", "on_behalf_of", "owner", "from_party", "to_party", "via", "searcher", "grantor", "grantee")
-    return [p for p in (getattr(ev, n, None) for n in names) if p]
+_Planned = tuple[RuleSet, Any, Any, bool]  # (rule set, rule, check function, may gate)
+_setattr = object.__setattr__
+
+
+def _new(cls: type[_M], values: dict[str, Any], fields_set: frozenset[str]) -> _M:
+    """Build a verdict model from values the judge made itself (every field given, of the right type),
+    without validating them again: the same object as ``cls(**values)`` would be, several times cheaper.
+
+    ``fields_set`` names the fields the caller set explicitly (``model_fields_set``); the others carry
+    their defaults.
+
+    >>> from datetime import UTC, datetime
+    >>> at = datetime(2024, 1, 1, tzinfo=UTC)
+    >>> fast = _new(Verdict, {"event_id": "e", "event_type": "search", "occurred_at": at, "outcome": "ok",
+    ...                       "violations": [], "edge": None}, frozenset({"event_id"}))
+    >>> slow = Verdict(event_id="e", event_type="search", occurred_at=at, outcome="ok")
+    >>> fast == slow, fast.model_dump_json() == slow.model_dump_json(), fast.model_fields_set
+    (True, True, {'event_id'})
+    """
+    m = cls.__new__(cls)
+    _setattr(m, "__dict__", values)
+    _setattr(m, "__pydantic_fields_set__", set(fields_set))
+    _setattr(m, "__pydantic_extra__", None)
+    _setattr(m, "__pydantic_private__", None)
+    return m
+
+
+# The fields each construction used to pass by keyword (so ``model_fields_set`` stays what it was).
+_ALL_VIOLATION_FIELDS = frozenset(Violation.model_fields)
+_ALL_VERDICT_FIELDS = frozenset(Verdict.model_fields)
+_ORIGIN_FIELDS = frozenset(
+    {"event_id", "kind", "clip_id", "from_party", "to_party", "occurred_at", "basis", "hop", "purpose"})
+_TRANSFER_FIELDS = frozenset(CustodyEdge.model_fields)
+_GRANT_FIELDS = frozenset(
+    {"event_id", "kind", "from_party", "to_party", "occurred_at", "basis", "purpose", "verdict", "rules"})
+
+
+_PARTY_FIELDS = ("requester", "on_behalf_of", "owner", "from_party", "to_party", "via", "searcher", "grantor",
+                 "grantee")
+#: event model -> the party fields it declares, in the order above (asking a model for a field it does not
+#: have goes through pydantic's slow ``__getattr__``).
+_DECLARED_PARTY_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _parties(ev: Any) -> list[str] | None:
+    """The parties an event names, in a fixed field order; None when an unknown top-level field shadows a
+    party field name (then the caller takes the slow, validating path, as before)."""
+    extra = ev.__pydantic_extra__
+    if extra and not extra.keys().isdisjoint(_PARTY_FIELDS):
+        return None
+    cls = type(ev)
+    names = _DECLARED_PARTY_FIELDS.get(cls)
+    if names is None:
+        names = _DECLARED_PARTY_FIELDS[cls] = tuple(n for n in _PARTY_FIELDS if n in cls.model_fields)
+    d = ev.__dict__
+    return [p for p in (d[n] for n in names) if p]
+
+
+def _slow_parties(ev: Any) -> list[Any]:
+    return [p for p in (getattr(ev, n, None) for n in _PARTY_FIELDS) if p]
 
 
 class Judge:
@@ -82,6 +148,17 @@ class Judge:
                 fn, types = CHECKS[rule.check]
                 for t in types:
                     self._by_type[t].append((rs, rule, fn))
+        # (event type, platform, era segment) -> the checks that apply, worked out once per key: which rule
+        # sets cover an event time only changes at the era boundaries, so the boundaries cut time into
+        # segments and bisect finds an event's segment.
+        self._plans: dict[tuple[str, str, int], tuple[_Planned, ...]] = {}
+        self._bounds: list[datetime] | None = []
+        if era_bound:
+            edges = {d for rs in self.rule_sets for d in (rs.era.start, rs.era.end) if d is not None}
+            try:
+                self._bounds = sorted(edges)
+            except TypeError:  # naive and aware era ends mixed: no segments, decide per event as before
+                self._bounds = None
 
     def _mediated(self, ev: Any) -> bool:
         if ev.type in ("footage_request", "legal_process"):
@@ -95,67 +172,97 @@ class Judge:
             )
         return False
 
+    def _plan(self, kind: str, platform: str, at: datetime) -> tuple[_Planned, ...]:
+        """The checks that apply to an event of this type, platform and time (cached per era segment)."""
+        bounds = self._bounds
+        if bounds is None:
+            return self._make_plan(kind, platform, at)
+        key = (kind, platform, bisect_right(bounds, at) if bounds else 0)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._make_plan(kind, platform, at)
+        return plan
+
+    def _make_plan(self, kind: str, platform: str, at: datetime) -> tuple[_Planned, ...]:
+        return tuple(
+            (rs, rule, fn, rule.check != "emergency_disclosure")
+            for rs, rule, fn in self._by_type[kind]
+            if not (rs.platforms and platform not in rs.platforms)
+            and not (self.era_bound and not rs.era.covers(at))
+        )
+
     def _violations(self, ev: Any) -> list[Violation]:
         found: list[Violation] = []
-        checks = self._by_type[ev.type]
-        if not checks:
+        if not self._by_type[ev.type]:
             return found
-        platform = event_platform(ev, self.state)
-        mediated = self._mediated(ev)
-        for rs, rule, fn in checks:
-            if rs.platforms and platform not in rs.platforms:
-                continue
-            if self.era_bound and not rs.era.covers(ev.occurred_at):
-                continue
-            evidence = fn(rule, ev, self.ctx)
+        at = ev.occurred_at
+        plan = self._plan(ev.type, event_platform(ev, self.state), at)
+        mediated: bool | None = None
+        ctx = self.ctx
+        for rs, rule, fn, gateable in plan:
+            evidence = fn(rule, ev, ctx)
             if evidence is None:
                 continue
-            gated = mediated and rule.check != "emergency_disclosure"
-            found.append(Violation(
-                rule_id=rule.id, rule_set=rs.id, verdict="gated" if gated else "flagged", event_id=ev.event_id,
-                event_type=ev.type, occurred_at=ev.occurred_at, source=rule.source, description=rule.description,
-                parties=_parties(ev), evidence=evidence,
-            ))
+            if mediated is None:
+                mediated = self._mediated(ev)
+            parties = _parties(ev)
+            values = {
+                "rule_id": rule.id, "rule_set": rs.id, "verdict": "gated" if mediated and gateable else "flagged",
+                "event_id": ev.event_id, "event_type": ev.type, "occurred_at": at, "source": rule.source,
+                "description": rule.description, "parties": parties, "evidence": evidence,
+            }
+            if parties is None:  # a party field came from the event's extras: validate, as before
+                values["parties"] = _slow_parties(ev)
+                found.append(Violation(**values))
+            else:
+                found.append(_new(Violation, values, _ALL_VIOLATION_FIELDS))
         return found
 
     def judge(self, event: Event) -> Verdict:
         """Judge one event against the state so far, then apply it to the state."""
         ev: Any = event  # one of the event models; dispatch is on ev.type
         violations = self._violations(ev)
-        gated = any(v.verdict == "gated" for v in violations)
+        gated = False
+        for v in violations:
+            if v.verdict == "gated":
+                gated = True
+                break
         outcome: Outcome = "gated" if gated else ("flagged" if violations else "ok")
         edge = None
         st = self.state
         kind = ev.type
-        if kind == "clip_recorded":
+        if kind == "consent_decision":
+            st.add_consent(ev)
+        elif kind == "clip_recorded":
             st.record_clip(ev)
-            edge = CustodyEdge(event_id=ev.event_id, kind="origin", clip_id=ev.clip_id, from_party=ev.owner,
-                               to_party=ev.owner, occurred_at=ev.occurred_at, basis="internal", hop=0,
-                               purpose=ev.platform)
+            edge = _new(CustodyEdge, {
+                "event_id": ev.event_id, "kind": "origin", "clip_id": ev.clip_id, "from_party": ev.owner,
+                "to_party": ev.owner, "occurred_at": ev.occurred_at, "basis": "internal", "purpose": ev.platform,
+                "verdict": "ok", "request_id": None, "via": None, "rules": [], "parent_event": None, "hop": 0,
+            }, _ORIGIN_FIELDS)
+        elif kind == "transfer":
+            if not gated:
+                parent, hop = st.parent_of(ev.clip_id, ev.from_party)
+                st.hand_over(ev.clip_id, ev.from_party, ev.to_party, ev.occurred_at, ev.event_id)
+                edge = _new(CustodyEdge, {
+                    "event_id": ev.event_id, "kind": "transfer", "clip_id": ev.clip_id, "from_party": ev.from_party,
+                    "to_party": ev.to_party, "occurred_at": ev.occurred_at, "basis": ev.basis, "purpose": ev.purpose,
+                    "verdict": "flagged" if violations else "ok", "request_id": ev.request_id, "via": ev.via,
+                    "rules": [v.rule_id for v in violations], "parent_event": parent, "hop": hop + 1,
+                }, _TRANSFER_FIELDS)
         elif kind == "footage_request":
             st.add_request(ev, blocked=gated)
-        elif kind == "consent_decision":
-            st.add_consent(ev)
         elif kind == "legal_process":
             st.add_legal(ev)
-        elif kind == "transfer" and not gated:
-            parent, hop = st.parent_of(ev.clip_id, ev.from_party)
-            st.hand_over(ev.clip_id, ev.from_party, ev.to_party, ev.occurred_at, ev.event_id)
-            edge = CustodyEdge(
-                parent_event=parent, hop=hop + 1,
-                event_id=ev.event_id, kind="transfer", clip_id=ev.clip_id, from_party=ev.from_party,
-                to_party=ev.to_party, occurred_at=ev.occurred_at, basis=ev.basis, purpose=ev.purpose,
-                verdict="flagged" if violations else "ok", request_id=ev.request_id, via=ev.via,
-                rules=[v.rule_id for v in violations],
-            )
         elif kind == "access_grant" and not gated:
-            edge = CustodyEdge(
-                event_id=ev.event_id, kind="grant", from_party=ev.grantor, to_party=ev.grantee,
-                occurred_at=ev.occurred_at, basis="agreement", purpose=ev.scope,
-                verdict="flagged" if violations else "ok", rules=[v.rule_id for v in violations],
-            )
-        return Verdict(event_id=ev.event_id, event_type=kind, occurred_at=ev.occurred_at, outcome=outcome,
-                       violations=violations, edge=edge)
+            edge = _new(CustodyEdge, {
+                "event_id": ev.event_id, "kind": "grant", "clip_id": None, "from_party": ev.grantor,
+                "to_party": ev.grantee, "occurred_at": ev.occurred_at, "basis": "agreement", "purpose": ev.scope,
+                "verdict": "flagged" if violations else "ok", "request_id": None, "via": None,
+                "rules": [v.rule_id for v in violations], "parent_event": None, "hop": 1,
+            }, _GRANT_FIELDS)
+        return _new(Verdict, {"event_id": ev.event_id, "event_type": kind, "occurred_at": ev.occurred_at,
+                              "outcome": outcome, "violations": violations, "edge": edge}, _ALL_VERDICT_FIELDS)
 
     def judge_all(self, events: Iterable[Event]) -> list[Verdict]:
         """Judge events in event-time order (whatever order they came in)."""

@@ -14,7 +14,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    model_validator,
+)
 
 from schemas.parties import PartyId
 
@@ -39,10 +48,20 @@ __all__ = [
 
 
 def _to_utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as e:  # e.g. 0001-01-01T00:00:00+05:00 has no UTC equivalent
+        raise ValueError(f"time out of range in UTC: {value.isoformat()}") from e
 
 
-UtcTime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+def _rfc3339_text(value: object) -> object:
+    # RFC 3339 is text: a bare number would otherwise be read as a Unix time.
+    if not isinstance(value, str | datetime):
+        raise ValueError("expected an RFC 3339 time string")
+    return value
+
+
+UtcTime = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text), AfterValidator(_to_utc)]
 NonEmpty = Annotated[str, Field(min_length=1, max_length=512)]
 
 BASES = ("consent", "warrant", "subpoena", "emergency", "agreement", "lookup", "public_post", "internal")
@@ -58,7 +77,7 @@ class Area(_Strict):
 
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
-    radius_m: float = Field(gt=0)
+    radius_m: float = Field(gt=0, allow_inf_nan=False)
 
 
 class Location(_Strict):

@@ -1,0 +1,198 @@
+"""Check an audit trail: the hash chain, the sequence numbers, the checkpoint signatures and the seal.
+
+``verify`` names the FIRST bad record: its line number, its ``seq`` and what is wrong with it (changed,
+deleted, inserted, reordered, cut short, a checkpoint that does not verify, a trail that stops before its
+closing checkpoint).
+
+>>> import os, tempfile
+>>> from audit.trail import AuditTrail
+>>> path = os.path.join(tempfile.mkdtemp(), "audit.jsonl")
+>>> with AuditTrail(path, checkpoint_every=3, key=b"secret") as t:
+...     for i in range(5):
+...         _ = t.record("judge", "transfer", f"agency:p{i}", "ok")
+>>> verify(path, b"secret").ok
+True
+>>> lines = open(path).readlines()
+>>> lines[2] = lines[2].replace("agency:p1", "agency:p9")
+>>> _ = open(path, "w").writelines(lines)
+>>> r = verify(path, b"secret")
+>>> r.ok, r.first_bad.line, r.first_bad.seq, r.first_bad.problem[:7]
+(False, 3, 3, 'changed')
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audit.trail import FIELDS, GENESIS, record_hash, sign
+
+__all__ = ["verify", "VerifyResult", "BadRecord"]
+
+
+@dataclass(frozen=True)
+class BadRecord:
+    """Where the trail first goes wrong."""
+
+    line: int
+    seq: int | None
+    problem: str
+
+
+@dataclass
+class VerifyResult:
+    """What ``verify`` found. ``ok`` is True only when nothing is wrong."""
+
+    path: str
+    records: int = 0
+    checkpoints: int = 0
+    signed_checked: bool = False
+    sealed: bool = False
+    first_bad: BadRecord | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad is None
+
+    def document(self) -> dict[str, Any]:
+        """JSON-ready form (``custodiet audit verify --json``)."""
+        d = asdict(self)
+        d["ok"] = self.ok
+        return d
+
+    def summary(self) -> str:
+        """One line for people."""
+        if self.first_bad is None:
+            how = "signatures checked" if self.signed_checked else "signatures NOT checked"
+            return f"{self.path}: intact: {self.records} records, {self.checkpoints} checkpoints ({how})"
+        b = self.first_bad
+        return f"{self.path}: line {b.line} (seq {b.seq}): {b.problem}"
+
+
+def _parse(line: bytes) -> tuple[dict[str, Any] | None, str]:
+    try:
+        rec = json.loads(line)
+    except (ValueError, RecursionError) as e:
+        return None, f"not a JSON record ({e}): cut short or damaged"
+    if not isinstance(rec, dict):
+        return None, "not a JSON object"
+    missing = [f for f in FIELDS if f not in rec]
+    if missing:
+        return None, f"missing field(s) {', '.join(missing)}"
+    if not isinstance(rec["seq"], int) or isinstance(rec["seq"], bool):
+        return None, "seq is not an integer"
+    if not isinstance(rec["prev"], str):
+        return None, "prev is not a string"
+    return rec, ""
+
+
+def verify(path: str | Path, key: bytes | None, *, require_sealed: bool = True) -> VerifyResult:
+    """Check the trail at ``path``; ``key`` checks the checkpoint signatures (None: chain only, with a warning).
+
+    ``require_sealed``: a trail that does not end with a checkpoint counts as cut short (records after the
+    last checkpoint could have been removed without trace). Pass False for a trail still being written.
+    Raises ``OSError`` if the file cannot be read.
+    """
+    p = Path(path)
+    raw_lines = p.read_bytes().split(b"\n")
+    if raw_lines and raw_lines[-1] == b"":
+        raw_lines.pop()
+    res = VerifyResult(path=str(p), signed_checked=key is not None)
+    parsed: list[tuple[dict[str, Any] | None, str]] = [_parse(x) for x in raw_lines]
+    hashes = [record_hash(r) if r is not None else None for r, _ in parsed]
+    referenced = {r["prev"] for r, _ in parsed if r is not None}
+
+    def bad(i: int, problem: str) -> VerifyResult:
+        rec = parsed[i][0] if i < len(parsed) else None
+        seq = rec["seq"] if rec is not None else None
+        res.first_bad = BadRecord(line=i + 1, seq=seq, problem=problem)
+        return res
+
+    def seq_at(i: int) -> int | None:
+        r = parsed[i][0] if 0 <= i < len(parsed) else None
+        return r["seq"] if r is not None else None
+
+    if not raw_lines:
+        res.first_bad = BadRecord(line=1, seq=None, problem="empty trail: the opening record is missing")
+        return res
+    every = 0
+    since = 0
+    last_checkpoint_line = 0
+    for i, (rec, why) in enumerate(parsed):
+        if rec is None:
+            return bad(i, why)
+        expected_seq = 1 if i == 0 else parsed[i - 1][0]["seq"] + 1  # type: ignore[index]
+        expected_prev = GENESIS if i == 0 else hashes[i - 1]
+        seq = rec["seq"]
+        if i == 0 and (rec["event_type"] != "trail_opened" or seq != 1):
+            if seq != 1:
+                return bad(0, f"the trail starts at seq {seq}, not 1: its first record(s) were deleted")
+            return bad(0, "the first record is not the opening record")
+        nxt = parsed[i + 1][0] if i + 1 < len(parsed) else None
+        # An inserted record: nothing links to it, and the chain goes on from the record before it.
+        if i >= 2 and rec["prev"] == hashes[i - 2] and hashes[i - 1] not in referenced and (
+                seq != expected_seq or rec["prev"] != expected_prev):
+            return bad(i - 1, f"inserted: not part of the chain (line {i + 1} links to line {i - 1})")
+        if seq != expected_seq:
+            if nxt is not None and nxt["prev"] == expected_prev and hashes[i] not in referenced:
+                return bad(i, f"inserted: not part of the chain (line {i + 2} links to line {i})")
+            later = [j for j in range(i + 1, len(parsed)) if seq_at(j) == expected_seq]
+            if later:
+                return bad(i, f"reordered: seq {seq} comes before seq {expected_seq} (line {later[0] + 1})")
+            if nxt is not None and nxt["seq"] == expected_seq + 1:
+                return bad(i, f"changed: seq {seq} where {expected_seq} belongs")
+            if seq > expected_seq:
+                gap = f"seq {expected_seq}" if seq == expected_seq + 1 else f"seq {expected_seq}..{seq - 1}"
+                return bad(i, f"deleted: {gap} missing before this line")
+            return bad(i, f"inserted or moved: seq {seq} after seq {expected_seq - 1}")
+        if rec["prev"] != expected_prev:
+            # Does the chain continue from this record? Then the record before it was changed.
+            links_on = nxt is not None and nxt["prev"] == hashes[i] and nxt["seq"] == seq + 1
+            if i == 0:
+                return bad(0, "changed: the first record's prev is not the genesis value")
+            if links_on or nxt is None:
+                return bad(i - 1, f"changed: its hash does not match the prev recorded in line {i + 1}")
+            return bad(i, "changed: its prev does not match the record before it")
+        if i == 0:
+            every = int(rec["detail"].get("checkpoint_every", 0)) if isinstance(rec["detail"], dict) else 0
+            res.records += 1
+            continue
+        if rec["event_type"] == "checkpoint" and rec["component"] == "audit":
+            if "hmac" not in rec:
+                return bad(i, "checkpoint without a signature")
+            if key is not None and not hmac.compare_digest(str(rec["hmac"]), sign(rec, key)):
+                span = f"lines {last_checkpoint_line + 1}-{i + 1}"
+                return bad(i, f"checkpoint signature does not verify (wrong key or forged): {span} are "
+                              "not vouched for")
+            detail = rec["detail"] if isinstance(rec["detail"], dict) else {}
+            if detail.get("head") != rec["prev"] or detail.get("covers_seq") != seq - 1:
+                return bad(i, "checkpoint does not describe the chain head it follows")
+            res.checkpoints += 1
+            since = 0
+            last_checkpoint_line = i + 1
+        else:
+            if "hmac" in rec:
+                return bad(i, "a signature on a record that is not a checkpoint")
+            since += 1
+            if every and since > every:
+                return bad(i, f"missing checkpoint: more than {every} records since line {last_checkpoint_line or 1}")
+        res.records += 1
+    last = parsed[-1][0]
+    assert last is not None
+    res.sealed = last["event_type"] == "checkpoint" and last["component"] == "audit"
+    if every == 0:
+        res.warnings.append("unsigned trail (checkpoint_every=0): a rewrite of the whole file cannot be detected")
+    elif key is None:
+        res.warnings.append("no key given: checkpoint signatures were not checked")
+    if every and not res.sealed:
+        msg = (f"the trail ends at seq {last['seq']} without a closing checkpoint: records after line "
+               f"{last_checkpoint_line or 1} are not signed, and later ones may have been cut off")
+        if require_sealed:
+            res.first_bad = BadRecord(line=len(parsed) + 1, seq=last["seq"] + 1, problem=f"cut short? {msg}")
+        else:
+            res.warnings.append(msg)
+    return res
