@@ -92,6 +92,9 @@ def check(
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     max_event_bytes: Annotated[int, typer.Option("--max-event-bytes", min=64, help="larger lines are dead "
                                                  "letters")] = 1_000_000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=16, help="with --broker: worker processes")] = 1,
+    audit: Annotated[str | None, typer.Option("--audit", help="append every verdict to this audit trail "
+                                              "(key in CUSTODIET_AUDIT_KEY)")] = None,
 ) -> None:
     """Validate, de-duplicate and judge a log; print counts that add up and violations by rule."""
     from judge.pipeline import read_lines, run_check
@@ -107,15 +110,34 @@ def check(
             from streams.check import check_on_kafka
         except ModuleNotFoundError as e:
             raise CliError(f"the streaming runner is not available ({e.name})") from e
-        doc = check_on_kafka(events, rules, broker, registry_path=registry, max_bytes=max_event_bytes)
+        if audit:
+            raise CliError("--audit records the in-process judge: run it without --broker")
+        doc = check_on_kafka(events, rules, broker, registry_path=registry, max_bytes=max_event_bytes,
+                             workers=workers)
     else:
+        trail = open_audit(audit) if audit else None
         res = run_check(read_lines(events, max_event_bytes), rules, load_registry(registry), source=events,
                         max_bytes=max_event_bytes)
         doc = res.document()
+        if trail is not None:
+            from audit.trail import audit_verdicts
+
+            with trail:
+                audit_verdicts(trail, res)
     if as_json:
         emit_json(doc)
         return
     _print_check(doc)
+
+
+def open_audit(path: str):  # type: ignore[no-untyped-def]
+    """Open (or continue) an audit trail; a missing key is a one-line error."""
+    from audit.trail import AuditError, AuditTrail
+
+    try:
+        return AuditTrail(path)
+    except (AuditError, OSError) as e:
+        raise CliError(f"{path}: {e}") from e
 
 
 def _print_check(doc: dict) -> None:  # type: ignore[type-arg]

@@ -41,6 +41,8 @@ def serve(
                                                  "letters")] = 1_000_000,
     duration: Annotated[float | None, typer.Option("--duration", min=0, help="stop after N seconds (default: "
                                                    "until Ctrl-C)")] = None,
+    audit: Annotated[str | None, typer.Option("--audit", help="append every query to this audit trail "
+                                              "(key in CUSTODIET_AUDIT_KEY)")] = None,
 ) -> None:
     """Serve a live, read-only web page: event rates, gates and flags by rule, custody paths, conduits."""
     from judge.rulesets import load_rule_sets
@@ -89,8 +91,17 @@ def serve(
             workers.append(th)
         else:
             state = LiveState.from_log(events, rules, reg, max_bytes=max_event_bytes)
+    sink = None
+    if audit is not None:
+        from custodiet.commands_core import open_audit
+
+        trail = open_audit(audit)
+
+        def sink(rec: dict) -> None:  # type: ignore[type-arg]
+            trail.record(rec["component"], "query", rec["actor"], str(rec["outcome"]),
+                         {"method": rec["method"], "path": rec["path"]})
     try:
-        server = start_server(state, host, port)
+        server = start_server(state, host, port, audit=sink)
     except OSError as e:
         stop.set()
         raise CliError(f"{host}:{port}: cannot listen ({e.strerror or e})") from e

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -122,3 +123,20 @@ def test_trace_cli_json(tmp_path: Path) -> None:
     assert doc["count"] == 1 and doc["truncated"] is False
     assert doc["paths"] == [{"parties": ["resident:r-1", "platform:ring", "agency:oakland-ca-pd", "agency:ice-ero"],
                              "events": ["t1", "t2", "t3"]}]
+
+
+def test_check_writes_a_verifiable_audit_trail(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("CUSTODIET_AUDIT_KEY", "test-key")
+    log = write_log(tmp_path / "log.jsonl", VALID)
+    trail = tmp_path / "audit.jsonl"
+    assert runner.invoke(app, ["check", str(log), "--audit", str(trail), "--json"]).exit_code == 0
+    records = [json.loads(line) for line in trail.read_text().splitlines()]
+    judged = [r for r in records if r.get("component") == "judge" and r.get("event_type") != "check"]
+    assert len(judged) == len(VALID)
+    assert {r["outcome"] for r in judged} >= {"ok", "flagged"}
+    assert runner.invoke(app, ["audit", "verify", str(trail)]).exit_code == 0
+    lines = trail.read_text().splitlines()
+    lines[2], lines[3] = lines[3], lines[2]  # reorder two records
+    trail.write_text("\n".join(lines) + "\n")
+    res = runner.invoke(app, ["audit", "verify", str(trail)])
+    assert res.exit_code == 1 and "line 3" in res.output + res.stderr
