@@ -14,7 +14,7 @@ constant in the services.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -38,15 +38,6 @@ Range = Annotated[tuple[float, float], Field(description="[low, high], drawn uni
 AgencyId = Annotated[str, Field(pattern=r"^agency:[a-z0-9][a-z0-9-]*$")]
 
 #: What a calibration fact can measure in a run (see ``streams.services.calibrate``).
-METRICS = (
-    "consent_asks_per_request",
-    "requests_per_agency_per_month",
-    "overbroad_window_share",
-    "emergency_per_agency_per_half_year",
-    "federal_search_share",
-    "placeholder_reason_share",
-    "median_cameras_per_search",
-)
 Metric = Literal[
     "consent_asks_per_request",
     "requests_per_agency_per_month",
@@ -56,6 +47,7 @@ Metric = Literal[
     "placeholder_reason_share",
     "median_cameras_per_search",
 ]
+METRICS: tuple[str, ...] = get_args(Metric)
 
 
 class _M(BaseModel):

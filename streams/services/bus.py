@@ -22,18 +22,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from streams.topics import INPUT_TOPICS
+
 __all__ = ["Bus", "LocalBus", "TOPICS", "TOPIC_OF", "iso", "ts", "SimulationError"]
 
-#: event type -> topic
-TOPIC_OF: dict[str, str] = {
-    "clip_recorded": "clips",
-    "footage_request": "footage-requests",
-    "consent_decision": "consent-decisions",
-    "transfer": "transfers",
-    "search": "searches",
-    "legal_process": "legal-process",
-    "access_grant": "access-grants",
-}
+#: event type -> topic (the streaming layout's input topics)
+TOPIC_OF: dict[str, str] = dict(INPUT_TOPICS)
 TOPICS: tuple[str, ...] = tuple(TOPIC_OF.values())
 
 Handler = Callable[[dict[str, Any]], None]
