@@ -11,6 +11,7 @@ Unknown top-level fields are kept (forward-compatible within v1); nested objects
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -54,14 +55,22 @@ def _to_utc(value: datetime) -> datetime:
         raise ValueError(f"time out of range in UTC: {value.isoformat()}") from e
 
 
+#: RFC 3339 date-time with an offset (the published schemas carry it too, so any validator agrees).
+RFC3339 = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+_RFC3339 = re.compile(RFC3339)
+
+
 def _rfc3339_text(value: object) -> object:
-    # RFC 3339 is text: a bare number would otherwise be read as a Unix time.
-    if not isinstance(value, str | datetime):
-        raise ValueError("expected an RFC 3339 time string")
+    # RFC 3339 is text with seconds and an offset: a bare number would otherwise be read as a Unix time.
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _RFC3339.match(value):
+        raise ValueError("expected an RFC 3339 time with an offset, e.g. 2024-05-01T12:00:00Z")
     return value
 
 
-UtcTime = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text), AfterValidator(_to_utc)]
+UtcTime = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text), AfterValidator(_to_utc),
+                    Field(json_schema_extra={"pattern": RFC3339})]
 NonEmpty = Annotated[str, Field(min_length=1, max_length=512)]
 
 BASES = ("consent", "warrant", "subpoena", "emergency", "agreement", "lookup", "public_post", "internal")
