@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from graph.custody import HandOver
+from graph.subsets import TooManyStates, count_by_subsets
 
 __all__ = ["useful_hand_overs", "count_paths", "enumerate_paths", "count_static_paths", "DEFAULT_BUDGET"]
 
@@ -188,6 +189,10 @@ def count_paths(
     walks, may_revisit = _walk_count(useful, owner, target)
     if not may_revisit:
         return walks, True
+    try:
+        return count_by_subsets(useful, owner, t0, target), True
+    except TooManyStates:
+        pass
     try:
         return _exact_count(useful, owner, t0, target, budget), True
     except _OverBudget:
