@@ -12,7 +12,7 @@ import time
 
 from bench import Figure, best_of, realistic_lines
 
-SETTINGS = {"full": (50_000, 5), "quick": (20_000, 3), "smoke": (1_000, 1)}
+SETTINGS = {"full": (50_000, 5), "quick": (20_000, 3), "smoke": (500, 1)}
 TARGET = 0.5
 
 

@@ -218,6 +218,14 @@ class Judge:
                 found.append(_new(Violation, values, _ALL_VIOLATION_FIELDS))
         return found
 
+    def fresh(self) -> Judge:
+        """A judge with the same rule sets, registry and era handling, and empty state (for re-judging).
+
+        >>> j = default_judge(["core"]); j.fresh().rule_sets == j.rule_sets
+        True
+        """
+        return Judge(self.rule_sets, self.registry, era_bound=self.era_bound)
+
     def judge(self, event: Event) -> Verdict:
         """Judge one event against the state so far, then apply it to the state."""
         ev: Any = event  # one of the event models; dispatch is on ev.type

@@ -19,6 +19,7 @@ from typing import Any
 import faust
 
 from judge.decode import decode
+from judge.engine import event_order
 from judge.verdicts import DeadLetter, Verdict
 from schemas.events import event_to_json, parse_event
 from schemas.parties import PartyRegistry
@@ -39,7 +40,7 @@ from streams.topics import is_broadcast, routing_key
 __all__ = ["create_app", "BATCH", "BATCH_WITHIN_S", "seal_changelog"]
 
 log = logging.getLogger(__name__)
-BATCH = 1000
+BATCH = 5000
 BATCH_WITHIN_S = 0.5
 
 
@@ -126,6 +127,7 @@ def create_app(cfg: StreamConfig) -> faust.App:
         async for batch in stream.take_events(BATCH, within=BATCH_WITHIN_S):
             new_ids: dict[int, dict[str, str]] = {}
             first_pos: dict[int, str] = {}
+            forward: list[tuple[Any, Any, str]] = []
             books: list[bytes] = []  # accounting records of this batch, sent as one message
             for ev in batch:
                 msg = ev.message
@@ -151,16 +153,20 @@ def create_app(cfg: StreamConfig) -> faust.App:
                     index[out.event_id] = pos
                     new_ids.setdefault(msg.partition, {})[out.event_id] = pos
                     first_pos.setdefault(msg.partition, pos)
+                forward.append((event_order(out), out, pos))
+                books.append(accounting("forwarded", pos=pos, event_id=out.event_id,
+                                        broadcast=is_broadcast(out.type)))
+            # Forward in event-time order: a judge partition re-judges whenever an event older than what it
+            # has judged arrives, so ordering each batch here saves most re-judgements.
+            forward.sort(key=lambda f: f[0])
+            for _, out, pos in forward:
                 value = event_to_json(out).encode()
                 headers = [("pos", pos.encode())]
                 if is_broadcast(out.type):
                     for p in range(parts):
                         judge_in.send_soon(key=out.event_id.encode(), value=value, partition=p, headers=headers)
                 else:
-                    judge_in.send_soon(key=routing_key(out).encode(), value=value,
-                                       headers=headers)
-                books.append(accounting("forwarded", pos=pos, event_id=out.event_id,
-                                        broadcast=is_broadcast(out.type)))
+                    judge_in.send_soon(key=routing_key(out).encode(), value=value, headers=headers)
             writes = []
             for p, ids in new_ids.items():
                 entry = {"p": p, "ids": ids}

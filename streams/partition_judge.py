@@ -71,7 +71,7 @@ class PartitionJudge:
 
     def _rejudge(self) -> list[tuple[Verdict, Verdict | None]]:
         self.rejudgements += 1
-        self._judge = default_judge(self._rule_sets, self._registry)
+        self._judge = self._judge.fresh()  # same rule sets, already loaded; empty state
         ordered = sorted(self.events.values(), key=event_order)
         changed = []
         for e in ordered:
