@@ -62,6 +62,8 @@ def decode(
     max_bytes: int = DEFAULT_MAX_EVENT_BYTES,
 ) -> Event | DeadLetter:
     """Validate ``raw`` (one JSON event) or explain why not; never raises on bad input."""
+    if not raw.strip():
+        return DeadLetter(reason="empty line", raw=_raw_text(raw), line=line, source=source)
     if len(raw) > max_bytes:
         return DeadLetter(reason=f"event too large: {len(raw)} bytes > limit {max_bytes}",
                           raw=_raw_text(raw), line=line, source=source)

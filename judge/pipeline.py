@@ -165,9 +165,6 @@ def load_events(
     with _collector_paused():
         for line_no, raw in lines:
             n_in += 1
-            if not raw.strip():
-                dead.append(DeadLetter(reason="empty line", raw="", line=line_no, source=source))
-                continue
             ev = decode(raw, line=line_no, source=source, max_bytes=max_bytes)
             if isinstance(ev, DeadLetter):
                 dead.append(ev)

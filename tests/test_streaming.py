@@ -205,3 +205,16 @@ async def _read_all(bootstrap: str, topic: str, partitions: int, expected: int) 
     finally:
         await consumer.stop()
     return out
+
+
+def test_blank_and_oversized_lines_match_in_process(kafka_bootstrap: str, tmp_path: Any) -> None:
+    from judge.pipeline import read_lines
+    from streams.check import check_on_kafka
+
+    log = tmp_path / "odd.jsonl"
+    good = b'{"event_id":"ok","type":"clip_recorded","occurred_at":"2024-01-01T00:00:00Z","clip_id":"c",' \
+           b'"owner":"resident:r","platform":"ring"}'
+    log.write_bytes(b"\n".join([good, b"", b"   ", b'{"pad": "' + b"x" * 5000 + b'"}', good, b"[]"]) + b"\n")
+    expected = run_check(read_lines(log, 1000), ["core"], max_bytes=1000).document()
+    assert expected["dead_letters"] == 4 and expected["duplicates"] == 1
+    assert check_on_kafka(str(log), ["core"], f"kafka://{kafka_bootstrap}", max_bytes=1000) == expected
