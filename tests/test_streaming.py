@@ -218,3 +218,22 @@ def test_blank_and_oversized_lines_match_in_process(kafka_bootstrap: str, tmp_pa
     expected = run_check(read_lines(log, 1000), ["core"], max_bytes=1000).document()
     assert expected["dead_letters"] == 4 and expected["duplicates"] == 1
     assert check_on_kafka(str(log), ["core"], f"kafka://{kafka_bootstrap}", max_bytes=1000) == expected
+
+
+def test_mixed_eras_default_rules_match_in_process(kafka_bootstrap: str) -> None:
+    # Searches, access grants, legal process and Community Requests from two eras, ids made distinct, then
+    # shuffled with repeats and malformed lines; no rule sets named: each applies within its own era.
+    events = simulate("ring-2024-warrants-only", 5, 700)
+    events += [{**e, "event_id": f"b-{e['event_id']}"} for e in simulate("ring-2025-community", 5, 700)]
+    assert {e["type"] for e in events} >= {"search", "access_grant", "consent_decision", "footage_request"}
+    raw = [json.dumps(e).encode() for e in events]
+    rnd = random.Random(99)
+    raw += rnd.sample(raw, 25) + MALFORMED
+    rnd.shuffle(raw)
+    lines = list(enumerate(raw, start=1))
+    expected = run_check(lines, None).document()
+    assert sum(expected["violations"].values()) > 0
+    with KafkaRun(f"kafka://{kafka_bootstrap}", None, workers=2) as run:
+        n = run.produce(lines)
+        doc = run.collect(Collector(n, run.layout.partitions), timeout=180).document(run.rule_sets)
+    assert doc == expected
