@@ -35,13 +35,15 @@ from streams.records import (
     progress_record,
     verdict_record,
 )
-from streams.topics import is_broadcast, routing_key
+from streams.topics import is_broadcast, judge_partition, routing_key
 
 __all__ = ["create_app", "BATCH", "BATCH_WITHIN_S", "seal_changelog"]
 
 log = logging.getLogger(__name__)
 BATCH = 5000
 BATCH_WITHIN_S = 0.5
+BUNDLE_BYTES = 256 * 1024  # well under the brokers' default 1 MB message limit
+ENTRY_EVENTS = 2000  # event ids per changelog record of the seen table
 
 
 PAD_KEY = "\u0000pad"
@@ -59,6 +61,23 @@ async def seal_changelog(table: Any, partitions: set[int], writes: list[Any]) ->
         return
     await asyncio.gather(*writes)
     await asyncio.gather(*(table.send_changelog(p, PAD_KEY, None) for p in sorted(partitions)))
+
+
+def _chunks(values: list[bytes], limit: int) -> list[list[bytes]]:
+    """Split encoded events into runs of at most ``limit`` bytes (a longer single event stands alone).
+
+    >>> [len(c) for c in _chunks([b"aaaa", b"b", b"cccc", b"d"], 8)]
+    [2, 2]
+    """
+    out: list[list[bytes]] = [[]]
+    size = 0
+    for v in values:
+        if out[-1] and size + len(v) + 1 > limit:
+            out.append([])
+            size = 0
+        out[-1].append(v)
+        size += len(v) + 1
+    return out
 
 
 def _header(headers: Any, name: str) -> str | None:
@@ -158,22 +177,27 @@ def create_app(cfg: StreamConfig) -> faust.App:
                                         broadcast=is_broadcast(out.type)))
             # Forward in event-time order: a judge partition re-judges whenever an event older than what it
             # has judged arrives, so ordering each batch here saves most re-judgements.
+            # One message per judge partition and batch (a bundle of newline-separated events): Faust's cost
+            # is per message, and requests and consent decisions go to every partition.
             forward.sort(key=lambda f: f[0])
-            for _, out, pos in forward:
+            bundles: dict[int, list[bytes]] = {}
+            for _, out, _pos in forward:
                 value = event_to_json(out).encode()
-                headers = [("pos", pos.encode())]
-                if is_broadcast(out.type):
-                    for p in range(parts):
-                        judge_in.send_soon(key=out.event_id.encode(), value=value, partition=p, headers=headers)
-                else:
-                    judge_in.send_soon(key=routing_key(out).encode(), value=value, headers=headers)
+                targets = range(parts) if is_broadcast(out.type) else (judge_partition(routing_key(out), parts),)
+                for p in targets:
+                    bundles.setdefault(p, []).append(value)
+            for p, values in sorted(bundles.items()):
+                for chunk in _chunks(values, BUNDLE_BYTES):
+                    judge_in.send_soon(key=f"bundle-{p}".encode(), value=b"\n".join(chunk), partition=p)
             writes = []
             for p, ids in new_ids.items():
-                entry = {"p": p, "ids": ids}
-                seen.data[f"b:{first_pos[p]}"] = entry
-                writes.append(seen.send_changelog(p, f"b:{first_pos[p]}", entry))
-            if books:
-                verdicts_out.send_soon(key=b"intake", value=batch_record(books))
+                items = list(ids.items())
+                for i in range(0, len(items), ENTRY_EVENTS):  # bounded changelog records
+                    key, entry = f"b:{first_pos[p]}:{i}", {"p": p, "ids": dict(items[i:i + ENTRY_EVENTS])}
+                    seen.data[key] = entry
+                    writes.append(seen.send_changelog(p, key, entry))
+            for chunk in _chunks(books, BUNDLE_BYTES):
+                verdicts_out.send_soon(key=b"intake", value=batch_record(chunk))
             await seal_changelog(seen, set(new_ids), writes)
 
     def emit(p: int, verdict: Verdict, previous: Verdict | None, books: list[bytes]) -> None:
@@ -198,6 +222,12 @@ def create_app(cfg: StreamConfig) -> faust.App:
                                 value=b'{"event_id":' + _json_str(old.event_id) + b',"retracted":true}',
                                 headers=[("custody-retracted", b"1"), ("custody-event", old.event_id.encode())])
 
+    def send_verdicts(p: int, books: list[bytes]) -> None:
+        # In order, to the judge partition's own verdicts partition, in messages of bounded size; the progress
+        # mark is the last record of the last one.
+        for chunk in _chunks(books, BUNDLE_BYTES):
+            verdicts_out.send_soon(key=f"verdicts-{p}".encode(), partition=p, value=batch_record(chunk))
+
     def judge_for(p: int) -> PartitionJudge:
         pj = judges.get(p)
         if pj is None:
@@ -208,7 +238,7 @@ def create_app(cfg: StreamConfig) -> faust.App:
             for v, _ in pj.add(stored):  # after a restart: re-emit what this partition holds (idempotent)
                 emit(p, v, None, books)
             books.append(progress_record(p, len(pj), sum(n for t, n in pj.type_counts.items() if is_broadcast(t))))
-            verdicts_out.send_soon(key=f"verdicts-{p}".encode(), partition=p, value=batch_record(books))
+            send_verdicts(p, books)
         return pj
 
     @app.agent(judge_in)
@@ -219,25 +249,28 @@ def create_app(cfg: StreamConfig) -> faust.App:
             first_offset: dict[int, int] = {}
             for ev in batch:
                 p = ev.message.partition
-                raw = ev.value.decode() if isinstance(ev.value, bytes) else str(ev.value)
-                try:
-                    event = parse_event(raw)
-                except ValueError as e:  # intake validated it: this is a bug, say so instead of hanging
-                    log.error("judge-in partition %s: cannot parse forwarded event: %s", p, e)
-                    verdicts_out.send_soon(key=b"judge-error", partition=p,
-                                           value=accounting("judge-error", partition=p, error=str(e)[:500]))
-                    continue
+                bundle = ev.value if isinstance(ev.value, bytes) else str(ev.value).encode()
                 pj = judge_for(p)
-                if event.event_id in pj.events:
-                    continue  # re-delivered after a restart
-                by_partition.setdefault(p, []).append(event)
-                raws.setdefault(p, []).append(raw)
+                for line in bundle.split(b"\n"):
+                    raw = line.decode()
+                    try:
+                        event = parse_event(raw)
+                    except ValueError as e:  # intake validated it: this is a bug, say so instead of hanging
+                        log.error("judge-in partition %s: cannot parse forwarded event: %s", p, e)
+                        verdicts_out.send_soon(key=b"judge-error", partition=p,
+                                               value=accounting("judge-error", partition=p, error=str(e)[:500]))
+                        continue
+                    if event.event_id in pj.events:
+                        continue  # re-delivered after a restart
+                    by_partition.setdefault(p, []).append(event)
+                    raws.setdefault(p, []).append(raw)
                 first_offset.setdefault(p, ev.message.offset)
             writes = []
-            for p, batch_raws in raws.items():  # one changelog record per partition and batch
-                key, entry = f"b:{p}:{first_offset[p]}", {"p": p, "raw": batch_raws}
-                history.data[key] = entry
-                writes.append(history.send_changelog(p, key, entry))
+            for p, batch_raws in raws.items():  # a few changelog records per partition and batch, not one per event
+                for i, chunk in enumerate(_chunks([r.encode() for r in batch_raws], BUNDLE_BYTES)):
+                    key, entry = f"b:{p}:{first_offset[p]}:{i}", {"p": p, "raw": [c.decode() for c in chunk]}
+                    history.data[key] = entry
+                    writes.append(history.send_changelog(p, key, entry))
             for p, events in by_partition.items():
                 pj = judges[p]
                 books: list[bytes] = []
@@ -247,7 +280,7 @@ def create_app(cfg: StreamConfig) -> faust.App:
                 # The batch's verdicts and the progress mark travel as one message: a reader that has the
                 # mark has every verdict (and re-judgement) the batch produced.
                 books.append(progress_record(p, len(pj), n_broadcast))
-                verdicts_out.send_soon(key=f"verdicts-{p}".encode(), partition=p, value=batch_record(books))
+                send_verdicts(p, books)
             await seal_changelog(history, set(by_partition), writes)
 
     @app.task

@@ -16,10 +16,12 @@ few, and every clip may need them). Out: ``custody-edges`` (keyed by clip id), `
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["TopicLayout", "INPUT_TOPICS", "OUTPUT_TOPICS", "routing_key", "is_broadcast", "BROADCAST_TYPES"]
+__all__ = ["TopicLayout", "INPUT_TOPICS", "OUTPUT_TOPICS", "routing_key", "is_broadcast", "BROADCAST_TYPES",
+           "judge_partition"]
 
 #: event type -> its input topic
 INPUT_TOPICS: dict[str, str] = {
@@ -36,6 +38,15 @@ OUTPUT_TOPICS = ("custody-edges", "violations", "dead-letters", "verdicts")
 INTERNAL_TOPICS = ("judge-in",)
 #: Global state every judge partition needs: sent to all of them.
 BROADCAST_TYPES = frozenset({"footage_request", "consent_decision", "legal_process"})
+
+
+def judge_partition(key: str, partitions: int) -> int:
+    """The ``judge-in`` partition of a routing key (stable across processes and runs).
+
+    >>> judge_partition("clip-1", 4) == judge_partition("clip-1", 4) < 4
+    True
+    """
+    return zlib.crc32(key.encode()) % partitions
 
 
 def is_broadcast(event_type: str) -> bool:
