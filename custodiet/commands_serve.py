@@ -43,21 +43,35 @@ def serve(
                                                    "until Ctrl-C)")] = None,
     audit: Annotated[str | None, typer.Option("--audit", help="append every query to this audit trail "
                                               "(key in CUSTODIET_AUDIT_KEY)")] = None,
+    broker: Annotated[str | None, typer.Option("--broker", help="kafka://HOST:PORT: show a streaming run's "
+                                               "verdicts as they come")] = None,
+    topic_prefix: Annotated[str, typer.Option("--topic-prefix", help="with --broker: the run's topic prefix")]
+    = "custodiet.",
+    partitions: Annotated[int, typer.Option("--partitions", min=1, help="with --broker: partitions per topic")]
+    = 4,
 ) -> None:
     """Serve a live, read-only web page: event rates, gates and flags by rule, custody paths, conduits."""
     from judge.rulesets import load_rule_sets
     from live.server import serve as start_server
     from live.state import LiveState, LogFollower
 
-    if (events is None) == (simulate is None):
-        raise CliError("give either a .jsonl log (or - for stdin) or --simulate SCENARIO")
+    if sum(x is not None for x in (events, simulate, broker)) != 1:
+        raise CliError("give one of: a .jsonl log (or - for stdin), --simulate SCENARIO, --broker URL")
     if follow and (events is None or events == "-"):
         raise CliError("--follow needs a .jsonl file")
     load_rule_sets(rules)  # fail fast on an unknown rule set
     reg = load_registry(registry)
     stop = threading.Event()
     workers: list[threading.Thread] = []
-    if simulate is not None:
+    if broker is not None:
+        from streams.broker import broker_url_to_bootstrap
+        from streams.live_feed import follow_verdicts
+        from streams.topics import TopicLayout
+
+        state = LiveState(reg, rules, source=f"{broker} ({topic_prefix}*)", max_bytes=max_event_bytes)
+        workers.append(follow_verdicts(state, broker_url_to_bootstrap(broker),
+                                       TopicLayout(prefix=topic_prefix, partitions=partitions), stop))
+    elif simulate is not None:
         from scenarios.load import ScenarioError, load_scenario
         from streams.services.simulate import simulate as run_simulation
 

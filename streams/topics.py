@@ -4,8 +4,9 @@ In: one topic per event type (and ``events`` for anything whose type cannot be r
 ``event_id`` so that every delivery of an event lands on the same intake partition, where duplicates
 are dropped. Internal: ``judge-in``, partitioned by a hash of the clip id (``judge_partition``), so that a
 clip's recording and hand-overs meet the state they need; requests, consent decisions and legal process go
-to every partition (every clip may need them). Intake sends one bundle of events per partition and batch. Out: ``custody-edges`` (keyed by clip id), ``violations`` and
-``dead-letters`` (keyed by event id), and ``verdicts`` (the accounting, one partition per judge partition).
+to every partition (every clip may need them). Intake sends one bundle of events per partition and batch.
+Out: ``custody-edges`` (keyed by clip id), ``violations`` and ``dead-letters`` (keyed by event id), and
+``verdicts`` (the accounting, one partition per judge partition).
 
 >>> layout = TopicLayout(prefix="t1-")
 >>> layout.input_for("transfer"), layout.name("custody-edges")
