@@ -56,7 +56,7 @@ def serve(
     from live.state import LiveState, LogFollower
 
     if sum(x is not None for x in (events, simulate, broker)) != 1:
-        raise CliError("give one of: a .jsonl log (or - for stdin), --simulate SCENARIO, --broker URL")
+        raise CliError("give either a .jsonl log (or - for stdin), --simulate SCENARIO or --broker URL")
     if follow and (events is None or events == "-"):
         raise CliError("--follow needs a .jsonl file")
     load_rule_sets(rules)  # fail fast on an unknown rule set

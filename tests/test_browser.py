@@ -77,20 +77,26 @@ def driver() -> Iterator[Any]:
 
 def _click_federal(d: Any, state: LiveState) -> tuple[str, str]:
     """Click the first listed path into a federal party (the list re-renders live: retry when stale)."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     picked: dict[str, str] = {}
 
     def click(drv: Any) -> bool:
+        # A click can land on a link the live list is just replacing: click again until the view shows it.
         try:
             for a in drv.find_elements(By.CSS_SELECTOR, "#federal a[data-to]"):
                 clip, to = a.get_attribute("data-clip"), a.get_attribute("data-to")
                 if state.kind_of(to) == "federal":
                     a.click()
                     picked.update(clip=clip, to=to)
-                    return True
+                    shown = WebDriverWait(drv, 3, ignored_exceptions=(StaleElementReferenceException,))
+                    title = f"{clip} → {to}"
+                    try:
+                        return bool(shown.until(lambda x, t=title: x.find_element(By.ID, "view-title").text == t))
+                    except TimeoutException:
+                        return False
         except StaleElementReferenceException:
             pass
         return False
