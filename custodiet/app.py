@@ -16,7 +16,21 @@ from typing import Any
 import typer
 from rich.console import Console
 
-__all__ = ["app", "guarded", "CliError", "out", "err", "emit_json", "load_log", "load_registry", "check_readable_file"]
+__all__ = [
+    "app",
+    "guarded",
+    "CliError",
+    "EVENTS_ARG",
+    "JSON_OPT",
+    "REGISTRY_OPT",
+    "load_graph",
+    "out",
+    "err",
+    "emit_json",
+    "load_log",
+    "load_registry",
+    "check_readable_file",
+]
 
 app = typer.Typer(
     name="custodiet",
@@ -27,6 +41,12 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
+
+
+#: Arguments and options shared by the commands.
+EVENTS_ARG = typer.Argument(help="a .jsonl log of events, or - for stdin")
+JSON_OPT = typer.Option("--json", help="print one JSON document on stdout")
+REGISTRY_OPT = typer.Option("--registry", help="party registry (JSON list or .jsonl of parties)")
 
 
 class CliError(Exception):
@@ -114,3 +134,12 @@ def load_log(events: str, max_bytes: int | None = None) -> tuple[list[Any], int,
 def lines_of(items: Iterable[str]) -> str:
     """Join for messages."""
     return ", ".join(items)
+
+
+def load_graph(events: str, registry: str | None) -> tuple[Any, list[Any], tuple[int, int, list[Any]]]:
+    """The custody graph of a log (every valid transfer an observed hand-over), its events, and
+    ``(events_in, duplicates, dead letters)``."""
+    from graph.custody import CustodyGraph
+
+    evs, n_in, dups, dead = load_log(events)
+    return CustodyGraph.from_events(evs, load_registry(registry)), evs, (n_in, dups, dead)

@@ -9,27 +9,30 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from custodiet.app import CliError, app, emit_json, err, guarded, load_log, load_registry, out
+from custodiet.app import (
+    EVENTS_ARG,
+    JSON_OPT,
+    REGISTRY_OPT,
+    CliError,
+    app,
+    emit_json,
+    err,
+    guarded,
+    load_graph,
+    load_log,
+    load_registry,
+    out,
+)
 from schemas.parties import PARTY_KINDS
 
 __all__ = ["conduits", "cut", "whatif", "export", "report"]
 
-EVENTS_ARG = typer.Argument(help="a .jsonl log of events, or - for stdin")
-JSON_OPT = typer.Option("--json", help="print one JSON document on stdout")
-REGISTRY_OPT = typer.Option("--registry", help="party registry (JSON list or .jsonl of parties)")
 SINK_KINDS = (*PARTY_KINDS, "out-of-state")
-
-
-def _graph(events: str, registry: str | None) -> tuple[Any, list[Any], tuple[int, int, list[Any]]]:
-    from graph.custody import CustodyGraph
-
-    evs, n_in, dups, dead = load_log(events)
-    return CustodyGraph.from_events(evs, load_registry(registry)), evs, (n_in, dups, dead)
 
 
 def _kind(value: str | None, allowed: tuple[str, ...], option: str) -> str | None:
@@ -55,7 +58,7 @@ def conduits(
     from graph.conduits import conduit_document
 
     _kind(to_kind, PARTY_KINDS, "--to-kind")
-    g, *_ = _graph(events, registry)
+    g, *_ = load_graph(events, registry)
     doc = conduit_document(g, to, to_kind, limit)
     if to_kind and not doc["targets"]:
         raise CliError(f"--to-kind {to_kind}: no party of that kind in {events}")
@@ -112,7 +115,7 @@ def cut(
         raise CliError("name the sinks: --to-kind or --to")
     if to_kind == "out-of-state" and not from_state:
         raise CliError("--to-kind out-of-state needs --from-state")
-    g, *_ = _graph(events, registry)
+    g, *_ = load_graph(events, registry)
     missing = [p for p in [*(from_party or []), *(to or [])] if not g.has_party(p)]
     if missing:
         raise CliError(f"party {missing[0]!r} is not in the log")
@@ -214,7 +217,7 @@ def export(
         raise CliError(f"{output}: is a directory, expected a file")
     if not output.parent.exists():
         raise CliError(f"{output.parent}: no such directory")
-    g, *_ = _graph(events, registry)
+    g, *_ = load_graph(events, registry)
     path = write_export(g, fmt, output)
     err.print(f"wrote {path} ({g.graph.number_of_nodes()} parties, {g.graph.number_of_edges()} links)")
 
@@ -246,7 +249,7 @@ def report(
 
     if output.exists() and not output.is_dir():
         raise CliError(f"{output}: exists and is not a directory")
-    g, evs, (n_in, dups, dead) = _graph(events, registry)
+    g, evs, (n_in, dups, dead) = load_graph(events, registry)
     if not g.has_party(to):
         raise CliError(f"party {to!r} is not in the log")
     judge = default_judge(rules, g.registry)

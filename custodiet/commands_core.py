@@ -7,18 +7,19 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from custodiet.app import CliError, app, emit_json, err, guarded, load_log, load_registry, out
-
-EVENTS_ARG = typer.Argument(help="a .jsonl log of events, or - for stdin")
-JSON_OPT = typer.Option("--json", help="print one JSON document on stdout")
-REGISTRY_OPT = typer.Option("--registry", help="party registry (JSON list or .jsonl of parties)")
-
-
-def _graph(events: str, registry: str | None):  # type: ignore[no-untyped-def]
-    from graph.custody import CustodyGraph
-
-    evs, *_ = load_log(events)
-    return CustodyGraph.from_events(evs, load_registry(registry))
+from custodiet.app import (
+    EVENTS_ARG,
+    JSON_OPT,
+    REGISTRY_OPT,
+    CliError,
+    app,
+    emit_json,
+    err,
+    guarded,
+    load_graph,
+    load_registry,
+    out,
+)
 
 
 @app.command()
@@ -34,7 +35,7 @@ def trace(
     """Every time-respecting path by which CLIP reached party TO."""
     from graph.trace import trace as do_trace
 
-    doc = do_trace(_graph(events, registry), clip, to, limit=limit)
+    doc = do_trace(load_graph(events, registry)[0], clip, to, limit=limit)
     if as_json:
         emit_json(doc)
         return
@@ -60,7 +61,7 @@ def reach(
     """Clips that reached TO (path counts, intermediaries), conduits, and every party with a path in."""
     from graph.reach import reach as do_reach
 
-    doc = do_reach(_graph(events, registry), to, max_hops=max_hops)
+    doc = do_reach(load_graph(events, registry)[0], to, max_hops=max_hops)
     if as_json:
         emit_json(doc)
         return

@@ -10,9 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from custodiet.app import CliError, app, emit_json, err, guarded, out
-
-JSON_OPT = typer.Option("--json", help="print one JSON document on stdout")
+from custodiet.app import JSON_OPT, CliError, app, emit_json, err, guarded, out
 
 
 def _scenario(name: str):  # type: ignore[no-untyped-def]
