@@ -109,7 +109,7 @@ def realistic_lines(n: int, seed: int = 7, scenario: str = "default") -> list[by
     """``n`` JSONL lines from the simulated services (``simulate(scenario, seed, n)``), cached per process."""
     key = (scenario, seed, n)
     if key not in _LINES:
-        from streams.services.simulate import event_line, simulate
+        from world.simulate import event_line, simulate
 
         _LINES[key] = [event_line(e).encode() for e in simulate(scenario, seed, n)]
     return _LINES[key]

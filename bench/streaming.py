@@ -260,10 +260,10 @@ async def _plain(bootstrap: str, layout: Any, n: int) -> dict[str, Any]:
     from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
     from aiokafka.partitioner import murmur2
 
+    from classify.agencies import resolve_party
     from judge.decode import decode
-    from judge.verdicts import DeadLetter
-    from schemas.agencies import resolve_party
     from schemas.parties import PartyRegistry
+    from schemas.records import DeadLetter
     from streams.context import custody_headers
     from streams.partition_judge import PartitionJudge
     from streams.records import accounting, batch_record, dead_letter_value, position, progress_record, verdict_record

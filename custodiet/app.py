@@ -103,7 +103,7 @@ def check_readable_file(path: str, what: str = "file") -> Path:
 
 def load_registry(path: str | None) -> Any:
     """The party registry from ``--registry FILE``, or the default (agencies classified by name)."""
-    from schemas.agencies import resolve_party
+    from classify.agencies import resolve_party
     from schemas.parties import PartyRegistry
 
     if path is None:

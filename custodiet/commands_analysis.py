@@ -167,7 +167,7 @@ def whatif(
     registry: Annotated[str | None, REGISTRY_OPT] = None,
 ) -> None:
     """What a rule set forbids when switched on (agency by agency) and how federal reach changes."""
-    from graph.whatif import whatif as do_whatif
+    from analysis.whatif import whatif as do_whatif
     from judge.rulesets import load_rule_sets
 
     _kind(kind, PARTY_KINDS, "--reach-kind")

@@ -49,7 +49,7 @@ def import_(
     if tz and kind == "flock-audit":
         kw["tz"] = tz
     if overrides and kind != "flock-audit":
-        from schemas.agencies import load_overrides
+        from classify.agencies import load_overrides
 
         kw["overrides"] = load_overrides(overrides)
     try:

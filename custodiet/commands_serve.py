@@ -73,7 +73,7 @@ def serve(
                                        TopicLayout(prefix=topic_prefix, partitions=partitions), stop))
     elif simulate is not None:
         from scenarios.load import ScenarioError, load_scenario
-        from streams.services.simulate import simulate as run_simulation
+        from world.simulate import simulate as run_simulation
 
         try:
             scenario = load_scenario(simulate)

@@ -45,8 +45,8 @@ def simulate(
     as_json: Annotated[bool, JSON_OPT] = False,
 ) -> None:
     """Run a scenario's simulated services (Ring, Flock, Axon, police, federal) and write their events."""
-    from streams.services.simulate import calibration, write_events
-    from streams.services.simulate import simulate as run
+    from world.simulate import calibration, write_events
+    from world.simulate import simulate as run
 
     sc = _scenario(scenario)
     if output == "-" and as_json:

@@ -70,7 +70,7 @@ def run_demo(*, scenario: str, n_events: int, seed: int, in_process: bool, repor
     from judge.pipeline import run_check
     from reports.render import write_report
     from scenarios.load import ScenarioError, load_scenario
-    from streams.services.simulate import simulate
+    from world.simulate import simulate
 
     started = time.monotonic()
     try:

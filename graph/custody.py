@@ -111,7 +111,7 @@ class CustodyGraph:
     def from_edges(
         cls, recordings: Iterable[Any], edges: Iterable[Any], registry: PartyRegistry | None = None
     ) -> CustodyGraph:
-        """From clip recordings and the pipeline's custody edges (``judge.verdicts.CustodyEdge``)."""
+        """From clip recordings and the pipeline's custody edges (``schemas.records.CustodyEdge``)."""
         g = cls(registry)
         for ev in recordings:
             g.add_recording(ev.clip_id, ev.owner, ev.occurred_at.timestamp(), ev.platform)
@@ -145,7 +145,7 @@ class CustodyGraph:
         d.add_nodes_from(self.graph.nodes(data=True))
         # One pass over the adjacency (not over edge views: a million hand-overs), links in the order of their
         # first hand-over or grant; per link: count, then the kind seen first, then the other kind if any.
-        for u, nbrs in self.graph._adj.items():
+        for u, nbrs in self.graph.adjacency():
             for v, keydict in nbrs.items():
                 if not keydict:
                     continue

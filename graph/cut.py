@@ -45,7 +45,7 @@ def registry_of(g: CustodyGraph) -> PartyRegistry:
     """
     if g.registry is not None:
         return g.registry
-    from schemas.agencies import resolve_party
+    from classify.agencies import resolve_party
 
     g.registry = PartyRegistry(resolver=resolve_party)
     return g.registry

@@ -28,8 +28,7 @@ import csv
 import re
 from pathlib import Path
 
-from importers.report import ImportResult, clean_cell, is_placeholder
-from schemas.agencies import (
+from classify.agencies import (
     CATEGORY_KINDS,
     STATE_CODES,
     agency_party_id,
@@ -37,6 +36,7 @@ from schemas.agencies import (
     has_state_token,
     state_of_name,
 )
+from importers.report import ImportResult, clean_cell, is_placeholder
 from schemas.parties import Party
 
 __all__ = ["import_atlas_ring", "joined_year", "LEA_TYPE_CATEGORIES"]

@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from classify.purposes import classify_reason
 from importers.flock_sharing import format_time
 from importers.report import ImportResult, clean_cell, is_placeholder
-from schemas.purposes import classify_reason
 
 __all__ = ["import_flock_audit", "parse_search_date", "DEFAULT_AGENCY", "DEFAULT_TZ", "SOURCE"]
 
@@ -125,7 +125,7 @@ def import_flock_audit(
     file = Path(path)
     ZoneInfo(tz)  # fail early on an unknown zone
     if not agency.startswith("agency:") and ":" not in agency:
-        from schemas.agencies import agency_party_id
+        from classify.agencies import agency_party_id
 
         agency = agency_party_id(agency)
     slug = agency.split(":", 1)[1]

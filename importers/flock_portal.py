@@ -16,7 +16,7 @@ Each partner name is one input row: ``sharing_outbound`` gives grants from this 
 grants to it. The same grant seen from both sides (A's outbound lists B, B's inbound lists A) is one event;
 the second sighting is skipped as ``duplicate row``. Grants from an agency carry its
 ``retention_days`` (None and a warning for junk such as ``-Infinity days``), ``prohibited_uses`` and the
-purposes they name (``prohibited_purposes``, via :func:`schemas.purposes.classify_reason`).
+purposes they name (``prohibited_purposes``, via :func:`classify.purposes.classify_reason`).
 ``occurred_at`` is the ``observed`` argument, else the record's ``accessed``/``crawled_at``/``updated``
 time, else the file's modification time.
 
@@ -37,11 +37,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from classify.agencies import AgencyClass, agency_slug, classify_agency, name_from_slug
+from classify.purposes import classify_reason
 from importers.flock_sharing import grant_event, observed_at, parse_retention_days
 from importers.report import ImportResult, clean_cell, is_placeholder
-from schemas.agencies import AgencyClass, agency_slug, classify_agency, name_from_slug
 from schemas.parties import Party
-from schemas.purposes import classify_reason
 
 __all__ = ["import_flock_portal", "SOURCE"]
 

@@ -11,7 +11,7 @@ holding ``agency_access*.csv``. Each row becomes::
 
 ``occurred_at`` is when the grant was observed: the ``observed`` argument, else the date in the file name
 (``agency_access20240426.csv`` -> 2024-04-26T00:00:00Z), else the file's modification time.
-Every agency named also becomes a registry entry (:func:`schemas.agencies.classify_agency`).
+Every agency named also becomes a registry entry (:func:`classify.agencies.classify_agency`).
 
 Skipped with a reason: a missing/placeholder grantor or grantee, an agency granting itself, a duplicate
 (grantor, grantee) pair after normalising names.
@@ -33,8 +33,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from classify.agencies import AgencyClass, agency_slug, classify_agency
 from importers.report import ImportResult, clean_cell, is_placeholder
-from schemas.agencies import AgencyClass, agency_slug, classify_agency
 from schemas.parties import Party
 
 __all__ = ["import_flock_sharing", "observed_at", "parse_retention_days", "format_time", "SOURCE"]

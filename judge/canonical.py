@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from judge.verdicts import CustodyEdge, Verdict
+from schemas.records import CustodyEdge, Verdict
 
 __all__ = ["canonical_hash", "verdict_lines", "edge_tuples", "graph_edge_tuples"]
 

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from judge.state import CustodyState, distance_m, platform_slug
+from classify.purposes import classify_reason
+from judge.state import CustodyState, platform_slug
 from schemas.events import FootageRequest, LegalProcess, Search, Transfer
+from schemas.geo import distance_m
 from schemas.parties import PartyRegistry
-from schemas.purposes import classify_reason
 
 __all__ = ["Context", "CHECKS", "event_platform"]
 

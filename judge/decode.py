@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from judge.verdicts import DeadLetter
 from schemas.events import EVENT_ADAPTER, Event
+from schemas.records import DeadLetter
 
 __all__ = ["decode", "DEFAULT_MAX_EVENT_BYTES", "describe_error"]
 

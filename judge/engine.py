@@ -25,9 +25,9 @@ from pydantic import BaseModel
 from judge.checks import CHECKS, Context, event_platform
 from judge.rulesets import RuleSet, load_rule_sets
 from judge.state import CustodyState
-from judge.verdicts import CustodyEdge, Outcome, Verdict, Violation
 from schemas.events import EVENT_TYPES, Event
 from schemas.parties import PartyRegistry
+from schemas.records import CustodyEdge, Outcome, Verdict, Violation
 
 __all__ = ["Judge", "event_order", "TYPE_RANK"]
 
@@ -55,18 +55,17 @@ def _resolver() -> Any:
     # is a California local police department). The classifier is a pure function of the id and costs
     # about 0.2 ms a call: its answers are shared by every judge in the process (a what-if, a re-judged
     # partition and each run_check make a fresh registry), bounded so that odd input cannot grow it for ever.
-    from schemas.agencies import resolve_party
+    from classify.agencies import resolve_party
 
     return lru_cache(maxsize=1 << 16)(resolve_party)
 
 
 _Planned = tuple[RuleSet, Any, Any, bool]  # (rule set, rule, check function, may gate)
-_setattr = object.__setattr__
 
 
 def _new(cls: type[_M], values: dict[str, Any], fields_set: frozenset[str]) -> _M:
     """Build a verdict model from values the judge made itself (every field given, of the right type),
-    without validating them again: the same object as ``cls(**values)`` would be, several times cheaper.
+    without validating them again (pydantic's ``model_construct``).
 
     ``fields_set`` names the fields the caller set explicitly (``model_fields_set``); the others carry
     their defaults.
@@ -79,12 +78,7 @@ def _new(cls: type[_M], values: dict[str, Any], fields_set: frozenset[str]) -> _
     >>> fast == slow, fast.model_dump_json() == slow.model_dump_json(), fast.model_fields_set
     (True, True, {'event_id'})
     """
-    m = cls.__new__(cls)
-    _setattr(m, "__dict__", values)
-    _setattr(m, "__pydantic_fields_set__", set(fields_set))
-    _setattr(m, "__pydantic_extra__", None)
-    _setattr(m, "__pydantic_private__", None)
-    return m
+    return cls.model_construct(set(fields_set), **values)
 
 
 # The fields each construction used to pass by keyword (so ``model_fields_set`` stays what it was).
@@ -95,31 +89,6 @@ _ORIGIN_FIELDS = frozenset(
 _TRANSFER_FIELDS = frozenset(CustodyEdge.model_fields)
 _GRANT_FIELDS = frozenset(
     {"event_id", "kind", "from_party", "to_party", "occurred_at", "basis", "purpose", "verdict", "rules"})
-
-
-_PARTY_FIELDS = ("requester", "on_behalf_of", "owner", "from_party", "to_party", "via", "searcher", "grantor",
-                 "grantee")
-#: event model -> the party fields it declares, in the order above (asking a model for a field it does not
-#: have goes through pydantic's slow ``__getattr__``).
-_DECLARED_PARTY_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _parties(ev: Any) -> list[str] | None:
-    """The parties an event names, in a fixed field order; None when an unknown top-level field shadows a
-    party field name (then the caller takes the slow, validating path, as before)."""
-    extra = ev.__pydantic_extra__
-    if extra and not extra.keys().isdisjoint(_PARTY_FIELDS):
-        return None
-    cls = type(ev)
-    names = _DECLARED_PARTY_FIELDS.get(cls)
-    if names is None:
-        names = _DECLARED_PARTY_FIELDS[cls] = tuple(n for n in _PARTY_FIELDS if n in cls.model_fields)
-    d = ev.__dict__
-    return [p for p in (d[n] for n in names) if p]
-
-
-def _slow_parties(ev: Any) -> list[Any]:
-    return [p for p in (getattr(ev, n, None) for n in _PARTY_FIELDS) if p]
 
 
 class Judge:
@@ -205,17 +174,12 @@ class Judge:
                 continue
             if mediated is None:
                 mediated = self._mediated(ev)
-            parties = _parties(ev)
             values = {
                 "rule_id": rule.id, "rule_set": rs.id, "verdict": "gated" if mediated and gateable else "flagged",
                 "event_id": ev.event_id, "event_type": ev.type, "occurred_at": at, "source": rule.source,
-                "description": rule.description, "parties": parties, "evidence": evidence,
+                "description": rule.description, "parties": ev.parties(), "evidence": evidence,
             }
-            if parties is None:  # a party field came from the event's extras: validate, as before
-                values["parties"] = _slow_parties(ev)
-                found.append(Violation(**values))
-            else:
-                found.append(_new(Violation, values, _ALL_VIOLATION_FIELDS))
+            found.append(_new(Violation, values, _ALL_VIOLATION_FIELDS))
         return found
 
     def fresh(self) -> Judge:

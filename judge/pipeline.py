@@ -23,9 +23,9 @@ from typing import Any, BinaryIO
 
 from judge.decode import DEFAULT_MAX_EVENT_BYTES, decode
 from judge.engine import default_judge, event_order
-from judge.verdicts import CustodyEdge, DeadLetter, Verdict
 from schemas.events import Event
 from schemas.parties import PartyRegistry
+from schemas.records import CustodyEdge, DeadLetter, Verdict
 
 __all__ = ["CheckResult", "run_check", "read_lines", "LogError", "load_events", "summarise"]
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import tomllib
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from policies import POLICY_DIR, available_rule_sets
 
 __all__ = [
     "Rule", "RuleSet", "RuleSetError", "available_rule_sets", "load_rule_set", "load_rule_sets",
@@ -155,24 +156,13 @@ _RULE_SET = TypeAdapter(RuleSet)
 DEFAULT_RULE_SETS = "all"
 
 
-def _policy_dir() -> Path:
-    return Path(str(resources.files("policies")))
-
-
-def available_rule_sets() -> list[str]:
-    """Names of the rule sets that ship with custodiet.
-
-    >>> "ca-sb34" in available_rule_sets()
-    True
-    """
-    return sorted(p.stem for p in _policy_dir().glob("*.toml"))
 
 
 def load_rule_set(name_or_path: str | Path) -> RuleSet:
     """Load one rule set by name (``ca-sb34``) or from a TOML file path."""
     path = Path(name_or_path)
     if not path.suffix:
-        path = _policy_dir() / f"{name_or_path}.toml"
+        path = POLICY_DIR / f"{name_or_path}.toml"
         if not path.is_file():
             raise RuleSetError(f"unknown rule set {str(name_or_path)!r} (known: {', '.join(available_rule_sets())})")
     try:

@@ -12,13 +12,12 @@ True
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from schemas.events import ClipRecorded, ConsentDecision, FootageRequest, LegalProcess
 
-__all__ = ["ClipInfo", "CustodyState", "platform_slug", "distance_m"]
+__all__ = ["ClipInfo", "CustodyState", "platform_slug"]
 
 
 def platform_slug(platform: str | None) -> str:
@@ -30,19 +29,6 @@ def platform_slug(platform: str | None) -> str:
     if not platform:
         return ""
     return platform.split(":", 1)[1].lower() if platform.startswith("platform:") else platform.lower()
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres (haversine).
-
-    >>> round(distance_m(0, 0, 0, 1) / 1000)
-    111
-    """
-    r = 6_371_000.0
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass

@@ -41,10 +41,9 @@ from graph.trace import trace as trace_document
 from judge.decode import DEFAULT_MAX_EVENT_BYTES
 from judge.engine import Judge, default_judge, event_order
 from judge.pipeline import load_events, read_lines
-from judge.verdicts import DeadLetter, Verdict
-from schemas.events import Event
+from schemas.events import INPUT_TOPICS, MIXED_INPUT, Event
 from schemas.parties import PartyRegistry
-from streams.topics import INPUT_TOPICS, MIXED_INPUT
+from schemas.records import DeadLetter, Verdict
 
 __all__ = ["LiveState", "LogFollower", "default_registry", "topic_of"]
 
@@ -58,7 +57,7 @@ def default_registry() -> PartyRegistry:
     >>> default_registry().kind_of("agency:ice-hsi")
     'federal'
     """
-    from schemas.agencies import resolve_party
+    from classify.agencies import resolve_party
 
     return PartyRegistry(resolver=resolve_party)
 
@@ -90,7 +89,7 @@ class LiveState:
     """The graph, the verdicts and the counters behind the live view; thread-safe, fed incrementally.
 
     ``feed`` takes decoded events (pydantic models), event dicts, raw JSON lines (``bytes``/``str``) or
-    verdicts judged elsewhere (``judge.verdicts.Verdict``: counted by rule, their custody edges added).
+    verdicts judged elsewhere (``schemas.records.Verdict``: counted by rule, their custody edges added).
     Readers (the web server) call ``stats``, ``trace``, ``reach`` and friends; each takes the lock.
     """
 

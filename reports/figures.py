@@ -80,7 +80,7 @@ def hop_layers(g: CustodyGraph, target: str, max_hops: int = 3) -> dict[str, int
 def _label(g: CustodyGraph, party: str) -> str:
     name = registry_of(g).get(party).name
     if not name and party.startswith("agency:"):
-        from schemas.agencies import name_from_slug
+        from classify.agencies import name_from_slug
 
         name = name_from_slug(party.split(":", 1)[1])
     return _text(name or party)

@@ -103,7 +103,7 @@ ring-2024-warrants-only, ring-2025-community, ring-flock-2025-whatif, default)
 
 
 def _check_rule_sets(scenario: Scenario, path: Path) -> None:
-    from judge.rulesets import available_rule_sets
+    from policies import available_rule_sets
 
     known = available_rule_sets()
     for i, name in enumerate(scenario.rule_sets):

@@ -37,7 +37,7 @@ Prob = Annotated[float, Field(ge=0, le=1)]
 Range = Annotated[tuple[float, float], Field(description="[low, high], drawn uniformly")]
 AgencyId = Annotated[str, Field(pattern=r"^agency:[a-z0-9][a-z0-9-]*$")]
 
-#: What a calibration fact can measure in a run (see ``streams.services.calibrate``).
+#: What a calibration fact can measure in a run (see ``world.calibrate``).
 Metric = Literal[
     "consent_asks_per_request",
     "requests_per_agency_per_month",
@@ -248,7 +248,7 @@ class Scenario(_M):
 
     def registry(self) -> PartyRegistry:
         """A party registry of the scenario's agencies (unlisted ids are classified from their slug)."""
-        from schemas.agencies import resolve_party
+        from classify.agencies import resolve_party
 
         return PartyRegistry([a.party() for a in self.agencies], resolver=resolve_party)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -45,6 +45,8 @@ __all__ = [
     "BASES",
     "parse_event",
     "event_to_json",
+    "INPUT_TOPICS",
+    "MIXED_INPUT",
 ]
 
 
@@ -123,11 +125,25 @@ class _Event(BaseModel):
     schema_version: Literal[1] = 1
     source: str | None = None
 
+    #: The fields of this event type that name parties, in a fixed order (the one place that says so).
+    PARTY_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def parties(self) -> list[str]:
+        """The parties this event names, in ``PARTY_FIELDS`` order (absent optional ones left out).
+
+        >>> parse_event('{"event_id":"t","type":"transfer","occurred_at":"2024-01-01T00:00:00Z","clip_id":"c",'
+        ...   '"from_party":"agency:a","to_party":"agency:b","basis":"lookup","purpose":"x"}').parties()
+        ['agency:a', 'agency:b']
+        """
+        d = self.__dict__
+        return [p for p in (d[n] for n in self.PARTY_FIELDS) if p]
+
 
 class ClipRecorded(_Event):
     """A camera recorded a clip; custody starts with its owner at ``occurred_at``."""
 
     type: Literal["clip_recorded"]
+    PARTY_FIELDS = ("owner",)
     clip_id: NonEmpty
     owner: PartyId
     platform: NonEmpty
@@ -140,6 +156,7 @@ class FootageRequest(_Event):
     """An agency asks a platform for footage of an area and a time window."""
 
     type: Literal["footage_request"]
+    PARTY_FIELDS = ("requester", "on_behalf_of")
     request_id: NonEmpty
     requester: PartyId
     platform: NonEmpty
@@ -155,6 +172,7 @@ class ConsentDecision(_Event):
     """An owner answers a request: share (some clips), decline or ignore."""
 
     type: Literal["consent_decision"]
+    PARTY_FIELDS = ("owner",)
     request_id: NonEmpty
     owner: PartyId
     decision: Literal["share", "decline", "ignore"]
@@ -165,6 +183,7 @@ class Transfer(_Event):
     """A hand-over of one clip from one party to another, on a basis, for a purpose."""
 
     type: Literal["transfer"]
+    PARTY_FIELDS = ("from_party", "to_party", "via")
     clip_id: NonEmpty
     from_party: PartyId
     to_party: PartyId
@@ -178,6 +197,7 @@ class Search(_Event):
     """A lookup in a camera network (a Flock search), with its free-text reason."""
 
     type: Literal["search"]
+    PARTY_FIELDS = ("on_behalf_of", "searcher")
     searcher: PartyId
     reason: str
     networks_searched: int | list[PartyId] = Field(union_mode="left_to_right")
@@ -191,6 +211,7 @@ class LegalProcess(_Event):
     """A warrant, subpoena, court order or emergency demand served on a platform for named clips."""
 
     type: Literal["legal_process"]
+    PARTY_FIELDS = ("requester",)
     request_id: NonEmpty
     requester: PartyId
     platform: NonEmpty
@@ -202,6 +223,7 @@ class AccessGrant(_Event):
     """A standing link: ``grantor``'s camera data can be searched by ``grantee`` (observed at ``occurred_at``)."""
 
     type: Literal["access_grant"]
+    PARTY_FIELDS = ("grantor", "grantee")
     grantor: PartyId
     grantee: PartyId
     system: NonEmpty
@@ -227,6 +249,20 @@ EVENT_TYPES: tuple[str, ...] = (
     "search",
     "transfer",
 )
+
+
+#: event type -> its input topic (the wire layout every producer follows; a prefix is added on a broker)
+INPUT_TOPICS: dict[str, str] = {
+    "clip_recorded": "clips",
+    "footage_request": "footage-requests",
+    "consent_decision": "consent-decisions",
+    "transfer": "transfers",
+    "search": "searches",
+    "legal_process": "legal-process",
+    "access_grant": "access-grants",
+}
+#: Lines whose type cannot be read still enter here (and become dead letters).
+MIXED_INPUT = "events"
 
 
 def parse_event(raw: bytes | str) -> Event:

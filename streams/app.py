@@ -20,9 +20,9 @@ import faust
 
 from judge.decode import decode
 from judge.engine import event_order
-from judge.verdicts import DeadLetter, Verdict
 from schemas.events import event_to_json, parse_event
 from schemas.parties import PartyRegistry
+from schemas.records import DeadLetter, Verdict
 from streams.config import StreamConfig
 from streams.context import custody_headers
 from streams.faust_settings import faust_app_settings
@@ -91,7 +91,7 @@ def _header(headers: Any, name: str) -> str | None:
 
 
 def _registry(cfg: StreamConfig) -> PartyRegistry:
-    from schemas.agencies import resolve_party
+    from classify.agencies import resolve_party
 
     if cfg.registry_path:
         return PartyRegistry.from_file(cfg.registry_path, resolver=resolve_party)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from judge.pipeline import summarise
-from judge.verdicts import DeadLetter, Verdict
+from schemas.records import DeadLetter, Verdict
 
 __all__ = ["Collector"]
 

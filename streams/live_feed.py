@@ -12,7 +12,7 @@ import json
 import threading
 from typing import Any
 
-from judge.verdicts import Verdict
+from schemas.records import Verdict
 from streams.topics import TopicLayout
 
 __all__ = ["follow_verdicts", "verdicts_in"]

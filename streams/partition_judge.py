@@ -24,9 +24,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from judge.engine import Judge, default_judge, event_order
-from judge.verdicts import Verdict
 from schemas.events import Event
 from schemas.parties import PartyRegistry
+from schemas.records import Verdict
 
 __all__ = ["PartitionJudge"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from judge.verdicts import DeadLetter, Verdict
+from schemas.records import DeadLetter, Verdict
 
 __all__ = ["accounting", "verdict_record", "progress_record", "dead_letter_value", "position", "batch_record"]
 

@@ -21,20 +21,11 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from schemas.events import INPUT_TOPICS, MIXED_INPUT
+
 __all__ = ["TopicLayout", "INPUT_TOPICS", "OUTPUT_TOPICS", "routing_key", "is_broadcast", "BROADCAST_TYPES",
            "judge_partition"]
 
-#: event type -> its input topic
-INPUT_TOPICS: dict[str, str] = {
-    "clip_recorded": "clips",
-    "footage_request": "footage-requests",
-    "consent_decision": "consent-decisions",
-    "transfer": "transfers",
-    "search": "searches",
-    "legal_process": "legal-process",
-    "access_grant": "access-grants",
-}
-MIXED_INPUT = "events"  # lines whose type cannot be read still enter here (and become dead letters)
 OUTPUT_TOPICS = ("custody-edges", "violations", "dead-letters", "verdicts")
 INTERNAL_TOPICS = ("judge-in",)
 #: Global state every judge partition needs: sent to all of them.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from schemas.agencies import (
+from classify.agencies import (
     CATEGORY_KINDS,
     agency_party_id,
     agency_slug,

@@ -13,11 +13,11 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
+from analysis.whatif import whatif
 from custodiet.cli import app
 from graph.conduits import conduits
 from graph.custody import CustodyGraph
 from graph.cut import CutError, min_cut, select_parties
-from graph.whatif import whatif
 from judge.pipeline import read_lines, run_check
 from schemas.events import parse_event
 from tests.conftest import ev, rec, ts, write_log, xfer

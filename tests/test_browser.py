@@ -20,7 +20,6 @@ import pytest
 from graph.trace import trace
 from live.server import serve
 from live.state import LiveState
-from streams.services.simulate import simulate
 from tests.test_live_api import (
     EVIL_CLIP,
     EVIL_EVENT,
@@ -30,6 +29,7 @@ from tests.test_live_api import (
     FEDERAL_TARGET,
     hostile_events,
 )
+from world.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CUSTODIET_CHROMIUM", "/usr/bin/chromium")

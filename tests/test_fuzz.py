@@ -23,7 +23,7 @@ from graph.custody import CustodyGraph
 from judge.canonical import canonical_hash
 from judge.decode import decode
 from judge.pipeline import read_lines, run_check
-from judge.verdicts import DeadLetter
+from schemas.records import DeadLetter
 from tests.strategies import mixed_lines, near_valid_events, raw_garbage, valid_event_dicts, valid_events
 
 QUICK = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,

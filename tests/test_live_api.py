@@ -27,7 +27,7 @@ from graph.trace import trace
 from judge.pipeline import load_events, read_lines, run_check
 from live.server import CSP, serve
 from live.state import LiveState, LogFollower, default_registry
-from streams.services.simulate import event_line, simulate
+from world.simulate import event_line, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 

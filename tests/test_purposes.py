@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from schemas.purposes import FORBIDDEN_PURPOSE_TERMS, PURPOSES, classify_reason, is_real_reason
+from classify.purposes import FORBIDDEN_PURPOSE_TERMS, PURPOSES, classify_reason, is_real_reason
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 EUGENE = DATA / "flock-search-audit-eugene-2025" / "EPDSearchAuditLogs.csv"

@@ -10,6 +10,7 @@ import tomllib
 import jsonschema
 import pytest
 
+from classify.agencies import agency_party_id
 from scenarios.load import (
     ALIASES,
     SCENARIO_DIR,
@@ -19,7 +20,6 @@ from scenarios.load import (
     load_scenario,
     schema_is_stale,
 )
-from schemas.agencies import agency_party_id
 from tests.conftest import SHARED_DATA
 
 REQUIRED = [

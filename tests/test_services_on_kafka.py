@@ -14,8 +14,8 @@ import pytest
 from judge.pipeline import run_check
 from streams.check import KafkaRun
 from streams.collector import Collector
-from streams.services.run import SERVICE_NAMES
-from streams.services.simulate import simulate
+from streams.services import SERVICE_NAMES
+from world.simulate import simulate
 
 pytestmark = pytest.mark.broker
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +29,7 @@ def test_service_processes_feed_the_agents(kafka_bootstrap: str) -> None:
     with KafkaRun(f"kafka://{kafka_bootstrap}", RULES) as run:
         env = {**os.environ, **run.cfg.to_env(), "PYTHONPATH": str(ROOT)}
         env.pop("BROKER_URL", None)
-        procs = [subprocess.Popen([sys.executable, "-m", "streams.services.run", name, "--scenario", "default",
+        procs = [subprocess.Popen([sys.executable, "-m", "streams.services", name, "--scenario", "default",
                                    "--seed", "3", "--events", str(n)], env=env, cwd=ROOT, stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT) for name in SERVICE_NAMES]
         published = 0

@@ -17,7 +17,7 @@ from graph.reach import reach
 from judge.pipeline import run_check
 from scenarios.load import available_scenarios, load_scenario
 from schemas.events import parse_event
-from streams.services.simulate import calibration, event_line, simulate
+from world.simulate import calibration, event_line, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = ROOT / "schemas" / "json"

@@ -18,11 +18,11 @@ from graph.custody import CustodyGraph
 from graph.reach import reach
 from graph.trace import trace
 from judge.pipeline import run_check
-from judge.verdicts import CustodyEdge
+from schemas.records import CustodyEdge
 from streams.check import KafkaRun
 from streams.collector import Collector
 from streams.context import parse_custody_headers
-from streams.services.simulate import simulate
+from world.simulate import simulate
 
 pytestmark = pytest.mark.broker
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from scenarios.model import Neighbourhood, Scenario
-from streams.services.base import DAY, offset, poisson
+from world.base import DAY, offset, poisson
 
 __all__ = ["World", "Incident", "INCIDENT_KINDS"]
 

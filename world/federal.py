@@ -1,11 +1,11 @@
 """Federal agencies (ICE HSI and ERO, CBP, FBI, ATF, Secret Service, NCIS, Postal Inspection Service):
 they are not eligible to ask Ring owners, so they try (a ``footage_request`` the platform refuses and the
 judge gates), then ask a local partner directly (platform ``direct``: no platform in between), who
-obtains the footage and hands it over (see :mod:`streams.services.police`).
+obtains the footage and hands it over (see :mod:`world.police`).
 
 >>> from scenarios.load import load_scenario
->>> from streams.services.bus import LocalBus
->>> from streams.services.world import World
+>>> from world.bus import LocalBus
+>>> from world.world import World
 >>> s = load_scenario("default"); bus = LocalBus()
 >>> f = FederalService(s, 5, bus, World(s, 5)); f.attach(); f.start()
 >>> evs = bus.run(2)
@@ -15,8 +15,8 @@ obtains the footage and hands it over (see :mod:`streams.services.police`).
 
 from __future__ import annotations
 
-from streams.services.base import DAY, HOUR, Service, poisson
-from streams.services.bus import iso
+from world.base import DAY, HOUR, Service, poisson
+from world.bus import iso
 
 __all__ = ["FederalService"]
 

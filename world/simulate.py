@@ -17,15 +17,15 @@ from typing import IO, Any
 
 from scenarios.load import load_scenario
 from scenarios.model import Scenario
-from streams.services.axon import AxonService
-from streams.services.base import Service
-from streams.services.bus import Bus, LocalBus
-from streams.services.calibrate import CalibrationRow, calibration
-from streams.services.federal import FederalService
-from streams.services.flock import FlockService
-from streams.services.police import PoliceService
-from streams.services.ring import RingService
-from streams.services.world import World
+from world.axon import AxonService
+from world.base import Service
+from world.bus import Bus, LocalBus
+from world.calibrate import CalibrationRow, calibration
+from world.federal import FederalService
+from world.flock import FlockService
+from world.police import PoliceService
+from world.ring import RingService
+from world.world import World
 
 __all__ = [
     "simulate",

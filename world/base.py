@@ -13,9 +13,9 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from judge.state import distance_m
 from scenarios.model import Scenario
-from streams.services.bus import TOPIC_OF, Bus, iso, ts
+from schemas.geo import distance_m
+from world.bus import TOPIC_OF, Bus, iso, ts
 
 __all__ = ["Service", "DAY", "HOUR", "offset", "distance", "poisson", "Deliverer"]
 

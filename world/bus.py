@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from streams.topics import INPUT_TOPICS
+from schemas.events import INPUT_TOPICS
 
 __all__ = ["Bus", "LocalBus", "TOPICS", "TOPIC_OF", "iso", "ts", "SimulationError"]
 

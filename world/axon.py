@@ -2,8 +2,8 @@
 evidence store: a ``transfer`` from the owner to the agency ``via`` ``platform:axon``.
 
 >>> from scenarios.load import load_scenario
->>> from streams.services.bus import LocalBus
->>> from streams.services.world import World
+>>> from world.bus import LocalBus
+>>> from world.world import World
 >>> s = load_scenario("ring-2025-community"); bus = LocalBus()
 >>> axon = AxonService(s, 1, bus, World(s, 1)); axon.attach()
 >>> axon.emit("footage_request", s.start_ts, request_id="q", requester="agency:x-pd", platform="ring",
@@ -18,7 +18,7 @@ evidence store: a ``transfer`` from the owner to the agency ``via`` ``platform:a
 
 from __future__ import annotations
 
-from streams.services.base import Deliverer
+from world.base import Deliverer
 
 __all__ = ["AxonService"]
 

@@ -49,7 +49,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from schemas.agency_words import (  # the classifier's keyword tables
+from classify.agency_words import (  # the classifier's keyword tables
     AMBIGUOUS_CODES,
     CAPS_WORDS,
     CATEGORIES,

@@ -3,8 +3,8 @@ posts on Neighbors, the fan-out of a police request to every owner in its area (
 deliveries through its portal (2018-2024 eras), and disclosures on warrants, subpoenas and emergencies.
 
 >>> from scenarios.load import load_scenario
->>> from streams.services.bus import LocalBus
->>> from streams.services.world import World
+>>> from world.bus import LocalBus
+>>> from world.world import World
 >>> s = load_scenario("default"); w = World(s, 1)
 >>> ring = RingService(s, 1, LocalBus(), w); ring.attach()
 >>> len(ring.owners) == sum(n.owners for n in s.neighbourhoods)
@@ -17,8 +17,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from streams.services.base import DAY, HOUR, Deliverer, distance, offset, poisson
-from streams.services.bus import ts
+from world.base import DAY, HOUR, Deliverer, distance, offset, poisson
+from world.bus import ts
 
 __all__ = ["RingService", "Owner"]
 

@@ -6,8 +6,8 @@ A search that hits yields a plate read: a ``clip_recorded`` with platform ``floc
 agency, handed to the searcher (basis ``lookup``) and, for a federal ask, on to the federal agency.
 
 >>> from scenarios.load import load_scenario
->>> from streams.services.bus import LocalBus
->>> from streams.services.world import World
+>>> from world.bus import LocalBus
+>>> from world.world import World
 >>> s = load_scenario("ring-2025-community"); bus = LocalBus()
 >>> f = FlockService(s, 3, bus, World(s, 3)); f.attach(); f.start()
 >>> evs = bus.run(len(s.flock_grants) + 5)
@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from streams.services.base import DAY, HOUR, Deliverer, poisson
+from world.base import DAY, HOUR, Deliverer, poisson
 
 __all__ = ["FlockService"]
 

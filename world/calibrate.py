@@ -1,7 +1,7 @@
 """What a run produced next to each fact its scenario is calibrated on.
 
 >>> from scenarios.load import load_scenario
->>> from streams.services.simulate import simulate
+>>> from world.simulate import simulate
 >>> s = load_scenario("default")
 >>> rows = calibration(s, simulate(s, seed=1, n_events=3000))
 >>> rows[0].metric, isinstance(rows[0].produced, float)
@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from classify.purposes import classify_reason
 from scenarios.model import Scenario
-from schemas.purposes import classify_reason
-from streams.services.bus import ts
+from world.bus import ts
 
 __all__ = ["CalibrationRow", "calibration", "measure", "MEASURES"]
 

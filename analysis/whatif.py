@@ -33,8 +33,8 @@ from graph.cut import select_parties
 from graph.reach import clips_reaching
 from judge.engine import Judge, event_order
 from judge.rulesets import load_rule_sets
-from judge.verdicts import Verdict
 from schemas.parties import PartyRegistry
+from schemas.records import Verdict
 
 __all__ = ["whatif", "federal_reach", "DEFAULT_BASE"]
 

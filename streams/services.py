@@ -1,5 +1,5 @@
 """Run one simulated service as its own process against a broker:
-``python -m streams.services.run ring --scenario default --seed 7 --events 6000``.
+``python -m streams.services ring --scenario default --seed 7 --events 6000``.
 
 Every service process steps the same deterministic world (same scenario, seed and event count) and
 publishes only its own events (``source = "sim:<service>"``) to the input topics, keyed by event id. Run all
@@ -29,7 +29,7 @@ def service_lines(service: str, scenario: str, seed: int, n_events: int) -> list
     >>> all(json.loads(raw)["source"] == "sim:police" for _, raw in lines)
     True
     """
-    from streams.services.simulate import simulate
+    from world.simulate import simulate
 
     events = simulate(scenario, seed, n_events)
     return [(i, json.dumps(e).encode()) for i, e in enumerate(events, start=1) if e.get("source") == f"sim:{service}"]
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     """Publish one service's events; prints how many."""
     from streams.check import produce_lines
 
-    ap = argparse.ArgumentParser(prog="python -m streams.services.run", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m streams.services", description=__doc__.splitlines()[0])
     ap.add_argument("service", choices=SERVICE_NAMES)
     ap.add_argument("--scenario", default="default")
     ap.add_argument("--seed", type=int, default=7)

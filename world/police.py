@@ -4,8 +4,8 @@ disclosures, keep every clip they receive without expiry, pass clips to state, f
 partners, and act for federal agents who ask them (a request of their own, then a hand-over).
 
 >>> from scenarios.load import load_scenario
->>> from streams.services.bus import LocalBus
->>> from streams.services.world import World
+>>> from world.bus import LocalBus
+>>> from world.world import World
 >>> s = load_scenario("default"); bus = LocalBus(); w = World(s, 2)
 >>> p = PoliceService(s, 2, bus, w); p.attach(); p.start()
 >>> {e["type"] for e in bus.run(5)}
@@ -17,8 +17,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from streams.services.base import DAY, HOUR, Service, distance, offset, poisson
-from streams.services.bus import iso, ts
+from world.base import DAY, HOUR, Service, distance, offset, poisson
+from world.bus import iso, ts
 
 __all__ = ["PoliceService"]
 

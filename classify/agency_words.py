@@ -1,4 +1,4 @@
-"""The keyword tables of the agency classifier (``schemas.agencies``): states, traps, and the phrases that
+"""The keyword tables of the agency classifier (``classify.agencies``): states, traps, and the phrases that
 name each kind of agency. Data, not logic: edit a table here and the tests in tests/test_agencies.py say
 what it changed.
 

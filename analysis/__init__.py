@@ -1,0 +1,1 @@
+"""Analyses that need both the judge and the custody graph (what-if), above ``judge`` and ``graph``."""
