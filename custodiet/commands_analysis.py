@@ -126,7 +126,7 @@ def cut(
     g, _ = load_graph(events, registry, rules, attempts)
     missing = [p for p in [*(from_party or []), *(to or [])] if not g.has_party(p)]
     if missing:
-        raise CliError(f"party {missing[0]!r} is not in the log")
+        raise CliError(g.absent("party", missing[0]))
     sources = select_parties(g, kinds=from_kind or (), state=from_state, parties=from_party or ())
     if from_party and not (from_state or from_kind):
         sources = set(from_party)
@@ -265,7 +265,7 @@ def report(
     if attempts:
         g = graph_of_run(res, g.registry, attempts=True)
     if not g.has_party(to):
-        raise CliError(f"party {to!r} is not in the log")
+        raise CliError(g.absent("party", to))
     check_doc = res.document()
     credits = [*credits_for(getattr(ev, "source", None) for ev in res.events), *(credit or [])]
     page = write_report(

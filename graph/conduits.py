@@ -47,7 +47,7 @@ def targets_of(g: CustodyGraph, to: str | None = None, to_kind: str | None = Non
     found: set[str] = set()
     if to is not None:
         if not g.has_party(to):
-            raise TraceError(f"party {to!r} is not in the log")
+            raise TraceError(g.absent("party", to))
         found.add(to)
     if to_kind is not None:
         found |= select_parties(g, kinds=[to_kind])

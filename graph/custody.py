@@ -159,6 +159,17 @@ class CustodyGraph:
             self._sorted.add(clip_id)
         return hs
 
+    def absent(self, what: str, ident: str) -> str:
+        """The message for a clip or party the graph does not hold (says why when counting as judged).
+
+        >>> CustodyGraph(basis="attempts").absent("party", "agency:x")
+        "party 'agency:x' is not in the log"
+        """
+        if self.basis == "attempts":
+            return f"{what} {ident!r} is not in the log"
+        return (f"{what} {ident!r} is not in the log's custody as judged (no hand-over, grant or search that the "
+                "gates let through names it; --attempts counts every transfer in the log)")
+
     def has_party(self, party: str) -> bool:
         """Whether ``party`` appears anywhere in the graph."""
         return party in self.graph

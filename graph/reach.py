@@ -275,7 +275,7 @@ def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward:
     ``onward``, the parties only onward exposure adds (:func:`onward_into`), each marked ``"onward": true``.
     ``basis`` says what the graph counts (``judged`` or ``attempts``)."""
     if not g.has_party(to):
-        raise TraceError(f"party {to!r} is not in the log")
+        raise TraceError(g.absent("party", to))
     clips = clips_reaching(g, to)
     parties, truncated = parties_into(g, to)
     doc: dict[str, Any] = {

@@ -34,9 +34,9 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> di
     says what the graph counts (``judged``: hand-overs the gates let through; ``attempts``: every one).
     """
     if clip not in g.clips and clip not in g.hand_overs:
-        raise TraceError(f"clip {clip!r} is not in the log")
+        raise TraceError(g.absent("clip", clip))
     if not g.has_party(to):
-        raise TraceError(f"party {to!r} is not in the log")
+        raise TraceError(g.absent("party", to))
     origin = g.clips.get(clip)
     hs = g.clip_hand_overs(clip)
     if origin is None:  # hand-overs but no recording: custody never started
