@@ -68,7 +68,7 @@ def destination_limit(rule: Any, ev: Any, ctx: Context) -> Comparison:
     facts: dict[str, Any] = {
         "origin": origin, "origin_state": origin_state, "recipient": recipient, "recipient_class": dest,
         "recipient_state": reg.state_of(recipient), "recipient_kind": reg.kind_of(recipient),
-        "forbidden_destinations": rule.forbidden_destinations, "declared": recipient in rule.declared,
+        "forbidden_destinations": rule.forbidden_destinations, "recipient_declared": recipient in rule.declared,
     }
     def said() -> str:
         return (f"{origin} ({origin_state}) to {recipient} ({facts['recipient_kind']}, "
