@@ -29,7 +29,7 @@ from typing import Any
 
 from classify.purposes import classify_reason
 from judge.checks_downstream import ccops_approval, destination_limit, federal_lookup, forbidden_purpose, search_reason
-from judge.comparison import Comparison, Context, breach, days, event_platform, hours, outside, passes
+from judge.comparison import Comparison, Context, a, breach, days, event_platform, hours, outside, passes
 from schemas.events import FootageRequest, LegalProcess, Transfer
 from schemas.geo import distance_m
 
@@ -134,7 +134,7 @@ def consent_scope(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
     """A delivery on consent: the request, the owner's answer, and the clip's time and place against the
     request's window and area."""
     if ev.basis != "consent":
-        return outside(lambda: f"a {ev.basis} hand-over, not a delivery on consent")
+        return outside(lambda: f"{a(ev.basis)} hand-over, not a delivery on consent")
     st = ctx.state
     facts: dict[str, Any] = {"request_id": ev.request_id}
     req = st.requests.get(ev.request_id or "")

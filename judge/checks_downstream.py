@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from classify.purposes import classify_reason
-from judge.comparison import Comparison, Context, breach, event_platform, outside, passes
+from judge.comparison import Comparison, Context, a, breach, event_platform, outside, passes
 from schemas.events import Search
 from schemas.parties import PartyRegistry
 
@@ -124,7 +124,7 @@ def federal_lookup(rule: Any, ev: Any, ctx: Context) -> Comparison:
     elif ev.type == "transfer" and ev.basis == "lookup":
         looked = [ev.to_party]
     else:
-        return outside(lambda: f"a {getattr(ev, 'basis', ev.type)} hand-over, not a lookup")
+        return outside(lambda: f"{a(ev.basis)} hand-over, not a lookup")
     kinds = {p: reg.kind_of(p) for p in looked}
     fed = [p for p, k in kinds.items() if k == "federal"]
     facts = {"party_kinds": kinds, "federal_parties": fed}
@@ -154,7 +154,7 @@ def ccops_approval(rule: Any, ev: Any, ctx: Context) -> Comparison:
     elif ev.type == "transfer":
         user = ev.to_party
     else:
-        return outside(lambda: f"a {ev.type} is not a use of a platform")
+        return outside(lambda: f"{a(ev.type.replace('_', ' '))} is not a use of a platform")
     if user not in rule.covered:
         return outside(lambda: f"{user} is not under an ordinance in this rule set", {"agency": user, "covered": False})
     platform = event_platform(ev, ctx.state)

@@ -25,7 +25,7 @@ from typing import Any
 from judge.state import CustodyState, platform_slug
 from schemas.parties import PartyRegistry
 
-__all__ = ["Context", "Comparison", "event_platform", "breach", "passes", "outside", "json_ready", "hours", "days"]
+__all__ = ["Context", "Comparison", "event_platform", "breach", "passes", "outside", "json_ready", "a", "hours", "days"]
 
 
 @dataclass
@@ -107,6 +107,15 @@ def passes(facts: dict[str, Any], say: Callable[[], str]) -> Comparison:
 def outside(say: Callable[[], str], facts: dict[str, Any] | None = None) -> Comparison:
     """The rule does not govern this event (it passes without a comparison)."""
     return Comparison(False, say, facts or {}, applies=False)
+
+
+def a(word: str) -> str:
+    """The word with its indefinite article.
+
+    >>> a("emergency"), a("warrant")
+    ('an emergency', 'a warrant')
+    """
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def hours(value: float) -> str:

@@ -87,7 +87,9 @@ def explain(events: list[Event], event_id: str, judge: Judge) -> dict[str, Any]:
     judge.explain.UnknownEvent: no event 'x' in the log (it holds 0 events)
     """
     if not any(ev.event_id == event_id for ev in events):
-        close = difflib.get_close_matches(event_id, [ev.event_id for ev in events], n=3, cutoff=0.6)
+        ids = [ev.event_id for ev in events]
+        close = difflib.get_close_matches(event_id, ids, n=3, cutoff=0.5)
+        close += [i for i in ids if event_id.lower() in i.lower() and i not in close][:3 - len(close)]
         hint = f"; did you mean {', '.join(close)}?" if close else f" (it holds {len(events)} events)"
         raise UnknownEvent(f"no event {event_id!r} in the log{hint}")
     for ev, verdict, looks in judge_with_looks(judge, events, lambda e: e.event_id == event_id):
