@@ -117,15 +117,22 @@ def custody_continuity(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
     clip = st.clips.get(ev.clip_id)
     facts: dict[str, Any] = {"clip_id": ev.clip_id, "from_party": ev.from_party}
     if st.holds(ev.clip_id, ev.from_party, ev.occurred_at):
-        facts["held_since"] = since = clip.holders.get(ev.from_party, clip.recorded_at) if clip else None
-        return passes(facts, lambda: f"{ev.from_party} held clip {ev.clip_id} from {since}")
+        assert clip is not None  # holds() is true only of a recorded clip
+        got = clip.holders.get(ev.from_party)
+        if got is None or got > ev.occurred_at:  # the platform's own cloud copy
+            facts["held_since"] = clip.recorded_at
+            return passes(facts, lambda: f"{ev.from_party} keeps clip {ev.clip_id} in its cloud from "
+                                         f"{clip.recorded_at.isoformat()} (for how long, ask the retention rules)")
+        facts["held_since"] = got
+        return passes(facts, lambda: f"{ev.from_party} held clip {ev.clip_id} from {got.isoformat()}")
     if clip is None:
         problem = "clip not recorded at that time (none before this hand-over)"
         facts["problem"] = problem
         return breach(facts, lambda: f"clip {ev.clip_id} was not recorded before this hand-over")
     if ev.occurred_at < clip.recorded_at:
         facts.update(problem="hand-over before the clip was recorded", recorded_at=clip.recorded_at)
-        return breach(facts, lambda: f"clip {ev.clip_id} was handed over before it was recorded ({clip.recorded_at})")
+        return breach(facts, lambda: f"clip {ev.clip_id} was handed over before it was recorded "
+                                     f"({clip.recorded_at.isoformat()})")
     facts["problem"] = "from_party did not hold the clip at that time"
     return breach(facts, lambda: f"{ev.from_party} did not hold clip {ev.clip_id} at that time")
 

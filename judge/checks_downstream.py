@@ -48,6 +48,10 @@ def _destination_class(origin_state: str, recipient: str, registry: PartyRegistr
     return None
 
 
+def _state_words(state: str | None) -> str:
+    return f"state {state}" if state else "no state known"
+
+
 def destination_limit(rule: Any, ev: Any, ctx: Context) -> Comparison:
     """Data from an agency in ``origin_states`` (through ``systems``): the recipient's class (federal,
     out of state, or neither) against ``forbidden_destinations``, unless it signed a declaration."""
@@ -57,7 +61,8 @@ def destination_limit(rule: Any, ev: Any, ctx: Context) -> Comparison:
     reg = ctx.registry
     origin_state = reg.state_of(origin)
     if origin_state not in rule.origin_states:
-        return outside(lambda: f"{origin} is not an agency of {', '.join(rule.origin_states)} (state: {origin_state})",
+        return outside(lambda: f"{origin} is not an agency of {', '.join(rule.origin_states)} "
+                               f"({_state_words(origin_state)})",
                        {"origin": origin, "origin_state": origin_state, "origin_states": rule.origin_states})
     system = event_platform(ev, ctx.state)
     if rule.systems and system not in rule.systems:
@@ -95,7 +100,7 @@ def forbidden_purpose(rule: Any, ev: Any, ctx: Context) -> Comparison:
     origin_state = ctx.registry.state_of(origin) if origin else None
     if not origin or origin_state not in rule.states:
         return outside(lambda: f"{origin or 'no origin'} is not an agency of {', '.join(rule.states)} "
-                       f"(state: {origin_state})", {"origin": origin, "origin_state": origin_state,
+                       f"({_state_words(origin_state)})", {"origin": origin, "origin_state": origin_state,
                                                     "states": rule.states})
     text = _purpose_text(ev)
     purpose = classify_reason(text)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from judge.checks import COMPARES
-from judge.comparison import Comparison, json_ready
+from judge.comparison import Comparison, a, json_ready
 from judge.engine import Judge, event_order
 from schemas.events import Event
 from schemas.records import Verdict
@@ -99,7 +99,7 @@ def explain(events: list[Event], event_id: str, judge: Judge) -> dict[str, Any]:
                 "event_id": ev.event_id, "event_type": ev.type, "occurred_at": ev.occurred_at.isoformat(),
                 "parties": ev.parties(), "outcome": verdict.outcome,
                 "custody_edge": edge is not None and edge.kind != "origin",
-                "rule_sets": [rs.id for rs in judge.rule_sets],
+                "rule_sets": [rs.id for rs in judge.rule_sets], "era_bound": judge.era_bound,
                 "rules": [look.document() for look in looks],
                 "event": ev.model_dump(mode="json"),
             }
@@ -125,10 +125,14 @@ def render(doc: dict[str, Any]) -> list[str]:
         "; custody edge made" if doc["custody_edge"] else "; no custody edge")
     lines.append(f"outcome: {_OUTCOME_WORDS[doc['outcome']]}{edge}")
     if not doc["rules"]:
-        lines.append(f"no rule of {', '.join(doc['rule_sets'])} looks at a {doc['event_type'].replace('_', ' ')}")
+        lines.append(f"no rule of {', '.join(doc['rule_sets'])} looks at {a(doc['event_type'].replace('_', ' '))}"
+                     + (" at that time" if doc.get("era_bound") else ""))
         return lines
     n = len(doc["rules"])
-    lines.append(f"{n} rule{'s' if n != 1 else ''} looked at it:")
+    chosen = " (the rule sets in force at that time)" if doc.get("era_bound") else ""
+    lines.append(f"{n} rule{'s' if n != 1 else ''} looked at it{chosen}:")
     for r in doc["rules"]:
         lines.append(f"  {r['decision'].upper():>14}  {r['rule_id']}: {r['compared']}")
+        if r["decision"] in ("gated", "flagged"):
+            lines.append(f"{'':>18}the rule: {r['description']} (source: {r['source']})")
     return lines
