@@ -91,7 +91,12 @@ def json_ready(facts: dict[str, Any]) -> dict[str, Any]:
 
 
 def breach(facts: dict[str, Any], say: Callable[[], str]) -> Comparison:
-    """The event breaks the rule: ``facts`` become the violation's evidence."""
+    """The event breaks the rule: ``facts`` become the violation's evidence (times as RFC 3339 text).
+
+    >>> from datetime import UTC, datetime
+    >>> breach({"recorded_at": datetime(2024, 5, 1, tzinfo=UTC)}, lambda: "too early").facts
+    {'recorded_at': '2024-05-01T00:00:00+00:00'}
+    """
     return Comparison(True, say, json_ready(facts))
 
 
@@ -105,7 +110,12 @@ def passes(facts: dict[str, Any], say: Callable[[], str]) -> Comparison:
 
 
 def outside(say: Callable[[], str], facts: dict[str, Any] | None = None) -> Comparison:
-    """The rule does not govern this event (it passes without a comparison)."""
+    """The rule does not govern this event (it passes without a comparison).
+
+    >>> c = outside(lambda: "a warrant hand-over, not a delivery on consent")
+    >>> c.fired, c.applies, c.facts
+    (False, False, {})
+    """
     return Comparison(False, say, facts or {}, applies=False)
 
 

@@ -68,7 +68,16 @@ def _looks(ev: Event, verdict: Verdict, comparisons: list[tuple[str, Any, Compar
 def judge_with_looks(judge: Judge, events: Iterable[Event], want: Any = None) -> Iterator[
         tuple[Event, Verdict, list[RuleLook] | None]]:
     """Judge ``events`` in event-time order; for each event ``want(event)`` accepts (every event when
-    ``want`` is None), also the looks of the rules at it (else ``None``)."""
+    ``want`` is None), also the looks of the rules at it (else ``None``).
+
+    >>> from schemas.events import parse_event
+    >>> from judge.engine import default_judge
+    >>> t = parse_event('{"event_id":"t","type":"transfer","occurred_at":"2024-01-01T00:00:00Z","clip_id":"c",'
+    ...                 '"from_party":"agency:a","to_party":"agency:b","basis":"lookup","purpose":"x"}')
+    >>> [(ev.event_id, v.outcome, [(lk.rule.id, lk.decision) for lk in looks])
+    ...  for ev, v, looks in judge_with_looks(default_judge(["core"]), [t])]
+    [('t', 'flagged', [('core.custody-continuity', 'flagged')])]
+    """
     ctx = judge.ctx
     for ev in sorted(events, key=event_order):
         comparisons = None
