@@ -31,14 +31,22 @@ RULES_OPT = typer.Option("--rules", help="rule set name or TOML file (repeatable
 def test_cmd(
     sets: Annotated[list[str] | None, typer.Argument(help="rule set names or TOML files; default: every "
                                                           "shipped set", show_default=False)] = None,
+    cases: Annotated[str | None, typer.Option("--cases", help="the cases file (with one SET; default: "
+                                                               "cases/<set>.toml beside the set)")] = None,
     as_json: Annotated[bool, JSON_OPT] = False,
 ) -> None:
     """Run each rule set's cases (cases/<set>.toml beside the set): exit 1 when a case fails or a rule
     has no case that makes it fire or none that it passes."""
+    from pathlib import Path
+
     from judge.cases import run_cases
     from judge.rulesets import available_rule_sets
 
-    reports = [run_cases(name) for name in (sets or available_rule_sets())]
+    if cases is not None and len(sets or []) != 1:
+        raise CliError("--cases goes with exactly one rule set (e.g. custodiet rules test my.toml --cases c.toml)")
+    if cases is not None and not Path(cases).is_file():
+        raise CliError(f"{cases}: no such cases file")
+    reports = [run_cases(name, Path(cases) if cases else None) for name in (sets or available_rule_sets())]
     doc: dict[str, Any] = {
         "rule_sets": [r.document() for r in reports],
         "cases": sum(len(r.results) for r in reports),

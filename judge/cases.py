@@ -74,7 +74,8 @@ class CaseFile(BaseModel):
 
 
 def cases_path(rule_set: str | Path) -> Path:
-    """Where a rule set's cases live: ``cases/<name>.toml`` in the rule set's folder.
+    """Where a rule set's cases live: ``cases/<name>.toml`` in the rule set's folder, or beside the rule
+    set as ``<name>.cases.toml`` when only that exists.
 
     >>> cases_path("ca-sb34").relative_to(POLICY_DIR).as_posix()
     'cases/ca-sb34.toml'
@@ -82,9 +83,9 @@ def cases_path(rule_set: str | Path) -> Path:
     'mine/cases/strict.toml'
     """
     p = Path(rule_set)
-    if not p.suffix:
-        return POLICY_DIR / "cases" / f"{rule_set}.toml"
-    return p.parent / "cases" / f"{p.stem}.toml"
+    folder, stem = (POLICY_DIR, str(rule_set)) if not p.suffix else (p.parent, p.stem)
+    main, beside = folder / "cases" / f"{stem}.toml", folder / f"{stem}.cases.toml"
+    return beside if beside.is_file() and not main.is_file() else main
 
 
 def load_cases(path: Path, rule_set: RuleSet) -> tuple[CaseFile, list[list[Event]]]:

@@ -165,3 +165,17 @@ def test_a_bad_rules_file_is_one_line_and_exit_2(tmp_path: Path, content: str | 
     assert res.exit_code == 2, res.output
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"custodiet: error: {bad}: ") and words in lines[0], lines
+
+
+def test_cases_beside_the_rule_set_or_named_on_the_command_line(tmp_path: Path) -> None:
+    rs = tmp_path / "mine.toml"
+    shutil.copy(POLICY_DIR / "core.toml", rs)
+    beside = tmp_path / "mine.cases.toml"
+    shutil.copy(POLICY_DIR / "cases" / "core.toml", beside)
+    assert cases_path(rs) == beside
+    assert RUNNER.invoke(app, ["rules", "test", str(rs)]).exit_code == 0
+    elsewhere = tmp_path / "elsewhere.toml"
+    beside.rename(elsewhere)
+    assert RUNNER.invoke(app, ["rules", "test", str(rs)]).exit_code == 1
+    res = RUNNER.invoke(app, ["rules", "test", str(rs), "--cases", str(elsewhere), "--json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["rule_sets"][0]["cases_file"] == str(elsewhere)
