@@ -103,9 +103,9 @@ def check(
 
     load_rule_sets(rules)  # fail fast on an unknown rule set
     if events != "-":
-        from custodiet.app import check_readable_file
+        from custodiet.app import check_events_file
 
-        check_readable_file(events, ".jsonl file")
+        check_events_file(events)
     if broker:
         try:
             from streams.check import check_on_kafka
@@ -120,6 +120,8 @@ def check(
         res = run_check(read_lines(events, max_event_bytes), rules, load_registry(registry), source=events,
                         max_bytes=max_event_bytes)
         doc = res.document()
+        if events == "-" and doc["events_in"] == 0:
+            raise CliError("stdin: is empty: no events in it")
         if trail is not None:
             from audit.trail import audit_verdicts
 

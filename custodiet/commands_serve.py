@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from custodiet.app import CliError, app, check_readable_file, err, guarded, load_registry
+from custodiet.app import CliError, app, check_events_file, err, guarded, load_registry
 
 __all__ = ["serve"]
 
@@ -96,7 +96,7 @@ def serve(
         workers.append(th)
     else:
         assert events is not None
-        check_readable_file(events, ".jsonl file")
+        check_events_file(events, allow_empty=follow)
         if follow:
             state = LiveState(reg, rules, source=events, mode="follow", max_bytes=max_event_bytes)
             follower = LogFollower(events, max_event_bytes)
