@@ -46,7 +46,11 @@ def trace(
     for i, p in enumerate(doc["paths"], 1):
         t.add_row(str(i), " -> ".join(p["parties"]), ", ".join(p["events"]))
     out.print(t)
-    out.print(f"time-blind count (overstates): {doc['static']['count']}")
+    static = doc["static"]
+    if static["count"] is None:
+        out.print(f"time-blind count (overstates): not known, counting stopped at its {static['stopped']}")
+    else:
+        out.print(f"time-blind count (overstates): {static['count']}")
 
 
 @app.command()
