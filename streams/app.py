@@ -20,6 +20,7 @@ import faust
 
 from judge.decode import decode
 from judge.engine import event_order
+from judge.logread import TooLong
 from schemas.events import event_to_json, parse_event
 from schemas.parties import PartyRegistry
 from schemas.records import DeadLetter, Verdict
@@ -151,6 +152,9 @@ def create_app(cfg: StreamConfig) -> faust.App:
                 pos = position(msg.topic, msg.partition, msg.offset)
                 raw = ev.value if isinstance(ev.value, bytes) else bytes(ev.value or b"")
                 line = _header(msg.headers, "line")
+                size = _header(msg.headers, "size")
+                if size and size.isdigit():  # the producer cut an over-long line: decode reports its real size
+                    raw = TooLong(raw, int(size))
                 out = decode(raw, line=int(line) if line else None, source=_header(msg.headers, "source"),
                              max_bytes=cfg.max_event_bytes)
                 if isinstance(out, DeadLetter):
