@@ -123,7 +123,7 @@ def check(
         if audit:
             raise CliError("--audit records the in-process judge: run it without --broker")
         doc = check_on_kafka(events, rules, broker, registry_path=registry, max_bytes=max_event_bytes,
-                             workers=workers)
+                             workers=workers, max_lateness=max_lateness)
     else:
         from contextlib import nullcontext
 

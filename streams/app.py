@@ -21,6 +21,7 @@ import faust
 from judge.decode import decode
 from judge.engine import event_order
 from judge.logread import TooLong
+from judge.timeline import parse_lateness
 from schemas.events import event_to_json, parse_event
 from schemas.parties import PartyRegistry
 from schemas.records import DeadLetter, Verdict
@@ -119,6 +120,7 @@ def create_app(cfg: StreamConfig) -> faust.App:
     judges: dict[int, PartitionJudge] = {}
     seen_ids: dict[int, dict[str, str]] = {}  # intake partition -> event id -> first position
     registry = _registry(cfg)
+    late_after = parse_lateness(cfg.max_lateness)
 
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]
     async def _forget(sender: Any, revoked: Any, **kwargs: Any) -> None:
@@ -233,7 +235,7 @@ def create_app(cfg: StreamConfig) -> faust.App:
     def judge_for(p: int) -> PartitionJudge:
         pj = judges.get(p)
         if pj is None:
-            pj = judges[p] = PartitionJudge(cfg.rules, registry)
+            pj = judges[p] = PartitionJudge(cfg.rules, registry, late_after=late_after)
             stored = [parse_event(raw) for v in list(history.data.values()) if v and v.get("p") == p
                       for raw in v["raw"]]
             books: list[bytes] = []
