@@ -149,6 +149,19 @@ class Judge:
             and not (self.era_bound and not rs.era.covers(at))
         )
 
+    def rules_for(self, event: Event) -> list[tuple[RuleSet, Any]]:
+        """The rules that look at ``event`` when it is judged next (by type, platform and era), in order.
+
+        >>> from schemas.events import parse_event
+        >>> j = default_judge(["core", "ca-sb34"])
+        >>> [rule.id for _, rule in j.rules_for(parse_event('{"event_id":"t","type":"transfer",'
+        ...   '"occurred_at":"2024-01-01T00:00:00Z","clip_id":"c","from_party":"agency:a","to_party":"agency:b",'
+        ...   '"basis":"lookup","purpose":"x"}'))]
+        ['core.custody-continuity', 'ca-sb34.public-agencies-only']
+        """
+        ev: Any = event
+        return [(rs, rule) for rs, rule, _, _ in self._plan(ev.type, event_platform(ev, self.state), ev.occurred_at)]
+
     def _violations(self, ev: Any) -> list[Violation]:
         found: list[Violation] = []
         if not self._by_type[ev.type]:
