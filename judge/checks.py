@@ -118,7 +118,7 @@ def custody_continuity(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
     facts: dict[str, Any] = {"clip_id": ev.clip_id, "from_party": ev.from_party}
     if st.holds(ev.clip_id, ev.from_party, ev.occurred_at):
         assert clip is not None  # holds() is true only of a recorded clip
-        got = clip.holders.get(ev.from_party)
+        got = clip.since(ev.from_party)
         if got is None or got > ev.occurred_at:  # the platform's own cloud copy
             facts["held_since"] = clip.recorded_at
             return passes(facts, lambda: f"{ev.from_party} keeps clip {ev.clip_id} in its cloud from "
@@ -158,7 +158,7 @@ def consent_scope(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
     if clip is None:
         return no("clip never recorded in this log")
     facts["owner"] = clip.owner
-    consent = st.consents.get((req.request_id, clip.owner))
+    consent = st.consent(req.request_id, clip.owner)
     if consent is None:
         return no("the owner was never asked / never answered")
     facts["decision"] = consent.decision
@@ -166,13 +166,13 @@ def consent_scope(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
         return no("the owner did not share this clip")
     if consent.occurred_at > ev.occurred_at:
         return no("delivered before the owner agreed", agreed_at=consent.occurred_at)
-    facts.update(recorded_at=clip.recorded_at, window_start=req.window.start, window_end=req.window.end)
-    if not req.window.start <= clip.recorded_at <= req.window.end:
+    facts.update(recorded_at=clip.recorded_at, window_start=req.start, window_end=req.end)
+    if not req.start <= clip.recorded_at <= req.end:
         return no("clip recorded outside the request's window")
     if clip.lat is not None and clip.lon is not None:
-        d = distance_m(clip.lat, clip.lon, req.area.lat, req.area.lon)
-        facts.update(distance_m=round(d), radius_m=req.area.radius_m)
-        if d > req.area.radius_m:
+        d = distance_m(clip.lat, clip.lon, req.lat, req.lon)
+        facts.update(distance_m=round(d), radius_m=req.radius_m)
+        if d > req.radius_m:
             return no("clip recorded outside the request's area")
     facts.update(requester=req.requester, to_party=ev.to_party)
     if ev.to_party != req.requester:
