@@ -256,18 +256,17 @@ def report(
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
 ) -> None:
     """An HTML report about TO (tables, pictures as PNG/SVG, exports) that opens from disk."""
-    from analysis.judged import graph_of_run
     from reports.render import credits_for, write_report
 
     if output.exists() and not output.is_dir():
         raise CliError(f"{output}: exists and is not a directory")
-    g, res = load_graph(events, registry, rules)  # judged once: the violations and custody as judged
-    if attempts:
-        g = graph_of_run(res, g.registry, attempts=True)
+    sources: set[str | None] = set()
+    # judged once: the violations, and custody as judged (or every attempt)
+    g, res = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source))
     if not g.has_party(to):
         raise CliError(g.absent("party", to))
     check_doc = res.document()
-    credits = [*credits_for(getattr(ev, "source", None) for ev in res.events), *(credit or [])]
+    credits = [*credits_for(sorted(s for s in sources if s)), *(credit or [])]
     page = write_report(
         g, check_doc, output, to, title or f"Where data reaches {to}", credits, max_hops=max_hops
     )
