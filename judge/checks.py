@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from classify.purposes import classify_reason
+from classify.purposes import classify_reason, search_purpose
 from judge.state import CustodyState, platform_slug
 from schemas.events import FootageRequest, LegalProcess, Search, Transfer
 from schemas.geo import distance_m
@@ -241,7 +241,7 @@ def federal_lookup(rule: Any, ev: Any, ctx: Context) -> Evidence:
 
 
 def search_reason(rule: Any, ev: Search, ctx: Context) -> Evidence:
-    purpose = classify_reason(ev.reason)
+    purpose = search_purpose(ev.reason, ev.offense_type)  # an offense type that gives the purpose is a reason
     return {"reason": ev.reason, "classified_as": purpose} if purpose == "unspecified" else None
 
 
