@@ -120,6 +120,11 @@ def check(
         res = run_check(read_lines(events, max_event_bytes), rules, load_registry(registry), source=events,
                         max_bytes=max_event_bytes)
         doc = res.document()
+        if res.state_unknown:
+            names = res.state_unknown
+            err.print(f"state unknown for {len(names)} agencies a state rule looked at (not judged by it; give "
+                      f"--registry or --overrides): {', '.join(names[:20])}{' ...' if len(names) > 20 else ''}",
+                      markup=False, soft_wrap=True)
         if trail is not None:
             from audit.trail import audit_verdicts
 

@@ -18,10 +18,11 @@ The functions read state; they never change it. Which event types each check loo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from classify.agency_words import STATELESS_CATEGORIES
 from classify.purposes import classify_reason, search_purpose
 from judge.state import CustodyState, platform_slug
 from schemas.events import FootageRequest, LegalProcess, Search, Transfer
@@ -31,6 +32,7 @@ from schemas.parties import PartyRegistry
 __all__ = ["Context", "CHECKS", "event_platform"]
 
 Evidence = dict[str, Any] | None
+_STATEFUL_KINDS = frozenset({"local", "sheriff", "state", "fusion", "unknown"})
 
 
 @dataclass
@@ -39,6 +41,17 @@ class Context:
 
     state: CustodyState
     registry: PartyRegistry
+    #: Agencies a rule that needs a state looked at without knowing their state (reported, never silent).
+    state_unknown: set[str] = field(default_factory=set)
+
+    def note_state_unknown(self, *parties: str | None) -> None:
+        """Remember the agencies among ``parties`` whose state the registry does not know."""
+        for p in parties:
+            if not p or p in self.state_unknown:
+                continue
+            party = self.registry.get(p)
+            if party.state is None and party.kind in _STATEFUL_KINDS and party.subkind not in STATELESS_CATEGORIES:
+                self.state_unknown.add(p)
 
 
 def event_platform(ev: Any, state: CustodyState) -> str:
@@ -197,10 +210,13 @@ def destination_limit(rule: Any, ev: Any, ctx: Context) -> Evidence:
     if not origin or not recipient:
         return None
     origin_state = ctx.registry.state_of(origin)
+    if origin_state is None:
+        ctx.note_state_unknown(origin)
     if origin_state not in rule.origin_states:
         return None
     if rule.systems and event_platform(ev, ctx.state) not in rule.systems:
         return None
+    ctx.note_state_unknown(recipient)
     dest = _destination_class(origin_state or "", recipient, ctx.registry)
     if dest in rule.forbidden_destinations and recipient not in rule.declared:
         return {"origin": origin, "origin_state": origin_state, "recipient": recipient, "recipient_class": dest,
@@ -216,6 +232,8 @@ def _purpose_text(ev: Any) -> str:
 
 def forbidden_purpose(rule: Any, ev: Any, ctx: Context) -> Evidence:
     origin, recipient = _ends(ev)
+    if origin:
+        ctx.note_state_unknown(origin)
     if not origin or ctx.registry.state_of(origin) not in rule.states:
         return None
     text = _purpose_text(ev)

@@ -93,6 +93,8 @@ class CheckResult:
     events: list[Event] = field(default_factory=list)
     verdicts: list[Verdict] = field(default_factory=list)
     rule_sets: list[str] = field(default_factory=list)
+    #: Agencies a state rule looked at whose state is unknown (so the rule could not decide for them).
+    state_unknown: list[str] = field(default_factory=list)
 
     @property
     def edges(self) -> list[CustodyEdge]:
@@ -191,4 +193,10 @@ def run_check(
         events.sort(key=event_order)
         verdicts = [judge.judge(ev) for ev in events]
     return CheckResult(events_in=n_in, duplicates=dups, dead=dead, events=events, verdicts=verdicts,
-                       rule_sets=[rs.id for rs in judge.rule_sets])
+                       rule_sets=[rs.id for rs in judge.rule_sets],
+                       state_unknown=[_named(judge.registry, p) for p in sorted(judge.ctx.state_unknown)])
+
+
+def _named(registry: PartyRegistry, party_id: str) -> str:
+    name = registry.get(party_id).name
+    return f"{name} ({party_id})" if name else party_id

@@ -128,3 +128,20 @@ def test_check_without_registry_keeps_imported_states(tmp_path: Path) -> None:
                             + "\n" for line in out.read_text().splitlines()))
     res = runner.invoke(app, ["check", str(bare), "--rules", "ca-sb34", "--json"])
     assert json.loads(res.stdout)["violation_list"] == []
+
+
+def test_state_rule_names_the_agencies_whose_state_is_unknown(tmp_path: Path) -> None:
+    record = {"name": "El Cajon CA PD", "slug": "el-cajon-ca-pd", "crawled_at": "2025-01-01T00:00:00Z",
+              "sharing_outbound": ["Niagara Frontier Transit Authority (NFTA) PD",
+                                   "Fort Collins Police Services (FCPS)", "Ulta (IL)", "Fresno CA PD"]}
+    rec = tmp_path / "el-cajon-ca-pd.json"
+    rec.write_text(json.dumps(record))
+    out = tmp_path / "g.jsonl"
+    assert runner.invoke(app, ["import", "flock-portal", str(rec), "-o", str(out)]).exit_code == 0
+    res = runner.invoke(app, ["check", str(out), "--rules", "ca-sb34", "--json"])
+    assert res.exit_code == 0, res.output
+    # Fort Collins has its state from the gazetteer (flagged); a business has no state to know; NFTA is named
+    assert "state unknown for 1 agencies" in res.stderr
+    assert "Niagara Frontier Transit Authority (NFTA) PD" in res.stderr and "Ulta" not in res.stderr
+    doc = json.loads(res.stdout)
+    assert {v["evidence"]["recipient"] for v in doc["violation_list"]} == {"agency:fort-collins-police-services-fcps"}
