@@ -52,6 +52,7 @@ PURPOSES: tuple[str, ...] = (
 
 IMMIGRATION_TERMS: tuple[str, ...] = (
     "ice",
+    "usbp",
     "ero",
     "hsi",
     "cbp",
@@ -156,6 +157,8 @@ VIOLENT_CRIME_TERMS: tuple[str, ...] = (
     "stalking",
     "attempted murder",
     "adw",
+    "vro",
+    "restraining order violation",
     "brandish*",
     "criminal threat*",
     "threats",
@@ -176,6 +179,9 @@ PROPERTY_CRIME_TERMS: tuple[str, ...] = (
     "unauthorized use",
     "vandal*",
     "criminal mischief",
+    "crim mis",
+    "crim mischief",
+    "g t a",
     "fraud*",
     "forgery",
     "financial crime",
@@ -214,6 +220,7 @@ TRAFFIC_TERMS: tuple[str, ...] = (
     "suspended license",
     "speeding",
     "eluding",
+    "evading",
     "elude",
     "driving",
     "road rage",
@@ -268,11 +275,13 @@ INVESTIGATION_TERMS: tuple[str, ...] = (
     "lead",
     "leads",
     "probable cause",
-    "vro",
     "offense",
     "susp",
     "sus veh",
     "impersonat*",
+    "posing as",
+    "fake",
+    "service call",
     "arrest*",
     "parole*",
     "probation*",
@@ -435,8 +444,9 @@ def _match_table(words: list[str], joined: str, terms: tuple[str, ...]) -> bool:
 def _without_false_friends(joined: str) -> str:
     cleaned = joined
     for friend in ICE_FALSE_FRIENDS:
-        if friend.endswith("*"):
-            cleaned = re.sub(r" " + re.escape(friend[:-1]) + r"[a-z0-9]* ", "  ", cleaned)
+        if "*" in friend:
+            pattern = " " + re.escape(friend).replace(r"\*", "[a-z0-9]*") + " "
+            cleaned = re.sub(pattern, "  ", cleaned)
         else:
             cleaned = cleaned.replace(f" {friend} ", "  ")
     for neg in NEGATIONS:
