@@ -564,6 +564,17 @@ PRIVATE_UNIVERSITY_PHRASES: tuple[str, ...] = (
     "lipscomb",
     "trinity university",
     "university of tulsa",
+    "concordia university",
+    "denison university",
+    "furman university",
+    "millikin university",
+    "milikin university",
+    "presbyterian college",
+    "regent university",
+    "university of indianapolis",
+    "marian university",
+    "long island university",
+    "bradley university",
 )
 
 TASK_FORCE_PHRASES: tuple[str, ...] = (
@@ -653,6 +664,7 @@ STATE_PHRASES: tuple[str, ...] = (
     "cal fire",
     "alea",
     "sled",
+    "scdps",
     "kbi",
     "gbi",
     "tbi",
