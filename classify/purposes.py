@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "PURPOSES",
@@ -454,6 +455,7 @@ def _without_false_friends(joined: str) -> str:
     return " " + " ".join(cleaned.split()) + " "
 
 
+@lru_cache(maxsize=1 << 16)
 def classify_reason(text: str | None) -> str:
     """The purpose of a free-text search reason (one of :data:`PURPOSES`).
 

@@ -46,6 +46,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ from classify.purposes import search_purpose
 from importers.audit_layouts import DEFAULT_TZ, AuditLayout, detect_layout, parse_search_time, parse_time_frame
 from importers.audit_sources import open_audit
 from importers.flock_sharing import format_time
-from importers.report import ImportResult, clean_cell, is_placeholder
+from importers.report import PLACEHOLDER_VALUES, ImportResult, clean_cell, is_placeholder
 from importers.sniff import is_empty, wrong_kind
 
 __all__ = ["import_flock_audit", "parse_search_date", "searcher_of", "DEFAULT_TZ", "SOURCE", "RECENT_IDS"]
@@ -102,12 +103,6 @@ def searcher_of(name_or_id: str) -> AgencyClass:
         cls = classify_agency(name_from_slug(text.split(":", 1)[1]))
         return AgencyClass(cls.name, text, cls.state, cls.category, cls.kind, cls.located_in, cls.rule)
     return classify_agency(text)
-
-
-def _text(value: object) -> str | None:
-    if value is None or is_placeholder(value):
-        return None
-    return clean_cell(value)
 
 
 class _Recent:
@@ -178,46 +173,53 @@ def _read_rows(  # noqa: C901 - one row, one place
     col = layout.columns
     width = len(layout.header)
     recent = _Recent(RECENT_IDS)
+    placeholders = PLACEHOLDER_VALUES
 
-    def cell(row: list[Any], key: str) -> Any:
+    def cell(cells: list[str], key: str) -> str | None:
         i = col.get(key)
-        return row[i] if i is not None and i < len(row) else None
+        if i is None or i >= len(cells):
+            return None
+        value = cells[i]
+        return None if value.lower() in placeholders else value
 
-    for line, row in rows:
-        if not any(clean_cell(c) for c in row):
+    for line, raw in rows:
+        row = [clean_cell(c) for c in raw]  # each cell cleaned once
+        if not any(row):
             continue
         result.read()
-        if len(row) > width and any(clean_cell(c) for c in row[width:]):
+        if len(row) > width and any(row[width:]):
             result.skip(file, line, f"not a row: {len(row)} cells for {width} columns")
             continue
         try:
-            when = parse_search_time(cell(row, "date"), tz)
+            date_index = col["date"]
+            when_cell = raw[date_index] if date_index < len(raw) and isinstance(raw[date_index], datetime) \
+                else cell(row, "date")
+            when = parse_search_time(when_cell, tz)
         except ValueError as exc:
             result.skip(file, line, f"bad date: {exc}")
             continue
-        org = _text(cell(row, "org"))
+        org = cell(row, "org")
         searcher = searcher_of(org) if org else default
         if searcher is None:
             result.skip(file, line, "no searcher: the row's Org Name is empty")
             continue
         slug = searcher.party_id.split(":", 1)[1]
-        raw_id = _text(cell(row, "id"))
+        raw_id = cell(row, "id")
         if raw_id is None:
-            digest = hashlib.sha1("\x1f".join(clean_cell(c) for c in row).encode()).hexdigest()[:16]
-            raw_id = f"row-{digest}"
+            raw_id = "row-" + hashlib.sha1("\x1f".join(row).encode()).hexdigest()[:16]
         event_id = f"flock-search:{slug}:{raw_id}"
         if recent.seen(event_id):
             result.skip(file, line, f"duplicate row: id {raw_id}")
             continue
-        reason = _text(cell(row, "reason")) or ""
-        offense = _text(cell(row, "offense"))
+        reason = cell(row, "reason") or ""
+        offense = cell(row, "offense")
         frame_start = frame_end = None
-        frame = _text(cell(row, "time_frame"))
+        frame = cell(row, "time_frame")
         try:
             if frame:
                 frame_start, frame_end = parse_time_frame(frame, tz)
             else:
-                start_cell, end_cell = _text(cell(row, "time_frame_start")), _text(cell(row, "time_frame_end"))
+                start_cell, end_cell = cell(row, "time_frame_start"), cell(row, "time_frame_end")
                 frame_start = parse_search_time(start_cell, tz) if start_cell else None
                 frame_end = parse_search_time(end_cell, tz) if end_cell else None
         except ValueError as exc:
@@ -228,7 +230,7 @@ def _read_rows(  # noqa: C901 - one row, one place
             frame_start = frame_end = None
         cameras_cell = cell(row, "cameras")
         cameras = _count(cameras_cell)
-        if cameras_cell is not None and cameras is None and not is_placeholder(cameras_cell):
+        if cameras_cell is not None and cameras is None:
             result.warn(file, line, f"bad device count {cameras_cell!r}: left out")
         networks = _count(cell(row, "networks"))
         event: dict[str, Any] = {
@@ -242,13 +244,13 @@ def _read_rows(  # noqa: C901 - one row, one place
             "purpose": search_purpose(reason, offense),
             "networks_searched": networks if networks is not None else 1,
             "cameras_searched": cameras,
-            "case_number": _text(cell(row, "case")),
+            "case_number": cell(row, "case"),
             "offense_type": offense,
             "time_frame_start": format_time(frame_start) if frame_start else None,
             "time_frame_end": format_time(frame_end) if frame_end else None,
-            "search_type": _text(cell(row, "search_type")),
-            "moderation": _text(cell(row, "moderation")),
-            "user": _text(cell(row, "user")),
+            "search_type": cell(row, "search_type"),
+            "moderation": cell(row, "moderation"),
+            "user": cell(row, "user"),
             "source": source,
         }
         result.add_event({k: v for k, v in event.items() if v is not None})
