@@ -239,9 +239,10 @@ CATEGORY_KINDS: dict[str, str] = {
     "unknown": "unknown",
 }
 #: Categories with no state of their own (like federal agencies): a business or a vendor's test account
-#: is not bound by the laws of the state in its name, a multistate center serves several states. The
-#: state token is kept as ``located_in``.
-STATELESS_CATEGORIES = frozenset({"private", "vendor test", "multistate center"})
+#: is not bound by the laws of the state in its name. The state token is kept as ``located_in``. (A
+#: multistate center keeps the state it sits in: data sent to it leaves the sender's state unless that is
+#: its own.)
+STATELESS_CATEGORIES = frozenset({"private", "vendor test"})
 
 # Keyword tables. ACRONYMS are matched case-sensitively against the name's tokens (so "Dearborn" is not
 # "DEA" and "police" is not "ICE"); PHRASES are matched on whole lower-case words (so "Foothill-DeAnza"

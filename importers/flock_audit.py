@@ -64,7 +64,7 @@ __all__ = ["import_flock_audit", "parse_search_date", "searcher_of", "DEFAULT_TZ
 
 SOURCE = "flock-search-audit"
 #: How many recent row ids are remembered to find duplicate rows.
-RECENT_IDS = 100_000
+RECENT_IDS = 20_000
 
 
 def parse_search_date(text: str, tz: str = DEFAULT_TZ):  # type: ignore[no-untyped-def]

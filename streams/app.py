@@ -91,11 +91,9 @@ def _header(headers: Any, name: str) -> str | None:
 
 
 def _registry(cfg: StreamConfig) -> PartyRegistry:
-    from classify.agencies import resolve_party
+    from classify.registry import default_registry
 
-    if cfg.registry_path:
-        return PartyRegistry.from_file(cfg.registry_path, resolver=resolve_party)
-    return PartyRegistry(resolver=resolve_party)
+    return default_registry(cfg.registry_path or None)
 
 
 def create_app(cfg: StreamConfig) -> faust.App:
