@@ -39,7 +39,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from classify.agencies import AgencyClass, agency_party_id, agency_slug, classify_agency, name_from_slug
+from classify.agencies import AgencyClass, agency_slug, classify_agency, name_from_slug
 from classify.purposes import classify_reason
 from importers.aliases import alias_key, merge_aliases
 from importers.flock_sharing import grant_event, observed_at, parse_retention_days
@@ -102,7 +102,7 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> str | None:
 
 
 def _this_agency(
-    record: dict[str, Any], file: Path, overrides: dict | None, renamed: dict[str, str]
+    record: dict[str, Any], file: Path, overrides: dict | None, renamed: dict[str, str], slug_ids: set[str]
 ) -> AgencyClass:
     name = _first(record, _NAME_KEYS)
     slug = _first(record, _SLUG_KEYS)
@@ -111,7 +111,9 @@ def _this_agency(
     if not name and not slug:
         slug = agency_slug(file.stem)
     if not name:
-        return classify_agency(name_from_slug(slug or ""), overrides)
+        cls = classify_agency(name_from_slug(slug or ""), overrides)
+        slug_ids.add(cls.party_id)
+        return cls
     cls = classify_agency(name, overrides)
     if slug and alias_key(slug) == alias_key(cls.party_id) and slug != agency_slug(name):
         renamed[f"agency:{slug}"] = cls.party_id  # the name's id is the one other portals use
@@ -128,6 +130,7 @@ def _this_agency(
             located_in=cls.located_in or from_slug.located_in,
             rule=cls.rule,
         )
+        slug_ids.add(cls.party_id)
     return cls
 
 
@@ -178,6 +181,7 @@ def import_flock_portal(
     result = ImportResult(kind="flock-portal")
     classes: dict[str, AgencyClass] = {}
     renamed: dict[str, str] = {}
+    slug_ids: set[str] = set()
     rows: list[tuple[Path, int, AgencyClass, AgencyClass, str, dict[str, Any], str]] = []
     good_files = 0
     for file in files:
@@ -194,7 +198,7 @@ def import_flock_portal(
                 result.read()
                 result.skip(file, index, "not a record: expected a JSON object")
                 continue
-            this = _this_agency(record, file, overrides, renamed)
+            this = _this_agency(record, file, overrides, renamed, slug_ids)
             classes.setdefault(this.party_id, this)
             if observed is not None:
                 when = observed_at(file, observed)
@@ -229,7 +233,7 @@ def import_flock_portal(
     if files and not good_files:
         raise ValueError(f"{files[0]}: {wrong_kind(files[0], 'flock-portal')}" if len(files) == 1
                          else f"none of the {len(files)} files is a JSON portal record")
-    _emit(result, rows, classes, source)
+    _emit(result, rows, classes, source, slug_ids)
     result.merges = [f"{slug} -> {name} (the portal's slug; the id of its name, which other portals use)"
                      for slug, name in sorted(renamed.items())] + result.merges
     return result
@@ -240,15 +244,14 @@ def _emit(
     rows: list[tuple[Path, int, AgencyClass, AgencyClass, str, dict[str, Any], str]],
     classes: dict[str, AgencyClass],
     source: str,
+    slug_ids: set[str],
 ) -> None:
     """Merge aliases, then one event per grant (with its snapshots), skipping self grants and repeats."""
     counts: Counter[str] = Counter()
     for _, _, grantor, grantee, _, _, _ in rows:
         counts[grantor.party_id] += 1
         counts[grantee.party_id] += 1
-    from_slugs = {portal for *_, portal in rows if classes[portal].name and
-                  agency_party_id(classes[portal].name) != portal}
-    mapping, result.merges = merge_aliases(counts, from_slugs)
+    mapping, result.merges = merge_aliases(counts, slug_ids)
 
     def canon(cls: AgencyClass) -> AgencyClass:
         keep = mapping.get(cls.party_id)

@@ -476,3 +476,20 @@ def test_access_history(tmp_path: Path) -> None:
                              {"party": "agency:houston-tx-pd", "direction": "outbound"}]
     assert step["removed"] == [{"party": "agency:dallas-tx-pd", "direction": "outbound"}]
     assert access_history(out, until="2025-03-01")["portals"] == []
+
+
+def test_flock_portal_merges_a_nameless_slug_into_the_name_others_use(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(json.dumps(
+        {"slug": "el-cajon-pd-ca", "crawled_at": "2026-01-01T00:00:00Z", "sharing_outbound": ["Reno NV PD"]}))
+    (tmp_path / "b.json").write_text(json.dumps(
+        {"name": "Santee CA PD", "crawled_at": "2026-01-01T00:00:00Z",
+         "sharing_outbound": ["El Cajon CA PD"], "sharing_inbound": ["El Cajon CA PD"]}))
+    result = import_flock_portal(tmp_path)
+    _valid(result)
+    assert result.merges == [
+        "agency:el-cajon-pd-ca -> agency:el-cajon-ca-pd (same words; the portal's slug, "
+        "agency:el-cajon-ca-pd named 2 times)"
+    ]
+    assert {(e["grantor"], e["grantee"]) for e in result.events} == {
+        ("agency:el-cajon-ca-pd", "agency:reno-nv-pd"), ("agency:santee-ca-pd", "agency:el-cajon-ca-pd"),
+        ("agency:el-cajon-ca-pd", "agency:santee-ca-pd")}
