@@ -84,7 +84,11 @@ def import_(
     except (OSError, UnicodeDecodeError, ValueError) as e:
         if streaming:
             Path(str(output)).unlink(missing_ok=True)  # no half-written log left behind
-        if isinstance(e, ValueError) and not isinstance(e, UnicodeDecodeError):
+        if isinstance(e, UnicodeDecodeError) and p.is_file():
+            from importers.sniff import wrong_kind
+
+            raise CliError(f"{p}: not UTF-8 text; {wrong_kind(p, kind)}") from e
+        if isinstance(e, ValueError):
             text = str(e).splitlines()[0]
             raise CliError(text if text.startswith(str(p)) else f"{p}: {text}") from e
         raise CliError(f"{p}: cannot read ({e})") from e

@@ -145,3 +145,12 @@ def test_state_rule_names_the_agencies_whose_state_is_unknown(tmp_path: Path) ->
     assert "Niagara Frontier Transit Authority (NFTA) PD" in res.stderr and "Ulta" not in res.stderr
     doc = json.loads(res.stdout)
     assert {v["evidence"]["recipient"] for v in doc["violation_list"]} == {"agency:fort-collins-police-services-fcps"}
+
+
+@pytest.mark.parametrize("kind", ["flock-sharing", "flock-audit", "atlas-ring", "flock-portal"])
+def test_random_bytes_to_any_importer(tmp_path: Path, kind: str) -> None:
+    bad = tmp_path / "noise.csv"
+    bad.write_bytes(bytes(range(256)) * 8)
+    line = _one_line(runner.invoke(app, ["import", kind, str(bad), "-o", str(tmp_path / "e.jsonl")]), str(bad))
+    assert "binary" in line or "not UTF-8" in line
+    assert not (tmp_path / "e.jsonl").exists()
