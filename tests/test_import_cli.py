@@ -154,3 +154,21 @@ def test_random_bytes_to_any_importer(tmp_path: Path, kind: str) -> None:
     line = _one_line(runner.invoke(app, ["import", kind, str(bad), "-o", str(tmp_path / "e.jsonl")]), str(bad))
     assert "binary" in line or "not UTF-8" in line
     assert not (tmp_path / "e.jsonl").exists()
+
+
+def test_el_cajon_is_one_party_and_its_out_of_state_grants_found_with_and_without_registry(tmp_path: Path) -> None:
+    out, reg = tmp_path / "grants.jsonl", tmp_path / "registry.json"
+    res = runner.invoke(app, ["import", "flock-portal", str(SNAPSHOTS), "-o", str(out), "--registry", str(reg)])
+    assert res.exit_code == 0, res.output
+    parties = {p["id"] for p in json.loads(reg.read_text())}
+    assert {p for p in parties if "el-cajon" in p} == {"agency:el-cajon-ca-pd"}
+    found = []
+    for extra in ([], ["--registry", str(reg)]):
+        res = runner.invoke(app, ["check", str(out), "--rules", "ca-sb34", "--json", *extra])
+        assert res.exit_code == 0, res.output
+        found.append({(v["evidence"]["origin"], v["evidence"]["recipient"])
+                      for v in json.loads(res.stdout)["violation_list"]})
+    # the fixtures' out-of-state grantees of El Cajon: Austin, Dallas, Houston (TX); Mendocino's: Reno (NV)
+    assert found[0] == found[1] == {
+        ("agency:el-cajon-ca-pd", "agency:austin-tx-pd"), ("agency:el-cajon-ca-pd", "agency:dallas-tx-pd"),
+        ("agency:el-cajon-ca-pd", "agency:houston-tx-pd"), ("agency:mendocino-county-ca-so", "agency:reno-nv-pd")}
