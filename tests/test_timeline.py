@@ -239,3 +239,22 @@ def test_runner_and_stream_judge_give_the_same_document_on_a_shuffle_within_the_
     final = _feed(stream, arrivals, rnd)
     ref = {v.event_id: v for v in default_judge(RULES).judge_all(events)}
     assert final == ref
+
+
+def test_a_clip_handed_along_many_parties_keeps_each_arrival_and_copies_are_independent() -> None:
+    from judge.state import CustodyState
+
+    st = CustodyState()
+    st.record_clip(EVENT_ADAPTER.validate_python({"event_id": "r", "type": "clip_recorded", "occurred_at": _at(0),
+                                                  "clip_id": "c", "owner": "resident:r-1", "platform": "ring"}))
+    chain = ["resident:r-1", *(f"agency:a{i}" for i in range(6))]
+    for i, (src, dst) in enumerate(zip(chain, chain[1:], strict=False), 1):
+        st.hand_over("c", src, dst, T0 + timedelta(days=i), f"t{i}")
+    st.hand_over("c", "agency:a0", "agency:a3", T0 + timedelta(days=9), "late-copy")  # a3 already had it
+    assert [st.parent_of("c", p) for p in chain] == [(None, 0), *((f"t{i}", i) for i in range(1, 7))]
+    assert st.holds("c", "agency:a5", T0 + timedelta(days=6)) and not st.holds("c", "agency:a5", T0 + timedelta(days=5))
+    other = CustodyState()
+    st.copy_key(("c", "c"), other)
+    other.hand_over("c", "agency:a5", "agency:new", T0 + timedelta(days=10), "t-new")
+    assert other.holds("c", "agency:new", T0 + timedelta(days=10)) and not st.holds("c", "agency:new",
+                                                                                    T0 + timedelta(days=10))
