@@ -46,7 +46,11 @@ def trace(
     for i, p in enumerate(doc["paths"], 1):
         t.add_row(str(i), " -> ".join(p["parties"]), ", ".join(p["events"]))
     out.print(t)
-    out.print(f"time-blind count (overstates): {doc['static']['count']}")
+    static = doc["static"]
+    if static["count"] is None:
+        out.print(f"time-blind count (overstates): not known, counting stopped at its {static['stopped']}")
+    else:
+        out.print(f"time-blind count (overstates): {static['count']}")
 
 
 @app.command()
@@ -112,9 +116,9 @@ def check(
 
     load_rule_sets(rules)  # fail fast on an unknown rule set
     if events != "-":
-        from custodiet.app import check_readable_file
+        from custodiet.app import check_events_file
 
-        check_readable_file(events, ".jsonl file")
+        check_events_file(events)
     if broker:
         try:
             from streams.check import check_on_kafka
@@ -139,6 +143,8 @@ def check(
             res = run_check(read_lines(events, max_event_bytes), rules, load_registry(registry), source=events,
                             max_bytes=max_event_bytes, late_after=lateness, on_verdict=on_verdict)
             doc = res.document()
+            if events == "-" and doc["events_in"] == 0:
+                raise CliError("stdin: is empty: no events in it")
             if trail is not None:
                 from audit.trail import audit_summary
 

@@ -72,6 +72,14 @@ class CaseFile(BaseModel):
     parties: list[Party] = Field(default_factory=list)
     cases: list[Case] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _unique_names(self) -> CaseFile:
+        names = [c.name for c in self.cases]
+        dup = next((n for i, n in enumerate(names) if n in names[:i]), None)
+        if dup is not None:
+            raise ValueError(f"two cases named {dup!r}")
+        return self
+
 
 def cases_path(rule_set: str | Path) -> Path:
     """Where a rule set's cases live: ``cases/<name>.toml`` in the rule set's folder, or beside the rule
