@@ -108,13 +108,16 @@ def check(
         check_readable_file(events, ".jsonl file")
     if broker:
         try:
-            from streams.check import check_on_kafka
+            from streams.check import StreamError, check_on_kafka
         except ModuleNotFoundError as e:
             raise CliError(f"the streaming runner is not available ({e.name})") from e
         if audit:
             raise CliError("--audit records the in-process judge: run it without --broker")
-        doc = check_on_kafka(events, rules, broker, registry_path=registry, max_bytes=max_event_bytes,
-                             workers=workers)
+        try:
+            doc = check_on_kafka(events, rules, broker, registry_path=registry, max_bytes=max_event_bytes,
+                                 workers=workers)
+        except StreamError as e:
+            raise CliError(str(e)) from None
     else:
         trail = open_audit(audit) if audit else None
         res = run_check(read_lines(events, max_event_bytes), rules, load_registry(registry), source=events,

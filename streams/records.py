@@ -11,7 +11,7 @@ from typing import Any
 
 from schemas.records import DeadLetter, Verdict
 
-__all__ = ["accounting", "verdict_record", "progress_record", "dead_letter_value", "position", "batch_record"]
+__all__ = ["chunks", "accounting", "verdict_record", "progress_record", "dead_letter_value", "position", "batch_record"]
 
 
 def _dumps(doc: dict[str, Any]) -> bytes:
@@ -50,3 +50,20 @@ def batch_record(records: list[bytes]) -> bytes:
     b'{"kind":"batch","records":[{"kind":"dead","pos":"p"}]}'
     """
     return b'{"kind":"batch","records":[' + b",".join(records) + b"]}"
+
+
+def chunks(values: list[bytes], limit: int) -> list[list[bytes]]:
+    """Split encoded records into runs of at most ``limit`` bytes (a longer single record stands alone).
+
+    >>> [len(c) for c in chunks([b"aaaa", b"b", b"cccc", b"d"], 8)]
+    [2, 2]
+    """
+    out: list[list[bytes]] = [[]]
+    size = 0
+    for v in values:
+        if out[-1] and size + len(v) + 1 > limit:
+            out.append([])
+            size = 0
+        out[-1].append(v)
+        size += len(v) + 1
+    return out
