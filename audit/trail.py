@@ -254,16 +254,36 @@ _ACTOR_FIELDS = {
 }
 
 
+def audit_verdict(trail: AuditTrail, ev: Any, v: Any) -> None:
+    """Append one record for one verdict (component ``judge``, event type, acting party, outcome
+    ok/flagged/gated, rules broken); ``ev`` is the event judged. For ``run_check(..., on_verdict=...)``."""
+    actor = getattr(ev, _ACTOR_FIELDS.get(v.event_type, ""), None) or "unknown"
+    detail: dict[str, Any] = {"event_id": v.event_id, "occurred_at": v.occurred_at.isoformat(),
+                              "rules": [x.rule_id for x in v.violations]}
+    for name in ("clip_id", "to_party", "request_id"):
+        value = getattr(ev, name, None)
+        if value is not None:
+            detail[name] = value
+    if v.edge is not None and v.edge.kind != "origin":
+        detail["custody_edge"] = True
+    trail.record("judge", v.event_type, actor, v.outcome, detail)
+
+
+def audit_summary(trail: AuditTrail, doc: dict[str, Any]) -> None:
+    """Append the ``check`` summary record of a run's document."""
+    trail.record("judge", "check", "custodiet", "ok", {
+        k: doc[k] for k in ("events_in", "processed", "duplicates", "dead_letters", "rule_sets")})
+
+
 def audit_verdicts(trail: AuditTrail, check_result: Any) -> int:
-    """Append one record per verdict of a ``judge.pipeline.CheckResult`` (component ``judge``, event type,
-    acting party, outcome ok/flagged/gated, rules broken), then one ``check`` summary; return the number of
-    records written. For ``custodiet check --audit FILE``.
+    """Append one record per verdict of a ``judge.pipeline.CheckResult`` run with ``keep=True``, then one
+    ``check`` summary; return the number of records written.
 
     >>> import tempfile
     >>> from judge.pipeline import run_check
     >>> res = run_check([(1, b'{"event_id":"t","type":"transfer","occurred_at":"2024-01-01T00:00:00Z",'
     ...   b'"clip_id":"c","from_party":"agency:a-pd","to_party":"agency:ice-ero","basis":"agreement",'
-    ...   b'"purpose":"x"}')], ["core"])
+    ...   b'"purpose":"x"}')], ["core"], keep=True)
     >>> path = os.path.join(tempfile.mkdtemp(), "audit.jsonl")
     >>> with AuditTrail(path, checkpoint_every=0) as trail:
     ...     audit_verdicts(trail, res)
@@ -275,19 +295,7 @@ def audit_verdicts(trail: AuditTrail, check_result: Any) -> int:
     by_id = {ev.event_id: ev for ev in check_result.events}
     n = 0
     for v in sorted(check_result.verdicts, key=lambda v: (v.occurred_at, v.event_id)):
-        ev = by_id.get(v.event_id)
-        actor = getattr(ev, _ACTOR_FIELDS.get(v.event_type, ""), None) or "unknown"
-        detail: dict[str, Any] = {"event_id": v.event_id, "occurred_at": v.occurred_at.isoformat(),
-                                  "rules": [x.rule_id for x in v.violations]}
-        for name in ("clip_id", "to_party", "request_id"):
-            value = getattr(ev, name, None)
-            if value is not None:
-                detail[name] = value
-        if v.edge is not None and v.edge.kind != "origin":
-            detail["custody_edge"] = True
-        trail.record("judge", v.event_type, actor, v.outcome, detail)
+        audit_verdict(trail, by_id.get(v.event_id), v)
         n += 1
-    doc = check_result.document()
-    trail.record("judge", "check", "custodiet", "ok", {
-        k: doc[k] for k in ("events_in", "processed", "duplicates", "dead_letters", "rule_sets")})
+    audit_summary(trail, check_result.document())
     return n + 1

@@ -103,14 +103,13 @@ def check_readable_file(path: str, what: str = "file") -> Path:
 
 def load_registry(path: str | None) -> Any:
     """The party registry from ``--registry FILE``, or the default (agencies classified by name)."""
-    from classify.agencies import resolve_party
-    from schemas.parties import PartyRegistry
+    from classify.registry import default_registry
 
     if path is None:
-        return PartyRegistry(resolver=resolve_party)
+        return default_registry()
     check_readable_file(path, "registry file")
     try:
-        return PartyRegistry.from_file(path, resolver=resolve_party)
+        return default_registry(path)
     except ValueError as e:
         raise CliError(f"{path}: not a party registry ({str(e).splitlines()[0]})") from e
 

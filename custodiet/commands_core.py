@@ -96,10 +96,19 @@ def check(
     workers: Annotated[int, typer.Option("--workers", min=1, max=16, help="with --broker: worker processes")] = 1,
     audit: Annotated[str | None, typer.Option("--audit", help="append every verdict to this audit trail "
                                               "(key in CUSTODIET_AUDIT_KEY)")] = None,
+    max_lateness: Annotated[str, typer.Option("--max-lateness", help="how far behind the newest event (event "
+                                              "time: 30m, 12h, 7d; none: for ever) to wait for late events; "
+                                              "later ones are judged as they come and counted as late")] = "7d",
 ) -> None:
     """Validate, de-duplicate and judge a log; print counts that add up and violations by rule."""
     from judge.pipeline import read_lines, run_check
     from judge.rulesets import load_rule_sets
+    from judge.timeline import parse_lateness
+
+    try:
+        lateness = parse_lateness(max_lateness)
+    except ValueError as e:
+        raise CliError(f"--max-lateness: {e}") from e
 
     load_rule_sets(rules)  # fail fast on an unknown rule set
     if events != "-":
@@ -119,15 +128,24 @@ def check(
         except StreamError as e:
             raise CliError(str(e)) from None
     else:
-        trail = open_audit(audit) if audit else None
-        res = run_check(read_lines(events, max_event_bytes), rules, load_registry(registry), source=events,
-                        max_bytes=max_event_bytes)
-        doc = res.document()
-        if trail is not None:
-            from audit.trail import audit_verdicts
+        from contextlib import nullcontext
 
-            with trail:
-                audit_verdicts(trail, res)
+        trail = open_audit(audit) if audit else None
+        with trail if trail is not None else nullcontext():
+            on_verdict = None
+            if trail is not None:
+                from audit.trail import audit_verdict
+
+                def on_verdict(ev, v):  # type: ignore[no-untyped-def]
+                    audit_verdict(trail, ev, v)
+
+            res = run_check(read_lines(events, max_event_bytes), rules, load_registry(registry), source=events,
+                            max_bytes=max_event_bytes, late_after=lateness, on_verdict=on_verdict)
+            doc = res.document()
+            if trail is not None:
+                from audit.trail import audit_summary
+
+                audit_summary(trail, doc)
     if as_json:
         emit_json(doc)
         return
@@ -149,6 +167,9 @@ def _print_check(doc: dict) -> None:  # type: ignore[type-arg]
               f"{doc['duplicates']} + dead letters {doc['dead_letters']}")
     o = doc["outcomes"]
     out.print(f"ok {o['ok']}, flagged {o['flagged']}, gated {o['gated']}; custody edges {doc['custody_edges']}")
+    if doc.get("late"):
+        out.print(f"late: {doc['late']} event(s) came after the run stopped waiting for them (--max-lateness); "
+                  "judged as they came")
     t = Table(title="violations by rule")
     t.add_column("rule")
     t.add_column("count", justify="right")

@@ -100,7 +100,7 @@ def run_demo(*, scenario: str, n_events: int, seed: int, in_process: bool, repor
             doc, verdicts = _on_kafka(lines, sc.rule_sets, broker)
             mode = f"Faust agents on kafka://{broker.bootstrap}"
         else:
-            res = run_check(lines, sc.rule_sets, registry)
+            res = run_check(lines, sc.rule_sets, registry, keep=True)
             doc, verdicts, mode = res.document(), res.verdicts, "in-process"
     finally:
         if broker is not None:

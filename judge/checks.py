@@ -125,7 +125,7 @@ def consent_scope(rule: Any, ev: Transfer, ctx: Context) -> Evidence:
     clip = st.clips.get(ev.clip_id)
     if clip is None:
         return {"problem": "clip never recorded in this log"}
-    consent = st.consents.get((req.request_id, clip.owner))
+    consent = st.consent(req.request_id, clip.owner)
     if consent is None:
         return {"problem": "the owner was never asked / never answered", "owner": clip.owner}
     if consent.decision != "share" or ev.clip_id not in consent.clip_ids:

@@ -17,11 +17,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from classify.registry import default_registry
 from judge.checks import CHECKS, Context, event_platform
 from judge.rulesets import RuleSet, load_rule_sets
 from judge.state import CustodyState
@@ -47,17 +47,6 @@ def event_order(ev: Event) -> tuple[datetime, int, str]:
     (5, 'z')
     """
     return (ev.occurred_at, TYPE_RANK[ev.type], ev.event_id)
-
-
-@lru_cache(maxsize=1)
-def _resolver() -> Any:
-    # Unlisted agency ids are classified from their slug ("agency:fbi" is federal, "agency:el-cajon-ca-pd"
-    # is a California local police department). The classifier is a pure function of the id and costs
-    # about 0.2 ms a call: its answers are shared by every judge in the process (a what-if, a re-judged
-    # partition and each run_check make a fresh registry), bounded so that odd input cannot grow it for ever.
-    from classify.agencies import resolve_party
-
-    return lru_cache(maxsize=1 << 16)(resolve_party)
 
 
 _Planned = tuple[RuleSet, Any, Any, bool]  # (rule set, rule, check function, may gate)
@@ -106,7 +95,7 @@ class Judge:
         era_bound: bool = False,
     ) -> None:
         self.rule_sets = list(rule_sets)
-        self.registry = registry if registry is not None else PartyRegistry(resolver=_resolver())
+        self.registry = registry if registry is not None else default_registry()
         self.era_bound = era_bound
         self.state = CustodyState()
         self.ctx = Context(self.state, self.registry)
@@ -190,8 +179,8 @@ class Judge:
         """
         return Judge(self.rule_sets, self.registry, era_bound=self.era_bound)
 
-    def judge(self, event: Event) -> Verdict:
-        """Judge one event against the state so far, then apply it to the state."""
+    def judge(self, event: Event, *, late: bool = False) -> Verdict:
+        """Judge one event against the state so far, then apply it to the state (``late``: mark it so)."""
         ev: Any = event  # one of the event models; dispatch is on ev.type
         violations = self._violations(ev)
         gated = False
@@ -203,10 +192,7 @@ class Judge:
         edge = None
         st = self.state
         kind = ev.type
-        if kind == "consent_decision":
-            st.add_consent(ev)
-        elif kind == "clip_recorded":
-            st.record_clip(ev)
+        if kind == "clip_recorded":
             edge = _new(CustodyEdge, {
                 "event_id": ev.event_id, "kind": "origin", "clip_id": ev.clip_id, "from_party": ev.owner,
                 "to_party": ev.owner, "occurred_at": ev.occurred_at, "basis": "internal", "purpose": ev.platform,
@@ -215,17 +201,12 @@ class Judge:
         elif kind == "transfer":
             if not gated:
                 parent, hop = st.parent_of(ev.clip_id, ev.from_party)
-                st.hand_over(ev.clip_id, ev.from_party, ev.to_party, ev.occurred_at, ev.event_id)
                 edge = _new(CustodyEdge, {
                     "event_id": ev.event_id, "kind": "transfer", "clip_id": ev.clip_id, "from_party": ev.from_party,
                     "to_party": ev.to_party, "occurred_at": ev.occurred_at, "basis": ev.basis, "purpose": ev.purpose,
                     "verdict": "flagged" if violations else "ok", "request_id": ev.request_id, "via": ev.via,
                     "rules": [v.rule_id for v in violations], "parent_event": parent, "hop": hop + 1,
                 }, _TRANSFER_FIELDS)
-        elif kind == "footage_request":
-            st.add_request(ev, blocked=gated)
-        elif kind == "legal_process":
-            st.add_legal(ev)
         elif kind == "access_grant" and not gated:
             edge = _new(CustodyEdge, {
                 "event_id": ev.event_id, "kind": "grant", "clip_id": None, "from_party": ev.grantor,
@@ -233,8 +214,10 @@ class Judge:
                 "verdict": "flagged" if violations else "ok", "request_id": None, "via": None,
                 "rules": [v.rule_id for v in violations], "parent_event": None, "hop": 1,
             }, _GRANT_FIELDS)
+        st.apply(ev, gated)
         return _new(Verdict, {"event_id": ev.event_id, "event_type": kind, "occurred_at": ev.occurred_at,
-                              "outcome": outcome, "violations": violations, "edge": edge}, _ALL_VERDICT_FIELDS)
+                              "outcome": outcome, "violations": violations, "edge": edge, "late": late},
+                    _ALL_VERDICT_FIELDS)
 
     def judge_all(self, events: Iterable[Event]) -> list[Verdict]:
         """Judge events in event-time order (whatever order they came in)."""

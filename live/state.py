@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from classify.registry import default_registry
 from graph.conduits import conduit_document
 from graph.custody import CustodyGraph
 from graph.reach import DEFAULT_MAX_HOPS, clips_reaching, parties_into
@@ -49,17 +50,6 @@ __all__ = ["LiveState", "LogFollower", "default_registry", "topic_of"]
 
 #: How many violation records the state keeps for ``/api/violations`` (the counts by rule are exact).
 KEEP_VIOLATIONS = 5000
-
-
-def default_registry() -> PartyRegistry:
-    """The registry ``custodiet trace``/``check`` use when none is given (agencies classified by id).
-
-    >>> default_registry().kind_of("agency:ice-hsi")
-    'federal'
-    """
-    from classify.agencies import resolve_party
-
-    return PartyRegistry(resolver=resolve_party)
 
 
 def topic_of(event_type: str | None) -> str:

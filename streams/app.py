@@ -56,11 +56,9 @@ async def seal_changelog(table: Any, partitions: set[int], writes: list[Any]) ->
 
 
 def _registry(cfg: StreamConfig) -> PartyRegistry:
-    from classify.agencies import resolve_party
+    from classify.registry import default_registry
 
-    if cfg.registry_path:
-        return PartyRegistry.from_file(cfg.registry_path, resolver=resolve_party)
-    return PartyRegistry(resolver=resolve_party)
+    return default_registry(cfg.registry_path or None)
 
 
 class Outbox(Protocol):

@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from judge.timeline import EventTimeJudge
 from schemas.events import Event
 from schemas.parties import PartyRegistry
 from schemas.records import Verdict
 from streams.context import custody_headers
-from streams.partition_judge import PartitionJudge
 from streams.records import progress_record, verdict_record
 from streams.topics import is_broadcast, judge_partition, routing_key
 
@@ -35,9 +35,12 @@ __all__ = ["Send", "JudgeOut", "WorkerJudge", "EventJudge", "Route", "route_even
 
 
 class EventJudge(Protocol):
-    """What the step needs of an event-time judge: ``add(events) -> [(verdict, previous or None)]``."""
+    """What the step needs of an event-time judge: ``add(events) -> [(verdict, previous or None)]`` and
+    whether it has taken an event id."""
 
     def add(self, batch: Iterable[Event]) -> list[tuple[Verdict, Verdict | None]]: ...
+
+    def __contains__(self, event_id: object) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -63,15 +66,21 @@ def _json_str(s: str) -> bytes:
     return json.dumps(s).encode()
 
 
+def _provisional(rules: list[str] | None, registry: PartyRegistry | None) -> EventJudge:
+    return EventTimeJudge(rules, registry, provisional=True)
+
+
 class WorkerJudge:
-    """Judges the events of the partitions in ``local`` with one judge (``make_judge(rules, registry)``)."""
+    """Judges the events of the partitions in ``local`` with one event-time judge (by default
+    ``judge.timeline.EventTimeJudge``, giving a verdict as each event arrives and revising what a late event
+    changes)."""
 
     def __init__(self, rules: list[str] | None, registry: PartyRegistry | None, *, partitions: int,
-                 local: Iterable[int], make_judge: Callable[..., EventJudge] = PartitionJudge) -> None:
+                 local: Iterable[int], make_judge: Callable[..., EventJudge] = _provisional) -> None:
         self.partitions = partitions
         self.local = frozenset(local)
         self.judge = make_judge(rules, registry)
-        self.broadcast_ids: set[str] = set()
+        self.broadcast = 0
         self.events = 0
         self._home: dict[str, int] = {}  # event id -> home partition, for events that are not broadcast
 
@@ -82,13 +91,13 @@ class WorkerJudge:
     def add(self, events: Iterable[Event]) -> JudgeOut:
         """Judge a batch; return the messages to send (nothing for events already held)."""
         batch = []
+        taken: set[str] = set()
         for e in events:
-            if is_broadcast(e.type):
-                if e.event_id in self.broadcast_ids:
-                    continue
-                self.broadcast_ids.add(e.event_id)
-            elif e.event_id in self._home:
+            if e.event_id in taken or e.event_id in self.judge:
                 continue
+            taken.add(e.event_id)
+            if is_broadcast(e.type):
+                self.broadcast += 1
             else:
                 self._home[e.event_id] = self.home(e)
             self.events += 1
@@ -96,9 +105,8 @@ class WorkerJudge:
         out = JudgeOut(books={p: [] for p in sorted(self.local)})
         for verdict, previous in self.judge.add(batch) if batch else ():
             self._emit(verdict, previous, out)
-        n_broadcast = len(self.broadcast_ids)
         for p, books in out.books.items():
-            books.append(progress_record(p, self.events, n_broadcast))
+            books.append(progress_record(p, self.events, self.broadcast))
         return out
 
     def _verdict_home(self, v: Verdict) -> int:

@@ -244,7 +244,7 @@ def test_audit_verdicts(tmp_path: Path) -> None:
               xfer("t1", "c1", "resident:r-1", "agency:oakland-ca-pd", ts(2), basis="consent"),
               xfer("t2", "c1", "agency:oakland-ca-pd", "agency:ice-ero", ts(3)),
               ev("search", "s1", ts(4), searcher="agency:oakland-ca-pd", reason="x", networks_searched=1)]
-    res = run_check(enumerate((json.dumps(e).encode() for e in events), 1))
+    res = run_check(enumerate((json.dumps(e).encode() for e in events), 1), keep=True)
     p = tmp_path / "audit.jsonl"
     with AuditTrail(p, checkpoint_every=2, key=KEY) as t:
         assert audit_verdicts(t, res) == len(events) + 1

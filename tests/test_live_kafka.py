@@ -21,7 +21,7 @@ pytestmark = pytest.mark.broker
 
 def test_live_state_follows_the_verdicts_topic(kafka_bootstrap: str) -> None:
     lines = scenario_lines(600, seed=2)
-    res = run_check(lines, RULES)
+    res = run_check(lines, RULES, keep=True)
     ref = CustodyGraph.from_edges([], [v.edge for v in res.verdicts if v.edge])
     with KafkaRun(f"kafka://{kafka_bootstrap}", RULES) as run:
         state = LiveState(rule_sets=RULES)
