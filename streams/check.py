@@ -151,6 +151,9 @@ async def produce_lines(bootstrap: str, layout: TopicLayout, lines: Iterable[tup
             kind, routing = _peek(raw)
             key = (routing or f"line-{line_no}").encode()
             headers = [("line", str(line_no).encode()), ("source", source.encode())]
+            size = getattr(raw, "size", None)  # a line over the size limit: its head only, and its real size
+            if size is not None:
+                headers.append(("size", str(size).encode()))
             pending.append(await producer.send(layout.input_for(kind), raw, key=key, headers=headers))
             n += 1
             if len(pending) >= 5000:

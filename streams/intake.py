@@ -13,6 +13,9 @@ exception. The Faust agent (``streams.app``) feeds it the messages of a batch an
 (['e1'], 1, [b'{"kind":"forwarded",', b'{"kind":"duplicate",', b'{"kind":"dead","pos"'])
 >>> out.dead[0].letter.reason
 "bad 'line' header: 'two' is not a line number"
+>>> step.take([Inbound(b'{"event_id":', "t.events", 1, 0, [("size", b"3000000")])]).dead[0].letter.reason
+'event too large: 3000000 bytes > limit 1000000'
+
 """
 
 from __future__ import annotations
@@ -23,9 +26,10 @@ from typing import Any
 
 from judge.decode import DEFAULT_MAX_EVENT_BYTES, decode
 from judge.engine import event_order
+from judge.logread import TooLong
 from schemas.events import Event
 from schemas.records import DeadLetter
-from streams.records import accounting, position
+from streams.records import accounting, forwarded, position
 from streams.topics import is_broadcast, judge_partition, routing_key
 
 __all__ = ["Inbound", "Accepted", "Rejected", "IntakeOut", "Intake", "header", "line_header"]
@@ -150,7 +154,11 @@ class Intake:
                 self._dead(msg, DeadLetter(reason=bad_line, raw=msg.value[:4096].decode("utf-8", "backslashreplace"),
                                            source=source, field="line"), out)
                 continue
-            ev = decode(msg.value, line=line, source=source, max_bytes=self.max_bytes)
+            value = msg.value
+            size = header(msg.headers, "size")  # the producer cut an over-long line: its real length
+            if size is not None and size.isascii() and size.isdigit():
+                value = TooLong(value, int(size))
+            ev = decode(value, line=line, source=source, max_bytes=self.max_bytes)
             if isinstance(ev, DeadLetter):
                 self._dead(msg, ev, out)
                 continue
@@ -163,7 +171,7 @@ class Intake:
                 index[ev.event_id] = pos
                 out.new_ids.setdefault(msg.partition, {})[ev.event_id] = pos
             out.events.append(Accepted(ev, msg.value, judge_partition(routing_key(ev), self.partitions), pos))
-            out.books.append(accounting("forwarded", pos=pos, event_id=ev.event_id, broadcast=is_broadcast(ev.type)))
+            out.books.append(forwarded(pos, ev.event_id, is_broadcast(ev.type)))
         # In event-time order: the judge re-judges when an event older than what it judged arrives, so ordering
         # each batch here saves most re-judgements.
         out.events.sort(key=lambda a: event_order(a.event))
