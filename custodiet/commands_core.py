@@ -167,9 +167,9 @@ def _print_check(doc: dict) -> None:  # type: ignore[type-arg]
               f"{doc['duplicates']} + dead letters {doc['dead_letters']}")
     o = doc["outcomes"]
     out.print(f"ok {o['ok']}, flagged {o['flagged']}, gated {o['gated']}; custody edges {doc['custody_edges']}")
-    if doc.get("late"):
-        out.print(f"late: {doc['late']} event(s) came after the run stopped waiting for them (--max-lateness); "
-                  "judged as they came")
+    if doc.get("beyond_lateness"):
+        out.print(f"beyond lateness: {doc['beyond_lateness']} event(s) came after the run stopped waiting for "
+                  "them (--max-lateness); judged as they came, marked late")
     t = Table(title="violations by rule")
     t.add_column("rule")
     t.add_column("count", justify="right")

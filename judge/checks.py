@@ -132,11 +132,11 @@ def consent_scope(rule: Any, ev: Transfer, ctx: Context) -> Evidence:
         return {"problem": "the owner did not share this clip", "decision": consent.decision}
     if consent.occurred_at > ev.occurred_at:
         return {"problem": "delivered before the owner agreed"}
-    if not req.window.start <= clip.recorded_at <= req.window.end:
+    if not req.start <= clip.recorded_at <= req.end:
         return {"problem": "clip recorded outside the request's window", "recorded_at": clip.recorded_at.isoformat()}
     if clip.lat is not None and clip.lon is not None:
-        d = distance_m(clip.lat, clip.lon, req.area.lat, req.area.lon)
-        if d > req.area.radius_m:
+        d = distance_m(clip.lat, clip.lon, req.lat, req.lon)
+        if d > req.radius_m:
             return {"problem": "clip recorded outside the request's area", "distance_m": round(d)}
     if ev.to_party != req.requester:
         return {"problem": "delivered to someone other than the requester", "requester": req.requester}

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from sys import intern
 from typing import Any, NamedTuple
 
 from schemas.events import ClipRecorded, ConsentDecision, FootageRequest
 
-__all__ = ["ClipInfo", "Consent", "CustodyState", "StateKey", "platform_slug", "state_keys"]
+__all__ = ["ClipInfo", "Consent", "CustodyState", "RequestInfo", "StateKey", "platform_slug", "state_keys"]
 
 #: ``("c", clip id)``, ``("q", request id)`` or ``("r", requester)``.
 StateKey = tuple[str, str]
@@ -68,43 +69,73 @@ def state_keys(ev: Any) -> tuple[StateKey, ...]:
 class ClipInfo:
     """One clip: its owner, platform, when and where it was recorded, and who holds it since when.
 
-    ``got`` maps a party to ``(since, event id of the hand-over that first brought it the clip, hops from
-    the owner)``; the owner holds the clip from its recording without an entry.
+    ``got`` lists, four items per party, ``party, since, event id of the hand-over that first brought it
+    the clip, hops from the owner`` (a flat tuple: most clips reach one or two parties, and a clip is kept
+    for as long as the run lasts); the owner holds the clip from its recording without an entry.
     """
 
     __slots__ = ("clip_id", "owner", "platform", "recorded_at", "lat", "lon", "retention_days", "got")
 
     def __init__(self, clip_id: str, owner: str, platform: str, recorded_at: datetime, lat: float | None = None,
                  lon: float | None = None, retention_days: float | None = None) -> None:
-        self.clip_id = clip_id
-        self.owner = owner
-        self.platform = platform
+        self.clip_id = intern(clip_id)
+        self.owner = intern(owner)
+        self.platform = intern(platform)
         self.recorded_at = recorded_at
         self.lat = lat
         self.lon = lon
         self.retention_days = retention_days
-        self.got: dict[str, tuple[datetime, str, int]] | None = None
+        self.got: tuple[Any, ...] = ()
+
+    def entry(self, party: str) -> tuple[datetime, str, int] | None:
+        """``(since, event id, hops)`` of the hand-over that first brought ``party`` the clip."""
+        got = self.got
+        for i in range(0, len(got), 4):
+            if got[i] == party:
+                return got[i + 1], got[i + 2], got[i + 3]
+        return None
 
     def since(self, party: str) -> datetime | None:
         """When ``party`` first held the clip (None: never)."""
-        got = self.got.get(party) if self.got else None
+        got = self.entry(party) if self.got else None
         if got is not None:
             return got[0]
         return self.recorded_at if party == self.owner else None
+
+    def set_entry(self, party: str, since: datetime, event_id: str, hops: int) -> None:
+        """Say that ``party`` first got the clip at ``since`` by hand-over ``event_id``."""
+        got = self.got
+        for i in range(0, len(got), 4):
+            if got[i] == party:
+                self.got = (*got[:i], party, since, event_id, hops, *got[i + 4:])
+                return
+        self.got = (*got, intern(party), since, event_id, hops)
 
     def copy(self) -> ClipInfo:
         """An independent copy (hand-overs applied to it do not show in this one)."""
         c = ClipInfo(self.clip_id, self.owner, self.platform, self.recorded_at, self.lat, self.lon,
                      self.retention_days)
-        c.got = dict(self.got) if self.got else None
+        c.got = self.got
         return c
+
+
+class RequestInfo(NamedTuple):
+    """What the consent rule reads of a request: who asked, for which time window and area."""
+
+    request_id: str
+    requester: str
+    start: datetime
+    end: datetime
+    lat: float
+    lon: float
+    radius_m: float
 
 
 class Consent(NamedTuple):
     """What the consent rule reads of an owner's answer: the decision, the clips shared, when."""
 
     decision: str
-    clip_ids: frozenset[str]
+    clip_ids: tuple[str, ...]
     occurred_at: datetime
 
 
@@ -115,7 +146,7 @@ class CustodyState:
 
     def __init__(self) -> None:
         self.clips: dict[str, ClipInfo] = {}
-        self.requests: dict[str, FootageRequest] = {}
+        self.requests: dict[str, RequestInfo] = {}
         self.blocked_requests: set[str] = set()
         self.consents: dict[str, dict[str, Consent]] = {}  # request id -> owner -> answer
         self.accepted_requests: dict[str, list[datetime]] = {}
@@ -126,7 +157,7 @@ class CustodyState:
         if known is not None and known.recorded_at <= ev.occurred_at:
             return
         loc = ev.location
-        self.clips[ev.clip_id] = ClipInfo(ev.clip_id, ev.owner, platform_slug(ev.platform), ev.occurred_at,
+        self.clips[intern(ev.clip_id)] = ClipInfo(ev.clip_id, ev.owner, platform_slug(ev.platform), ev.occurred_at,
                                           loc.lat if loc else None, loc.lon if loc else None, ev.retention_days)
 
     def holds(self, clip_id: str, party: str, at: datetime, platform_retention_days: float | None = None) -> bool:
@@ -148,7 +179,7 @@ class CustodyState:
     def parent_of(self, clip_id: str, party: str) -> tuple[str | None, int]:
         """(the hand-over by which ``party`` got the clip, its hop count); ``(None, 0)`` at the owner."""
         clip = self.clips.get(clip_id)
-        got = clip.got.get(party) if clip is not None and clip.got else None
+        got = clip.entry(party) if clip is not None and clip.got else None
         return (got[1], got[2]) if got else (None, 0)
 
     def hand_over(self, clip_id: str, from_party: str, to_party: str, at: datetime, event_id: str) -> None:
@@ -158,20 +189,21 @@ class CustodyState:
             return
         since = clip.since(to_party)
         if since is None or at < since:
-            if clip.got is None:
-                clip.got = {}
-            clip.got[to_party] = (at, event_id, self.parent_of(clip_id, from_party)[1] + 1)
+            clip.set_entry(to_party, at, event_id, self.parent_of(clip_id, from_party)[1] + 1)
 
     def add_request(self, ev: FootageRequest, blocked: bool, *, request: bool = True, requester: bool = True) -> None:
         """Keep a request (and whether the platform blocked it) for the decisions and deliveries after it;
         count it for its requester when accepted. ``request``/``requester`` choose which of the two keys
         to change (both by default)."""
         if request:
-            self.requests.setdefault(ev.request_id, ev)
+            if ev.request_id not in self.requests:
+                w, a = ev.window, ev.area
+                self.requests[ev.request_id] = RequestInfo(ev.request_id, intern(ev.requester), w.start, w.end, a.lat,
+                                                           a.lon, a.radius_m)
             if blocked:
                 self.blocked_requests.add(ev.request_id)
         if requester and not blocked:
-            self.accepted_requests.setdefault(ev.requester, []).append(ev.occurred_at)
+            self.accepted_requests.setdefault(intern(ev.requester), []).append(ev.occurred_at)
 
     def requests_since(self, requester: str, since: datetime) -> int:
         """How many accepted requests ``requester`` made at or after ``since``."""
@@ -179,8 +211,11 @@ class CustodyState:
 
     def add_consent(self, ev: ConsentDecision) -> None:
         """An owner's answer to a request (a later answer replaces an earlier one)."""
-        shared = frozenset(ev.clip_ids) if ev.decision == "share" else frozenset()
-        self.consents.setdefault(ev.request_id, {})[ev.owner] = Consent(ev.decision, shared, ev.occurred_at)
+        shared = tuple(intern(c) for c in ev.clip_ids) if ev.decision == "share" else ()
+        answers = self.consents.get(ev.request_id)
+        if answers is None:
+            answers = self.consents[ev.request_id] = {}
+        answers[intern(ev.owner)] = Consent(intern(ev.decision), shared, ev.occurred_at)
 
     def consent(self, request_id: str, owner: str) -> Consent | None:
         """The owner's latest answer to a request so far (None: never answered)."""

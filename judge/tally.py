@@ -1,8 +1,9 @@
 """The check document, accumulated as verdicts stream past: counts by rule, outcome and type, and the records.
 
 A verdict that replaces an earlier one for the same event (a re-judgement) takes the earlier one's place:
-``take(verdict, previous)``. Every surface that counts verdicts (the in-process runner, the collector of a
-streaming run, the live view) counts them here, so the same verdicts give the same document.
+``take(verdict, previous)``. The in-process runner and the collector of a streaming run both count here, so
+the same verdicts give the same document. ``beyond_lateness`` counts the verdicts marked late (events that
+came after the judge stopped waiting for them).
 
 What is held: counts, and the violation and dead-letter records the document lists (a few per hundred
 events in practice; kept as compact JSON text, sorted when the document is made). Verdicts themselves are
@@ -87,7 +88,7 @@ class CheckTally:
             "processed": self.processed,
             "duplicates": self.duplicates,
             "dead_letters": len(self._dead),
-            "late": self.late,
+            "beyond_lateness": self.late,
             "violations": {k: n for k, n in sorted(self.violations.items()) if n},
             "outcomes": {k: self.outcomes.get(k, 0) for k in ("ok", "flagged", "gated")},
             "custody_edges": self.custody_edges,

@@ -252,7 +252,7 @@ class EventTimeJudge:
         """Rebuild the live state under ``keys`` from the settled state: the held events touching them, in
         event-time order; the affected ones judged again, the others' verdicts applied as they stand."""
         live = self.judge.state
-        events = {e for k in keys for e in self._by_key.get(k, ())}
+        events = {e for k in keys for e in self._by_key.get(k, ())} | affected
         for e in sorted(events, key=_order):
             if e in affected:
                 old = e.verdict

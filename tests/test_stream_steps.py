@@ -28,6 +28,11 @@ def lines(n: int = 600, seed: int = 3) -> list[bytes]:
     return [json.dumps(e).encode() for e in simulate("default", seed, n)]
 
 
+def in_process_verdicts(raw: list[bytes]) -> dict[str, dict]:
+    res = run_check(enumerate(raw, 1), RULES, keep=True)
+    return {v.event_id: json.loads(v.model_dump_json()) for v in res.verdicts}
+
+
 # --- intake ------------------------------------------------------------------------------------------
 
 def test_intake_accounts_for_every_message() -> None:
@@ -96,7 +101,7 @@ def _verdicts_from(books: dict[int, list[bytes]]) -> dict[str, dict]:
 @pytest.mark.parametrize("split", [[{0, 1, 2, 3}], [{0, 1}, {2, 3}], [{0}, {1}, {2}, {3}]])
 def test_workers_together_give_the_in_process_verdicts_once_each(split: list[set[int]]) -> None:
     raw = lines(500)
-    expected = {v.event_id: json.loads(v.model_dump_json()) for v in run_check(enumerate(raw, 1), RULES, keep=True).verdicts}
+    expected = in_process_verdicts(raw)
     events = [parse_event(v) for v in raw]
     seen: dict[str, dict] = {}
     for local in split:
@@ -183,7 +188,7 @@ def test_agent_judges_what_it_reads_and_accounts_for_it(app_and_box: tuple[Any, 
     books = box.records("t.verdicts")
     kinds = [r["kind"] for r in books]
     assert kinds.count("forwarded") == len(raw) and kinds.count("duplicate") == 10 and kinds.count("dead") == 1
-    expected = {v.event_id: json.loads(v.model_dump_json()) for v in run_check(enumerate(raw, 1), RULES, keep=True).verdicts}
+    expected = in_process_verdicts(raw)
     got = {r["verdict"]["event_id"]: r["verdict"] for r in books if r["kind"] == "verdict"}
     assert got == expected
     assert [t for t, *_ in box.sent].count("t.judge-in") == 0  # one worker holds every partition: no second trip
