@@ -54,7 +54,7 @@ async def _group_state(bootstrap: str, group: str) -> tuple[str, int]:
         await admin.close()
 
 
-def wait_stable(bootstrap: str, group: str, members: int, timeout: float = 60.0) -> float:
+def wait_stable(bootstrap: str, group: str, members: int, timeout: float = 180.0) -> float:
     """Wait until consumer group ``group`` is Stable with ``members`` members; returns seconds waited."""
     t0 = time.monotonic()
     while True:

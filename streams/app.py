@@ -101,8 +101,7 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None) -> faust.App:
     layout = cfg.layout
     parts = layout.partitions
     app = faust.App(**faust_app_settings(cfg.bootstrap, app_id=cfg.app_id, web_port=cfg.web_port,
-                                         data_dir=cfg.data_dir, partitions=parts, web_host=cfg.web_host,
-                                         store=cfg.store))
+                                         data_dir=cfg.data_dir, partitions=parts, web_host=cfg.web_host))
     box: Outbox = outbox if outbox is not None else FaustOutbox(app, parts)
     judge_in = layout.name("judge-in")
     verdicts = layout.name("verdicts")

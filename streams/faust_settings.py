@@ -48,7 +48,6 @@ def faust_app_settings(
     web_enabled: bool = False,
     web_host: str = "127.0.0.1",
     session_timeout: float = SESSION_TIMEOUT_S,
-    store: str = "memory://",
 ) -> dict[str, Any]:
     """Keyword settings for :class:`faust.App` that work on the local Tansu broker and on Kafka.
 
@@ -72,10 +71,6 @@ def faust_app_settings(
         Host for the web server and the URL other workers use to reach this one.
     session_timeout : float
         Consumer-group session timeout in seconds.
-    store : str
-        Where tables live: ``memory://`` (rebuilt from the changelog when a worker starts) or
-        ``rocksdb://`` (on disk under ``data_dir``, through the ``rocksdict`` package): a worker's
-        resident memory then does not grow with the tables.
 
     Returns
     -------
@@ -95,8 +90,10 @@ def faust_app_settings(
         "datadir": str(data_dir),
         # Tansu refuses idempotent and transactional producers: exactly_once fails at start-up.
         "processing_guarantee": "at_least_once",
-        # Either way tables are recovered from their changelog topics when a partition moves.
-        "store": store,
+        # Faust's rocksdb store writes a key to the partition of the event being processed, and the agent
+        # writes each batch's table entries for many partitions at once (``send_changelog``): tables are in
+        # memory, rebuilt from their changelog topics when a worker (re)starts.
+        "store": "memory://",
         # Joins wait about half the session timeout on Tansu; Faust's default is 60 s.
         "broker_session_timeout": session_timeout,
         "broker_heartbeat_interval": heartbeat,

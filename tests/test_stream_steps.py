@@ -160,7 +160,7 @@ class ListOutbox:
 def app_and_box(tmp_path: Any) -> tuple[Any, ListOutbox]:
     box = ListOutbox()
     cfg = StreamConfig(bootstrap="127.0.0.1:1", layout=TopicLayout(prefix="t.", partitions=2), rules=RULES,
-                       data_dir=str(tmp_path), store="memory://")
+                       data_dir=str(tmp_path))
     app = create_app(cfg, outbox=box)
     app.finalize()
     app.conf.store = "memory://"
