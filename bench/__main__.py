@@ -17,7 +17,7 @@ from typing import Any
 
 from bench import Figure, machine
 
-FIGURES = ("check_vs_parse", "trace_vs_naive", "stream_vs_plain_loop", "two_workers_vs_one")
+FIGURES = ("check_vs_parse", "trace_vs_naive", "stream_vs_plain_loop", "two_workers_vs_one", "audit_import")
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 
 

@@ -145,6 +145,11 @@ def check(
             doc = res.document()
             if events == "-" and doc["events_in"] == 0:
                 raise CliError("stdin: is empty: no events in it")
+            if res.state_unknown:
+                names = res.state_unknown
+                err.print(f"state unknown for {len(names)} agencies a state rule looked at (not judged by it; "
+                          f"give --registry or --overrides): {', '.join(names[:20])}"
+                          f"{' ...' if len(names) > 20 else ''}", markup=False, soft_wrap=True)
             if trail is not None:
                 from audit.trail import audit_summary
 
