@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "PURPOSES",
@@ -28,6 +29,9 @@ __all__ = [
     "PLACEHOLDERS",
     "PURPOSE_TERMS",
     "classify_reason",
+    "search_purpose",
+    "code_section_purpose",
+    "is_case_number",
     "is_real_reason",
     "reason_words",
 ]
@@ -49,6 +53,7 @@ PURPOSES: tuple[str, ...] = (
 
 IMMIGRATION_TERMS: tuple[str, ...] = (
     "ice",
+    "usbp",
     "ero",
     "hsi",
     "cbp",
@@ -67,8 +72,28 @@ IMMIGRATION_TERMS: tuple[str, ...] = (
     "enforcement and removal",
     "homeland security investigations",
 )
-#: Words after "ice" that make it frozen water or meth, not the agency ("ice cream", "black ice").
-ICE_FALSE_FRIENDS: tuple[str, ...] = ("ice cream", "ice rink", "ice storm", "black ice", "ice machine")
+#: Phrases in which an immigration word is not about immigration: frozen water ("ice cream", "black ice"),
+#: a crime ("ICE impersonation": someone posing as an agent), Desert Hot Springs ("DHS PD").
+ICE_FALSE_FRIENDS: tuple[str, ...] = (
+    "ice cream",
+    "ice rink",
+    "ice storm",
+    "black ice",
+    "ice machine",
+    "ice chest",
+    "ice maker",
+    "ice impersonat*",
+    "impersonat* ice",
+    "impersonating an ice",
+    "fake ice",
+    "posing as ice",
+    "dhs pd",
+    "dhs police",
+    "dhspd",
+    "desert hot springs",
+)
+#: Words before an immigration term that deny it ("not immigration", "non-ICE").
+NEGATIONS: tuple[str, ...] = ("not", "no", "non")
 
 REPRODUCTIVE_CARE_TERMS: tuple[str, ...] = (
     "abortion*",
@@ -132,6 +157,12 @@ VIOLENT_CRIME_TERMS: tuple[str, ...] = (
     "harassment",
     "stalking",
     "attempted murder",
+    "adw",
+    "vro",
+    "restraining order violation",
+    "brandish*",
+    "criminal threat*",
+    "threats",
 )
 
 PROPERTY_CRIME_TERMS: tuple[str, ...] = (
@@ -149,6 +180,9 @@ PROPERTY_CRIME_TERMS: tuple[str, ...] = (
     "unauthorized use",
     "vandal*",
     "criminal mischief",
+    "crim mis",
+    "crim mischief",
+    "g t a",
     "fraud*",
     "forgery",
     "financial crime",
@@ -165,6 +199,10 @@ PROPERTY_CRIME_TERMS: tuple[str, ...] = (
     "car prowl",
     "vehicle prowl",
     "scam",
+    "gta",
+    "grand theft*",
+    "stolen veh*",
+    "unlawful taking",
 )
 
 TRAFFIC_TERMS: tuple[str, ...] = (
@@ -183,6 +221,7 @@ TRAFFIC_TERMS: tuple[str, ...] = (
     "suspended license",
     "speeding",
     "eluding",
+    "evading",
     "elude",
     "driving",
     "road rage",
@@ -237,8 +276,16 @@ INVESTIGATION_TERMS: tuple[str, ...] = (
     "lead",
     "leads",
     "probable cause",
-    "vro",
     "offense",
+    "susp",
+    "sus veh",
+    "impersonat*",
+    "posing as",
+    "fake",
+    "service call",
+    "arrest*",
+    "parole*",
+    "probation*",
 )
 
 #: Reasons that are no reason at all (matched on the whole reason, case-insensitively).
@@ -313,8 +360,30 @@ PURPOSE_TERMS: dict[str, tuple[str, ...]] = {
 PURPOSE_ORDER: tuple[str, ...] = tuple(PURPOSE_TERMS) + ("unspecified",)
 
 _WORD = re.compile(r"[a-z0-9]+")
-_CASE_NUMBER = re.compile(r"^(?:[a-z]{0,4}\d{5,}[a-z0-9]*|\d{2,4}-\d{3,})$")
+#: A bare case or report number: "2514277", "20260332", "2026-0380", "25-001", "SO25-1234", "CR#2026-00017".
+_CASE_NUMBER = re.compile(
+    r"^(?:(?:case|cr|rpt|report|inc|dr|rb|gr)?\s*(?:no\.?|#)?\s*)?"
+    r"(?:[a-z]{0,4}[-#]?\d{5,}[a-z0-9]*|[a-z]{0,4}[-#]?\d{2,4}[-_/]\d{2,}(?:[-_/]\d+)?[a-z]?)$"
+)
 _ALERT_PREFIX = re.compile(r"^other image search from alerts page associated with alert:\s*", re.IGNORECASE)
+#: A code section: "245(a)(2)PC", "211 PC", "PC 459", "10851(a)CVC", "23152 VC", "HS 11350", "273.5PC".
+_CODE_SECTION = re.compile(
+    r"(?<![a-z0-9])(?:(?P<num>\d{2,5}(?:\.\d+)?)(?:\s*\([a-z0-9]{1,3}\))*\s*(?P<code>c?vc|pc|hs|h&s|hsc|wic|w&i|bp)"
+    r"|(?P<code2>c?vc|pc|hs|h&s|hsc|wic|w&i)\s*(?P<num2>\d{2,5}(?:\.\d+)?))(?![a-z0-9])"
+)
+#: California penal-code sections (the integer part) -> purpose; any other PC section is a crime
+#: ("investigation").
+PENAL_CODE_PURPOSES: dict[str, str] = {
+    **dict.fromkeys(
+        ("187", "189", "192", "203", "205", "207", "209", "211", "212", "213", "215", "220", "236", "240",
+         "241", "242", "243", "244", "245", "246", "261", "264", "273", "278", "288", "417", "422", "646",
+         "664", "29800", "25850", "25400", "26100", "12020", "12021", "12025", "12031"), "violent_crime"),
+    **dict.fromkeys(
+        ("451", "459", "460", "470", "476", "484", "487", "488", "490", "496", "503", "530", "594", "602",
+         "666"), "property_crime"),
+}
+#: Vehicle-code sections that are not traffic: vehicle theft and tampering.
+VEHICLE_THEFT_SECTIONS = frozenset({"10851", "10852", "10853"})
 
 
 def reason_words(text: str) -> list[str]:
@@ -325,6 +394,39 @@ def reason_words(text: str) -> list[str]:
     """
     folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii")
     return _WORD.findall(folded.lower())
+
+
+def code_section_purpose(text: str) -> str | None:
+    """The purpose of the first penal-, vehicle- or health-and-safety-code section in a reason, or None.
+
+    >>> [code_section_purpose(t) for t in ["245(a)(2)PC", "211PC", "10851(a)CVC", "459PC", "23152 VC"]]
+    ['violent_crime', 'violent_crime', 'property_crime', 'property_crime', 'traffic']
+    >>> code_section_purpose("HS 11350"), code_section_purpose("148 PC"), code_section_purpose("UUV")
+    ('drugs', 'investigation', None)
+    """
+    folded = (text or "").lower()
+    m = _CODE_SECTION.search(folded)
+    if not m:
+        return None
+    code = (m["code"] or m["code2"]).replace("c", "") if (m["code"] or m["code2"]) in ("cvc", "vc") else (
+        m["code"] or m["code2"])
+    section = (m["num"] or m["num2"]).split(".")[0]
+    if code == "v":
+        return "property_crime" if section in VEHICLE_THEFT_SECTIONS else "traffic"
+    if code in ("hs", "h&s", "hsc"):
+        return "drugs" if section.startswith("11") else "investigation"
+    if code == "pc":
+        return PENAL_CODE_PURPOSES.get(section, "investigation")
+    return "investigation"
+
+
+def is_case_number(text: str | None) -> bool:
+    """Is a reason only a case or report number ("20260332", "2026-0380", "25-001", "SO25-1234")?
+
+    >>> [is_case_number(t) for t in ["20260332", "2026-0380", "25-001", "Case #2026-0380", "391NCQ", "2510"]]
+    [True, True, True, True, False, False]
+    """
+    return bool(_CASE_NUMBER.match(" ".join((text or "").lower().split())))
 
 
 def _matches(words: list[str], joined: str, term: str) -> bool:
@@ -340,16 +442,32 @@ def _match_table(words: list[str], joined: str, terms: tuple[str, ...]) -> bool:
     return any(_matches(words, joined, t) for t in terms)
 
 
+def _without_false_friends(joined: str) -> str:
+    cleaned = joined
+    for friend in ICE_FALSE_FRIENDS:
+        if "*" in friend:
+            pattern = " " + re.escape(friend).replace(r"\*", "[a-z0-9]*") + " "
+            cleaned = re.sub(pattern, "  ", cleaned)
+        else:
+            cleaned = cleaned.replace(f" {friend} ", "  ")
+    for neg in NEGATIONS:
+        cleaned = re.sub(rf" {neg} (?:[a-z]+ )?(?:ice|immig[a-z]*|dhs|ero|hsi|cbp|deport[a-z]*) ", "  ", cleaned)
+    return " " + " ".join(cleaned.split()) + " "
+
+
+@lru_cache(maxsize=1 << 16)
 def classify_reason(text: str | None) -> str:
     """The purpose of a free-text search reason (one of :data:`PURPOSES`).
 
-    Junk (empty, ``***``, ``——``, ``NA``, ``test``, a single letter, a plate-like token, digits that are
-    not a case number) is ``unspecified``; a bare case number is ``investigation``.
+    Junk (empty, ``***``, ``——``, ``NA``, ``test``, a single letter, a plate-like token) is ``unspecified``;
+    a bare case number and a code section are read as what they are.
 
     >>> [classify_reason(r) for r in ["ICE WARRANT", "immigration", "juice", "device theft", "service"]]
     ['immigration', 'immigration', 'unspecified', 'property_crime', 'unspecified']
     >>> [classify_reason(r) for r in ["abortion", "Missing Person", "DUII / Reckless", "2514277", "a"]]
     ['reproductive_care', 'missing_person', 'traffic', 'investigation', 'unspecified']
+    >>> [classify_reason(r) for r in ["ICE impersonation", "DHS PD case", "211PC", "GTA", "susp veh", "2026-0380"]]
+    ['investigation', 'investigation', 'violent_crime', 'property_crime', 'investigation', 'investigation']
     """
     raw = (text or "").strip()
     raw = _ALERT_PREFIX.sub("", raw)
@@ -361,20 +479,41 @@ def classify_reason(text: str | None) -> str:
     joined = " " + " ".join(words) + " "
     if joined.strip() in PLACEHOLDERS:
         return "unspecified"
+    cleaned = _without_false_friends(joined)
+    if _match_table(cleaned.split(), cleaned, IMMIGRATION_TERMS):
+        return "immigration"
+    section = code_section_purpose(raw)
     for purpose, terms in PURPOSE_TERMS.items():
         if purpose == "immigration":
-            cleaned = joined
-            for friend in ICE_FALSE_FRIENDS:
-                cleaned = cleaned.replace(f" {friend} ", " ")
-            cleaned_words = cleaned.split()
-            if _match_table(cleaned_words, cleaned, terms):
-                return purpose
             continue
+        if purpose == "investigation" and section is not None:
+            return section
         if _match_table(words, joined, terms):
             return purpose
-    if all(_CASE_NUMBER.match(w) for w in words):
+    if section is not None:
+        return section
+    if is_case_number(raw) or all(is_case_number(w) for w in words):
         return "investigation"
     return "unspecified"
+
+
+def search_purpose(reason: str | None, offense_type: str | None = None) -> str:
+    """The purpose of a search from its reason and, where the reason does not say, its offense type.
+
+    A specific purpose in the reason wins; a reason that is blank or only says "investigation" takes the
+    offense type's purpose when that is more specific.
+
+    >>> search_purpose("", "Burglary"), search_purpose("inv", "Stolen Vehicle"), search_purpose("ICE", "Theft")
+    ('property_crime', 'property_crime', 'immigration')
+    >>> search_purpose("***", None), search_purpose("", "Other")
+    ('unspecified', 'unspecified')
+    """
+    purpose = classify_reason(reason)
+    if offense_type and purpose in ("unspecified", "investigation"):
+        from_offense = classify_reason(offense_type)
+        if from_offense != "unspecified" and (purpose == "unspecified" or from_offense != "investigation"):
+            return from_offense
+    return purpose
 
 
 def is_real_reason(text: str | None) -> bool:

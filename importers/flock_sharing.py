@@ -35,6 +35,7 @@ from typing import Any
 
 from classify.agencies import AgencyClass, agency_slug, classify_agency
 from importers.report import ImportResult, clean_cell, is_placeholder
+from importers.sniff import is_empty, wrong_kind
 from schemas.parties import Party
 
 __all__ = ["import_flock_sharing", "observed_at", "parse_retention_days", "format_time", "SOURCE"]
@@ -141,10 +142,12 @@ def grant_event(
         "scope": "alpr-search",
         "grantor_name": grantor.name,
         "grantee_name": grantee.name,
+        "grantor_state": grantor.state,
+        "grantee_state": grantee.state,
         "source": source,
     }
-    event.update({k: v for k, v in extra.items() if v is not None})
-    return event
+    event.update(extra)
+    return {k: v for k, v in event.items() if v is not None}
 
 
 def _slug_of(party_id: str) -> str:
@@ -168,6 +171,8 @@ def import_flock_sharing(
 ) -> ImportResult:
     """Read a Flock sharing edge list into ``access_grant`` events and party entries."""
     file = _resolve_input(Path(path))
+    if is_empty(file):
+        raise ValueError("empty file: no header, no rows")
     when = observed_at(file, observed)
     result = ImportResult(kind="flock-sharing", files=[str(file)])
     parties: dict[str, Party] = {}
@@ -180,7 +185,8 @@ def import_flock_sharing(
         src_col = _find_column(header, "src_agency", "source_agency", "grantor", "agency")
         ext_col = _find_column(header, "external_agency", "grantee", "external_organization")
         if src_col is None or ext_col is None:
-            raise ValueError(f"{file}: need columns src_agency and external_agency, got {header}")
+            raise ValueError(f"{file}: need columns src_agency and external_agency, got {header[:10]}; "
+                             f"{wrong_kind(file, 'flock-sharing')}")
         src_id_col = _find_column(header, "src_agency_id")
         ext_id_col = _find_column(header, "external_agency_id")
         for row in reader:

@@ -48,6 +48,9 @@ class CheckResult:
     tally: CheckTally
     rule_sets: list[str] = field(default_factory=list)
     kept: _Kept | None = None
+    #: Agencies a state rule looked at whose state is unknown (so the rule could not decide for them),
+    #: as "name (party id)".
+    state_unknown: list[str] = field(default_factory=list)
 
     @property
     def events_in(self) -> int:
@@ -188,4 +191,10 @@ def run_check(
         judge_batch()
         take(judge.flush())
     tally.duplicates = judge.duplicates
-    return CheckResult(tally, rule_sets=[rs.id for rs in judge.judge.rule_sets], kept=kept)
+    return CheckResult(tally, rule_sets=[rs.id for rs in judge.judge.rule_sets], kept=kept,
+                       state_unknown=[_named(judge.judge.registry, p) for p in sorted(judge.judge.ctx.state_unknown)])
+
+
+def _named(registry: PartyRegistry, party_id: str) -> str:
+    name = registry.get(party_id).name
+    return f"{name} ({party_id})" if name else party_id
