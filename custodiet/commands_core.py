@@ -194,8 +194,11 @@ def open_audit(path: str):  # type: ignore[no-untyped-def]
 
     try:
         return AuditTrail(path)
-    except (AuditError, OSError) as e:
-        raise CliError(f"{path}: {e}") from e
+    except AuditError as e:
+        msg = str(e)
+        raise CliError(msg if msg.startswith(f"{path}:") else f"{path}: {msg}") from e
+    except OSError as e:
+        raise CliError(f"{path}: cannot write the audit trail ({e.strerror or e})") from e
 
 
 def _print_check(doc: dict) -> None:  # type: ignore[type-arg]

@@ -89,7 +89,12 @@ def _partners(value: Any) -> list[str]:
 def _text_list(value: Any) -> list[str]:
     if value is None:
         return []
-    items = value.split(",") if isinstance(value, str) else [str(v) for v in value]
+    if isinstance(value, str):
+        items = value.split(",")
+    elif isinstance(value, list):
+        items = [str(v) for v in value]
+    else:  # a number, true/false or an object where a list of names belongs: one odd name, skipped later
+        items = [str(value)]
     return [clean_cell(i) for i in items if not is_placeholder(i)]
 
 
