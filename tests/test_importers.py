@@ -497,3 +497,16 @@ def test_flock_portal_merges_a_nameless_slug_into_the_name_others_use(tmp_path: 
     assert {(e["grantor"], e["grantee"]) for e in result.events} == {
         ("agency:el-cajon-ca-pd", "agency:reno-nv-pd"), ("agency:santee-ca-pd", "agency:el-cajon-ca-pd"),
         ("agency:el-cajon-ca-pd", "agency:santee-ca-pd")}
+
+
+def test_flock_audit_json_lines_and_searcher_registry(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    rows = [{"Org Name": "Shasta County SO", "Search Time": "11/13/2025, 10:00:17 PM UTC", "Reason": "211PC"},
+            {"Org Name": "CO - Fort Collins PD", "Search Time": "11/13/2025, 10:01:00 PM UTC", "Reason": "ICE"},
+            "not an object"]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    result = import_flock_audit(path)
+    _valid(result)
+    assert (result.rows_read, result.events_written, result.skipped_by_reason) == (3, 2, {"not a row": 1})
+    assert {(p.id, p.state, p.kind) for p in result.parties} == {
+        ("agency:shasta-county-so", "CA", "sheriff"), ("agency:co-fort-collins-pd", "CO", "local")}
