@@ -30,6 +30,7 @@ __all__ = [
     "load_log",
     "load_registry",
     "check_readable_file",
+    "check_events_file",
 ]
 
 app = typer.Typer(
@@ -101,6 +102,33 @@ def check_readable_file(path: str, what: str = "file") -> Path:
     return p
 
 
+def check_events_file(path: str, *, allow_empty: bool = False) -> Path:
+    """A readable file whose head reads as an events log; else a CliError saying what it is instead and
+    which command reads it (see ``custodiet.file_kinds``). ``allow_empty``: an empty file is fine (a log
+    that is followed as it grows).
+
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "grants.csv")
+    >>> _ = open(p, "w").write("src_agency,external_agency\\nA,B\\n")
+    >>> check_events_file(p)
+    Traceback (most recent call last):
+    ...
+    custodiet.app.CliError: ...grants.csv: not an events log: looks like a Flock sharing CSV ...
+    """
+    from custodiet.file_kinds import what_it_is
+
+    p = check_readable_file(path, ".jsonl file")
+    try:
+        what = what_it_is(p)
+    except OSError as e:
+        raise CliError(f"{p}: cannot read ({e.strerror})") from e
+    if what is None or (allow_empty and what.startswith("is empty")):
+        return p
+    if what.startswith("is empty"):
+        raise CliError(f"{p}: {what}")
+    raise CliError(f"{p}: not an events log: {what}")
+
+
 def load_registry(path: str | None) -> Any:
     """The party registry from ``--registry FILE``, or the default (agencies classified by name)."""
     from classify.registry import default_registry
@@ -120,7 +148,7 @@ def load_log(events: str, max_bytes: int | None = None) -> tuple[list[Any], int,
     from judge.pipeline import load_events, read_lines
 
     if events != "-":
-        check_readable_file(events, ".jsonl file")
+        check_events_file(events)
     limit = max_bytes or DEFAULT_MAX_EVENT_BYTES
     evs, n_in, dups, dead = load_events(read_lines(events, limit), source=events, max_bytes=limit)
     if dead:

@@ -46,7 +46,11 @@ def trace(
     for i, p in enumerate(doc["paths"], 1):
         t.add_row(str(i), " -> ".join(p["parties"]), ", ".join(p["events"]))
     out.print(t)
-    out.print(f"time-blind count (overstates): {doc['static']['count']}")
+    static = doc["static"]
+    if static["count"] is None:
+        out.print(f"time-blind count (overstates): not known, counting stopped at its {static['stopped']}")
+    else:
+        out.print(f"time-blind count (overstates): {static['count']}")
 
 
 @app.command()
@@ -112,18 +116,21 @@ def check(
 
     load_rule_sets(rules)  # fail fast on an unknown rule set
     if events != "-":
-        from custodiet.app import check_readable_file
+        from custodiet.app import check_events_file
 
-        check_readable_file(events, ".jsonl file")
+        check_events_file(events)
     if broker:
         try:
-            from streams.check import check_on_kafka
+            from streams.check import StreamError, check_on_kafka
         except ModuleNotFoundError as e:
             raise CliError(f"the streaming runner is not available ({e.name})") from e
         if audit:
             raise CliError("--audit records the in-process judge: run it without --broker")
-        doc = check_on_kafka(events, rules, broker, registry_path=registry, max_bytes=max_event_bytes,
-                             workers=workers)
+        try:
+            doc = check_on_kafka(events, rules, broker, registry_path=registry, max_bytes=max_event_bytes,
+                                 workers=workers, max_lateness=max_lateness)
+        except StreamError as e:
+            raise CliError(str(e)) from None
     else:
         from contextlib import nullcontext
 
@@ -139,6 +146,8 @@ def check(
             res = run_check(read_lines(events, max_event_bytes), rules, load_registry(registry), source=events,
                             max_bytes=max_event_bytes, late_after=lateness, on_verdict=on_verdict)
             doc = res.document()
+            if events == "-" and doc["events_in"] == 0:
+                raise CliError("stdin: is empty: no events in it")
             if res.state_unknown:
                 names = res.state_unknown
                 err.print(f"state unknown for {len(names)} agencies a state rule looked at (not judged by it; "
@@ -169,9 +178,9 @@ def _print_check(doc: dict) -> None:  # type: ignore[type-arg]
               f"{doc['duplicates']} + dead letters {doc['dead_letters']}")
     o = doc["outcomes"]
     out.print(f"ok {o['ok']}, flagged {o['flagged']}, gated {o['gated']}; custody edges {doc['custody_edges']}")
-    if doc.get("late"):
-        out.print(f"late: {doc['late']} event(s) came after the run stopped waiting for them (--max-lateness); "
-                  "judged as they came")
+    if doc.get("beyond_lateness"):
+        out.print(f"beyond lateness: {doc['beyond_lateness']} event(s) came after the run stopped waiting for "
+                  "them (--max-lateness); judged as they came, marked late")
     t = Table(title="violations by rule")
     t.add_column("rule")
     t.add_column("count", justify="right")

@@ -74,10 +74,12 @@ def _print_report(d: dict[str, Any]) -> None:
     t.add_column("case", overflow="fold")
     t.add_column("rule", no_wrap=True)
     t.add_column("case result", no_wrap=True)
+    fired = {c["name"]: c["fires"] for c in d["cases"]}
     for row in d["rules"]:
         lines = [(name, "fires", "pass") for name in row["fires"]]
         lines += [(name, "passes", "pass") for name in row["passes"]]
-        lines += [(name, "looks", "[red]FAIL[/red]") for name in row["failing"]]
+        lines += [(name, "fires" if row["rule_id"] in fired.get(name, ()) else "passes", "[red]FAIL[/red]")
+                  for name in row["failing"]]
         if not row["covered"]:
             missing = " and ".join(k for k in ("fires", "passes") if not row[k])
             lines.append((f"[red]no case where it {missing}[/red]", "", ""))

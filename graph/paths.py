@@ -277,12 +277,18 @@ def _dag_count(out: dict[str, list[str]], owner: str, target: str) -> int | None
 
 def count_static_paths(
     hs: Sequence[HandOver], owner: str, target: str, budget: int = DEFAULT_BUDGET
-) -> tuple[int, bool]:
+) -> tuple[int | None, bool]:
     """Time-blind count: simple paths from ``owner`` to ``target`` over the clip's hand-overs, ignoring
     time (parallel hand-overs count separately). Overstates exposure; shown beside the temporal count.
 
+    ``(count, True)``, or ``(None, False)`` when the search stopped at ``budget`` steps: then nothing is
+    known about the count (it is not 0), and callers say so.
+
     >>> count_static_paths([HandOver(2.0, "a", "o", "x"), HandOver(1.0, "b", "x", "y")], "o", "y")
     (1, True)
+    >>> ring = [HandOver(1.0, f"{a}{b}", a, b) for a in "oxyzw" for b in "xyzwt" if a != b]
+    >>> count_static_paths(ring, "o", "t", budget=10)
+    (None, False)
     """
     if owner == target:
         return 0, True
@@ -316,4 +322,4 @@ def count_static_paths(
     try:
         return go(owner, bit[owner]), True
     except (_OverBudget, RecursionError):
-        return 0, False
+        return None, False

@@ -30,7 +30,8 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> di
     """The trace document: ``{"clip","to","count","truncated","paths":[{"parties","events"}]}``.
 
     ``count`` is exact (all paths, not just those listed); ``truncated`` says the list stopped at
-    ``limit``. ``static`` gives the time-blind count beside it, labelled, for comparison only.
+    ``limit``. ``static`` gives the time-blind count beside it, labelled, for comparison only; when
+    counting it stopped at its work budget, its ``count`` is None and ``stopped`` says why.
     """
     if clip not in g.clips and clip not in g.hand_overs:
         raise TraceError(f"clip {clip!r} is not in the log")
@@ -50,6 +51,10 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> di
     # The time-blind count is context, not the answer: a smaller work bound keeps one widely shared clip
     # from costing a second per query (it then says exact: false).
     static, static_exact = count_static_paths(hs, origin.owner, to, budget=STATIC_BUDGET)
+    static_doc: dict[str, Any] = {"count": static, "exact": static_exact,
+                                  "label": "time-blind: ignores hand-over order, overstates exposure"}
+    if static is None:
+        static_doc["stopped"] = f"work budget of {STATIC_BUDGET} steps"
     return {
         "clip": clip,
         "to": to,
@@ -57,6 +62,5 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> di
         "truncated": count > len(paths) or not exact,
         "paths": paths,
         "count_exact": exact,
-        "static": {"count": static, "exact": static_exact,
-                   "label": "time-blind: ignores hand-over order, overstates exposure"},
+        "static": static_doc,
     }

@@ -121,6 +121,8 @@ def test_shipped_sets_pass_on_the_command_line() -> None:
      f'events = [{REQUEST_24H}]\n', "params: rule 1 (ring-2019-portal.max-window): field 'max_window_hours'"),
     ('rule_set = "core"\n[[cases]]\nname = "n"\nevents = [{ event_id = "a", type = "search" }]\n',
      "holds cases of 'core', not of 'ring-2019-portal'"),
+    (f'[[cases]]\nname = "n"\nevents = [{REQUEST_24H}]\n[[cases]]\nname = "n"\nevents = [{REQUEST_24H}]\n',
+     "two cases named 'n'"),
 ])
 def test_a_bad_cases_file_is_one_line_and_exit_2(tmp_path: Path, content: str | bytes, words: str) -> None:
     rs = _own_set(tmp_path, content)
