@@ -142,6 +142,7 @@ _LOCAL_FORMATS = (
 
 
 _LAST_FORMAT = [_LOCAL_FORMATS[0]]
+_US_UTC = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}), (\d{1,2}):(\d{2}):(\d{2}) (AM|PM) UTC$")
 _US_TIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp][Mm]))?$")
 
 
@@ -158,6 +159,16 @@ def parse_search_time(value: object, tz: str = DEFAULT_TZ) -> datetime:
     """
     if isinstance(value, datetime):
         return (value if value.tzinfo else value.replace(tzinfo=ZoneInfo(tz))).astimezone(UTC)
+    fast = _US_UTC.match(value) if isinstance(value, str) else None
+    if fast:  # the network-audit export's own form, "11/13/2025, 10:00:17 PM UTC": the common case, quickly
+        month, day, year, hour, minute, second, half = fast.groups()
+        h = int(hour)
+        if 1 <= h <= 12:
+            try:
+                return datetime(int(year), int(month), int(day), h % 12 + (12 if half == "PM" else 0), int(minute),
+                                int(second), tzinfo=UTC)
+            except ValueError:
+                pass  # an impossible date: the slow path says so
     text = clean_cell(value)
     if not text:
         raise ValueError("empty date")

@@ -82,7 +82,7 @@ def _csv(file: Path) -> AuditRows:
 
 
 def _dict_rows(records: Iterator[tuple[int, Any]], first: dict[str, Any]) -> tuple[list[str], Iterator]:
-    header = list(first)
+    header = list(first)  # JSON Lines: the first record's keys (a .json document: every record's, see _json)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         for line, rec in records:
@@ -108,10 +108,13 @@ def _json(file: Path) -> AuditRows:
         data = data[key]
     if not isinstance(data, list):
         raise ValueError("not a JSON list of searches")
-    first = next((r for r in data if isinstance(r, dict)), None)
-    if first is None:
+    keys: dict[str, None] = {}
+    for rec in data:
+        if isinstance(rec, dict):
+            keys.update(dict.fromkeys(rec))
+    if not keys:
         raise ValueError("no search records in the JSON")
-    header, rows = _dict_rows(iter(enumerate(data, 1)), first)
+    header, rows = _dict_rows(iter(enumerate(data, 1)), keys)
     return AuditRows(header, rows, agency=agency)
 
 

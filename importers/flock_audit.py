@@ -59,6 +59,7 @@ from importers.audit_sources import open_audit
 from importers.flock_sharing import format_time
 from importers.report import PLACEHOLDER_VALUES, ImportResult, clean_cell, is_placeholder
 from importers.sniff import is_empty, wrong_kind
+from schemas.parties import Party
 
 __all__ = ["import_flock_audit", "parse_search_date", "searcher_of", "DEFAULT_TZ", "SOURCE", "RECENT_IDS"]
 
@@ -174,6 +175,7 @@ def _read_rows(  # noqa: C901 - one row, one place
     width = len(layout.header)
     recent = _Recent(RECENT_IDS)
     placeholders = PLACEHOLDER_VALUES
+    searchers: dict[str, Party] = {}  # one entry per searching agency (the registry, for --registry)
 
     def cell(cells: list[str], key: str) -> str | None:
         i = col.get(key)
@@ -203,6 +205,8 @@ def _read_rows(  # noqa: C901 - one row, one place
         if searcher is None:
             result.skip(file, line, "no searcher: the row's Org Name is empty")
             continue
+        if searcher.party_id not in searchers:
+            searchers[searcher.party_id] = searcher.to_party()
         slug = searcher.party_id.split(":", 1)[1]
         raw_id = cell(row, "id")
         if raw_id is None:
@@ -254,3 +258,4 @@ def _read_rows(  # noqa: C901 - one row, one place
             "source": source,
         }
         result.add_event({k: v for k, v in event.items() if v is not None})
+    result.parties = sorted(searchers.values(), key=lambda p: p.id)
