@@ -6,15 +6,17 @@ sha256 (hex) of the previous record's canonical bytes (sorted keys, compact, UTF
 interval N. After every N records, and when the trail is closed, a checkpoint record
 (``component="audit"``, ``event_type="checkpoint"``) is written whose ``hmac`` field is HMAC-SHA256, keyed
 from the environment (``CUSTODIET_AUDIT_KEY``), over its own canonical bytes without ``hmac``: those include
-``prev``, the head of the chain, so each checkpoint vouches for every record before it.
+``prev``, the head of the chain, so each checkpoint vouches for every record before it. Closing the trail
+writes a final checkpoint (``detail.final`` true), which is what tells a trail stopped normally from one
+cut off after a periodic checkpoint.
 
 >>> import os, tempfile
 >>> path = os.path.join(tempfile.mkdtemp(), "audit.jsonl")
 >>> with AuditTrail(path, checkpoint_every=1, key=b"k") as trail:
 ...     _ = trail.record("judge", "transfer", "agency:a-pd", "flagged", {"event_id": "t1"})
 ...     _ = trail.record("api", "query", "analyst:1", "ok")
->>> [json.loads(x)["event_type"] for x in open(path)]
-['trail_opened', 'transfer', 'checkpoint', 'query', 'checkpoint']
+>>> [r["event_type"] + ("(final)" if r["detail"].get("final") else "") for r in map(json.loads, open(path))]
+['trail_opened', 'transfer', 'checkpoint', 'query', 'checkpoint', 'checkpoint(final)']
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ __all__ = [
     "KEY_ENV",
     "DEFAULT_CHECKPOINT_EVERY",
     "FIELDS",
+    "parse_record",
+    "checkpoint_interval",
 ]
 
 #: ``prev`` of the first record.
@@ -81,6 +85,43 @@ def sign(record: dict[str, Any], key: bytes) -> str:
     """
     body = {k: v for k, v in record.items() if k != "hmac"}
     return hmac.new(key, canonical_bytes(body), hashlib.sha256).hexdigest()
+
+
+def parse_record(line: bytes) -> tuple[dict[str, Any] | None, str]:
+    """One line of a trail as a record, or ``(None, what is wrong with it)``: the shape every record has
+    (the fields, an integer ``seq``, a string ``prev``, a ``detail`` object).
+
+    >>> parse_record(b'{"seq": "1"}')[1]
+    'missing field(s) time, component, event_type, actor, outcome, detail, prev'
+    >>> parse_record(b"\\xff")[1][:16]
+    'not a JSON recor'
+    """
+    try:
+        rec = json.loads(line)
+    except (ValueError, RecursionError) as e:
+        return None, f"not a JSON record ({e}): cut short or damaged"
+    if not isinstance(rec, dict):
+        return None, "not a JSON object"
+    missing = [f for f in FIELDS if f not in rec]
+    if missing:
+        return None, f"missing field(s) {', '.join(missing)}"
+    if not isinstance(rec["seq"], int) or isinstance(rec["seq"], bool):
+        return None, "seq is not an integer"
+    if not isinstance(rec["prev"], str):
+        return None, "prev is not a string"
+    if not isinstance(rec["detail"], dict):
+        return None, "detail is not an object"
+    return rec, ""
+
+
+def checkpoint_interval(detail: dict[str, Any]) -> int:
+    """The checkpoint interval an opening record's detail states (0 when it states none or nonsense).
+
+    >>> checkpoint_interval({"checkpoint_every": 100}), checkpoint_interval({"checkpoint_every": "x"})
+    (100, 0)
+    """
+    value = detail.get("checkpoint_every", 0)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def key_from_env(name: str = KEY_ENV) -> bytes | None:
@@ -134,6 +175,7 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
         self.prev = GENESIS
         self.every = checkpoint_every
         self._since_checkpoint = 0
+        self._sealed = False
         existing = self._resume()
         if self.every and key is None:
             key = key_from_env(key_env)
@@ -163,9 +205,13 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
             raise AuditError(f"{self.path}: the last record is cut short; verify the trail before appending")
         last = self._parse(last_line)
         assert first is not None
-        self.every = int(first.get("detail", {}).get("checkpoint_every", self.every))
-        self.seq = int(last["seq"])
+        self.every = checkpoint_interval(first["detail"]) if first.get("event_type") == "trail_opened" else 0
+        if not self.every and first["detail"].get("checkpoint_every") not in (0, None):
+            raise AuditError(f"{self.path}: the opening record's checkpoint interval is damaged; verify the trail "
+                             "before appending")
+        self.seq = last["seq"]
         self.prev = record_hash(last)
+        self._sealed = last["event_type"] == "checkpoint" and last["detail"].get("final") is True
         # Records since the last checkpoint are not known without a scan: count them from the end.
         self._since_checkpoint = 0
         if last.get("event_type") != "checkpoint":
@@ -177,12 +223,9 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
         return True
 
     def _parse(self, line: bytes) -> dict[str, Any]:
-        try:
-            rec = json.loads(line)
-        except ValueError as e:
-            raise AuditError(f"{self.path}: damaged record ({e}); verify the trail before appending") from e
-        if not isinstance(rec, dict) or "seq" not in rec:
-            raise AuditError(f"{self.path}: damaged record; verify the trail before appending")
+        rec, why = parse_record(line)
+        if rec is None:
+            raise AuditError(f"{self.path}: damaged record ({why}); verify the trail before appending")
         return rec
 
     def _write(self, component: str, event_type: str, actor: str, outcome: str, detail: dict[str, Any] | None,
@@ -201,6 +244,7 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
             os.fsync(self._file.fileno())
         self.seq += 1
         self.prev = hashlib.sha256(data[:-1]).hexdigest()
+        self._sealed = False
         if count:
             self._since_checkpoint += 1
         return rec
@@ -210,6 +254,7 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
                           {"head": self.prev, "covers_seq": self.seq, "every": self.every, "final": final},
                           count=False, signed=True)
         self._since_checkpoint = 0
+        self._sealed = final
         return rec
 
     # -- public --------------------------------------------------------------------------------------
@@ -217,6 +262,8 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
                detail: dict[str, Any] | None = None) -> dict[str, Any]:
         """Append one record (and a signed checkpoint when N records have passed since the last); return it."""
         with self._lock:
+            if self._file.closed:
+                raise AuditError(f"{self.path}: the trail is closed")
             rec = self._write(component, event_type, actor, outcome, detail)
             if self.every and self._since_checkpoint >= self.every:
                 self._checkpoint()
@@ -225,14 +272,19 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
     def checkpoint(self) -> dict[str, Any] | None:
         """Sign a checkpoint now (None for an unsigned trail)."""
         with self._lock:
+            if self._file.closed:
+                raise AuditError(f"{self.path}: the trail is closed")
             return self._checkpoint() if self.every else None
 
     def close(self) -> None:
-        """Seal the trail with a final checkpoint (unless the last record already is one) and close it."""
+        """Seal the trail with a final checkpoint (unless it is sealed already) and close it; idempotent.
+
+        An unsigned trail (``checkpoint_every=0``) has nothing to sign and is simply closed.
+        """
         with self._lock:
             if self._file.closed:
                 return
-            if self.every and self._since_checkpoint:
+            if self.every and not self._sealed:
                 self._checkpoint(final=True)
             self._file.close()
 

@@ -8,11 +8,14 @@ import typer
 from rich.table import Table
 
 from custodiet.app import (
+    ATTEMPTS_OPT,
     EVENTS_ARG,
     JSON_OPT,
     REGISTRY_OPT,
+    RULES_OPT,
     CliError,
     app,
+    counted,
     emit_json,
     err,
     guarded,
@@ -31,22 +34,29 @@ def trace(
     limit: Annotated[int, typer.Option("--limit", min=0, help="list at most N paths (the count stays exact)")] = 1000,
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
+    rules: Annotated[list[str] | None, RULES_OPT] = None,
+    attempts: Annotated[bool, ATTEMPTS_OPT] = False,
 ) -> None:
-    """Every time-respecting path by which CLIP reached party TO."""
+    """Every time-respecting path by which CLIP reached party TO (custody as judged, or --attempts)."""
     from graph.trace import trace as do_trace
 
-    doc = do_trace(load_graph(events, registry)[0], clip, to, limit=limit)
+    doc = do_trace(load_graph(events, registry, rules, attempts)[0], clip, to, limit=limit)
     if as_json:
         emit_json(doc)
         return
-    t = Table(title=f"{clip} -> {to}: {doc['count']} path(s)" + (" (list truncated)" if doc["truncated"] else ""))
+    t = Table(title=f"{clip} -> {to}: {doc['count']} path(s), {counted(doc['basis'])}"
+              + (" (list truncated)" if doc["truncated"] else ""))
     t.add_column("#", justify="right")
     t.add_column("parties")
     t.add_column("hand-overs")
     for i, p in enumerate(doc["paths"], 1):
         t.add_row(str(i), " -> ".join(p["parties"]), ", ".join(p["events"]))
     out.print(t)
-    out.print(f"time-blind count (overstates): {doc['static']['count']}")
+    static = doc["static"]
+    if static["count"] is None:
+        out.print(f"time-blind count (overstates): not known, counting stopped at its {static['stopped']}")
+    else:
+        out.print(f"time-blind count (overstates): {static['count']}")
 
 
 @app.command()
@@ -54,31 +64,50 @@ def trace(
 def reach(
     events: Annotated[str, EVENTS_ARG],
     to: Annotated[str, typer.Option("--to", help="party id")],
-    max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="count party paths of at most N links")] = 3,
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="with --onward: count party paths of at "
+                                          "most N links")] = 3,
+    onward: Annotated[bool, typer.Option("--onward", help="also list onward exposure: parties with any path of "
+                                         "links in, grants chained (an upper bound; marked onward)")] = False,
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
+    rules: Annotated[list[str] | None, RULES_OPT] = None,
+    attempts: Annotated[bool, ATTEMPTS_OPT] = False,
 ) -> None:
-    """Clips that reached TO (path counts, intermediaries), conduits, and every party with a path in."""
+    """Clips that reached TO (path counts, intermediaries), conduits, and every party whose data reaches it
+    (by a clip's hand-overs, a direct grant or a search; custody as judged, or --attempts)."""
     from graph.reach import reach as do_reach
 
-    doc = do_reach(load_graph(events, registry)[0], to, max_hops=max_hops)
+    doc = do_reach(load_graph(events, registry, rules, attempts)[0], to, max_hops=max_hops, onward=onward)
     if as_json:
         emit_json(doc)
         return
-    out.print(f"[bold]{doc['clip_count']}[/bold] clip(s) reached {to} by {doc['path_count']} path(s)")
+    out.print(f"[bold]{doc['clip_count']}[/bold] clip(s) reached {to} by {doc['path_count']} path(s) "
+              f"({counted(doc['basis'])})")
     t = Table(title="conduits (clips passed on)")
     t.add_column("party")
     t.add_column("clips", justify="right")
     for c in doc["conduits"][:20]:
         t.add_row(c["party"], str(c["clips"]))
     out.print(t)
-    p = Table(title=f"parties with a path into {to} ({len(doc['parties'])})")
+    reached = [r for r in doc["parties"] if not r.get("onward")]
+    p = Table(title=f"parties whose data reaches {to} ({len(reached)}): by a clip's hand-overs, a direct grant "
+                    "or a search")
     p.add_column("party")
+    p.add_column("by")
     p.add_column("min hops", justify="right")
-    p.add_column(f"paths (<= {max_hops} links)", justify="right")
-    for row in doc["parties"][:40]:
-        p.add_row(row["party"], str(row["min_hops"]), str(row["paths"]))
+    p.add_column("paths", justify="right")
+    for row in reached[:40]:
+        p.add_row(row["party"], ", ".join(row["by"]), str(row["min_hops"]), str(row["paths"]))
     out.print(p)
+    if onward:
+        more = [r for r in doc["parties"] if r.get("onward")]
+        o = Table(title=f"onward exposure only ({len(more)}): an upper bound assuming re-sharing, not observed")
+        o.add_column("party")
+        o.add_column("min hops", justify="right")
+        o.add_column(f"paths (<= {max_hops} links)", justify="right")
+        for row in more[:40]:
+            o.add_row(row["party"], str(row["min_hops"]), str(row["paths"]))
+        out.print(o)
 
 
 @app.command()
@@ -112,9 +141,9 @@ def check(
 
     load_rule_sets(rules)  # fail fast on an unknown rule set
     if events != "-":
-        from custodiet.app import check_readable_file
+        from custodiet.app import check_events_file
 
-        check_readable_file(events, ".jsonl file")
+        check_events_file(events)
     if broker:
         try:
             from streams.check import StreamError, check_on_kafka
@@ -124,7 +153,7 @@ def check(
             raise CliError("--audit records the in-process judge: run it without --broker")
         try:
             doc = check_on_kafka(events, rules, broker, registry_path=registry, max_bytes=max_event_bytes,
-                                 workers=workers)
+                                 workers=workers, max_lateness=max_lateness)
         except StreamError as e:
             raise CliError(str(e)) from None
     else:
@@ -142,6 +171,13 @@ def check(
             res = run_check(read_lines(events, max_event_bytes), rules, load_registry(registry), source=events,
                             max_bytes=max_event_bytes, late_after=lateness, on_verdict=on_verdict)
             doc = res.document()
+            if events == "-" and doc["events_in"] == 0:
+                raise CliError("stdin: is empty: no events in it")
+            if res.state_unknown:
+                names = res.state_unknown
+                err.print(f"state unknown for {len(names)} agencies a state rule looked at (not judged by it; "
+                          f"give --registry or --overrides): {', '.join(names[:20])}"
+                          f"{' ...' if len(names) > 20 else ''}", markup=False, soft_wrap=True)
             if trail is not None:
                 from audit.trail import audit_summary
 
@@ -158,8 +194,11 @@ def open_audit(path: str):  # type: ignore[no-untyped-def]
 
     try:
         return AuditTrail(path)
-    except (AuditError, OSError) as e:
-        raise CliError(f"{path}: {e}") from e
+    except AuditError as e:
+        msg = str(e)
+        raise CliError(msg if msg.startswith(f"{path}:") else f"{path}: {msg}") from e
+    except OSError as e:
+        raise CliError(f"{path}: cannot write the audit trail ({e.strerror or e})") from e
 
 
 def _print_check(doc: dict) -> None:  # type: ignore[type-arg]

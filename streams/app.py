@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 import faust
 
+from judge.timeline import parse_lateness
 from schemas.events import parse_event
 from schemas.parties import PartyRegistry
 from streams.config import StreamConfig
@@ -110,6 +111,7 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None) -> faust.App:
     seen = app.Table("seen", default=None, key_type=str, partitions=parts)
     history = app.Table("history", default=None, key_type=str, partitions=parts)
     registry = _registry(cfg)
+    late_after = parse_lateness(cfg.max_lateness)
     intake = Intake(parts, cfg.max_event_bytes)
     # The judge partitions this worker holds; the judge is rebuilt from ``history`` when they change.
     held: dict[str, Any] = {"local": frozenset(range(parts)), "judge": None}
@@ -133,7 +135,8 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None) -> faust.App:
     def worker_judge() -> WorkerJudge:
         wj = held["judge"]
         if wj is None:
-            wj = held["judge"] = WorkerJudge(cfg.rules, registry, partitions=parts, local=held["local"])
+            wj = held["judge"] = WorkerJudge(cfg.rules, registry, partitions=parts, local=held["local"],
+                                             late_after=late_after)
             stored = [parse_event(raw) for v in list(history.data.values()) if v and v.get("p") in wj.local
                       for raw in v["raw"]]
             send(wj.add(stored))  # after a (re)start or a rebalance: re-emit what it holds (idempotent)

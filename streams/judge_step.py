@@ -21,9 +21,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Protocol
 
-from judge.timeline import EventTimeJudge
+from judge.timeline import DEFAULT_LATE_AFTER, EventTimeJudge
 from schemas.events import Event
 from schemas.parties import PartyRegistry
 from schemas.records import Verdict
@@ -66,8 +67,9 @@ def _json_str(s: str) -> bytes:
     return json.dumps(s).encode()
 
 
-def _provisional(rules: list[str] | None, registry: PartyRegistry | None) -> EventJudge:
-    return EventTimeJudge(rules, registry, provisional=True)
+def _provisional(rules: list[str] | None, registry: PartyRegistry | None,
+                 late_after: timedelta | None = DEFAULT_LATE_AFTER) -> EventJudge:
+    return EventTimeJudge(rules, registry, provisional=True, late_after=late_after)
 
 
 class WorkerJudge:
@@ -76,10 +78,11 @@ class WorkerJudge:
     changes)."""
 
     def __init__(self, rules: list[str] | None, registry: PartyRegistry | None, *, partitions: int,
-                 local: Iterable[int], make_judge: Callable[..., EventJudge] = _provisional) -> None:
+                 local: Iterable[int], make_judge: Callable[..., EventJudge] = _provisional,
+                 late_after: timedelta | None = DEFAULT_LATE_AFTER) -> None:
         self.partitions = partitions
         self.local = frozenset(local)
-        self.judge = make_judge(rules, registry)
+        self.judge = make_judge(rules, registry, late_after)
         self.broadcast = 0
         self.events = 0
         self._home: dict[str, int] = {}  # event id -> home partition, for events that are not broadcast

@@ -36,6 +36,9 @@ def test_runner_partition_judge_and_live_view_agree() -> None:
     res = run_check(lines, RULES, keep=True)
     doc = res.document()
     assert doc["beyond_lateness"] == 0 and doc["duplicates"] == 30
+    # The document keeps compact records and puts each rule's text back: every violation, as the model says it.
+    assert doc["violation_list"] == [vi.model_dump(mode="json") for v in sorted(
+        res.verdicts, key=lambda v: (v.occurred_at, v.event_id)) for vi in v.violations]
 
     # A stream partition: batches as they come, verdicts emitted and re-emitted when re-judged.
     pj = EventTimeJudge(RULES, provisional=True)  # the stream's judge (streams.judge_step.WorkerJudge)
