@@ -84,7 +84,7 @@ def _count(value: object) -> int | None:
         number = float(value)
     else:
         try:
-            number = float(clean_cell(value).replace(",", "").replace("_", ""))
+            number = float(str(value).replace(",", "").replace("_", ""))
         except ValueError:
             return None
     if number != number or number < 0 or number in (float("inf"), float("-inf")):
@@ -190,7 +190,7 @@ def _read_rows(  # noqa: C901 - one row, one place
         return None if value.lower() in placeholders else value
 
     for line, raw in rows:
-        row = [clean_cell(c) for c in raw]  # each cell cleaned once
+        row = [" ".join(c.split()) if c.__class__ is str else clean_cell(c) for c in raw]  # cleaned once
         if not any(row):
             continue
         result.read()
