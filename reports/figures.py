@@ -223,7 +223,7 @@ def flows_figure(
     ax.set_xticks(range(depth + 1))
     ax.set_xticklabels([f"hop {depth - x}" for x in range(depth + 1)])
     ax.set_yticks([])
-    ax.set_ylabel("parties (block height); bands: hand-overs + grants")
+    ax.set_ylabel("parties (block height); bands: hand-overs + grants + searches")
     ax.set_title(_text(f"Flows by hop into {_label(g, target)}", 90))
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)

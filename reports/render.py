@@ -116,8 +116,8 @@ def _sections(g: CustodyGraph, check_doc: Mapping[str, Any], target: str, max_ho
         ),
         _figure(
             "flows",
-            f"Flows by hop into {target}: parties by kind per hop layer; bands weighted by "
-            "hand-overs + grants",
+            f"Flows by hop into {target}: parties by kind per hop layer; bands weighted by the "
+            "hand-overs + grants + searches that carry data there",
         ),
         _figure("violations", "Violations by agency, stacked by rule"),
     ]
