@@ -23,10 +23,13 @@ __all__ = [
     "EVENTS_ARG",
     "JSON_OPT",
     "REGISTRY_OPT",
+    "RULES_OPT",
+    "ATTEMPTS_OPT",
     "load_graph",
     "out",
     "err",
     "emit_json",
+    "counted",
     "load_log",
     "load_registry",
     "check_readable_file",
@@ -48,6 +51,10 @@ err = Console(stderr=True)
 EVENTS_ARG = typer.Argument(help="a .jsonl log of events, or - for stdin")
 JSON_OPT = typer.Option("--json", help="print one JSON document on stdout")
 REGISTRY_OPT = typer.Option("--registry", help="party registry (JSON list or .jsonl of parties)")
+RULES_OPT = typer.Option("--rules", help="rule set name or TOML file (repeatable); default: every set, each "
+                         "within its era")
+ATTEMPTS_OPT = typer.Option("--attempts", help="count every valid transfer in the log as a hand-over, not only "
+                            "the custody the gates let through (the default)")
 
 
 class CliError(Exception):
@@ -74,6 +81,15 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+def counted(basis: str) -> str:
+    """Words for what a graph counts (its ``basis``), for tables and lines people read.
+
+    >>> counted("judged"), counted("attempts")
+    ('custody as judged', 'every attempt in the log')
+    """
+    return "custody as judged" if basis == "judged" else "every attempt in the log"
 
 
 def emit_json(doc: Any) -> None:
@@ -146,6 +162,13 @@ def load_registry(path: str | None) -> Any:
         raise CliError(f"{path}: not a party registry ({str(e).splitlines()[0]})") from e
 
 
+def _warn_dead(events: str, dead: list[Any]) -> None:
+    if dead:
+        first = dead[0]
+        err.print(f"{events}: {len(dead)} bad line(s) set aside as dead letters "
+                  f"(first: line {first.line}: {first.reason})", style="yellow", markup=False, soft_wrap=True)
+
+
 def load_log(events: str, max_bytes: int | None = None) -> tuple[list[Any], int, int, list[Any]]:
     """Read and de-duplicate a log: ``(events, events_in, duplicates, dead letters)``."""
     from judge.decode import DEFAULT_MAX_EVENT_BYTES
@@ -155,10 +178,7 @@ def load_log(events: str, max_bytes: int | None = None) -> tuple[list[Any], int,
         check_events_file(events)
     limit = max_bytes or DEFAULT_MAX_EVENT_BYTES
     evs, n_in, dups, dead = load_events(read_lines(events, limit), source=events, max_bytes=limit)
-    if dead:
-        first = dead[0]
-        err.print(f"{events}: {len(dead)} bad line(s) set aside as dead letters "
-                  f"(first: line {first.line}: {first.reason})", style="yellow", markup=False, soft_wrap=True)
+    _warn_dead(events, dead)
     return evs, n_in, dups, dead
 
 
@@ -167,10 +187,27 @@ def lines_of(items: Iterable[str]) -> str:
     return ", ".join(items)
 
 
-def load_graph(events: str, registry: str | None) -> tuple[Any, list[Any], tuple[int, int, list[Any]]]:
-    """The custody graph of a log (every valid transfer an observed hand-over), its events, and
-    ``(events_in, duplicates, dead letters)``."""
-    from graph.custody import CustodyGraph
+def load_graph(
+    events: str, registry: str | None, rules: list[str] | None = None, attempts: bool = False,
+    on_verdict: Callable[[Any, Any], None] | None = None,
+) -> tuple[Any, Any]:
+    """The custody graph of a log and the run it came from (``judge.pipeline.CheckResult``): custody as
+    judged in-process under ``rules`` (default: every set, each within its era), or with ``attempts``
+    every valid transfer an observed hand-over (nothing judged). ``analysis.judged`` builds it."""
+    from analysis.judged import graph_of_log
+    from judge.decode import DEFAULT_MAX_EVENT_BYTES
+    from judge.pipeline import read_lines
+    from judge.rulesets import load_rule_sets
 
-    evs, n_in, dups, dead = load_log(events)
-    return CustodyGraph.from_events(evs, load_registry(registry)), evs, (n_in, dups, dead)
+    if events != "-":
+        check_events_file(events)
+    if not attempts:
+        load_rule_sets(rules)  # fail fast on an unknown rule set
+    g, res = graph_of_log(read_lines(events, DEFAULT_MAX_EVENT_BYTES), rules, load_registry(registry),
+                          attempts=attempts, source=events, on_verdict=on_verdict)
+    doc = res.document()
+    if doc["dead_letters"]:
+        first = doc["dead_letter_list"][0]
+        err.print(f"{events}: {doc['dead_letters']} bad line(s) set aside as dead letters "
+                  f"(first: line {first['line']}: {first['reason']})", style="yellow", markup=False, soft_wrap=True)
+    return g, res

@@ -15,11 +15,14 @@ import typer
 from rich.table import Table
 
 from custodiet.app import (
+    ATTEMPTS_OPT,
     EVENTS_ARG,
     JSON_OPT,
     REGISTRY_OPT,
+    RULES_OPT,
     CliError,
     app,
+    counted,
     emit_json,
     err,
     guarded,
@@ -53,12 +56,14 @@ def conduits(
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="list at most N parties")] = None,
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
+    rules: Annotated[list[str] | None, RULES_OPT] = None,
+    attempts: Annotated[bool, ATTEMPTS_OPT] = False,
 ) -> None:
     """Parties ranked by how much they pass on: clips handed on, distinct recipients, grants given."""
     from graph.conduits import conduit_document
 
     _kind(to_kind, PARTY_KINDS, "--to-kind")
-    g, *_ = load_graph(events, registry)
+    g, _ = load_graph(events, registry, rules, attempts)
     doc = conduit_document(g, to, to_kind, limit)
     if to_kind and not doc["targets"]:
         raise CliError(f"--to-kind {to_kind}: no party of that kind in {events}")
@@ -66,7 +71,7 @@ def conduits(
         emit_json(doc)
         return
     aim = to or (f"{to_kind} parties" if to_kind else "anyone")
-    t = Table(title=f"conduits towards {aim} ({doc['count']})")
+    t = Table(title=f"conduits towards {aim} ({doc['count']}; {counted(doc['basis'])})")
     for col in ("party", "clips", "direct", "recipients", "grants", "hand-overs"):
         t.add_column(col, justify="left" if col == "party" else "right")
     for r in doc["conduits"][: limit or 40]:
@@ -97,13 +102,16 @@ def cut(
     capacity: Annotated[
         str,
         typer.Option(
-            "--capacity", help="link: fewest links (default); count: least traffic (hand-overs + grants)"
+            "--capacity", help="link: fewest links (default); count: least traffic (hand-overs + grants + searches)"
         ),
     ] = "link",
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
+    rules: Annotated[list[str] | None, RULES_OPT] = None,
+    attempts: Annotated[bool, ATTEMPTS_OPT] = False,
 ) -> None:
-    """The smallest set of party links whose removal cuts every path from the sources to the sinks."""
+    """The smallest set of party links whose removal cuts every flow from the sources' cameras to the sinks
+    (grants carry the grantor's own cameras one hop; hand-overs are transitive)."""
     from graph.cut import CutError, min_cut, select_parties
 
     for k in from_kind or []:
@@ -115,10 +123,10 @@ def cut(
         raise CliError("name the sinks: --to-kind or --to")
     if to_kind == "out-of-state" and not from_state:
         raise CliError("--to-kind out-of-state needs --from-state")
-    g, *_ = load_graph(events, registry)
+    g, _ = load_graph(events, registry, rules, attempts)
     missing = [p for p in [*(from_party or []), *(to or [])] if not g.has_party(p)]
     if missing:
-        raise CliError(f"party {missing[0]!r} is not in the log")
+        raise CliError(g.absent("party", missing[0]))
     sources = select_parties(g, kinds=from_kind or (), state=from_state, parties=from_party or ())
     if from_party and not (from_state or from_kind):
         sources = set(from_party)
@@ -142,13 +150,13 @@ def cut(
         return
     out.print(
         f"{doc['sources']} source(s), {doc['sinks']} sink(s) ({doc['reachable_sinks_before']} reachable); "
-        f"min cut: [bold]{doc['cut_size']}[/bold] ({doc['capacity_note']})"
+        f"min cut: [bold]{doc['cut_size']}[/bold] ({doc['capacity_note']}; {counted(doc['basis'])})"
     )
     t = Table(title="links to cut")
-    for col in ("from", "to", "hand-overs", "grants"):
-        t.add_column(col, justify="right" if col in ("hand-overs", "grants") else "left")
+    for col in ("from", "to", "hand-overs", "grants", "searches"):
+        t.add_column(col, justify="right" if col in ("hand-overs", "grants", "searches") else "left")
     for r in doc["links"]:
-        t.add_row(r["from"], r["to"], str(r["hand_overs"]), str(r["grants"]))
+        t.add_row(r["from"], r["to"], str(r["hand_overs"]), str(r["grants"]), str(r["searches"]))
     out.print(t)
 
 
@@ -195,8 +203,9 @@ def whatif(
     out.print(t)
     b, a = fr["before"], fr["after"]
     out.print(
-        f"{kind} reach: parties {b['parties']} -> {a['parties']}, direct {b['direct']} -> {a['direct']}, "
-        f"clips {b['clips']} -> {a['clips']}"
+        f"{kind} reach (custody as judged; parties whose data reaches a {kind} party by a clip's hand-overs, a "
+        f"direct grant or a search): parties {b['parties']} -> {a['parties']}, direct {b['direct']} -> "
+        f"{a['direct']}, clips {b['clips']} -> {a['clips']}"
     )
 
 
@@ -207,6 +216,8 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="graphml, gexf, prov (PROV-JSON) or json")],
     output: Annotated[Path, typer.Option("-o", "--output", help="file to write")],
     registry: Annotated[str | None, REGISTRY_OPT] = None,
+    rules: Annotated[list[str] | None, RULES_OPT] = None,
+    attempts: Annotated[bool, ATTEMPTS_OPT] = False,
 ) -> None:
     """Write the custody graph as GraphML, GEXF, W3C PROV-JSON or plain JSON."""
     from graph.export import FORMATS, write_export
@@ -217,9 +228,10 @@ def export(
         raise CliError(f"{output}: is a directory, expected a file")
     if not output.parent.exists():
         raise CliError(f"{output.parent}: no such directory")
-    g, *_ = load_graph(events, registry)
+    g, _ = load_graph(events, registry, rules, attempts)
     path = write_export(g, fmt, output)
-    err.print(f"wrote {path} ({g.graph.number_of_nodes()} parties, {g.graph.number_of_edges()} links)")
+    err.print(f"wrote {path} ({g.graph.number_of_nodes()} parties, {g.graph.number_of_edges()} links; "
+              f"{counted(g.basis)})")
 
 
 @app.command()
@@ -241,21 +253,20 @@ def report(
         int, typer.Option("--max-hops", min=1, max=6, help="hop layers drawn and counted")
     ] = 3,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
+    attempts: Annotated[bool, ATTEMPTS_OPT] = False,
 ) -> None:
     """An HTML report about TO (tables, pictures as PNG/SVG, exports) that opens from disk."""
-    from judge.engine import default_judge, event_order
-    from judge.pipeline import summarise
     from reports.render import credits_for, write_report
 
     if output.exists() and not output.is_dir():
         raise CliError(f"{output}: exists and is not a directory")
-    g, evs, (n_in, dups, dead) = load_graph(events, registry)
+    sources: set[str | None] = set()
+    # judged once: the violations, and custody as judged (or every attempt)
+    g, res = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source))
     if not g.has_party(to):
-        raise CliError(f"party {to!r} is not in the log")
-    judge = default_judge(rules, g.registry)
-    verdicts = [judge.judge(ev) for ev in sorted(evs, key=event_order)]
-    check_doc = summarise(n_in, dups, dead, verdicts, [rs.id for rs in judge.rule_sets])
-    credits = [*credits_for(getattr(ev, "source", None) for ev in evs), *(credit or [])]
+        raise CliError(g.absent("party", to))
+    check_doc = res.document()
+    credits = [*credits_for(sorted(s for s in sources if s)), *(credit or [])]
     page = write_report(
         g, check_doc, output, to, title or f"Where data reaches {to}", credits, max_hops=max_hops
     )

@@ -1,5 +1,6 @@
 """``custodiet demo``: simulate the default scenario, run it through the Faust agents on a local broker
-(or in-process when no broker can start), and end with the headline and a report folder."""
+(or in-process when no broker can start), and end with the headline and a report folder; or, with
+``--json``, print one document (:func:`demo_document`) that says what the headline says."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from rich.table import Table
 
 from custodiet.app import err, out
 
-__all__ = ["run_demo", "headline"]
+__all__ = ["run_demo", "headline", "demo_document"]
 
 
 def _progress() -> Progress:
@@ -40,45 +41,115 @@ def _on_kafka(lines: list[tuple[int, bytes]], rules: list[str], broker: Any) -> 
         return col.document(run.rule_sets), list(col.verdicts.values())
 
 
-def headline(graph: Any, doc: dict[str, Any], registry: Any) -> tuple[list[str], str | None]:
-    """The lines a journalist would quote, and the federal party most clips reached."""
+def demo_document(
+    *,
+    scenario: str,
+    seed: int,
+    n_events: int,
+    check_doc: dict[str, Any],
+    graph: Any,
+    registry: Any,
+    mode: str = "in-process",
+) -> dict[str, Any]:
+    """The ``custodiet demo --json`` document; the human headline is rendered from it. Keys (stable):
+
+    - ``simulated``: always ``true`` (a simulated run); ``scenario``, ``seed``, ``events`` (asked for),
+      ``mode`` (``in-process`` or the broker it ran on), ``rule_sets``;
+    - the accounting, as ``custodiet check`` prints it: ``events_in``, ``processed``, ``duplicates``,
+      ``dead_letters`` (``events_in = processed + duplicates + dead_letters``), ``outcomes`` {ok, flagged,
+      gated}, and ``violations`` {rule id: n};
+    - ``basis``: ``"judged"``: the counts below are custody as judged (the hand-overs the gates let through);
+    - ``reached``: one row per federal party in the graph, most clips first: ``party``; ``clips`` and
+      ``paths``, equal to ``clip_count`` and ``path_count`` of ``custodiet reach --to PARTY --json`` on the
+      same simulated log (time-respecting hand-over paths); ``via``: the intermediaries that passed those
+      clips on, ``[{"party", "clips"}]`` most clips first; ``bases``: {basis: n} of the hand-overs into the
+      party of the clips that reached it.
+
+    >>> from graph.custody import CustodyGraph
+    >>> from schemas.parties import PartyRegistry
+    >>> g = CustodyGraph(); g.add_recording("c", "resident:r", 0.0)
+    >>> g.add_hand_over("t", "c", "resident:r", "agency:fbi", 1.0, basis="consent")
+    >>> from classify.agencies import resolve_party
+    >>> doc = demo_document(scenario="s", seed=1, n_events=2, graph=g, registry=PartyRegistry(resolver=resolve_party),
+    ...     check_doc={"events_in": 2, "processed": 2, "duplicates": 0, "dead_letters": 0, "violations": {}})
+    >>> doc["simulated"], doc["reached"]
+    (True, [{'party': 'agency:fbi', 'clips': 1, 'paths': 1, 'via': [], 'bases': {'consent': 1}}])
+    """
     from graph.reach import reach
 
-    lines: list[str] = []
-    federal = sorted(p for p in graph.graph if registry.kind_of(p) == "federal")
-    best, best_n = None, 0
-    for party in federal:
+    reached: list[dict[str, Any]] = []
+    for party in sorted(p for p in graph.graph if registry.kind_of(p) == "federal"):
         r = reach(graph, party)
-        if not r["clips"]:
+        clips = {c["clip"] for c in r["clips"]}
+        bases = Counter(str(d.get("basis", "?")) for _, _, d in graph.graph.in_edges(party, data=True)
+                        if d.get("clip") in clips)
+        reached.append({"party": party, "clips": r["clip_count"], "paths": r["path_count"],
+                        "via": r["conduits"], "bases": dict(bases.most_common())})
+    reached.sort(key=lambda row: (-row["clips"], row["party"]))
+    return {
+        "simulated": True,
+        "scenario": scenario,
+        "seed": seed,
+        "events": n_events,
+        "mode": mode,
+        "rule_sets": check_doc.get("rule_sets", []),
+        "events_in": check_doc["events_in"],
+        "processed": check_doc["processed"],
+        "duplicates": check_doc["duplicates"],
+        "dead_letters": check_doc["dead_letters"],
+        "outcomes": check_doc.get("outcomes", {}),
+        "violations": check_doc["violations"],
+        "basis": graph.basis,
+        "reached": reached,
+    }
+
+
+def headline(doc: dict[str, Any]) -> tuple[list[str], str | None]:
+    """The lines a journalist would quote (from :func:`demo_document`), and the federal party most clips
+    reached.
+
+    >>> headline({"reached": [{"party": "agency:fbi", "clips": 2, "paths": 3, "via": [], "bases": {"lookup": 2}}],
+    ...           "violations": {"core.custody-continuity": 1}})[1]
+    'agency:fbi'
+    """
+    lines: list[str] = []
+    best = None
+    for row in doc["reached"]:
+        if not row["clips"]:
             continue
-        bases = Counter(d.get("basis", "?") for _, _, d in graph.graph.in_edges(party, data=True))
-        via = ", ".join(f"{c['party'].split(':', 1)[-1]} ({c['clips']})" for c in r["conduits"][:3]) or "directly"
-        lines.append(f"{r['clip_count']} clip(s) reached {party} by {r['path_count']} path(s), through {via}; "
-                     f"bases: {', '.join(f'{b} {n}' for b, n in bases.most_common())}")
-        if r["clip_count"] > best_n:
-            best, best_n = party, r["clip_count"]
+        via = ", ".join(f"{c['party'].split(':', 1)[-1]} ({c['clips']})" for c in row["via"][:3]) or "directly"
+        lines.append(f"{row['clips']} clip(s) reached {row['party']} by {row['paths']} path(s), through {via}; "
+                     f"bases: {', '.join(f'{b} {n}' for b, n in row['bases'].items())}")
+        best = best or row["party"]
     top = sorted(doc["violations"].items(), key=lambda kv: -kv[1])[:5]
     if top:
         lines.append("rules broken on the way: " + "; ".join(f"{rule} x{n}" for rule, n in top))
     return lines, best
 
 
-def run_demo(*, scenario: str, n_events: int, seed: int, in_process: bool, report_dir: str, serve: bool) -> None:
-    """Run the demo end to end (see the module docstring)."""
-    from custodiet.app import CliError
-    from graph.custody import CustodyGraph
-    from judge.pipeline import run_check
+def run_demo(
+    *, scenario: str, n_events: int, seed: int, in_process: bool, report_dir: str, serve: bool,
+    as_json: bool = False,
+) -> None:
+    """Run the demo end to end (see the module docstring); ``as_json``: print :func:`demo_document` on
+    stdout instead of the headline, with no report and no live view."""
+    from analysis.judged import judged_graph
+    from custodiet.app import CliError, emit_json, load_registry
+    from judge.pipeline import load_events, run_check
     from reports.render import write_report
     from scenarios.load import ScenarioError, load_scenario
     from world.simulate import simulate
 
+    say = err if as_json else out
     started = time.monotonic()
     try:
         sc = load_scenario(scenario)
     except ScenarioError as e:
         raise CliError(str(e).splitlines()[0]) from e
-    registry = sc.registry()
-    out.print(f"[bold]custodiet demo[/bold]: scenario {sc.name!r}, {n_events} events, seed {seed}; "
+    # Judged with the registry ``custodiet check`` uses on a log (and the Faust agents here): the same
+    # simulated log gives the same numbers on every surface.
+    registry = load_registry(None)
+    say.print(f"[bold]custodiet demo[/bold] (simulated): scenario {sc.name!r}, {n_events} events, seed {seed}; "
               f"rule sets: {', '.join(sc.rule_sets)}")
     broker = None
     if not in_process:
@@ -87,10 +158,10 @@ def run_demo(*, scenario: str, n_events: int, seed: int, in_process: bool, repor
         try:
             broker = LocalBroker()
             broker.start()
-            out.print(f"started the local broker at kafka://{broker.bootstrap} (pid {broker.pid})")
+            say.print(f"started the local broker at kafka://{broker.bootstrap} (pid {broker.pid})")
         except (BrokerStartError, OSError) as e:
             broker = None
-            out.print(f"[yellow]no broker ({str(e).splitlines()[0]}): running in-process[/yellow]")
+            say.print(f"[yellow]no broker ({str(e).splitlines()[0]}): running in-process[/yellow]")
     try:
         with _progress() as bar:
             task = bar.add_task("simulating Ring, Flock, Axon, police, federal", total=n_events)
@@ -99,26 +170,32 @@ def run_demo(*, scenario: str, n_events: int, seed: int, in_process: bool, repor
         if broker is not None:
             doc, verdicts = _on_kafka(lines, sc.rule_sets, broker)
             mode = f"Faust agents on kafka://{broker.bootstrap}"
+            decoded = load_events(lines)[0]
         else:
             res = run_check(lines, sc.rule_sets, registry, keep=True)
-            doc, verdicts, mode = res.document(), res.verdicts, "in-process"
+            doc, verdicts, mode, decoded = res.document(), res.verdicts, "in-process", res.events
     finally:
         if broker is not None:
             broker.stop()
-    # Origins say where custody starts; transfers and grants are what the gates let through.
-    graph = CustodyGraph.from_edges([], [v.edge for v in verdicts if v.edge is not None], registry)
+    # Custody as judged: origins, and the hand-overs, grants and searches the gates let through.
+    graph = judged_graph(decoded, verdicts, registry)
+    document = demo_document(scenario=sc.name, seed=seed, n_events=n_events, check_doc=doc, graph=graph,
+                             registry=registry, mode=mode)
+    if as_json:
+        emit_json(document)
+        return
     o = doc["outcomes"]
     out.print(f"\n{mode}: events in {doc['events_in']} = processed {doc['processed']} + duplicates "
               f"{doc['duplicates']} + dead letters {doc['dead_letters']}; ok {o['ok']}, flagged {o['flagged']}, "
               f"gated {o['gated']}")
-    lines_out, target = headline(graph, doc, registry)
-    t = Table(title="Where the footage went", show_lines=False)
+    lines_out, target = headline(document)
+    t = Table(title="Where the footage went (simulated; custody as judged)", show_lines=False)
     t.add_column("headline")
     for line in lines_out or ["no clip reached a federal party in this run"]:
         t.add_row(line)
     out.print(t)
     if target is not None:
-        page = write_report(graph, doc, report_dir, target, f"custodiet demo: {sc.name}", sc.credit)
+        page = write_report(graph, doc, report_dir, target, f"custodiet demo (simulated): {sc.name}", sc.credit)
         out.print(f"report: {Path(page).resolve()}")
     out.print(f"data: {'; '.join(sc.credit)}")
     out.print(f"done in {time.monotonic() - started:.1f}s")

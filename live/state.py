@@ -1,13 +1,13 @@
 """What the live view shows, fed incrementally: the custody graph, verdicts by rule and event rates.
 
-The graph is built like ``custodiet trace``/``reach`` build it from a raw log (every valid transfer is
-an observed hand-over, every access grant a standing link), so the API's trace and reach answers are the
-very documents those commands print for the same events. Events are judged with the same judge as
-``custodiet check``, in event time (``judge.timeline.EventTimeJudge``): an event that arrives after later
-ones re-judges only the verdicts it can change, and each changed verdict replaces the one before it in the
-counts, so the verdicts are the ones ``custodiet check`` gives. Verdicts judged elsewhere (a streaming
-run's ``verdicts`` topic) are applied the same way: a re-judgement replaces the earlier verdict, and a
-custody edge it no longer makes leaves the graph.
+The graph is custody as judged, as ``custodiet trace``/``reach`` build it by default (what the judge let
+through: ``schemas.flow.judged_edges``), so the API's trace and reach answers are the very documents those
+commands print for the same events. Events are judged with the same judge as ``custodiet check``, in event
+time (``judge.timeline.EventTimeJudge``): an event that arrives after later ones re-judges only the verdicts
+it can change, and each changed verdict replaces the one before it in the counts and in the graph, so the
+verdicts are the ones ``custodiet check`` gives. Verdicts judged elsewhere (a streaming run's ``verdicts``
+topic) are applied the same way: a re-judgement replaces the earlier verdict, and a custody edge it no
+longer makes leaves the graph.
 
 >>> s = LiveState()
 >>> s.feed_event_dicts([
@@ -36,7 +36,7 @@ from typing import Any
 from classify.registry import default_registry
 from graph.conduits import conduit_document
 from graph.custody import CustodyGraph
-from graph.reach import DEFAULT_MAX_HOPS, clips_reaching, parties_into
+from graph.reach import DEFAULT_MAX_HOPS, clips_reaching, flow_links_into, parties_into
 from graph.reach import reach as reach_document
 from graph.trace import DEFAULT_LIMIT, TraceError
 from graph.trace import trace as trace_document
@@ -46,6 +46,7 @@ from judge.logread import LineReader, read_lines
 from judge.pipeline import load_events
 from judge.timeline import DEFAULT_LATE_AFTER, EventTimeJudge
 from schemas.events import INPUT_TOPICS, MIXED_INPUT, Event
+from schemas.flow import judged_edges
 from schemas.parties import PartyRegistry
 from schemas.records import DeadLetter, Verdict
 
@@ -194,41 +195,36 @@ class LiveState:
                 else:
                     self._unrecord(previous)
                 self._record(v)
-                old, new = previous.edge if previous is not None else None, v.edge
-                if old == new:
-                    continue
-                if old is not None:
-                    self.graph.remove_record(old)
-                if new is not None:
-                    self._add_edge(new)
-                self.graph_version += 1
+                self._swap([previous.edge] if previous is not None and previous.edge is not None else [],
+                           [v.edge] if v.edge is not None else [])
             self._touch()
         return n
 
-    def _add_edge(self, e: Any) -> None:
-        t = e.occurred_at.timestamp()
-        if e.kind == "origin" and e.clip_id is not None:
-            self.graph.add_recording(e.clip_id, e.from_party, t, e.purpose)
-        elif e.kind == "grant":
-            self.graph.add_grant(e.event_id, e.from_party, e.to_party, t, basis=e.basis, verdict=e.verdict)
-        elif e.clip_id is not None:
-            self.graph.add_hand_over(e.event_id, e.clip_id, e.from_party, e.to_party, t, basis=e.basis,
-                                     purpose=e.purpose, verdict=e.verdict, kind="transfer")
+    def _swap(self, old: list[Any], new: list[Any]) -> None:
+        """Replace one event's custody records in the graph (custody as judged, ``schemas.flow``)."""
+        if old == new:
+            return
+        for e in old:
+            self.graph.remove_record(e)
+        for e in new:
+            self.graph.add_record(e)
+        self.graph_version += 1
 
     def _take(self, events: list[Event]) -> None:
-        """Add unique events (already de-duplicated within the batch): graph in arrival order, judged in event
-        time; re-judgements replace the verdicts they change."""
+        """Add unique events (already de-duplicated within the batch), judged in event time; re-judgements
+        replace the verdicts they change, in the counts and in the graph (custody as judged)."""
         fresh = []
+        batch: set[str] = set()
         for ev in events:
-            if ev.event_id in self.judge:
+            if ev.event_id in self.judge or ev.event_id in batch:
                 self.duplicates += 1
                 continue
+            batch.add(ev.event_id)
             fresh.append(ev)
         if not fresh:
             return
         self._count_topics(Counter(topic_of(ev.type) for ev in fresh))
         for ev in fresh:
-            self._add_to_graph(ev)
             key = event_order(ev)
             if self._watermark is not None and key < self._watermark:
                 self._late += 1
@@ -237,25 +233,13 @@ class LiveState:
             t = ev.occurred_at.timestamp()
             if self._last_event_time is None or t > self._last_event_time:
                 self._last_event_time = t
+        by_id = {ev.event_id: ev for ev in fresh}
         for v, previous in self.judge.add(fresh):
             if previous is not None:
                 self._unrecord(previous)
             self._record(v)
-
-    def _add_to_graph(self, ev: Any) -> None:
-        # The same reading of events as ``CustodyGraph.from_events`` (what ``custodiet trace`` builds).
-        kind = ev.type
-        t = ev.occurred_at.timestamp()
-        if kind == "transfer":
-            self.graph.add_hand_over(ev.event_id, ev.clip_id, ev.from_party, ev.to_party, t, basis=ev.basis,
-                                     purpose=ev.purpose, kind="transfer")
-        elif kind == "clip_recorded":
-            self.graph.add_recording(ev.clip_id, ev.owner, t, ev.platform)
-        elif kind == "access_grant":
-            self.graph.add_grant(ev.event_id, ev.grantor, ev.grantee, t, basis="agreement", system=ev.system)
-        else:
-            return
-        self.graph_version += 1
+            known = by_id.get(v.event_id)  # an earlier event re-judged: its edge is on its verdict
+            self._swap(_judged(known, previous), _judged(known, v))
 
     def _record(self, v: Verdict) -> None:
         self._verdicts[v.event_id] = v
@@ -480,10 +464,10 @@ class LiveState:
         reached.sort(key=lambda r: (r["first_reached"], r["clip"], r["to"]), reverse=True)
         if federal:
             cond = conduit_document(self.graph, to_kind="federal", limit=12)
-            basis = "towards federal parties: " + cond["basis"]
+            basis = "towards federal parties: " + cond["links_basis"]
         else:
             cond = conduit_document(self.graph, limit=12)
-            basis = "no federal party yet: " + cond["basis"]
+            basis = "no federal party yet: " + cond["links_basis"]
         rules = sorted(self._rules.values(), key=lambda r: (-(r["gated"] + r["flagged"]), r["rule"]))
         g = self.graph
         return {
@@ -505,8 +489,9 @@ class LiveState:
             "rules": rules,
             "violations": self._violation_total,
             "recent_violations": [_brief(v) for v in list(self._violations)[-12:]][::-1],
-            "graph": {"parties": g.graph.number_of_nodes(), "links": g.graph.number_of_edges(),
-                      "clips": len(g.clips), "hand_overs": g.graph.number_of_edges() - g.grants, "grants": g.grants},
+            "graph": {"basis": g.basis, "parties": g.graph.number_of_nodes(), "links": g.graph.number_of_edges(),
+                      "clips": len(g.clips), "hand_overs": g.hand_over_count, "grants": g.grants,
+                      "searches": g.searches},
             "federal_parties": federal,
             "federal": reached[:40],
             "federal_total": len(reached),
@@ -559,21 +544,16 @@ class LiveState:
             chosen = near[: max(0, max_nodes - 1)]
             hops = {to: 0, **{r["party"]: r["min_hops"] for r in chosen}}
             links = []
-            for u in hops:
-                for v, keyed in g.graph.succ[u].items():
-                    if v not in hops or hops[u] != hops[v] + 1:
-                        continue
-                    c: Counter[str] = Counter()
-                    for key, data in keyed.items():
-                        if data.get("kind") == "grant":
-                            c["grants"] += 1
-                        else:
-                            c["hand_overs"] += 1
-                        verdict = self._verdicts.get(str(key))
-                        if verdict is not None and verdict.outcome != "ok":
-                            c[verdict.outcome] += 1
-                    links.append({"from": u, "to": v, "hand_overs": c["hand_overs"], "grants": c["grants"],
-                                  "flagged": c["flagged"], "gated": c["gated"]})
+            for (u, v), c in flow_links_into(g, to).items():  # only links that carry data into ``to``
+                if u not in hops or v not in hops or hops[u] != hops[v] + 1:
+                    continue
+                outcomes: Counter[str] = Counter()
+                for key in g.graph[u][v]:
+                    verdict = self._verdicts.get(str(key))
+                    if verdict is not None and verdict.outcome != "ok":
+                        outcomes[verdict.outcome] += 1
+                links.append({"from": u, "to": v, "hand_overs": c["hand_overs"], "grants": c["grants"],
+                              "searches": c["searches"], "flagged": outcomes["flagged"], "gated": outcomes["gated"]})
             links.sort(key=lambda lk: (lk["from"], lk["to"]))
             nodes = [{"id": p, "kind": self.kind_of(p), "hops": h,
                       "paths": next((r["paths"] for r in chosen if r["party"] == p), 0)} for p, h in hops.items()]
@@ -600,6 +580,16 @@ class LiveState:
             clips = pick(set(g.clips) | set(g.hand_overs))
             parties = [{"id": p, "kind": self.kind_of(p)} for p in pick(g.graph.nodes)]
             return {"q": q, "clips": clips, "parties": parties}
+
+
+def _judged(ev: Any, v: Verdict | None) -> list[Any]:
+    """The custody records an event's verdict lets through (``schemas.flow.judged_edges``); without the
+    event at hand, the verdict's own edge."""
+    if v is None:
+        return []
+    if ev is not None:
+        return judged_edges(ev, v)
+    return [v.edge] if v.edge is not None else []
 
 
 def _brief(v: dict[str, Any]) -> dict[str, Any]:

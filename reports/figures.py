@@ -2,10 +2,11 @@
 
 Each picture is written as PNG and SVG (text as paths in SVG, so no event-supplied string becomes markup):
 
-- :func:`paths_figure`: the parties with a path into a target drawn as a layered graph, hop layers left
-  to right (farthest on the left, the target on the right), only the links of shortest paths;
+- :func:`paths_figure`: the parties whose data reaches a target by the flow model (a clip's time-respecting
+  hand-overs, a direct grant, a search; chains of grants carry nothing) drawn as a layered graph, hop
+  layers left to right (farthest on the left, the target on the right), only links that carry data there;
 - :func:`flows_figure`: flows by hop, Sankey-like: per hop layer, a block per party kind (height = parties)
-  and bands between layers whose widths follow the hand-overs + grants between the kinds;
+  and bands between layers whose widths follow the hand-overs + grants + searches carrying data there;
 - :func:`violations_figure`: violations by agency, stacked by rule.
 
 >>> import tempfile
@@ -27,6 +28,7 @@ from matplotlib.figure import Figure
 
 from graph.custody import CustodyGraph
 from graph.cut import registry_of
+from graph.reach import flow_links_into, parties_into
 
 __all__ = ["hop_layers", "paths_figure", "flows_figure", "violations_figure", "KIND_COLOURS"]
 
@@ -58,23 +60,26 @@ def _save(fig: Figure, out_dir: str | Path, stem: str) -> tuple[Path, Path]:
 
 
 def hop_layers(g: CustodyGraph, target: str, max_hops: int = 3) -> dict[str, int]:
-    """Fewest links from each party to ``target`` (the target is 0), up to ``max_hops``.
+    """Fewest links from each party whose data reaches ``target`` by the flow model (the target is 0), up to
+    ``max_hops`` (``graph.reach.parties_into``: chains of grants carry nothing).
 
     >>> g = CustodyGraph(); g.add_grant("a", "x", "y", 0.0); g.add_grant("b", "y", "t", 0.0)
     >>> hop_layers(g, "t")
-    {'t': 0, 'y': 1, 'x': 2}
+    {'t': 0, 'y': 1}
     """
     hops = {target: 0}
-    frontier = [target]
-    for h in range(1, max_hops + 1):
-        nxt = []
-        for v in frontier:
-            for u in g.graph.predecessors(v):
-                if u not in hops:
-                    hops[u] = h
-                    nxt.append(u)
-        frontier = sorted(nxt)
+    for r in parties_into(g, target)[0]:
+        if r["min_hops"] <= max_hops:
+            hops[r["party"]] = r["min_hops"]
     return hops
+
+
+def _carrying(g: CustodyGraph, target: str) -> dict[str, dict[str, int]]:
+    """``from -> {to: hand-overs + grants + searches}`` over the links that carry data into ``target``."""
+    succ: dict[str, dict[str, int]] = defaultdict(dict)
+    for (u, v), c in flow_links_into(g, target).items():
+        succ[u][v] = sum(c.values())
+    return succ
 
 
 def _label(g: CustodyGraph, party: str) -> str:
@@ -98,12 +103,13 @@ def paths_figure(
     """The layered graph of paths into ``target`` (at most ``per_layer`` parties drawn per hop layer)."""
     reg = registry_of(g)
     hops = hop_layers(g, target, max_hops)
+    succ = _carrying(g, target)
     shown: dict[int, list[str]] = {0: [target]}
     hidden: dict[int, int] = {}
     for h in range(1, max(hops.values()) + 1):
         prev = set(shown[h - 1])
         layer = [p for p, k in hops.items() if k == h]
-        weight = {p: sum(1 for v in g.graph.successors(p) if v in prev) for p in layer}
+        weight = {p: sum(1 for v in succ.get(p, {}) if v in prev) for p in layer}
         ranked = sorted((p for p in layer if weight[p]), key=lambda p: (-weight[p], p))
         shown[h], hidden[h] = ranked[:per_layer], len(layer) - len(ranked[:per_layer])
     depth = max(shown)
@@ -113,7 +119,7 @@ def paths_figure(
     pos = {p: (depth - h, (i + 0.5) / len(ps)) for h, ps in shown.items() for i, p in enumerate(ps)}
     for h in range(1, depth + 1):
         for u in shown[h]:
-            for v in set(g.graph.successors(u)) & set(shown[h - 1]):
+            for v in set(succ.get(u, {})) & set(shown[h - 1]):
                 (x0, y0), (x1, y1) = pos[u], pos[v]
                 ax.annotate(
                     "",
@@ -149,7 +155,8 @@ def paths_figure(
     )
     ax.set_yticks([])
     ax.set_xlim(-0.3, depth + 0.9)
-    ax.set_title(_text(f"Paths into {_label(g, target)} (fewest hops; hand-overs and access grants)", 90))
+    ax.set_title(_text(f"Paths into {_label(g, target)} (fewest hops; clips' hand-overs, direct grants, searches)",
+                       90))
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     return _save(fig, out_dir, stem)
@@ -171,9 +178,10 @@ def flows_figure(
     depth = max(hops.values())
     parties: dict[tuple[int, str], int] = Counter((h, reg.kind_of(p)) for p, h in hops.items())
     flow: dict[tuple[int, str, str], int] = Counter()
-    for u, v, _ in g.graph.edges(keys=True):
-        if u in hops and v in hops and hops[u] == hops[v] + 1:
-            flow[(hops[u], reg.kind_of(u), reg.kind_of(v))] += 1
+    for u, tos in _carrying(g, target).items():
+        for v, n in tos.items():
+            if u in hops and v in hops and hops[u] == hops[v] + 1:
+                flow[(hops[u], reg.kind_of(u), reg.kind_of(v))] += n
     total = max(sum(n for (h, _), n in parties.items() if h == k) for k in range(depth + 1))
     gap = 0.02 * total
     fig = Figure(figsize=(2.6 * (depth + 1) + 1.5, 5.5))
@@ -215,7 +223,7 @@ def flows_figure(
     ax.set_xticks(range(depth + 1))
     ax.set_xticklabels([f"hop {depth - x}" for x in range(depth + 1)])
     ax.set_yticks([])
-    ax.set_ylabel("parties (block height); bands: hand-overs + grants")
+    ax.set_ylabel("parties (block height); bands: hand-overs + grants + searches")
     ax.set_title(_text(f"Flows by hop into {_label(g, target)}", 90))
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)

@@ -39,6 +39,9 @@ CREDITS: dict[str, str] = {
     "School of Journalism, University of Nevada, Reno (Atlas of Surveillance); subset made by filtering "
     "Technology = Ring/Neighbors Partnership.",
 }
+#: Graph basis -> what the page says it counts.
+COUNTED = {"judged": "custody as judged (the hand-overs the gates let through)",
+           "attempts": "every attempt in the log (each valid transfer a hand-over)"}
 EXPORTS = {"graphml": "graph.graphml", "gexf": "graph.gexf", "prov": "prov.json", "json": "graph.json"}
 ROW_LIMIT = 200
 
@@ -113,8 +116,8 @@ def _sections(g: CustodyGraph, check_doc: Mapping[str, Any], target: str, max_ho
         ),
         _figure(
             "flows",
-            f"Flows by hop into {target}: parties by kind per hop layer; bands weighted by "
-            "hand-overs + grants",
+            f"Flows by hop into {target}: parties by kind per hop layer; bands weighted by the "
+            "hand-overs + grants + searches that carry data there",
         ),
         _figure("violations", "Violations by agency, stacked by rule"),
     ]
@@ -143,7 +146,8 @@ def _sections(g: CustodyGraph, check_doc: Mapping[str, Any], target: str, max_ho
     out += [
         f"<h2>Conduits towards {_e(target)}</h2>",
         '<p class="note">clips passed on that reached the party; links straight into it; recipients and '
-        "grants on links into parties with a path to it (time-blind)</p>",
+        "grants on links that carry data to it (hand-overs on its clips' paths, grants and searches into it)"
+        "</p>",
         _table(
             ["party", "clips", "direct links", "recipients", "grants", "hand-overs"],
             [
@@ -156,13 +160,14 @@ def _sections(g: CustodyGraph, check_doc: Mapping[str, Any], target: str, max_ho
     ]
     rows, note = _limited(parties, "parties")
     out += [
-        f"<h2>Parties with a path into {_e(target)} ({len(parties)})</h2>",
-        f'<p class="note">over hand-overs and access grants, time-blind; paths counted up to {max_hops} '
+        f"<h2>Parties whose data reaches {_e(target)} ({len(parties)})</h2>",
+        '<p class="note">by a time-respecting hand-over path of a clip, a direct access grant or a search by '
+        "or for it; chains of grants carry nothing; paths: hand-over paths through the party plus its direct "
         f"links{' (count truncated)' if truncated else ''}</p>",
         _table(
-            ["party", "min hops", f"paths (≤ {max_hops} links)"],
-            [(p["party"], p["min_hops"], p["paths"]) for p in rows],
-            numeric=(1, 2),
+            ["party", "by", "min hops", "paths"],
+            [(p["party"], ", ".join(p["by"]), p["min_hops"], p["paths"]) for p in rows],
+            numeric=(2, 3),
         ),
         note,
     ]
@@ -213,8 +218,8 @@ def write_report(
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = [
         f"<h1>{_e(title)}</h1>",
-        f'<p class="note">Target: <b>{_e(target)}</b> · rule sets: {_e(rule_sets)} · generated {_e(when)} by '
-        "custodiet</p>",
+        f'<p class="note">Target: <b>{_e(target)}</b> · rule sets: {_e(rule_sets)} · counted: '
+        f"{_e(COUNTED.get(graph.basis, graph.basis))} · generated {_e(when)} by custodiet</p>",
         '<p class="stats">'
         + "".join(f"<span><b>{_e(v)}</b> {_e(k)}</span>" for k, v in stats.items())
         + "</p>",

@@ -258,3 +258,33 @@ def test_a_clip_handed_along_many_parties_keeps_each_arrival_and_copies_are_inde
     other.hand_over("c", "agency:a5", "agency:new", T0 + timedelta(days=10), "t-new")
     assert other.holds("c", "agency:new", T0 + timedelta(days=10)) and not st.holds("c", "agency:new",
                                                                                     T0 + timedelta(days=10))
+
+
+def test_check_waits_as_long_as_max_lateness_says(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from custodiet.cli import app
+    from judge.timeline import DEFAULT_HOLD
+    from tests.conftest import ev, rec, ts, write_log, xfer
+
+    # A hand-over on day 2, then more than the held number of searches from day 10 on, then the clip's
+    # recording (day 1): by then the run has stopped waiting for anything before day 2.
+    events = [xfer("t", "c", "resident:r-1", "agency:oakland-ca-pd", ts(2))]
+    events += [ev("search", f"s{i}", ts(10 + i * 10 // DEFAULT_HOLD), searcher="agency:oakland-ca-pd",
+                  reason="burglary", networks_searched=1) for i in range(DEFAULT_HOLD + 2000)]
+    events.append(rec("r", "c", "resident:r-1", ts(1)))
+    log = write_log(tmp_path / "late.jsonl", events)
+    runner = CliRunner()
+
+    def check(*args: str) -> dict[str, Any]:
+        res = runner.invoke(app, ["check", str(log), "--rules", "core", "--json", *args])
+        assert res.exit_code == 0, res.output
+        return json.loads(res.stdout)  # type: ignore[no-any-return]
+
+    waited = check("--max-lateness", "none")
+    assert (waited["beyond_lateness"], waited["violations"]) == (0, {})
+    default = check()  # 7 days: the recording is judged when it comes, marked late, and counted
+    assert default["beyond_lateness"] == 1 and default["violations"] == {"core.custody-continuity": 1}
+    assert default["processed"] == waited["processed"] == len(events)
+    bad = runner.invoke(app, ["check", str(log), "--max-lateness", "soon"])
+    assert bad.exit_code == 2 and "--max-lateness" in bad.output and len(bad.output.strip().splitlines()) == 1
