@@ -30,7 +30,7 @@ __all__ = [
 class _Rule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str
+    id: str = Field(pattern=r"\S")  # not empty: results are counted by rule id
     description: str
     source: str
 
@@ -139,7 +139,7 @@ class RuleSet(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str
+    id: str = Field(pattern=r"\S")  # not empty: named on every violation
     title: str
     description: str
     era: Era = Era()
