@@ -6,8 +6,10 @@ place, and exit status 2.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -30,10 +32,60 @@ __all__ = [
     "load_log",
     "load_registry",
     "check_readable_file",
+    "unknown_name",
+    "check_party",
+    "no_path_twice",
+    "progress",
 ]
 
-app = typer.Typer(
+
+def _flags_as_flags(params: Iterable[Any]) -> None:
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""  # a flag takes no value: show none (typer would show <bool>)
+
+
+class _FlagsShownAsFlags(typer.core.TyperCommand):
+    """A command whose boolean flags show no ``<bool>`` value in ``--help``."""
+
+    def get_params(self, ctx: Any) -> Any:  # noqa: D102 - click's own
+        params = super().get_params(ctx)
+        _flags_as_flags(params)
+        return params
+
+
+class _GroupFlagsShownAsFlags(typer.core.TyperGroup):
+    """The top-level group, with ``--version`` and ``--help`` shown as flags."""
+
+    def get_params(self, ctx: Any) -> Any:  # noqa: D102 - click's own
+        params = super().get_params(ctx)
+        _flags_as_flags(params)
+        return params
+
+
+class _Typer(typer.Typer):
+    """``typer.Typer`` whose commands show boolean flags as flags."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102 - typer's own
+        kwargs.setdefault("cls", _FlagsShownAsFlags)
+        return super().command(*args, **kwargs)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("custodiet")
+        except PackageNotFoundError:  # running from a checkout without installing
+            v = "unknown"
+        sys.stdout.write(f"custodiet {v}\n")
+        raise typer.Exit()
+
+
+app = _Typer(
     name="custodiet",
+    cls=_GroupFlagsShownAsFlags,
     help="Trace where doorbell and plate-camera footage ends up, and which bounds were broken on the way.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -41,6 +93,14 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", help="print the version and exit", is_eager=True,
+                                 callback=_version),
+) -> None:
+    """Trace where doorbell and plate-camera footage ends up, and which bounds were broken on the way."""
 
 
 #: Arguments and options shared by the commands.
@@ -65,10 +125,100 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except (CliError, LogError, TraceError, RuleSetError) as e:
             msg = e.args[0] if e.args else str(e)
+            if isinstance(e, RuleSetError):
+                msg = _suggest_rule_set(msg)
             err.print(f"custodiet: error: {msg}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+def unknown_name(what: str, given: str, known: Iterable[str], message: str | None = None) -> str:
+    """An error line for an unknown name, with the closest known names suggested.
+
+    >>> unknown_name("scenario", "defualt", ["default", "ring-2021-rfa"])
+    "unknown scenario 'defualt' (did you mean default?)"
+    >>> unknown_name("rule set", "zzz", ["core"])
+    "unknown rule set 'zzz' (known: core)"
+    """
+    known = list(known)
+    close = difflib.get_close_matches(given, known, n=3, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(given.lower(), [k.lower() for k in known], n=3, cutoff=0.6)
+    base = message or f"unknown {what} {given!r}"
+    base = re.sub(r" \(known: .*\)$", "", base)
+    if close:
+        return f"{base} (did you mean {' or '.join(close)}?)"
+    listed = known if len(known) <= 12 else [*known[:12], "..."]
+    return f"{base} (known: {', '.join(listed)})"
+
+
+def _suggest_rule_set(message: str) -> str:
+    m = re.match(r"unknown rule set '([^']*)'", message)
+    if not m:
+        return message
+    from judge.rulesets import available_rule_sets
+
+    return unknown_name("rule set", m.group(1), available_rule_sets(), message)
+
+
+def check_party(graph: Any, party: str, option: str = "--to") -> None:
+    """A CliError naming ``option`` when ``party`` is not in the graph, suggesting ids by id and by name.
+
+    >>> from graph.custody import CustodyGraph
+    >>> g = CustodyGraph(); g.add_grant("g", "agency:el-cajon-ca-pd", "agency:fbi", 0.0)
+    >>> check_party(g, "FBI")
+    Traceback (most recent call last):
+    ...
+    custodiet.app.CliError: --to: party 'FBI' is not in the log (did you mean agency:fbi?)
+    """
+    if graph.has_party(party):
+        return
+    from reports.names import party_name
+
+    ids = sorted(str(p) for p in graph.graph)
+    by_word: dict[str, str] = {}
+    for p in ids:
+        by_word.setdefault(p.lower(), p)
+        by_word.setdefault(p.split(":", 1)[-1].lower(), p)
+        by_word.setdefault(party_name(p, graph.registry).lower(), p)
+    key = party.lower().strip()
+    hits = [by_word[key]] if key in by_word else []
+    hits += [by_word[w] for w in difflib.get_close_matches(key, list(by_word), n=5, cutoff=0.6)]
+    hits = list(dict.fromkeys(hits))[:3]
+    hint = f" (did you mean {' or '.join(hits)}?)" if hits else ""
+    raise CliError(f"{option}: party {party!r} is not in the log{hint}")
+
+
+def no_path_twice(path: Any, message: str) -> str:
+    """``path: message`` unless the message already names the path.
+
+    >>> no_path_twice("a.csv", "a.csv: no searchDate column"), no_path_twice("a.csv", "empty")
+    ('a.csv: no searchDate column', 'a.csv: empty')
+    """
+    return message if str(path) in message else f"{path}: {message}"
+
+
+def progress(description: str, total: float | None = None) -> Any:
+    """A progress display on stderr (rich), shown only on a terminal; use as a context manager.
+
+    >>> with progress("counting", total=2) as (bar, task):
+    ...     bar.update(task, advance=2)
+    """
+    import contextlib
+
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    @contextlib.contextmanager
+    def cm() -> Any:
+        columns = [SpinnerColumn(), TextColumn("{task.description}")]
+        if total is not None:
+            columns.append(BarColumn())
+        columns.append(TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+            yield bar, bar.add_task(description, total=total)
+
+    return cm()
 
 
 def emit_json(doc: Any) -> None:

@@ -20,13 +20,15 @@ from custodiet.app import (
     REGISTRY_OPT,
     CliError,
     app,
+    check_party,
     emit_json,
-    err,
     guarded,
     load_graph,
     load_log,
     load_registry,
     out,
+    progress,
+    unknown_name,
 )
 from schemas.parties import PARTY_KINDS
 
@@ -204,29 +206,62 @@ def whatif(
 @guarded
 def export(
     events: Annotated[str, EVENTS_ARG],
-    fmt: Annotated[str, typer.Option("--format", help="graphml, gexf, prov (PROV-JSON) or json")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="file to write")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="file to write; its suffix names the format "
+                                         "(.graphml, .gexf, .prov.json or .json)")],
+    fmt: Annotated[str | None, typer.Option("--format", help="graphml, gexf, prov (PROV-JSON) or json; "
+                                            "default: from the suffix of -o")] = None,
+    as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
 ) -> None:
     """Write the custody graph as GraphML, GEXF, W3C PROV-JSON or plain JSON."""
     from graph.export import FORMATS, write_export
 
+    fmt = fmt or format_from_suffix(output)
     if fmt not in FORMATS:
-        raise CliError(f"--format: unknown format {fmt!r} (use one of: {', '.join(FORMATS)})")
+        raise CliError(unknown_name("format", fmt, FORMATS, f"--format: unknown format {fmt!r}"))
     if output.is_dir():
         raise CliError(f"{output}: is a directory, expected a file")
     if not output.parent.exists():
         raise CliError(f"{output.parent}: no such directory")
-    g, *_ = load_graph(events, registry)
-    path = write_export(g, fmt, output)
-    err.print(f"wrote {path} ({g.graph.number_of_nodes()} parties, {g.graph.number_of_edges()} links)")
+    with progress("reading the log") as (bar, task):
+        g, *_ = load_graph(events, registry)
+        bar.update(task, description=f"writing {fmt}")
+        path = write_export(g, fmt, output)
+    doc = {"output": str(path), "format": fmt, "parties": g.graph.number_of_nodes(),
+           "links": g.graph.number_of_edges(), "bytes": path.stat().st_size}
+    if as_json:
+        emit_json(doc)
+        return
+    out.print(f"wrote {path} ({fmt}: {doc['parties']:,} parties, {doc['links']:,} links: hand-overs and "
+              "access grants)", markup=False, highlight=False)
+
+
+def format_from_suffix(path: Path) -> str:
+    """The export format a file name asks for.
+
+    >>> [format_from_suffix(Path(n)) for n in ("x.graphml", "p.prov.json", "g.json")]
+    ['graphml', 'prov', 'json']
+    >>> format_from_suffix(Path("x.txt"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    custodiet.app.CliError: x.txt: cannot tell the format from the suffix '.txt' (give --format: ...)
+    """
+    name = path.name.lower()
+    if name.endswith(".prov.json") or name.endswith(".provn.json"):
+        return "prov"
+    for fmt, suffix in (("graphml", ".graphml"), ("gexf", ".gexf"), ("json", ".json")):
+        if name.endswith(suffix):
+            return fmt
+    raise CliError(f"{path}: cannot tell the format from the suffix {path.suffix!r} (give --format: graphml, "
+                   "gexf, prov or json)")
 
 
 @app.command()
 @guarded
 def report(
     events: Annotated[str, EVENTS_ARG],
-    to: Annotated[str, typer.Option("--to", help="the party the report is about, e.g. agency:fbi")],
+    to: Annotated[list[str], typer.Option("--to", help="the party the report is about, e.g. agency:fbi "
+                                          "(repeatable)")],
     output: Annotated[Path, typer.Option("-o", "--output", help="folder to write index.html and files into")],
     rules: Annotated[
         list[str] | None,
@@ -240,24 +275,39 @@ def report(
     max_hops: Annotated[
         int, typer.Option("--max-hops", min=1, max=6, help="hop layers drawn and counted")
     ] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="print what was written as one JSON document")] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
 ) -> None:
-    """An HTML report about TO (tables, pictures as PNG/SVG, exports) that opens from disk."""
+    """An HTML report about TO (headline, method, pictures as PNG/SVG, tables, exports) that opens from disk."""
+    from custodiet.demo import reached_entry
     from judge.engine import default_judge, event_order
     from judge.pipeline import summarise
-    from reports.render import credits_for, write_report
+    from reports.names import party_name
+    from reports.render import COUNTED_IN_LOG, credits_for, holds_of, is_simulated, write_report
 
     if output.exists() and not output.is_dir():
         raise CliError(f"{output}: exists and is not a directory")
-    g, evs, (n_in, dups, dead) = load_graph(events, registry)
-    if not g.has_party(to):
-        raise CliError(f"party {to!r} is not in the log")
-    judge = default_judge(rules, g.registry)
-    verdicts = [judge.judge(ev) for ev in sorted(evs, key=event_order)]
-    check_doc = summarise(n_in, dups, dead, verdicts, [rs.id for rs in judge.rule_sets])
-    credits = [*credits_for(getattr(ev, "source", None) for ev in evs), *(credit or [])]
-    page = write_report(
-        g, check_doc, output, to, title or f"Where data reaches {to}", credits, max_hops=max_hops
-    )
-    err.print(f"wrote {page}")
-    out.print(str(page))
+    with progress("reading the log") as (bar, task):
+        g, evs, (n_in, dups, dead) = load_graph(events, registry)
+        for t in to:
+            check_party(g, t)
+        bar.update(task, description="judging the events")
+        judge = default_judge(rules, g.registry)
+        verdicts = [judge.judge(ev) for ev in sorted(evs, key=event_order)]
+        check_doc = summarise(n_in, dups, dead, verdicts, [rs.id for rs in judge.rule_sets])
+        sources = [getattr(ev, "source", None) for ev in evs]
+        credits = [*credits_for(sources), *(credit or [])]
+        reached = [reached_entry(g, t) for t in to]
+        doc = {"simulated": is_simulated(sources), "events_in": n_in, "violations": check_doc["violations"],
+               "counted": COUNTED_IN_LOG, "reached": reached,
+               "holds": [holds_of(g, r["party"]) for r in reached if not r["clips"]]}
+        about = ", ".join(party_name(t, g.registry) for t in to)
+        page = write_report(g, check_doc, output, to, title or f"Where data reaches {about}", credits,
+                            headline_doc=doc, max_hops=max_hops, step=lambda what: bar.update(task, description=what))
+    files = sorted(p.name for p in output.iterdir())
+    size = sum(p.stat().st_size for p in output.iterdir() if p.is_file())
+    if as_json:
+        emit_json({"report": str(page), "folder": str(output), "files": files, "bytes": size, "to": to,
+                   "headline": doc})
+        return
+    out.print(f"wrote {page} ({len(files)} files, {size / 1e6:.1f} MB)", markup=False, highlight=False)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from custodiet.app import CliError, app, err, guarded, out
+from custodiet.app import JSON_OPT, CliError, app, err, guarded, out
 
 
 @app.command()
@@ -43,14 +43,16 @@ def broker(
 @app.command()
 @guarded
 def demo(
-    scenario: Annotated[str, typer.Option("--scenario", help="scenario name")] = "default",
-    events: Annotated[int, typer.Option("--events", min=100, help="events to simulate")] = 6000,
-    seed: Annotated[int, typer.Option("--seed")] = 7,
+    scenario: Annotated[str, typer.Option("--scenario", help="scenario name (see: custodiet scenarios)")] = "default",
+    events: Annotated[int, typer.Option("--events", min=100, help="simulated events")] = 6000,
+    seed: Annotated[int, typer.Option("--seed", help="random seed (the same seed, the same run)")] = 7,
     in_process: Annotated[bool, typer.Option("--in-process", help="do not start a broker")] = False,
     report: Annotated[str, typer.Option("-o", "--report", help="report folder")] = "custodiet-demo-report",
     serve: Annotated[bool, typer.Option("--serve", help="then serve the live view until Ctrl-C")] = False,
+    as_json: Annotated[bool, JSON_OPT] = False,
 ) -> None:
     """The main job: simulate a scenario, run it through the agents, and say where the footage went."""
     from custodiet.demo import run_demo
 
-    run_demo(scenario=scenario, n_events=events, seed=seed, in_process=in_process, report_dir=report, serve=serve)
+    run_demo(scenario=scenario, n_events=events, seed=seed, in_process=in_process, report_dir=report, serve=serve,
+             as_json=as_json)

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from custodiet.app import err, out
+from custodiet.app import emit_json, err, out
 
-__all__ = ["run_demo", "headline"]
+__all__ = ["run_demo", "demo_document", "reached_entry"]
 
 
 def _progress() -> Progress:
@@ -40,46 +39,63 @@ def _on_kafka(lines: list[tuple[int, bytes]], rules: list[str], broker: Any) -> 
         return col.document(run.rule_sets), list(col.verdicts.values())
 
 
-def headline(graph: Any, doc: dict[str, Any], registry: Any) -> tuple[list[str], str | None]:
-    """The lines a journalist would quote, and the federal party most clips reached."""
+def reached_entry(graph: Any, party: str) -> dict[str, Any]:
+    """One row of the demo document's ``reached``: clips and paths into ``party`` (as ``reach`` counts them),
+    the intermediaries with the clips each passed on, and the bases of the hand-overs of those clips into it."""
     from graph.reach import reach
 
-    lines: list[str] = []
-    federal = sorted(p for p in graph.graph if registry.kind_of(p) == "federal")
-    best, best_n = None, 0
-    for party in federal:
-        r = reach(graph, party)
-        if not r["clips"]:
-            continue
-        bases = Counter(d.get("basis", "?") for _, _, d in graph.graph.in_edges(party, data=True))
-        via = ", ".join(f"{c['party'].split(':', 1)[-1]} ({c['clips']})" for c in r["conduits"][:3]) or "directly"
-        lines.append(f"{r['clip_count']} clip(s) reached {party} by {r['path_count']} path(s), through {via}; "
-                     f"bases: {', '.join(f'{b} {n}' for b, n in bases.most_common())}")
-        if r["clip_count"] > best_n:
-            best, best_n = party, r["clip_count"]
-    top = sorted(doc["violations"].items(), key=lambda kv: -kv[1])[:5]
-    if top:
-        lines.append("rules broken on the way: " + "; ".join(f"{rule} x{n}" for rule, n in top))
-    return lines, best
+    if not graph.has_party(party):
+        return {"party": party, "clips": 0, "paths": 0, "via": [], "bases": {}}
+    r = reach(graph, party)
+    clips = {c["clip"] for c in r["clips"]}
+    bases = Counter(str(d.get("basis", "?")) for _, _, d in graph.graph.in_edges(party, data=True)
+                    if d.get("clip") in clips)
+    return {"party": party, "clips": r["clip_count"], "paths": r["path_count"],
+            "via": [{"party": c["party"], "clips": c["clips"]} for c in r["conduits"]],
+            "bases": dict(sorted(bases.items(), key=lambda kv: (-kv[1], kv[0])))}
 
 
-def run_demo(*, scenario: str, n_events: int, seed: int, in_process: bool, report_dir: str, serve: bool) -> None:
-    """Run the demo end to end (see the module docstring)."""
-    from custodiet.app import CliError
+def demo_document(sc: Any, seed: int, n_events: int, check_doc: dict[str, Any], graph: Any, registry: Any,
+                  mode: str) -> dict[str, Any]:
+    """The ``custodiet demo --json`` document: the run, its accounting, violations as ``check`` prints them,
+    and ``reached`` for every federal party."""
+    federal = sorted({p.id for p in registry if p.kind == "federal"}
+                     | {p for p in graph.graph if registry.kind_of(p) == "federal"})
+    keys = ("events_in", "processed", "duplicates", "dead_letters", "violations", "outcomes", "rule_sets")
+    return {
+        "simulated": True,
+        "scenario": sc.name,
+        "scenario_title": sc.title,
+        "seed": seed,
+        "events": n_events,
+        "mode": mode,
+        **{k: check_doc[k] for k in keys if k in check_doc},
+        "counted": "custody as judged (the hand-overs the platform and rule gates let through)",
+        "reached": [reached_entry(graph, p) for p in federal],
+        "credit": list(sc.credit),
+    }
+
+
+def run_demo(*, scenario: str, n_events: int, seed: int, in_process: bool, report_dir: str, serve: bool,
+             as_json: bool = False) -> dict[str, Any]:
+    """Run the demo end to end (see the module docstring); returns the demo document."""
+    from custodiet.app import CliError, progress, unknown_name
     from graph.custody import CustodyGraph
     from judge.pipeline import run_check
+    from reports.headline import headline
     from reports.render import write_report
-    from scenarios.load import ScenarioError, load_scenario
+    from scenarios.load import ScenarioError, available_scenarios, load_scenario
     from world.simulate import simulate
 
+    say = err if as_json else out
     started = time.monotonic()
     try:
         sc = load_scenario(scenario)
     except ScenarioError as e:
-        raise CliError(str(e).splitlines()[0]) from e
+        raise CliError(unknown_name("scenario", scenario, available_scenarios(), str(e).splitlines()[0])) from e
     registry = sc.registry()
-    out.print(f"[bold]custodiet demo[/bold]: scenario {sc.name!r}, {n_events} events, seed {seed}; "
-              f"rule sets: {', '.join(sc.rule_sets)}")
+    say.print(f"[bold]custodiet demo[/bold] (simulated): scenario {sc.name!r}, {n_events} simulated events, "
+              f"seed {seed}; rule sets: {', '.join(sc.rule_sets)}")
     broker = None
     if not in_process:
         from streams.broker import BrokerStartError, LocalBroker
@@ -87,43 +103,52 @@ def run_demo(*, scenario: str, n_events: int, seed: int, in_process: bool, repor
         try:
             broker = LocalBroker()
             broker.start()
-            out.print(f"started the local broker at kafka://{broker.bootstrap} (pid {broker.pid})")
+            say.print(f"started the local broker at kafka://{broker.bootstrap} (pid {broker.pid})")
         except (BrokerStartError, OSError) as e:
             broker = None
-            out.print(f"[yellow]no broker ({str(e).splitlines()[0]}): running in-process[/yellow]")
+            say.print(f"[yellow]no broker ({str(e).splitlines()[0]}): running in-process[/yellow]")
     try:
         with _progress() as bar:
             task = bar.add_task("simulating Ring, Flock, Axon, police, federal", total=n_events)
             events = simulate(sc, seed, n_events, progress=lambda k: bar.update(task, completed=k))
         lines = list(enumerate((json.dumps(e).encode() for e in events), start=1))
         if broker is not None:
-            doc, verdicts = _on_kafka(lines, sc.rule_sets, broker)
+            check_doc, verdicts = _on_kafka(lines, sc.rule_sets, broker)
             mode = f"Faust agents on kafka://{broker.bootstrap}"
         else:
             res = run_check(lines, sc.rule_sets, registry)
-            doc, verdicts, mode = res.document(), res.verdicts, "in-process"
+            check_doc, verdicts, mode = res.document(), res.verdicts, "in-process"
     finally:
         if broker is not None:
             broker.stop()
     # Origins say where custody starts; transfers and grants are what the gates let through.
     graph = CustodyGraph.from_edges([], [v.edge for v in verdicts if v.edge is not None], registry)
-    o = doc["outcomes"]
-    out.print(f"\n{mode}: events in {doc['events_in']} = processed {doc['processed']} + duplicates "
-              f"{doc['duplicates']} + dead letters {doc['dead_letters']}; ok {o['ok']}, flagged {o['flagged']}, "
-              f"gated {o['gated']}")
-    lines_out, target = headline(graph, doc, registry)
-    t = Table(title="Where the footage went", show_lines=False)
-    t.add_column("headline")
-    for line in lines_out or ["no clip reached a federal party in this run"]:
-        t.add_row(line)
-    out.print(t)
-    if target is not None:
-        page = write_report(graph, doc, report_dir, target, f"custodiet demo: {sc.name}", sc.credit)
-        out.print(f"report: {Path(page).resolve()}")
-    out.print(f"data: {'; '.join(sc.credit)}")
-    out.print(f"done in {time.monotonic() - started:.1f}s")
+    doc = demo_document(sc, seed, n_events, check_doc, graph, registry, mode)
+    o = check_doc["outcomes"]
+    say.print(f"\n{mode}: events in {doc['events_in']} = processed {doc['processed']} + duplicates "
+              f"{doc['duplicates']} + dead letters {doc['dead_letters']}; of those processed: ok {o['ok']}, "
+              f"flagged (let through) {o['flagged']}, gated (blocked) {o['gated']}")
+    targets = [r["party"] for r in doc["reached"] if r["clips"]]
+    if targets:
+        with progress("writing the report") as (bar, task):
+            page = write_report(graph, check_doc, report_dir, targets, f"custodiet demo (simulated): {sc.title}",
+                                sc.credit, headline_doc=doc, simulated=True,
+                                step=lambda what: bar.update(task, description=what))
+        doc["report"] = str(Path(page).resolve())
+    if as_json:
+        emit_json(doc)
+    else:
+        out.print("\n[bold]Where the footage went[/bold]")
+        for sentence in headline(doc, registry):
+            out.print(f"  {sentence}", markup=False, highlight=False)
+        if "report" in doc:
+            out.print(f"\nreport: {doc['report']}", markup=False, highlight=False)
+        out.print(f"agency names from: {'; '.join(sc.credit)} (the events are simulated)", markup=False,
+                  highlight=False)
+    err.print(f"done in {time.monotonic() - started:.1f}s")
     if serve:
         _serve(events, sc.rule_sets)
+    return doc
 
 
 def _serve(events: list[dict[str, Any]], rules: list[str]) -> None:
