@@ -147,18 +147,18 @@ def run_demo(*, scenario: str, n_events: int, seed: int, in_process: bool, repor
                   highlight=False)
     err.print(f"done in {time.monotonic() - started:.1f}s")
     if serve:
-        _serve(events, sc.rule_sets)
+        _serve(events, sc.rule_sets, registry)
     return doc
 
 
-def _serve(events: list[dict[str, Any]], rules: list[str]) -> None:
+def _serve(events: list[dict[str, Any]], rules: list[str], registry: Any) -> None:
     try:
         from live.server import serve
         from live.state import LiveState
     except ModuleNotFoundError:
         err.print("the live view is not available in this build")
         return
-    state = LiveState(rule_sets=rules)
+    state = LiveState(registry, rules, source="simulated demo")
     state.feed_event_dicts(events)
     server = serve(state, "127.0.0.1", 0)
     out.print(f"live view: {server.url}  (Ctrl-C to stop)")

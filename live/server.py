@@ -10,8 +10,14 @@ Routes:
 ``/`` the page; ``/api/trace?clip=&to=&limit=`` and ``/api/reach?to=&max_hops=`` (exactly the
 ``custodiet trace``/``reach --json`` documents); ``/api/stats``; ``/api/violations?limit=&rule=``;
 ``/api/clip?id=``; ``/api/links?to=``; ``/api/search?q=``; ``/api/events`` (server-sent events: a
-``stats`` event whenever the state changes, at most every ``push_interval`` seconds, and a comment
-every 15 s to keep the connection open).
+``stats`` event whenever the state changes, at most every ``push_interval`` seconds, once a second while
+rates are still falling back to zero after a stream ended, and a comment every 15 s to keep the connection
+open).
+
+Every JSON document keeps its ids and carries ``labels``: the name a reader knows each party and rule by
+(``reports.names``), so the page never shows a slug where a name exists; ``groups`` gives camera owners'
+group (``camera owners in Aurora, IL``) for drawing them aggregated. ``/api/stats`` also says ``stream``:
+``"streaming"``, ``"ended"`` (a replay or followed source finished: rates fall to zero) or ``"idle"``.
 
 >>> from live.state import LiveState
 >>> srv = serve(LiveState(), port=0)
@@ -39,8 +45,9 @@ from urllib.parse import parse_qs, urlsplit
 from graph.reach import DEFAULT_MAX_HOPS
 from graph.trace import DEFAULT_LIMIT, TraceError
 from live.state import LiveState
+from reports.names import party_group, party_name, rule_title
 
-__all__ = ["serve", "LiveServer", "CSP", "dumps", "MAX_LIMIT"]
+__all__ = ["serve", "LiveServer", "CSP", "dumps", "MAX_LIMIT", "labelled", "stream_status"]
 
 CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"
 #: The most paths ``/api/trace`` lists (the count stays exact whatever the limit).
@@ -58,6 +65,59 @@ def dumps(doc: Any) -> bytes:
     """
     text = json.dumps(doc, ensure_ascii=False, default=str)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("utf-8")
+
+
+_PARTY_PREFIXES = ("agency:", "resident:", "platform:", "federal:", "public")
+
+
+def _strings(doc: Any) -> Any:
+    if isinstance(doc, str):
+        yield doc
+    elif isinstance(doc, dict):
+        for k, v in doc.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(doc, (list, tuple)):
+        for v in doc:
+            yield from _strings(v)
+
+
+def labelled(doc: dict[str, Any], state: LiveState) -> dict[str, Any]:
+    """``doc`` with ``labels`` {id: name} for every party and rule id it mentions, and ``groups`` {id: group}
+    for camera owners.
+
+    >>> d = labelled({"to": "agency:fbi", "rules": [{"rule": "core.custody-continuity"}]}, LiveState())
+    >>> d["labels"]["agency:fbi"], d["labels"]["core.custody-continuity"]
+    ('FBI', 'Handed over a clip it did not hold at the time')
+    """
+    labels: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    for s in set(_strings(doc)):
+        if s.startswith(_PARTY_PREFIXES):
+            labels[s] = party_name(s, state.registry)
+            if state.registry.kind_of(s) == "resident" or s.startswith("resident:"):
+                groups[s] = party_group(s, state.registry)[1]
+        elif "." in s and " " not in s:
+            title = rule_title(s)
+            if title != s:
+                labels[s] = title
+    return {**doc, "labels": labels, "groups": groups}
+
+
+def stream_status(doc: dict[str, Any]) -> str:
+    """``streaming`` while a source feeds the state, ``ended`` once it stopped after feeding, else ``idle``.
+
+    >>> stream_status({"feeding": True, "events_in": 0}), stream_status({"feeding": False, "events_in": 9})
+    ('streaming', 'ended')
+    """
+    if doc.get("feeding"):
+        return "streaming"
+    return "ended" if doc.get("events_in") else "idle"
+
+
+def _stats(state: LiveState) -> dict[str, Any]:
+    doc = state.stats()
+    return labelled({**doc, "stream": stream_status(doc)}, state)
 
 
 def _page() -> bytes:
@@ -194,23 +254,28 @@ class _Handler(BaseHTTPRequestHandler):
             elif route == "/api/events":
                 self._events()
             elif route == "/api/stats":
-                self._json(HTTPStatus.OK, state.stats())
+                self._json(HTTPStatus.OK, _stats(state))
             elif route == "/api/trace":
                 clip, to = _str(params, "clip"), _str(params, "to")
-                self._json(HTTPStatus.OK, state.trace(clip, to, _int(params, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT)))
+                limit = _int(params, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT)
+                self._json(HTTPStatus.OK, labelled(state.trace(clip, to, limit), state))
             elif route == "/api/reach":
                 to = _str(params, "to")
-                self._json(HTTPStatus.OK, state.reach(to, _int(params, "max_hops", DEFAULT_MAX_HOPS, 1, 6)))
+                doc = state.reach(to, _int(params, "max_hops", DEFAULT_MAX_HOPS, 1, 6))
+                self._json(HTTPStatus.OK, labelled(doc, state))
             elif route == "/api/violations":
                 rule = params.get("rule", [None])[0] or None
-                self._json(HTTPStatus.OK, state.violations(_int(params, "limit", 100, 0, 5000), rule))
+                doc = state.violations(_int(params, "limit", 100, 0, 5000), rule)
+                self._json(HTTPStatus.OK, labelled(doc, state))
             elif route == "/api/clip":
-                self._json(HTTPStatus.OK, state.clip_detail(_str(params, "id")))
+                self._json(HTTPStatus.OK, labelled(state.clip_detail(_str(params, "id")), state))
             elif route == "/api/links":
                 to = _str(params, "to")
-                self._json(HTTPStatus.OK, state.links_into(to, _int(params, "max_hops", DEFAULT_MAX_HOPS, 1, 6)))
+                max_nodes = _int(params, "max_nodes", 60, 2, 2000)
+                doc = state.links_into(to, _int(params, "max_hops", DEFAULT_MAX_HOPS, 1, 6), max_nodes)
+                self._json(HTTPStatus.OK, labelled(doc, state))
             elif route == "/api/search":
-                self._json(HTTPStatus.OK, state.search(params.get("q", [""])[0]))
+                self._json(HTTPStatus.OK, labelled(state.search(params.get("q", [""])[0]), state))
             else:
                 self._json(HTTPStatus.NOT_FOUND, {"error": f"no such page: {url.path}"})
         except BadRequest as e:
@@ -233,19 +298,21 @@ class _Handler(BaseHTTPRequestHandler):
         seen = -1
         last_push = 0.0
         last_write = time.monotonic()
+        moving = False  # the last push showed a stream running or rates above zero: push again until still
         self.wfile.write(b"retry: 2000\n\n")
         while not srv.stopping.is_set():
             version = state.wait_for_change(seen, timeout=min(KEEPALIVE_SECONDS, 1.0))
             if srv.stopping.is_set():
                 break
             now = time.monotonic()
-            if version != seen:
+            if version != seen or (moving and now - last_push >= 1.0):
                 wait = last_push + srv.push_interval - now
                 if wait > 0:
                     srv.stopping.wait(wait)
                     continue
-                doc = state.stats()
+                doc = _stats(state)
                 seen = doc["version"]
+                moving = doc["stream"] == "streaming" or bool(doc.get("rate"))
                 self.wfile.write(b"event: stats\ndata: " + dumps(doc) + b"\n\n")
                 self.wfile.flush()
                 last_push = last_write = time.monotonic()

@@ -44,6 +44,7 @@ KIND_COLOURS = {
     "federal": "#D55E00", "state": "#CC79A7", "fusion": "#E69F00", "sheriff": "#0072B2", "local": "#56B4E9",
     "resident": "#009E73", "platform": "#000000", "public": "#F0E442", "unknown": "#999999",
 }
+_LINK_COLOURS = {"clips": "#0072B2", "grants": "#E69F00", "searches": "#CC79A7"}
 MAX_LABELS = 25
 FONT = 8.0
 DPI = 110
@@ -102,7 +103,7 @@ def _measure(texts: Iterable[str], fontsize: float = FONT) -> dict[str, tuple[fl
 # -- what reached a party --------------------------------------------------------------------------------
 def into_links(g: CustodyGraph, target: str) -> Counter[tuple[str, str, str]]:
     """``(from, to, what) -> n``: the hand-overs on time-respecting paths of the clips that reached
-    ``target`` (n: clips) and the access grants straight into it (n: grants).
+    ``target`` (n: clips), and the access grants and search links straight into it (n: grants, searches).
 
     >>> g = CustodyGraph(); g.add_recording("c", "resident:r", 0.0)
     >>> g.add_hand_over("t1", "c", "resident:r", "agency:a", 1.0)
@@ -120,8 +121,8 @@ def into_links(g: CustodyGraph, target: str) -> Counter[tuple[str, str, str]]:
         for u, v in {(h.src, h.dst) for h in useful}:
             links[(u, v, "clips")] += 1
     for u, _, d in g.graph.in_edges(target, data=True):
-        if d.get("kind") == "grant":
-            links[(u, target, "grants")] += 1
+        if d.get("kind") in ("grant", "search"):
+            links[(u, target, "grants" if d["kind"] == "grant" else "searches")] += 1
     return links
 
 
@@ -204,10 +205,12 @@ def into_figure(g: CustodyGraph, target: str, data: str, *, limit: int = MAX_LAB
     width = max(x, 6.0)
     title = _wrap(f"What reached {party_name(target, reg)}", 70)
     grants = sum(n for (u, v, w), n in links.items() if w == "grants")
+    searches = sum(n for (u, v, w), n in links.items() if w == "searches")
     caption_text = (
         f"Drawn: the hand-overs on time-respecting paths of the clips that reached {party_name(target, reg)} "
-        f"(line width: clips) and the access grants straight into it ({count_of(grants, 'grant')}). Camera "
-        "owners are counted by place. "
+        f"(blue; line width: clips), the access grants straight into it (orange; {count_of(grants, 'grant')})"
+        + (f" and search links into it (purple; {count_of(searches, 'search', 'searches')})" if searches else "")
+        + ". Camera owners are counted by place. "
         + (f"{count_of(hidden, 'further party', 'further parties')} are drawn as 'more' nodes. " if hidden else "")
         + f"Data: {data}."
     )
@@ -247,7 +250,7 @@ def into_figure(g: CustodyGraph, target: str, data: str, *, limit: int = MAX_LAB
         (_, y0), (x1, y1) = pos[a], pos[b]
         ax.annotate("", xy=(x1 - 0.08, y1), xytext=(ends[a], y0), zorder=2,
                     arrowprops={"arrowstyle": "-|>", "lw": 0.6 + 2.4 * n / top, "alpha": 0.55,
-                                "color": "#0072B2" if what == "clips" else "#E69F00", "shrinkA": 0, "shrinkB": 3})
+                                "color": _LINK_COLOURS[what], "shrinkA": 0, "shrinkB": 3})
     fig.text(0.02, 1 - 0.2 / height, title, fontsize=11, fontweight="bold", va="top", ha="left")
     fig.text(0.02, 0.15 / height, caption, fontsize=7, va="bottom", ha="left", color="#333333")
     return fig
