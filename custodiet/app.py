@@ -35,6 +35,8 @@ __all__ = [
     "unknown_name",
     "check_party",
     "no_path_twice",
+    "load_scenario_named",
+    "sub_app",
     "progress",
 ]
 
@@ -95,6 +97,12 @@ out = Console()
 err = Console(stderr=True)
 
 
+def sub_app(**kwargs: Any) -> typer.Typer:
+    """A group of subcommands (``custodiet audit ...``) with the same manners as the top level."""
+    kwargs.setdefault("cls", _GroupFlagsShownAsFlags)
+    return _Typer(**kwargs)
+
+
 @app.callback()
 def _main(
     version: bool = typer.Option(False, "--version", help="print the version and exit", is_eager=True,
@@ -140,7 +148,11 @@ def unknown_name(what: str, given: str, known: Iterable[str], message: str | Non
     "unknown scenario 'defualt' (did you mean default?)"
     >>> unknown_name("rule set", "zzz", ["core"])
     "unknown rule set 'zzz' (known: core)"
+    >>> unknown_name("scenario", "x.toml", ["default"], "x.toml: no such scenario file")
+    'x.toml: no such scenario file'
     """
+    if message is not None and not message.startswith("unknown "):
+        return message  # not a name that was not found (a missing file, a parse error): nothing to suggest
     known = list(known)
     close = difflib.get_close_matches(given, known, n=3, cutoff=0.6)
     if not close:
@@ -151,6 +163,23 @@ def unknown_name(what: str, given: str, known: Iterable[str], message: str | Non
         return f"{base} (did you mean {' or '.join(close)}?)"
     listed = known if len(known) <= 12 else [*known[:12], "..."]
     return f"{base} (known: {', '.join(listed)})"
+
+
+def load_scenario_named(name: str) -> Any:
+    """A scenario by name or file; an unknown name is a CliError suggesting the closest names.
+
+    >>> load_scenario_named("defualt")
+    Traceback (most recent call last):
+    ...
+    custodiet.app.CliError: unknown scenario 'defualt' (did you mean default?)
+    """
+    from scenarios.load import ALIASES, ScenarioError, available_scenarios, load_scenario
+
+    try:
+        return load_scenario(name)
+    except ScenarioError as e:
+        raise CliError(unknown_name("scenario", name, [*available_scenarios(), *ALIASES],
+                                    str(e).splitlines()[0])) from e
 
 
 def _suggest_rule_set(message: str) -> str:
@@ -273,7 +302,8 @@ def load_log(events: str, max_bytes: int | None = None) -> tuple[list[Any], int,
     if events != "-":
         check_readable_file(events, ".jsonl file")
     limit = max_bytes or DEFAULT_MAX_EVENT_BYTES
-    evs, n_in, dups, dead = load_events(read_lines(events, limit), source=events, max_bytes=limit)
+    with progress(f"reading {events if events != '-' else 'stdin'}"):
+        evs, n_in, dups, dead = load_events(read_lines(events, limit), source=events, max_bytes=limit)
     if dead:
         first = dead[0]
         err.print(f"{events}: {len(dead)} bad line(s) set aside as dead letters "
@@ -292,4 +322,6 @@ def load_graph(events: str, registry: str | None) -> tuple[Any, list[Any], tuple
     from graph.custody import CustodyGraph
 
     evs, n_in, dups, dead = load_log(events)
-    return CustodyGraph.from_events(evs, load_registry(registry)), evs, (n_in, dups, dead)
+    with progress("building the custody graph"):
+        g = CustodyGraph.from_events(evs, load_registry(registry))
+    return g, evs, (n_in, dups, dead)

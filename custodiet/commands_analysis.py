@@ -61,6 +61,8 @@ def conduits(
 
     _kind(to_kind, PARTY_KINDS, "--to-kind")
     g, *_ = load_graph(events, registry)
+    if to is not None:
+        check_party(g, to)
     doc = conduit_document(g, to, to_kind, limit)
     if to_kind and not doc["targets"]:
         raise CliError(f"--to-kind {to_kind}: no party of that kind in {events}")
@@ -118,9 +120,9 @@ def cut(
     if to_kind == "out-of-state" and not from_state:
         raise CliError("--to-kind out-of-state needs --from-state")
     g, *_ = load_graph(events, registry)
-    missing = [p for p in [*(from_party or []), *(to or [])] if not g.has_party(p)]
-    if missing:
-        raise CliError(f"party {missing[0]!r} is not in the log")
+    for option, parties in (("--from", from_party or []), ("--to", to or [])):
+        for p in parties:
+            check_party(g, p, option)
     sources = select_parties(g, kinds=from_kind or (), state=from_state, parties=from_party or ())
     if from_party and not (from_state or from_kind):
         sources = set(from_party)

@@ -13,12 +13,14 @@ from custodiet.app import (
     REGISTRY_OPT,
     CliError,
     app,
+    check_party,
     emit_json,
     err,
     guarded,
     load_graph,
     load_registry,
     out,
+    progress,
 )
 
 
@@ -35,7 +37,9 @@ def trace(
     """Every time-respecting path by which CLIP reached party TO."""
     from graph.trace import trace as do_trace
 
-    doc = do_trace(load_graph(events, registry)[0], clip, to, limit=limit)
+    g = load_graph(events, registry)[0]
+    check_party(g, to)
+    doc = do_trace(g, clip, to, limit=limit)
     if as_json:
         emit_json(doc)
         return
@@ -61,7 +65,9 @@ def reach(
     """Clips that reached TO (path counts, intermediaries), conduits, and every party with a path in."""
     from graph.reach import reach as do_reach
 
-    doc = do_reach(load_graph(events, registry)[0], to, max_hops=max_hops)
+    g = load_graph(events, registry)[0]
+    check_party(g, to)
+    doc = do_reach(g, to, max_hops=max_hops)
     if as_json:
         emit_json(doc)
         return
@@ -117,8 +123,9 @@ def check(
                              workers=workers)
     else:
         trail = open_audit(audit) if audit else None
-        res = run_check(read_lines(events, max_event_bytes), rules, load_registry(registry), source=events,
-                        max_bytes=max_event_bytes)
+        with progress("judging the log"):
+            res = run_check(read_lines(events, max_event_bytes), rules, load_registry(registry), source=events,
+                            max_bytes=max_event_bytes)
         doc = res.document()
         if trail is not None:
             from audit.trail import audit_verdicts

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from custodiet.app import CliError, app, emit_json, err, guarded, out
+from custodiet.app import CliError, app, emit_json, err, guarded, no_path_twice, out, progress, unknown_name
 
 
 @app.command("import")
@@ -30,7 +30,7 @@ def import_(
     from importers import IMPORTERS
 
     if kind not in IMPORTERS:
-        raise CliError(f"unknown import kind {kind!r} (known: {', '.join(sorted(IMPORTERS))})")
+        raise CliError(unknown_name("import kind", kind, sorted(IMPORTERS)))
     p = Path(path)
     try:
         if not p.exists():
@@ -53,11 +53,12 @@ def import_(
 
         kw["overrides"] = load_overrides(overrides)
     try:
-        result = IMPORTERS[kind](p, **kw)
+        with progress(f"importing {p.name}"):
+            result = IMPORTERS[kind](p, **kw)
     except (OSError, UnicodeDecodeError) as e:
-        raise CliError(f"{p}: cannot read ({e})") from e
+        raise CliError(no_path_twice(p, f"cannot read ({e})")) from e
     except ValueError as e:
-        raise CliError(f"{p}: {str(e).splitlines()[0]}") from e
+        raise CliError(no_path_twice(p, str(e).splitlines()[0])) from e
     if output:
         result.write_jsonl(output)
     if registry or (kind == "atlas-ring" and output is None):

@@ -72,15 +72,10 @@ def serve(
         workers.append(follow_verdicts(state, broker_url_to_bootstrap(broker),
                                        TopicLayout(prefix=topic_prefix, partitions=partitions), stop))
     elif simulate is not None:
-        from custodiet.app import unknown_name
-        from scenarios.load import ScenarioError, available_scenarios, load_scenario
+        from custodiet.app import load_scenario_named
         from world.simulate import simulate as run_simulation
 
-        try:
-            scenario = load_scenario(simulate)
-        except ScenarioError as e:
-            raise CliError(unknown_name("scenario", simulate, available_scenarios(),
-                                        e.args[0] if e.args else str(e))) from e
+        scenario = load_scenario_named(simulate)
         # The scenario's registry names its agencies and places its camera owners (unless one was given).
         reg = reg if registry else scenario.registry()
         state = LiveState(reg, rules, source=f"simulated {simulate} (seed {seed})", max_bytes=max_event_bytes)

@@ -79,20 +79,16 @@ def demo_document(sc: Any, seed: int, n_events: int, check_doc: dict[str, Any], 
 def run_demo(*, scenario: str, n_events: int, seed: int, in_process: bool, report_dir: str, serve: bool,
              as_json: bool = False) -> dict[str, Any]:
     """Run the demo end to end (see the module docstring); returns the demo document."""
-    from custodiet.app import CliError, progress, unknown_name
+    from custodiet.app import load_scenario_named, progress
     from graph.custody import CustodyGraph
     from judge.pipeline import run_check
     from reports.headline import headline
     from reports.render import write_report
-    from scenarios.load import ScenarioError, available_scenarios, load_scenario
     from world.simulate import simulate
 
     say = err if as_json else out
     started = time.monotonic()
-    try:
-        sc = load_scenario(scenario)
-    except ScenarioError as e:
-        raise CliError(unknown_name("scenario", scenario, available_scenarios(), str(e).splitlines()[0])) from e
+    sc = load_scenario_named(scenario)
     registry = sc.registry()
     say.print(f"[bold]custodiet demo[/bold] (simulated): scenario {sc.name!r}, {n_events} simulated events, "
               f"seed {seed}; rule sets: {', '.join(sc.rule_sets)}")
