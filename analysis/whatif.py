@@ -4,8 +4,10 @@ The same events are judged twice (:class:`judge.engine.Judge`, event-time order)
 sets (default ``core``) and under base + the added sets. Every grant, hand-over or other step that the
 added sets flag or gate is *forbidden*; the what-if enforces them: the custody graph "after" is the one
 the base lets through minus every forbidden link. Reported: the forbidden steps one by one, by origin
-agency and by party link, and how federal reach (parties with any path into a federal party, clips that
-reached one by a time-respecting path) changes.
+agency and by party link, and how federal reach changes: the parties whose data reaches a federal party by
+the flow model (``schemas.flow``: a clip's time-respecting hand-over path, a direct grant or a search;
+chains of grants carry nothing) and the clips that reached one by a time-respecting path, both counted on
+custody as judged.
 
 >>> from schemas.events import parse_event
 >>> grant = ('{{"event_id":"{0}","type":"access_grant","occurred_at":"2024-04-26T00:00:00Z",'
@@ -18,7 +20,7 @@ reached one by a time-respecting path) changes.
 [('agency:el-cajon-ca-pd', 'agency:fbi'), ('agency:el-cajon-ca-pd', 'agency:reno-nv-pd'), \
 ('agency:la-mesa-ca-pd', 'agency:reno-nv-pd')]
 >>> doc["federal_reach"]["before"]["parties"], doc["federal_reach"]["after"]["parties"]
-(3, 1)
+(2, 1)
 """
 
 from __future__ import annotations
@@ -27,10 +29,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from graph.conduits import upstream_of
 from graph.custody import CustodyGraph
 from graph.cut import select_parties
-from graph.reach import clips_reaching
+from graph.reach import clips_reaching, reaching
 from judge.engine import Judge, event_order
 from judge.rulesets import load_rule_sets
 from schemas.parties import PartyRegistry
@@ -48,19 +49,21 @@ def _judge(names: Sequence[str], registry: PartyRegistry | None) -> tuple[Judge,
 
 
 def federal_reach(g: CustodyGraph, kind: str = "federal") -> dict[str, Any]:
-    """Parties with a path (time-blind) into a party of ``kind``, those linked directly, and the clips that
-    reached one by a time-respecting path.
+    """Parties whose data reaches a party of ``kind`` by the flow model (``graph.reach.reaching``: a
+    time-respecting hand-over path of a clip, a direct grant or a search link; chains of grants carry
+    nothing), those linked directly, and the clips that reached one by a time-respecting path.
 
     >>> g = CustodyGraph(); g.add_grant("g", "agency:a-pd", "agency:b-pd", 0.0)
     >>> g.add_grant("h", "agency:b-pd", "agency:fbi", 0.0)
     >>> r = federal_reach(g); r["parties"], r["direct"], r["party_list"]
-    (2, 1, ['agency:a-pd', 'agency:b-pd'])
+    (1, 1, ['agency:b-pd'])
     """
     targets = select_parties(g, kinds=[kind])
-    upstream = upstream_of(g, targets) - targets
+    upstream = set(reaching(g, targets))
     direct = {u for t in targets for u in g.graph.predecessors(t)} - targets
     clips = sorted({c["clip"] for t in sorted(targets) for c in clips_reaching(g, t)})
     return {
+        "basis": g.basis,
         "targets": sorted(targets),
         "parties": len(upstream),
         "direct": len(direct),
@@ -165,6 +168,7 @@ def whatif(
     after = federal_reach(CustodyGraph.from_edges(recordings, after_edges, reg), kind)
     violations = Counter(r for f in forbidden for r in f["rules"])
     return {
+        "basis": "judged",
         "base": base_ids,
         "added": sorted(extra_ids),
         "events": len(evs),

@@ -25,10 +25,13 @@ __all__ = [
     "EVENTS_ARG",
     "JSON_OPT",
     "REGISTRY_OPT",
+    "RULES_OPT",
+    "ATTEMPTS_OPT",
     "load_graph",
     "out",
     "err",
     "emit_json",
+    "counted",
     "load_log",
     "load_registry",
     "check_readable_file",
@@ -115,6 +118,10 @@ def _main(
 EVENTS_ARG = typer.Argument(help="a .jsonl log of events, or - for stdin")
 JSON_OPT = typer.Option("--json", help="print one JSON document on stdout")
 REGISTRY_OPT = typer.Option("--registry", help="party registry (JSON list or .jsonl of parties)")
+RULES_OPT = typer.Option("--rules", help="rule set name or TOML file (repeatable); default: every set, each "
+                         "within its era")
+ATTEMPTS_OPT = typer.Option("--attempts", help="count every valid transfer in the log as a hand-over, not only "
+                            "the custody the gates let through (the default)")
 
 
 class CliError(Exception):
@@ -196,10 +203,10 @@ def check_party(graph: Any, party: str, option: str = "--to") -> None:
 
     >>> from graph.custody import CustodyGraph
     >>> g = CustodyGraph(); g.add_grant("g", "agency:el-cajon-ca-pd", "agency:fbi", 0.0)
-    >>> check_party(g, "FBI")
+    >>> check_party(g, "FBI")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    custodiet.app.CliError: --to: party 'FBI' is not in the log (did you mean agency:fbi?)
+    custodiet.app.CliError: --to: party 'FBI' is not in the log... (did you mean agency:fbi?)
     """
     if graph.has_party(party):
         return
@@ -216,7 +223,7 @@ def check_party(graph: Any, party: str, option: str = "--to") -> None:
     hits += [by_word[w] for w in difflib.get_close_matches(key, list(by_word), n=5, cutoff=0.6)]
     hits = list(dict.fromkeys(hits))[:3]
     hint = f" (did you mean {' or '.join(hits)}?)" if hits else ""
-    raise CliError(f"{option}: party {party!r} is not in the log{hint}")
+    raise CliError(f"{option}: {graph.absent('party', party)}{hint}")
 
 
 def no_path_twice(path: Any, message: str) -> str:
@@ -248,6 +255,17 @@ def progress(description: str, total: float | None = None) -> Any:
             yield bar, bar.add_task(description, total=total)
 
     return cm()
+
+
+def counted(basis: str) -> str:
+    """Words for what a graph counts (its ``basis``), for tables and lines people read.
+
+    >>> counted("judged"), counted("attempts")
+    ('custody as judged', 'every attempt in the log')
+    """
+    from reports.names import counted_words
+
+    return counted_words(basis)
 
 
 def emit_json(doc: Any) -> None:
@@ -294,6 +312,13 @@ def load_registry(path: str | None) -> Any:
         raise CliError(f"{path}: not a party registry ({str(e).splitlines()[0]})") from e
 
 
+def _warn_dead(events: str, dead: list[Any]) -> None:
+    if dead:
+        first = dead[0]
+        err.print(f"{events}: {len(dead)} bad line(s) set aside as dead letters "
+                  f"(first: line {first.line}: {first.reason})", style="yellow", markup=False, soft_wrap=True)
+
+
 def load_log(events: str, max_bytes: int | None = None) -> tuple[list[Any], int, int, list[Any]]:
     """Read and de-duplicate a log: ``(events, events_in, duplicates, dead letters)``."""
     from judge.decode import DEFAULT_MAX_EVENT_BYTES
@@ -304,10 +329,7 @@ def load_log(events: str, max_bytes: int | None = None) -> tuple[list[Any], int,
     limit = max_bytes or DEFAULT_MAX_EVENT_BYTES
     with progress(f"reading {events if events != '-' else 'stdin'}"):
         evs, n_in, dups, dead = load_events(read_lines(events, limit), source=events, max_bytes=limit)
-    if dead:
-        first = dead[0]
-        err.print(f"{events}: {len(dead)} bad line(s) set aside as dead letters "
-                  f"(first: line {first.line}: {first.reason})", style="yellow", markup=False, soft_wrap=True)
+    _warn_dead(events, dead)
     return evs, n_in, dups, dead
 
 
@@ -316,12 +338,23 @@ def lines_of(items: Iterable[str]) -> str:
     return ", ".join(items)
 
 
-def load_graph(events: str, registry: str | None) -> tuple[Any, list[Any], tuple[int, int, list[Any]]]:
-    """The custody graph of a log (every valid transfer an observed hand-over), its events, and
-    ``(events_in, duplicates, dead letters)``."""
-    from graph.custody import CustodyGraph
+def load_graph(
+    events: str, registry: str | None, rules: list[str] | None = None, attempts: bool = False
+) -> tuple[Any, Any]:
+    """The custody graph of a log and the run it came from (``judge.pipeline.CheckResult``): custody as
+    judged in-process under ``rules`` (default: every set, each within its era), or with ``attempts``
+    every valid transfer an observed hand-over (nothing judged). ``analysis.judged`` builds it."""
+    from analysis.judged import graph_of_log
+    from judge.decode import DEFAULT_MAX_EVENT_BYTES
+    from judge.pipeline import read_lines
+    from judge.rulesets import load_rule_sets
 
-    evs, n_in, dups, dead = load_log(events)
-    with progress("building the custody graph"):
-        g = CustodyGraph.from_events(evs, load_registry(registry))
-    return g, evs, (n_in, dups, dead)
+    if events != "-":
+        check_readable_file(events, ".jsonl file")
+    if not attempts:
+        load_rule_sets(rules)  # fail fast on an unknown rule set
+    with progress("reading and judging the log" if not attempts else "reading the log"):
+        g, res = graph_of_log(read_lines(events, DEFAULT_MAX_EVENT_BYTES), rules, load_registry(registry),
+                              attempts=attempts, source=events)
+    _warn_dead(events, res.dead)
+    return g, res

@@ -15,12 +15,15 @@ import typer
 from rich.table import Table
 
 from custodiet.app import (
+    ATTEMPTS_OPT,
     EVENTS_ARG,
     JSON_OPT,
     REGISTRY_OPT,
+    RULES_OPT,
     CliError,
     app,
     check_party,
+    counted,
     emit_json,
     guarded,
     load_graph,
@@ -55,12 +58,14 @@ def conduits(
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="list at most N parties")] = None,
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
+    rules: Annotated[list[str] | None, RULES_OPT] = None,
+    attempts: Annotated[bool, ATTEMPTS_OPT] = False,
 ) -> None:
     """Parties ranked by how much they pass on: clips handed on, distinct recipients, grants given."""
     from graph.conduits import conduit_document
 
     _kind(to_kind, PARTY_KINDS, "--to-kind")
-    g, *_ = load_graph(events, registry)
+    g, _ = load_graph(events, registry, rules, attempts)
     if to is not None:
         check_party(g, to)
     doc = conduit_document(g, to, to_kind, limit)
@@ -70,7 +75,7 @@ def conduits(
         emit_json(doc)
         return
     aim = to or (f"{to_kind} parties" if to_kind else "anyone")
-    t = Table(title=f"conduits towards {aim} ({doc['count']})")
+    t = Table(title=f"conduits towards {aim} ({doc['count']}; {counted(doc['basis'])})")
     for col in ("party", "clips", "direct", "recipients", "grants", "hand-overs"):
         t.add_column(col, justify="left" if col == "party" else "right")
     for r in doc["conduits"][: limit or 40]:
@@ -106,8 +111,11 @@ def cut(
     ] = "link",
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
+    rules: Annotated[list[str] | None, RULES_OPT] = None,
+    attempts: Annotated[bool, ATTEMPTS_OPT] = False,
 ) -> None:
-    """The smallest set of party links whose removal cuts every path from the sources to the sinks."""
+    """The smallest set of party links whose removal cuts every flow from the sources' cameras to the sinks
+    (grants carry the grantor's own cameras one hop; hand-overs are transitive)."""
     from graph.cut import CutError, min_cut, select_parties
 
     for k in from_kind or []:
@@ -119,7 +127,7 @@ def cut(
         raise CliError("name the sinks: --to-kind or --to")
     if to_kind == "out-of-state" and not from_state:
         raise CliError("--to-kind out-of-state needs --from-state")
-    g, *_ = load_graph(events, registry)
+    g, _ = load_graph(events, registry, rules, attempts)
     for option, parties in (("--from", from_party or []), ("--to", to or [])):
         for p in parties:
             check_party(g, p, option)
@@ -146,13 +154,13 @@ def cut(
         return
     out.print(
         f"{doc['sources']} source(s), {doc['sinks']} sink(s) ({doc['reachable_sinks_before']} reachable); "
-        f"min cut: [bold]{doc['cut_size']}[/bold] ({doc['capacity_note']})"
+        f"min cut: [bold]{doc['cut_size']}[/bold] ({doc['capacity_note']}; {counted(doc['basis'])})"
     )
     t = Table(title="links to cut")
-    for col in ("from", "to", "hand-overs", "grants"):
-        t.add_column(col, justify="right" if col in ("hand-overs", "grants") else "left")
+    for col in ("from", "to", "hand-overs", "grants", "searches"):
+        t.add_column(col, justify="right" if col in ("hand-overs", "grants", "searches") else "left")
     for r in doc["links"]:
-        t.add_row(r["from"], r["to"], str(r["hand_overs"]), str(r["grants"]))
+        t.add_row(r["from"], r["to"], str(r["hand_overs"]), str(r["grants"]), str(r["searches"]))
     out.print(t)
 
 
@@ -199,8 +207,9 @@ def whatif(
     out.print(t)
     b, a = fr["before"], fr["after"]
     out.print(
-        f"{kind} reach: parties {b['parties']} -> {a['parties']}, direct {b['direct']} -> {a['direct']}, "
-        f"clips {b['clips']} -> {a['clips']}"
+        f"{kind} reach (custody as judged; parties whose data reaches a {kind} party by a clip's hand-overs, a "
+        f"direct grant or a search): parties {b['parties']} -> {a['parties']}, direct {b['direct']} -> "
+        f"{a['direct']}, clips {b['clips']} -> {a['clips']}"
     )
 
 
@@ -214,6 +223,8 @@ def export(
                                             "default: from the suffix of -o")] = None,
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
+    rules: Annotated[list[str] | None, RULES_OPT] = None,
+    attempts: Annotated[bool, ATTEMPTS_OPT] = False,
 ) -> None:
     """Write the custody graph as GraphML, GEXF, W3C PROV-JSON or plain JSON."""
     from graph.export import FORMATS, write_export
@@ -226,16 +237,17 @@ def export(
     if not output.parent.exists():
         raise CliError(f"{output.parent}: no such directory")
     with progress("reading the log") as (bar, task):
-        g, *_ = load_graph(events, registry)
+        g, _ = load_graph(events, registry, rules, attempts)
         bar.update(task, description=f"writing {fmt}")
         path = write_export(g, fmt, output)
     doc = {"output": str(path), "format": fmt, "parties": g.graph.number_of_nodes(),
-           "links": g.graph.number_of_edges(), "bytes": path.stat().st_size}
+           "links": g.graph.number_of_edges(), "bytes": path.stat().st_size,
+           "basis": g.basis}
     if as_json:
         emit_json(doc)
         return
-    out.print(f"wrote {path} ({fmt}: {doc['parties']:,} parties, {doc['links']:,} links: hand-overs and "
-              "access grants)", markup=False, highlight=False)
+    out.print(f"wrote {path} ({fmt}: {doc['parties']:,} parties, {doc['links']:,} links; {counted(g.basis)})",
+              markup=False, highlight=False)
 
 
 def format_from_suffix(path: Path) -> str:
@@ -279,29 +291,28 @@ def report(
     ] = 3,
     as_json: Annotated[bool, typer.Option("--json", help="print what was written as one JSON document")] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
+    attempts: Annotated[bool, ATTEMPTS_OPT] = False,
 ) -> None:
     """An HTML report about TO (headline, method, pictures as PNG/SVG, tables, exports) that opens from disk."""
-    from custodiet.demo import reached_entry
-    from judge.engine import default_judge, event_order
-    from judge.pipeline import summarise
+    from analysis.judged import graph_of_run
+    from custodiet.demo import reached_row
     from reports.names import party_name
-    from reports.render import COUNTED_IN_LOG, credits_for, holds_of, is_simulated, write_report
+    from reports.render import credits_for, holds_of, is_simulated, write_report
 
     if output.exists() and not output.is_dir():
         raise CliError(f"{output}: exists and is not a directory")
-    with progress("reading the log") as (bar, task):
-        g, evs, (n_in, dups, dead) = load_graph(events, registry)
+    with progress("reading and judging the log") as (bar, task):
+        g, res = load_graph(events, registry, rules)  # judged once: the violations and custody as judged
+        if attempts:
+            g = graph_of_run(res, g.registry, attempts=True)
         for t in to:
             check_party(g, t)
-        bar.update(task, description="judging the events")
-        judge = default_judge(rules, g.registry)
-        verdicts = [judge.judge(ev) for ev in sorted(evs, key=event_order)]
-        check_doc = summarise(n_in, dups, dead, verdicts, [rs.id for rs in judge.rule_sets])
-        sources = [getattr(ev, "source", None) for ev in evs]
+        check_doc = res.document()
+        sources = [getattr(ev, "source", None) for ev in res.events]
         credits = [*credits_for(sources), *(credit or [])]
-        reached = [reached_entry(g, t) for t in to]
-        doc = {"simulated": is_simulated(sources), "events_in": n_in, "violations": check_doc["violations"],
-               "counted": COUNTED_IN_LOG, "reached": reached,
+        reached = [reached_row(g, t) for t in to]
+        doc = {"simulated": is_simulated(sources), "events_in": check_doc["events_in"],
+               "violations": check_doc["violations"], "basis": g.basis, "reached": reached,
                "holds": [holds_of(g, r["party"]) for r in reached if not r["clips"]]}
         about = ", ".join(party_name(t, g.registry) for t in to)
         page = write_report(g, check_doc, output, to, title or f"Where data reaches {about}", credits,

@@ -8,12 +8,15 @@ import typer
 from rich.table import Table
 
 from custodiet.app import (
+    ATTEMPTS_OPT,
     EVENTS_ARG,
     JSON_OPT,
     REGISTRY_OPT,
+    RULES_OPT,
     CliError,
     app,
     check_party,
+    counted,
     emit_json,
     err,
     guarded,
@@ -33,17 +36,20 @@ def trace(
     limit: Annotated[int, typer.Option("--limit", min=0, help="list at most N paths (the count stays exact)")] = 1000,
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
+    rules: Annotated[list[str] | None, RULES_OPT] = None,
+    attempts: Annotated[bool, ATTEMPTS_OPT] = False,
 ) -> None:
-    """Every time-respecting path by which CLIP reached party TO."""
+    """Every time-respecting path by which CLIP reached party TO (custody as judged, or --attempts)."""
     from graph.trace import trace as do_trace
 
-    g = load_graph(events, registry)[0]
+    g = load_graph(events, registry, rules, attempts)[0]
     check_party(g, to)
     doc = do_trace(g, clip, to, limit=limit)
     if as_json:
         emit_json(doc)
         return
-    t = Table(title=f"{clip} -> {to}: {doc['count']} path(s)" + (" (list truncated)" if doc["truncated"] else ""))
+    t = Table(title=f"{clip} -> {to}: {doc['count']} path(s), {counted(doc['basis'])}"
+              + (" (list truncated)" if doc["truncated"] else ""))
     t.add_column("#", justify="right")
     t.add_column("parties")
     t.add_column("hand-overs")
@@ -58,33 +64,52 @@ def trace(
 def reach(
     events: Annotated[str, EVENTS_ARG],
     to: Annotated[str, typer.Option("--to", help="party id")],
-    max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="count party paths of at most N links")] = 3,
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="with --onward: count party paths of at "
+                                          "most N links")] = 3,
+    onward: Annotated[bool, typer.Option("--onward", help="also list onward exposure: parties with any path of "
+                                         "links in, grants chained (an upper bound; marked onward)")] = False,
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
+    rules: Annotated[list[str] | None, RULES_OPT] = None,
+    attempts: Annotated[bool, ATTEMPTS_OPT] = False,
 ) -> None:
-    """Clips that reached TO (path counts, intermediaries), conduits, and every party with a path in."""
+    """Clips that reached TO (path counts, intermediaries), conduits, and every party whose data reaches it
+    (by a clip's hand-overs, a direct grant or a search; custody as judged, or --attempts)."""
     from graph.reach import reach as do_reach
 
-    g = load_graph(events, registry)[0]
+    g = load_graph(events, registry, rules, attempts)[0]
     check_party(g, to)
-    doc = do_reach(g, to, max_hops=max_hops)
+    doc = do_reach(g, to, max_hops=max_hops, onward=onward)
     if as_json:
         emit_json(doc)
         return
-    out.print(f"[bold]{doc['clip_count']}[/bold] clip(s) reached {to} by {doc['path_count']} path(s)")
+    out.print(f"[bold]{doc['clip_count']}[/bold] clip(s) reached {to} by {doc['path_count']} path(s) "
+              f"({counted(doc['basis'])})")
     t = Table(title="conduits (clips passed on)")
     t.add_column("party")
     t.add_column("clips", justify="right")
     for c in doc["conduits"][:20]:
         t.add_row(c["party"], str(c["clips"]))
     out.print(t)
-    p = Table(title=f"parties with a path into {to} ({len(doc['parties'])})")
+    reached = [r for r in doc["parties"] if not r.get("onward")]
+    p = Table(title=f"parties whose data reaches {to} ({len(reached)}): by a clip's hand-overs, a direct grant "
+                    "or a search")
     p.add_column("party")
+    p.add_column("by")
     p.add_column("min hops", justify="right")
-    p.add_column(f"paths (<= {max_hops} links)", justify="right")
-    for row in doc["parties"][:40]:
-        p.add_row(row["party"], str(row["min_hops"]), str(row["paths"]))
+    p.add_column("paths", justify="right")
+    for row in reached[:40]:
+        p.add_row(row["party"], ", ".join(row["by"]), str(row["min_hops"]), str(row["paths"]))
     out.print(p)
+    if onward:
+        more = [r for r in doc["parties"] if r.get("onward")]
+        o = Table(title=f"onward exposure only ({len(more)}): an upper bound assuming re-sharing, not observed")
+        o.add_column("party")
+        o.add_column("min hops", justify="right")
+        o.add_column(f"paths (<= {max_hops} links)", justify="right")
+        for row in more[:40]:
+            o.add_row(row["party"], str(row["min_hops"]), str(row["paths"]))
+        out.print(o)
 
 
 @app.command()

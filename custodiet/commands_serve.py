@@ -63,6 +63,7 @@ def serve(
     reg = load_registry(registry)
     stop = threading.Event()
     workers: list[threading.Thread] = []
+    names = None  # names for people, where the judge's registry knows only ids
     if broker is not None:
         from streams.broker import broker_url_to_bootstrap
         from streams.live_feed import follow_verdicts
@@ -73,11 +74,12 @@ def serve(
                                        TopicLayout(prefix=topic_prefix, partitions=partitions), stop))
     elif simulate is not None:
         from custodiet.app import load_scenario_named
+        from custodiet.demo import display_registry
         from world.simulate import simulate as run_simulation
 
         scenario = load_scenario_named(simulate)
-        # The scenario's registry names its agencies and places its camera owners (unless one was given).
-        reg = reg if registry else scenario.registry()
+        if registry is None:
+            names = display_registry(scenario)
         state = LiveState(reg, rules, source=f"simulated {simulate} (seed {seed})", max_bytes=max_event_bytes)
         simulated = run_simulation(scenario, seed, n_events)
         workers.append(state.start_replay(simulated, rate, stop=stop))
@@ -114,7 +116,7 @@ def serve(
             trail.record(rec["component"], "query", rec["actor"], str(rec["outcome"]),
                          {"method": rec["method"], "path": rec["path"]})
     try:
-        server = start_server(state, host, port, audit=sink)
+        server = start_server(state, host, port, audit=sink, names=names)
     except OSError as e:
         stop.set()
         raise CliError(f"{host}:{port}: cannot listen ({e.strerror or e})") from e

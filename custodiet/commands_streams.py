@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from custodiet.app import JSON_OPT, CliError, app, err, guarded, out
+from custodiet.app import CliError, app, err, guarded, out
 
 
 @app.command()
@@ -49,10 +49,13 @@ def demo(
     in_process: Annotated[bool, typer.Option("--in-process", help="do not start a broker")] = False,
     report: Annotated[str, typer.Option("-o", "--report", help="report folder")] = "custodiet-demo-report",
     serve: Annotated[bool, typer.Option("--serve", help="then serve the live view until Ctrl-C")] = False,
-    as_json: Annotated[bool, JSON_OPT] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON document on stdout (accounting, "
+                                          "violations, clips reaching each federal party); no report")] = False,
 ) -> None:
     """The main job: simulate a scenario, run it through the agents, and say where the footage went."""
     from custodiet.demo import run_demo
 
+    if as_json and serve:
+        raise CliError("--json prints one document and ends: run --serve without it")
     run_demo(scenario=scenario, n_events=events, seed=seed, in_process=in_process, report_dir=report, serve=serve,
              as_json=as_json)

@@ -1,12 +1,14 @@
 """``custodiet conduits``: parties ranked by how much they pass on.
 
-For each party: the distinct clips it handed on, the distinct recipients it passed to (by hand-over or
-grant), and the access grants it gave. Overall, every outgoing link counts. Towards a target (one party,
-or every party of a kind such as ``federal``), only links into a party that has a path to the target (or
-into the target itself) count, and ``clips`` is the number of clips that reached the target through the
-party by a time-respecting path (:func:`graph.reach.clips_reaching`); ``direct`` counts links straight
-into the target. Ranking: clips, then direct links into the target, then recipients, then grants (all
-descending), then party id.
+For each party: the distinct clips it handed on, the distinct recipients it passed to (by hand-over,
+grant or search link), and the access grants it gave. Overall, every outgoing link counts. Towards a
+target (one party, or every party of a kind such as ``federal``), only links that carry data to the
+target by the flow model (``schemas.flow``) count: hand-overs into the target or into a party that passes
+clips on to it, and grant or search links straight into the target (a grant to anyone else carries
+nothing onward). ``clips`` is the number of clips that reached the target through the party by a
+time-respecting path (:func:`graph.reach.clips_reaching`); ``direct`` counts links straight into the
+target. Ranking: clips, then direct links into the target, then recipients, then grants (all descending),
+then party id.
 
 >>> g = CustodyGraph()
 >>> g.add_recording("c1", "resident:r", 0.0)
@@ -17,7 +19,7 @@ descending), then party id.
 >>> [(r["party"], r["clips"], r["recipients"], r["grants"]) for r in conduits(g)]
 [('agency:a-pd', 1, 1, 0), ('resident:r', 1, 1, 0), ('agency:b-pd', 0, 2, 2)]
 >>> [(r["party"], r["clips"], r["recipients"], r["direct"]) for r in conduits(g, to="agency:fbi")]
-[('agency:a-pd', 1, 1, 1), ('resident:r', 1, 1, 0), ('agency:b-pd', 0, 1, 0)]
+[('agency:a-pd', 1, 1, 1), ('resident:r', 1, 1, 0)]
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import networkx as nx
 
 from graph.custody import CustodyGraph
 from graph.cut import select_parties
-from graph.reach import clips_reaching
+from graph.reach import clips_reaching, flow_links_into, reaching
 from graph.trace import TraceError
 
 __all__ = ["conduits", "conduit_document", "targets_of", "upstream_of"]
@@ -45,7 +47,7 @@ def targets_of(g: CustodyGraph, to: str | None = None, to_kind: str | None = Non
     found: set[str] = set()
     if to is not None:
         if not g.has_party(to):
-            raise TraceError(f"party {to!r} is not in the log")
+            raise TraceError(g.absent("party", to))
         found.add(to)
     if to_kind is not None:
         found |= select_parties(g, kinds=[to_kind])
@@ -53,33 +55,36 @@ def targets_of(g: CustodyGraph, to: str | None = None, to_kind: str | None = Non
 
 
 def upstream_of(g: CustodyGraph, targets: set[str]) -> set[str]:
-    """Targets and every party with a path (over party links, time-blind) into one of them.
+    """Targets and every party whose data reaches one of them by the flow model (``graph.reach.reaching``).
 
     >>> g = CustodyGraph(); g.add_grant("g", "agency:a-pd", "agency:fbi", 0.0)
-    >>> g.add_grant("h", "x", "y", 0.0)
+    >>> g.add_grant("h", "x", "agency:a-pd", 0.0)
     >>> sorted(upstream_of(g, {"agency:fbi"}))
     ['agency:a-pd', 'agency:fbi']
     """
-    seen = set(targets)
-    stack = list(targets)
-    pred = g.graph.pred
-    while stack:
-        v = stack.pop()
-        for u in pred[v]:
-            if u not in seen:
-                seen.add(u)
-                stack.append(u)
-    return seen
+    return set(targets) | set(reaching(g, targets))
+
+
+def _carriers(g: CustodyGraph, targets: set[str]) -> set[tuple[str, str, str]]:
+    """``(from, to, kind)`` of the links that carry data into ``targets`` by the flow model."""
+    found: set[tuple[str, str, str]] = set()
+    for t in targets:
+        for (u, v), c in flow_links_into(g, t).items():
+            for kind, name in (("transfer", "hand_overs"), ("grant", "grants"), ("search", "searches")):
+                if c.get(name):
+                    found.add((u, v, kind))
+    return found
 
 
 def conduits(g: CustodyGraph, to: str | None = None, to_kind: str | None = None) -> list[dict[str, Any]]:
-    """Rows ``{"party","clips","recipients","grants","hand_overs","direct"}`` ranked by what they pass on.
+    """Rows ``{"party","clips","recipients","grants","hand_overs","direct"}`` ranked by what they pass on
+    (``hand_overs`` and ``grants`` count links; search links count as recipients only).
 
     With neither ``to`` nor ``to_kind``: overall. Target parties are not ranked as conduits into themselves.
     """
     towards = to is not None or to_kind is not None
     targets = targets_of(g, to, to_kind) if towards else set()
-    allowed = upstream_of(g, targets) if towards else None
+    carriers = _carriers(g, targets) if towards else None
     clips: dict[str, set[str]] = defaultdict(set)
     recipients: dict[str, set[str]] = defaultdict(set)
     grants: dict[str, int] = defaultdict(int)
@@ -87,12 +92,13 @@ def conduits(g: CustodyGraph, to: str | None = None, to_kind: str | None = None)
     direct: dict[str, int] = defaultdict(int)
     graph: nx.MultiDiGraph = g.graph
     for u, v, data in graph.edges(data=True):
-        if u == v or (allowed is not None and (v not in allowed or u in targets)):
+        kind = data.get("kind") or "transfer"
+        if u == v or (carriers is not None and ((u, v, kind) not in carriers or u in targets)):
             continue
         recipients[u].add(v)
-        if data.get("kind") == "grant":
+        if kind == "grant":
             grants[u] += 1
-        else:
+        elif kind == "transfer":
             hand_overs[u] += 1
             if not towards and data.get("clip") is not None:
                 clips[u].add(data["clip"])
@@ -142,7 +148,9 @@ def conduit_document(
         "to": to,
         "to_kind": to_kind,
         "targets": targets,
-        "basis": "links into parties with a path to the target (time-blind); clips: time-respecting"
+        "basis": g.basis,
+        "links_basis": "links that carry data to the target by the flow model (hand-overs on time-respecting "
+        "paths, grants and searches straight into it); clips: time-respecting"
         if targets
         else "every outgoing link",
         "count": len(rows),

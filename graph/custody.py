@@ -1,7 +1,9 @@
-"""The custody graph: parties as nodes, one edge per hand-over or access grant (edge key = event id).
+"""The custody graph: parties as nodes, one edge per hand-over, access grant or search link (edge key =
+event id); what each kind carries is ``schemas.flow``'s to say (only hand-overs are transitive).
 
-Built either from a raw log (every valid transfer is an observed hand-over) or from the pipeline's
-custody edges (what the gates let through). Beside the networkx ``MultiDiGraph`` it keeps, per clip,
+Built either from custody edges as judged (what the gates let through: ``from_edges``, basis
+``"judged"``, the default of every command) or from every attempt in a raw log (each valid transfer an
+observed hand-over: ``from_events``, basis ``"attempts"``). Beside the networkx ``MultiDiGraph`` it keeps, per clip,
 its owner, recording time and time-ordered hand-overs, so a single-clip trace never scans the graph.
 
 >>> from schemas.events import parse_event
@@ -24,9 +26,12 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
+from schemas.flow import ONE_HOP, edges_of
 from schemas.parties import PartyRegistry
 
 __all__ = ["HandOver", "ClipOrigin", "CustodyGraph"]
+
+_COUNT_OF = {"grant": "grants", "search": "searches"}  # edge kind -> its count on a party link
 
 
 class HandOver(NamedTuple):
@@ -50,13 +55,17 @@ class ClipOrigin:
 class CustodyGraph:
     """Custody graph plus per-clip indexes for fast temporal tracing."""
 
-    def __init__(self, registry: PartyRegistry | None = None) -> None:
+    def __init__(self, registry: PartyRegistry | None = None, *, basis: str = "judged") -> None:
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self.registry = registry
+        #: What the graph counts: ``"judged"`` (what the gates let through) or ``"attempts"`` (every valid
+        #: transfer in a raw log); every document built from it says so.
+        self.basis = basis
         self.clips: dict[str, ClipOrigin] = {}
         self.hand_overs: dict[str, list[HandOver]] = {}
         self._sorted: set[str] = set()
         self.grants = 0
+        self.searches = 0
 
     # -- building ------------------------------------------------------------------------------------
     def _node(self, party: str) -> None:
@@ -83,48 +92,63 @@ class CustodyGraph:
         self.hand_overs.setdefault(clip_id, []).append(HandOver(t, event_id, src, dst))
         self._sorted.discard(clip_id)
 
+    def add_link(self, event_id: str, src: str, dst: str, t: float, kind: str = "grant", **attrs: Any) -> None:
+        """A one-hop link (no clip): ``src``'s own camera data reaches ``dst`` and stops there
+        (``kind`` ``"grant"`` or ``"search"``, see ``schemas.flow``)."""
+        src, dst = sys.intern(src), sys.intern(dst)
+        self._node(src)
+        self._node(dst)
+        self.graph.add_edge(src, dst, key=event_id, clip=None, t=t, kind=kind, **attrs)
+        if kind == "grant":
+            self.grants += 1
+        else:
+            self.searches += 1
+
     def add_grant(self, event_id: str, grantor: str, grantee: str, t: float, **attrs: Any) -> None:
-        """A standing access link (no clip): the grantor's camera data can reach the grantee."""
-        grantor, grantee = sys.intern(grantor), sys.intern(grantee)
-        self._node(grantor)
-        self._node(grantee)
-        self.graph.add_edge(grantor, grantee, key=event_id, clip=None, t=t, kind="grant", **attrs)
-        self.grants += 1
+        """A standing access link (no clip): the grantor's own camera data reaches the grantee, no further."""
+        self.add_link(event_id, grantor, grantee, t, "grant", **attrs)
+
+    def add_record(self, e: Any) -> None:
+        """Add one custody-edge record (``schemas.records.CustodyEdge``, as ``schemas.flow`` makes them)."""
+        t = e.occurred_at.timestamp()
+        if e.kind == "origin":
+            if e.clip_id is not None:
+                self.add_recording(e.clip_id, e.from_party, t, e.purpose)
+        elif e.kind in ONE_HOP:
+            self.add_link(e.event_id, e.from_party, e.to_party, t, e.kind, basis=e.basis, purpose=e.purpose,
+                          verdict=e.verdict)
+        elif e.clip_id is not None:
+            self.add_hand_over(e.event_id, e.clip_id, e.from_party, e.to_party, t, basis=e.basis,
+                               purpose=e.purpose, verdict=e.verdict, kind="transfer")
 
     @classmethod
     def from_events(cls, events: Iterable[Any], registry: PartyRegistry | None = None) -> CustodyGraph:
-        """Every valid transfer is an observed hand-over; every access grant a standing link."""
-        g = cls(registry)
+        """Every attempt in a raw log: each valid transfer an observed hand-over, each access grant and search
+        its links (``schemas.flow.edges_of``); ``basis`` is ``"attempts"``."""
+        g = cls(registry, basis="attempts")
         for ev in events:
-            kind = ev.type
-            if kind == "transfer":
-                g.add_hand_over(ev.event_id, ev.clip_id, ev.from_party, ev.to_party, ev.occurred_at.timestamp(),
-                                basis=ev.basis, purpose=ev.purpose, kind="transfer")
-            elif kind == "clip_recorded":
-                g.add_recording(ev.clip_id, ev.owner, ev.occurred_at.timestamp(), ev.platform)
-            elif kind == "access_grant":
-                g.add_grant(ev.event_id, ev.grantor, ev.grantee, ev.occurred_at.timestamp(), basis="agreement",
-                            system=ev.system)
+            for e in edges_of(ev):
+                g.add_record(e)
         return g
 
     @classmethod
     def from_edges(
         cls, recordings: Iterable[Any], edges: Iterable[Any], registry: PartyRegistry | None = None
     ) -> CustodyGraph:
-        """From clip recordings and the pipeline's custody edges (``schemas.records.CustodyEdge``)."""
-        g = cls(registry)
+        """From clip recordings and custody edges as judged (``schemas.records.CustodyEdge``, e.g. the
+        pipeline's ``custody-edges`` or ``schemas.flow.judged_edges``); ``basis`` is ``"judged"``."""
+        g = cls(registry, basis="judged")
         for ev in recordings:
-            g.add_recording(ev.clip_id, ev.owner, ev.occurred_at.timestamp(), ev.platform)
+            for e in edges_of(ev):
+                g.add_record(e)
         for e in edges:
-            if e.kind == "origin":
-                g.add_recording(e.clip_id, e.from_party, e.occurred_at.timestamp())
-            elif e.kind == "grant":
-                g.add_grant(e.event_id, e.from_party, e.to_party, e.occurred_at.timestamp(), basis=e.basis,
-                            verdict=e.verdict)
-            else:
-                g.add_hand_over(e.event_id, e.clip_id, e.from_party, e.to_party, e.occurred_at.timestamp(),
-                                basis=e.basis, purpose=e.purpose, verdict=e.verdict, kind="transfer")
+            g.add_record(e)
         return g
+
+    @property
+    def hand_over_count(self) -> int:
+        """Hand-overs in the graph (every edge that is not a one-hop grant or search link)."""
+        return int(self.graph.number_of_edges()) - self.grants - self.searches
 
     # -- reading -------------------------------------------------------------------------------------
     def clip_hand_overs(self, clip_id: str) -> list[HandOver]:
@@ -135,34 +159,36 @@ class CustodyGraph:
             self._sorted.add(clip_id)
         return hs
 
+    def absent(self, what: str, ident: str) -> str:
+        """The message for a clip or party the graph does not hold (says why when counting as judged).
+
+        >>> CustodyGraph(basis="attempts").absent("party", "agency:x")
+        "party 'agency:x' is not in the log"
+        """
+        if self.basis == "attempts":
+            return f"{what} {ident!r} is not in the log"
+        return (f"{what} {ident!r} is not in the log's custody as judged (no hand-over, grant or search that the "
+                "gates let through names it; --attempts counts every transfer in the log)")
+
     def has_party(self, party: str) -> bool:
         """Whether ``party`` appears anywhere in the graph."""
         return party in self.graph
 
     def party_links(self) -> nx.DiGraph:
-        """Party-level links (hand-overs and grants merged), with the number of each on the edge."""
+        """Party-level links (hand-overs, grants and searches merged), with the number of each on the edge.
+
+        Time-blind and kind-blind: for what flows along them ask ``graph.reach`` (the flow model)."""
         d = nx.DiGraph()
         d.add_nodes_from(self.graph.nodes(data=True))
         # One pass over the adjacency (not over edge views: a million hand-overs), links in the order of their
-        # first hand-over or grant; per link: count, then the kind seen first, then the other kind if any.
+        # first hand-over, grant or search; per link: count, then each kind in the order first seen.
         for u, nbrs in self.graph.adjacency():
             for v, keydict in nbrs.items():
                 if not keydict:
                     continue
-                grants = 0
-                for data in keydict.values():
-                    if data.get("kind") == "grant":
-                        grants += 1
-                n = len(keydict)
-                first_is_grant = next(iter(keydict.values())).get("kind") == "grant"
-                attrs: dict[str, int] = {"count": n}
-                if first_is_grant:
-                    attrs["grants"] = grants
-                    if n - grants:
-                        attrs["hand_overs"] = n - grants
-                else:
-                    attrs["hand_overs"] = n - grants
-                    if grants:
-                        attrs["grants"] = grants
+                attrs: dict[str, int] = {"count": len(keydict)}
+                for data in keydict.values():  # per kind, in the order first seen
+                    name = _COUNT_OF.get(data.get("kind"), "hand_overs")
+                    attrs[name] = attrs.get(name, 0) + 1
                 d.add_edge(u, v, **attrs)
         return d

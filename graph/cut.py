@@ -1,20 +1,28 @@
-"""``custodiet cut``: the smallest set of party links whose removal cuts every path from a set of sources
-(a state's agencies, camera owners) to a set of sinks (federal parties, out-of-state agencies, one party).
+"""``custodiet cut``: the smallest set of party links whose removal cuts every flow, by the flow model
+(``schemas.flow``), from a set of sources (camera owners, a state's agencies' cameras) to a set of sinks
+(federal parties, out-of-state agencies, one party).
 
-The party links (hand-overs and grants merged per ordered pair of parties) get **unit capacity each**: the
-cut is the fewest distinct links to sever (a data-sharing agreement to end, a channel to close), not the
-fewest hand-overs. ``capacity="count"`` weighs each link by its hand-overs plus grants instead, which
-finds the cut that blocks the least observed traffic. A super-source feeds every source and every sink
-drains into a super-sink with unbounded capacity, so only real links can be cut; the links are read off
-the source side of a minimum ``s``-``t`` cut (:func:`networkx.minimum_cut`). A party that is both a
-source and a sink cannot be separated from itself and is dropped from the sources.
+Each party is split in two nodes: its **own cameras** and what it **holds**; its own cameras feed what it
+holds (unbounded). An access grant or a search link ``u -> v`` carries ``u``'s own camera data one hop:
+own(u) -> holds(v). A hand-over ``u -> v`` carries whatever ``u`` holds (transitive): holds(u) -> holds(v)
+(party-level, time-blind; a pair with both kinds is one link, the hand-over one, which carries the other).
+Sources are the own cameras of the chosen parties, sinks what the chosen parties hold; so a chain of
+grants carries nothing, as in the flow model. Each party link gets **unit capacity**: the cut is the
+fewest distinct links to sever (a data-sharing agreement to end, a channel to close), not the fewest
+hand-overs. ``capacity="count"`` weighs each link by its hand-overs, grants and searches instead, which
+finds the cut that blocks the least observed traffic. The links are read off the source side of a minimum
+``s``-``t`` cut (:func:`networkx.minimum_cut`). A party that is both a source and a sink cannot be separated
+from itself and is dropped from the sources.
 
 >>> g = CustodyGraph()
 >>> for i, (u, v) in enumerate([("a", "h"), ("b", "h"), ("h", "fed"), ("a", "fed2")]):
 ...     g.add_grant(f"g{i}", f"agency:{u}", f"agency:{v}", 0.0)
 >>> doc = min_cut(g, {"agency:a", "agency:b"}, {"agency:fed", "agency:fed2"})
 >>> doc["cut_size"], [(x["from"], x["to"]) for x in doc["links"]]
-(2, [('agency:a', 'agency:fed2'), ('agency:h', 'agency:fed')])
+(1, [('agency:a', 'agency:fed2')])
+>>> g.add_recording("c", "agency:h", 0.0); g.add_hand_over("t", "c", "agency:h", "agency:fed", 1.0)
+>>> [(x["from"], x["to"], x["hand_overs"]) for x in min_cut(g, {"agency:a", "agency:b"}, {"agency:fed"})["links"]]
+[('agency:h', 'agency:fed', 1)]
 """
 
 from __future__ import annotations
@@ -92,16 +100,29 @@ def select_parties(
     return chosen
 
 
+def _own(p: str) -> tuple[str, str]:
+    return ("own", p)
+
+
+def _holds(p: str) -> tuple[str, str]:
+    return ("holds", p)
+
+
 def _flow_network(links: nx.DiGraph, sources: set[str], sinks: set[str], capacity: str) -> nx.DiGraph:
+    """The split-node network of the flow model (see the module docstring); node names are tuples, so
+    never a party id."""
     net = nx.DiGraph()
     for u, v, data in links.edges(data=True):
-        if u == v or u in sinks or v in sources:
-            continue  # a link out of a sink or into a source is on no path that needs cutting
-        net.add_edge(u, v, capacity=1 if capacity == "link" else data["count"])
+        if u == v or u in sinks:
+            continue  # a link out of a sink is on no path that needs cutting
+        tail = _holds(u) if data.get("hand_overs") else _own(u)
+        net.add_edge(tail, _holds(v), capacity=1 if capacity == "link" else data["count"], link=(u, v))
+    for p in links.nodes:
+        net.add_edge(_own(p), _holds(p))  # no capacity attribute: unbounded in networkx
     for s in sources:
-        net.add_edge(_SOURCE, s)  # no capacity attribute: unbounded in networkx
+        net.add_edge(_SOURCE, _own(s))
     for t in sinks:
-        net.add_edge(t, _SINK)
+        net.add_edge(_holds(t), _SINK)
     return net
 
 
@@ -109,8 +130,8 @@ def min_cut(
     g: CustodyGraph, sources: Iterable[str], sinks: Iterable[str], *, capacity: str = "link"
 ) -> dict[str, Any]:
     """The minimum set of party links separating ``sources`` from ``sinks``, with their hand-over and grant
-    counts: ``{"cut_size", "capacity", "sources", "sinks", "links": [{"from","to","hand_overs","grants"}],
-    "reachable_sinks_before", "blocked_traffic"}``.
+    counts: ``{"cut_size", "basis", "capacity", "sources", "sinks",
+    "links": [{"from","to","hand_overs","grants","searches"}], "reachable_sinks_before", "blocked_traffic"}``.
 
     ``cut_size`` is the number of links (``capacity="link"``) or the traffic they carry (``"count"``).
     """
@@ -124,27 +145,32 @@ def min_cut(
         raise CutError("no sink party in the log matches the selection")
     links = g.party_links()
     net = _flow_network(links, sources, sinks, capacity)
-    reachable = nx.descendants(net, _SOURCE) & sinks
+    reached = nx.descendants(net, _SOURCE)
+    reachable = {t for t in sinks if _holds(t) in reached}
     cut_edges: list[tuple[str, str]] = []
     value = 0
     if reachable:
         value, (side, _) = nx.minimum_cut(net, _SOURCE, _SINK)
         cut_edges = [
-            (u, v) for u in side if u != _SOURCE for v in net.successors(u) if v not in side and v != _SINK
+            net[a][b]["link"] for a in side if a != _SOURCE for b in net.successors(a)
+            if b not in side and b != _SINK and "link" in net[a][b]
         ]
     rows = []
     for u, v in sorted(cut_edges):
         d = links[u][v]
-        rows.append({"from": u, "to": v, "hand_overs": d.get("hand_overs", 0), "grants": d.get("grants", 0)})
+        rows.append({"from": u, "to": v, "hand_overs": d.get("hand_overs", 0), "grants": d.get("grants", 0),
+                     "searches": d.get("searches", 0)})
     return {
+        "basis": g.basis,
+        "flow": "grants and searches carry the grantor's own camera data one hop; hand-overs are transitive",
         "capacity": capacity,
         "capacity_note": "unit capacity per party link"
         if capacity == "link"
-        else "capacity = hand-overs + grants on the link",
+        else "capacity = hand-overs + grants + searches on the link",
         "cut_size": int(value),
         "sources": len(sources),
         "sinks": len(sinks),
         "reachable_sinks_before": len(reachable),
-        "blocked_traffic": sum(r["hand_overs"] + r["grants"] for r in rows),
+        "blocked_traffic": sum(r["hand_overs"] + r["grants"] + r["searches"] for r in rows),
         "links": rows,
     }

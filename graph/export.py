@@ -2,13 +2,16 @@
 plain JSON (nodes and edges).
 
 Attributes are made writable first: no ``None`` (dropped), times also as ISO 8601 strings (``time``),
-lists and dicts as JSON text. Every edge keeps its event id (the edge key, and ``event_id``).
+lists and dicts as JSON text. Every edge keeps its event id (the edge key, and ``event_id``), its kind
+(``transfer``, ``grant``, ``search``) and what that kind carries by the flow model (``carries``, from
+``schemas.flow``: only hand-overs are transitive); the graph says what it counts (``basis``: ``judged`` or
+``attempts``).
 
 In PROV, parties are agents, each recorded clip is an entity attributed to its owner, and each hand-over
 is an activity that used the copy the sender held and generated the recipient's copy
 (``clip:<id>@<party>/<event>``), which ``wasDerivedFrom`` the sender's copy: following ``wasDerivedFrom``
-back from any copy gives the chain of hand-overs to the owner's original. An access grant is an activity
-associated with the grantor and the grantee (no clip).
+back from any copy gives the chain of hand-overs to the owner's original. An access grant or a search
+link is an activity associated with both parties (no clip, nothing derived: it carries no copy onward).
 
 >>> import json, tempfile, os
 >>> g = CustodyGraph()
@@ -34,6 +37,7 @@ from urllib.parse import quote
 import networkx as nx
 
 from graph.custody import CustodyGraph
+from schemas.flow import carries
 
 __all__ = ["FORMATS", "writable_graph", "to_json", "to_prov", "write_export", "ExportError"]
 
@@ -82,9 +86,11 @@ def writable_graph(g: CustodyGraph) -> nx.MultiDiGraph:
             attrs.setdefault("name", p.name)
         attrs["label"] = attrs.get("name") or n
         w.add_node(n, **_clean(attrs))
+    w.graph["basis"] = g.basis
     for u, v, key, data in g.graph.edges(keys=True, data=True):
         attrs = dict(data, event_id=key)
         attrs.setdefault("kind", "transfer")
+        attrs["carries"] = carries(attrs["kind"])
         if isinstance(attrs.get("t"), (int, float)):
             attrs["time"] = _iso(attrs["t"])
         w.add_edge(u, v, key=key, **_clean(attrs))
@@ -103,6 +109,7 @@ def to_json(g: CustodyGraph) -> dict[str, Any]:
     return {
         "directed": True,
         "multigraph": True,
+        "basis": g.basis,
         "nodes": [{"id": n, **d} for n, d in sorted(w.nodes(data=True))],
         "edges": [
             {"source": u, "target": v, "key": k, **d}

@@ -1,52 +1,92 @@
-"""``custodiet reach``: which clips reached a party, by how many paths, through whom; and which parties
-have any path into it (over hand-overs and access grants alike).
+"""``custodiet reach``: which clips reached a party, by how many paths, through whom; and which parties'
+data reaches it, by the flow model (``schemas.flow``).
+
+A party reaches ``X`` only by a time-respecting hand-over path of some clip into ``X`` (as its owner or
+an intermediary), by a direct access grant to ``X`` (``X`` can search its own cameras), or by search
+links into ``X`` (its network searched by ``X`` or for ``X``). Chains of grants carry nothing: a party
+that grants access to a grantee of ``X``'s is not reached by ``X``. The old transitive closure over every
+party link (onward exposure, assuming out-of-band re-sharing) is offered only on request
+(``onward=True``), each party it adds marked ``"onward": true``.
 
 >>> g = CustodyGraph()
 >>> g.add_recording("c", "resident:r", 0.0)
 >>> g.add_hand_over("t1", "c", "resident:r", "agency:a-pd", 1.0)
 >>> g.add_hand_over("t2", "c", "agency:a-pd", "agency:fbi", 2.0)
 >>> g.add_grant("g1", "agency:b-pd", "agency:a-pd", 0.0)
+>>> g.add_grant("g2", "agency:c-pd", "agency:fbi", 0.0)
 >>> doc = reach(g, "agency:fbi")
 >>> doc["clips"][0]["clip"], doc["clips"][0]["paths"], doc["conduits"][0]["party"]
 ('c', 1, 'agency:a-pd')
->>> [(p["party"], p["min_hops"], p["paths"]) for p in doc["parties"]]
-[('agency:a-pd', 1, 1), ('agency:b-pd', 2, 1), ('resident:r', 2, 1)]
+>>> [(p["party"], p["min_hops"], p["paths"], p["by"]) for p in doc["parties"]]
+[('agency:a-pd', 1, 1, ['hand-over']), ('agency:c-pd', 1, 1, ['grant']), ('resident:r', 2, 1, ['hand-over'])]
+>>> [(p["party"], p["onward"]) for p in reach(g, "agency:fbi", onward=True)["parties"] if p.get("onward")]
+[('agency:b-pd', True)]
 """
 
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 import networkx as nx
 
 from graph.custody import CustodyGraph
-from graph.paths import DEFAULT_BUDGET, count_paths, useful_hand_overs
+from graph.paths import DEFAULT_BUDGET, count_paths, enumerate_paths, useful_hand_overs
 from graph.trace import TraceError
+from schemas.flow import ONE_HOP
 
-__all__ = ["reach", "clips_reaching", "parties_into", "DEFAULT_MAX_HOPS"]
+__all__ = [
+    "reach",
+    "clips_reaching",
+    "parties_into",
+    "onward_into",
+    "one_hop_into",
+    "reaching",
+    "flow_links_into",
+    "DEFAULT_MAX_HOPS",
+    "PARTIES_BASIS",
+]
 
 DEFAULT_MAX_HOPS = 3
+#: How many hand-over paths ``parties_into`` walks in all to count paths per party (then ``truncated``).
+PATH_BUDGET = 200_000
+#: What the ``parties`` list of a reach document counts.
+PARTIES_BASIS = ("flow model: a time-respecting hand-over path of some clip, a direct access grant, or a "
+                 "search by or for the party; chains of grants carry nothing")
+_BY = {"grant": "grant", "search": "search"}
 
 
 def _iso(t: float) -> str:
     return datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
 
 
-def clips_reaching(g: CustodyGraph, to: str) -> list[dict[str, Any]]:
-    """Clips with at least one time-respecting path into ``to``, with path counts and intermediaries."""
+def _clip_routes(g: CustodyGraph, to: str) -> Iterable[tuple[str, Any, list[Any], int, bool]]:
+    """``(clip, origin, useful hand-overs, path count, exact)`` of every clip with a time-respecting path
+    into ``to``."""
     candidates = sorted({d["clip"] for _, _, d in g.graph.in_edges(to, data=True) if d.get("clip") is not None})
-    out = []
     for clip in candidates:
         origin = g.clips.get(clip)
-        if origin is None:
+        if origin is None or origin.owner == to:
             continue
         hs = g.clip_hand_overs(clip)
-        useful = useful_hand_overs(hs, origin.owner, origin.t, to) if origin.owner != to else []
+        useful = useful_hand_overs(hs, origin.owner, origin.t, to)
         n, exact = count_paths(hs, origin.owner, origin.t, to, useful=useful)
-        if n == 0:
-            continue
+        if n:
+            yield clip, origin, useful, n, exact
+
+
+def clips_reaching(g: CustodyGraph, to: str) -> list[dict[str, Any]]:
+    """Clips with at least one time-respecting hand-over path into ``to``, with path counts and
+    intermediaries.
+
+    >>> g = CustodyGraph(); g.add_recording("c", "o", 0.0); g.add_hand_over("t", "c", "o", "x", 1.0)
+    >>> [(c["clip"], c["paths"], c["intermediaries"]) for c in clips_reaching(g, "x")]
+    [('c', 1, [])]
+    """
+    out = []
+    for clip, origin, useful, n, exact in _clip_routes(g, to):
         via = sorted({h.src for h in useful} - {origin.owner, to})
         first = min(h.t for h in useful if h.dst == to)
         out.append({"clip": clip, "owner": origin.owner, "paths": n, "count_exact": exact,
@@ -54,11 +94,134 @@ def clips_reaching(g: CustodyGraph, to: str) -> list[dict[str, Any]]:
     return out
 
 
+def one_hop_into(g: CustodyGraph, to: str) -> dict[str, Counter[str]]:
+    """Parties with a one-hop link (access grant or search) into ``to``: party -> {kind: links}.
+
+    >>> g = CustodyGraph(); g.add_grant("g", "a", "b", 0.0); g.add_grant("h", "z", "a", 0.0)
+    >>> one_hop_into(g, "b")
+    {'a': Counter({'grant': 1})}
+    """
+    found: dict[str, Counter[str]] = {}
+    if to not in g.graph:
+        return found
+    for u, _, data in g.graph.in_edges(to, data=True):
+        kind = data.get("kind")
+        if u != to and kind in ONE_HOP:
+            found.setdefault(u, Counter())[kind] += 1
+    return found
+
+
+def reaching(g: CustodyGraph, targets: Iterable[str]) -> dict[str, set[str]]:
+    """Every party (not a target) whose data reaches one of ``targets`` by the flow model, with how:
+    ``"hand-over"`` (owner or intermediary of a clip with a time-respecting path in), ``"grant"``,
+    ``"search"``. Cheap (no path enumeration): what conduits, what-if and the pictures ask.
+
+    >>> g = CustodyGraph(); g.add_grant("g", "a", "b", 0.0); g.add_grant("h", "z", "a", 0.0)
+    >>> reaching(g, {"b"})
+    {'a': {'grant'}}
+    """
+    targets = set(targets)
+    found: dict[str, set[str]] = {}
+    for t in sorted(targets):
+        for clip in clips_reaching(g, t):
+            for p in (clip["owner"], *clip["intermediaries"]):
+                if p not in targets:
+                    found.setdefault(p, set()).add("hand-over")
+        for p, kinds in one_hop_into(g, t).items():
+            if p not in targets:
+                found.setdefault(p, set()).update(_BY[k] for k in kinds)
+    return found
+
+
+def flow_links_into(g: CustodyGraph, to: str) -> dict[tuple[str, str], Counter[str]]:
+    """The party links that carry data into ``to`` by the flow model: hand-overs on a time-respecting path
+    of some clip into ``to``, and one-hop grant and search links straight into ``to``.
+    ``(from, to) -> {"hand_overs": n, "grants": n, "searches": n}``.
+
+    >>> g = CustodyGraph(); g.add_grant("g", "a", "b", 0.0); g.add_grant("h", "z", "a", 0.0)
+    >>> flow_links_into(g, "b")
+    {('a', 'b'): Counter({'grants': 1})}
+    """
+    links: dict[tuple[str, str], Counter[str]] = {}
+    for _, _, useful, _, _ in _clip_routes(g, to):
+        for h in useful:
+            links.setdefault((h.src, h.dst), Counter())["hand_overs"] += 1
+    for p, kinds in one_hop_into(g, to).items():
+        c = links.setdefault((p, to), Counter())
+        for k, n in kinds.items():
+            c["grants" if k == "grant" else "searches"] += n
+    return links
+
+
 def parties_into(
+    g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, budget: int = PATH_BUDGET
+) -> tuple[list[dict[str, Any]], bool]:
+    """Every party whose data reaches ``to`` by the flow model: ``{"party", "by", "min_hops", "paths",
+    "clips", "links"}``; ``(rows, truncated)``.
+
+    ``by``: how (``hand-over``, ``grant``, ``search``). ``paths``: time-respecting hand-over paths into
+    ``to`` that pass through the party (as owner or intermediary), plus one per direct grant or search link;
+    ``min_hops``: fewest links from the party to ``to`` on those. ``clips``: clips that reached ``to`` from
+    or through it; ``links``: its direct grant and search links. ``truncated``: more than ``budget``
+    hand-over paths, so the hand-over path counts are lower bounds. ``max_hops`` is not used (hand-over
+    paths of any length count); it is kept for callers that pass it along to :func:`onward_into`.
+    """
+    del max_hops
+    rows: dict[str, dict[str, Any]] = {}
+
+    def row(p: str) -> dict[str, Any]:
+        r = rows.get(p)
+        if r is None:
+            r = rows[p] = {"party": p, "by": set(), "min_hops": None, "paths": 0, "clips": set(), "links": 0}
+        return r
+
+    truncated = False
+    left = budget
+    if to in g.graph:
+        for clip, origin, useful, n, exact in _clip_routes(g, to):
+            seen = 0
+            for path in enumerate_paths(g.clip_hand_overs(clip), origin.owner, origin.t, to,
+                                        limit=max(left, 0), useful=useful):
+                seen += 1
+                chain = [origin.owner, *(h.dst for h in path[:-1])]
+                for i, p in enumerate(chain):
+                    r = row(p)
+                    r["by"].add("hand-over")
+                    r["paths"] += 1
+                    r["clips"].add(clip)
+                    hops = len(path) - i
+                    if r["min_hops"] is None or hops < r["min_hops"]:
+                        r["min_hops"] = hops
+            left -= seen
+            if seen < n or not exact:
+                truncated = True
+                # Paths not walked: the parties on them still reach ``to`` (the useful hand-overs say who).
+                for p in {origin.owner, *(h.src for h in useful)} - {to}:
+                    r = row(p)
+                    r["by"].add("hand-over")
+                    r["clips"].add(clip)
+        for p, kinds in one_hop_into(g, to).items():
+            r = row(p)
+            r["by"].update(_BY[k] for k in kinds)
+            r["links"] += sum(kinds.values())
+            r["paths"] += sum(kinds.values())
+            r["min_hops"] = 1
+    out = [dict(r, by=sorted(r["by"]), clips=len(r["clips"]), min_hops=r["min_hops"] or 1) for r in rows.values()]
+    out.sort(key=lambda r: (r["min_hops"], r["party"]))
+    return out, truncated
+
+
+def onward_into(
     g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, budget: int = DEFAULT_BUDGET
 ) -> tuple[list[dict[str, Any]], bool]:
-    """Every party with a path into ``to`` over party links (hand-overs and grants, time-blind):
-    its fewest hops, and the number of simple paths of at most ``max_hops`` links. ``(rows, truncated)``."""
+    """Onward exposure, an upper bound that assumes out-of-band re-sharing: every party with a path into
+    ``to`` over party links of any kind (time-blind, grants chained), its fewest hops and the number of
+    simple paths of at most ``max_hops`` links. ``(rows, truncated)``. Never a headline.
+
+    >>> g = CustodyGraph(); g.add_grant("g", "a", "b", 0.0); g.add_grant("h", "z", "a", 0.0)
+    >>> [(r["party"], r["min_hops"]) for r in onward_into(g, "b")[0]]
+    [('a', 1), ('z', 2)]
+    """
     links: nx.DiGraph = g.party_links()
     if to not in links:
         return [], False
@@ -95,27 +258,46 @@ def parties_into(
 
 
 def conduits_from(clips: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Intermediaries ranked by how many clips they passed on towards the party."""
+    """Intermediaries ranked by how many clips they passed on towards the party.
+
+    >>> conduits_from([{"intermediaries": ["a", "b"]}, {"intermediaries": ["b"]}])
+    [{'party': 'b', 'clips': 2}, {'party': 'a', 'clips': 1}]
+    """
     counts: Counter[str] = Counter()
     for c in clips:
         counts.update(c["intermediaries"])
     return [{"party": p, "clips": n} for p, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS) -> dict[str, Any]:
-    """The reach document: clips that reached ``to``, path counts, conduits, and parties with a path in."""
+def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward: bool = False) -> dict[str, Any]:
+    """The reach document: clips that reached ``to`` (time-respecting hand-over paths), path counts,
+    conduits, and the parties whose data reaches it by the flow model (:func:`parties_into`). With
+    ``onward``, the parties only onward exposure adds (:func:`onward_into`), each marked ``"onward": true``.
+    ``basis`` says what the graph counts (``judged`` or ``attempts``)."""
     if not g.has_party(to):
-        raise TraceError(f"party {to!r} is not in the log")
+        raise TraceError(g.absent("party", to))
     clips = clips_reaching(g, to)
-    parties, truncated = parties_into(g, to, max_hops=max_hops)
-    return {
+    parties, truncated = parties_into(g, to)
+    doc: dict[str, Any] = {
         "to": to,
+        "basis": g.basis,
         "clip_count": len(clips),
         "path_count": sum(c["paths"] for c in clips),
         "clips": clips,
         "conduits": conduits_from(clips),
+        "party_count": len(parties),
         "parties": parties,
-        "parties_basis": f"party links (hand-overs and access grants, time-blind); paths of at most {max_hops} links",
+        "parties_basis": PARTIES_BASIS,
         "max_hops": max_hops,
         "parties_truncated": truncated,
     }
+    if onward:
+        known = {r["party"] for r in parties}
+        extra, onward_truncated = onward_into(g, to, max_hops=max_hops)
+        added = [dict(r, by=["onward"], clips=0, links=0, onward=True) for r in extra if r["party"] not in known]
+        doc["parties"] = parties + added
+        doc["onward_count"] = len(added)
+        doc["onward_basis"] = (f"onward exposure (upper bound, assumes out-of-band re-sharing): any path of party "
+                               f"links, grants chained, time-blind; paths of at most {max_hops} links")
+        doc["onward_truncated"] = onward_truncated
+    return doc

@@ -30,16 +30,18 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> di
     """The trace document: ``{"clip","to","count","truncated","paths":[{"parties","events"}]}``.
 
     ``count`` is exact (all paths, not just those listed); ``truncated`` says the list stopped at
-    ``limit``. ``static`` gives the time-blind count beside it, labelled, for comparison only.
+    ``limit``. ``static`` gives the time-blind count beside it, labelled, for comparison only. ``basis``
+    says what the graph counts (``judged``: hand-overs the gates let through; ``attempts``: every one).
     """
     if clip not in g.clips and clip not in g.hand_overs:
-        raise TraceError(f"clip {clip!r} is not in the log")
+        raise TraceError(g.absent("clip", clip))
     if not g.has_party(to):
-        raise TraceError(f"party {to!r} is not in the log")
+        raise TraceError(g.absent("party", to))
     origin = g.clips.get(clip)
     hs = g.clip_hand_overs(clip)
     if origin is None:  # hand-overs but no recording: custody never started
         return {"clip": clip, "to": to, "count": 0, "truncated": False, "paths": [], "count_exact": True,
+                "basis": g.basis,
                 "note": "no clip_recorded event for this clip: custody never started",
                 "static": {"count": 0, "exact": True, "label": "time-blind"}}
     useful = useful_hand_overs(hs, origin.owner, origin.t, to) if origin.owner != to else []
@@ -57,6 +59,7 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> di
         "truncated": count > len(paths) or not exact,
         "paths": paths,
         "count_exact": exact,
+        "basis": g.basis,
         "static": {"count": static, "exact": static_exact,
                    "label": "time-blind: ignores hand-over order, overstates exposure"},
     }

@@ -26,6 +26,7 @@ from judge.checks import CHECKS, Context, event_platform
 from judge.rulesets import RuleSet, load_rule_sets
 from judge.state import CustodyState
 from schemas.events import EVENT_TYPES, Event
+from schemas.flow import edge_values
 from schemas.parties import PartyRegistry
 from schemas.records import CustodyEdge, Outcome, Verdict, Violation
 
@@ -207,32 +208,23 @@ class Judge:
             st.add_consent(ev)
         elif kind == "clip_recorded":
             st.record_clip(ev)
-            edge = _new(CustodyEdge, {
-                "event_id": ev.event_id, "kind": "origin", "clip_id": ev.clip_id, "from_party": ev.owner,
-                "to_party": ev.owner, "occurred_at": ev.occurred_at, "basis": "internal", "purpose": ev.platform,
-                "verdict": "ok", "request_id": None, "via": None, "rules": [], "parent_event": None, "hop": 0,
-            }, _ORIGIN_FIELDS)
+            edge = _new(CustodyEdge, edge_values(ev)[0], _ORIGIN_FIELDS)
         elif kind == "transfer":
             if not gated:
                 parent, hop = st.parent_of(ev.clip_id, ev.from_party)
                 st.hand_over(ev.clip_id, ev.from_party, ev.to_party, ev.occurred_at, ev.event_id)
-                edge = _new(CustodyEdge, {
-                    "event_id": ev.event_id, "kind": "transfer", "clip_id": ev.clip_id, "from_party": ev.from_party,
-                    "to_party": ev.to_party, "occurred_at": ev.occurred_at, "basis": ev.basis, "purpose": ev.purpose,
-                    "verdict": "flagged" if violations else "ok", "request_id": ev.request_id, "via": ev.via,
-                    "rules": [v.rule_id for v in violations], "parent_event": parent, "hop": hop + 1,
-                }, _TRANSFER_FIELDS)
+                values = edge_values(ev)[0]  # what flows: schemas.flow; the judge adds its verdict
+                values.update(verdict="flagged" if violations else "ok", rules=[v.rule_id for v in violations],
+                              parent_event=parent, hop=hop + 1)
+                edge = _new(CustodyEdge, values, _TRANSFER_FIELDS)
         elif kind == "footage_request":
             st.add_request(ev, blocked=gated)
         elif kind == "legal_process":
             st.add_legal(ev)
         elif kind == "access_grant" and not gated:
-            edge = _new(CustodyEdge, {
-                "event_id": ev.event_id, "kind": "grant", "clip_id": None, "from_party": ev.grantor,
-                "to_party": ev.grantee, "occurred_at": ev.occurred_at, "basis": "agreement", "purpose": ev.scope,
-                "verdict": "flagged" if violations else "ok", "request_id": None, "via": None,
-                "rules": [v.rule_id for v in violations], "parent_event": None, "hop": 1,
-            }, _GRANT_FIELDS)
+            values = edge_values(ev)[0]
+            values.update(verdict="flagged" if violations else "ok", rules=[v.rule_id for v in violations])
+            edge = _new(CustodyEdge, values, _GRANT_FIELDS)
         return _new(Verdict, {"event_id": ev.event_id, "event_type": kind, "occurred_at": ev.occurred_at,
                               "outcome": outcome, "violations": violations, "edge": edge}, _ALL_VERDICT_FIELDS)
 

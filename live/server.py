@@ -46,6 +46,7 @@ from graph.reach import DEFAULT_MAX_HOPS
 from graph.trace import DEFAULT_LIMIT, TraceError
 from live.state import LiveState
 from reports.names import party_group, party_name, rule_title
+from schemas.parties import PartyRegistry
 
 __all__ = ["serve", "LiveServer", "CSP", "dumps", "MAX_LIMIT", "labelled", "stream_status"]
 
@@ -82,7 +83,7 @@ def _strings(doc: Any) -> Any:
             yield from _strings(v)
 
 
-def labelled(doc: dict[str, Any], state: LiveState) -> dict[str, Any]:
+def labelled(doc: dict[str, Any], state: LiveState, names: PartyRegistry | None = None) -> dict[str, Any]:
     """``doc`` with ``labels`` {id: name} for every party and rule id it mentions, and ``groups`` {id: group}
     for camera owners.
 
@@ -90,13 +91,14 @@ def labelled(doc: dict[str, Any], state: LiveState) -> dict[str, Any]:
     >>> d["labels"]["agency:fbi"], d["labels"]["core.custody-continuity"]
     ('FBI', 'Handed over a clip it did not hold at the time')
     """
+    reg = names if names is not None else state.registry
     labels: dict[str, str] = {}
     groups: dict[str, str] = {}
     for s in set(_strings(doc)):
         if s.startswith(_PARTY_PREFIXES):
-            labels[s] = party_name(s, state.registry)
-            if state.registry.kind_of(s) == "resident" or s.startswith("resident:"):
-                groups[s] = party_group(s, state.registry)[1]
+            labels[s] = party_name(s, reg)
+            if reg.kind_of(s) == "resident" or s.startswith("resident:"):
+                groups[s] = party_group(s, reg)[1]
         elif "." in s and " " not in s:
             title = rule_title(s)
             if title != s:
@@ -115,9 +117,9 @@ def stream_status(doc: dict[str, Any]) -> str:
     return "ended" if doc.get("events_in") else "idle"
 
 
-def _stats(state: LiveState) -> dict[str, Any]:
+def _stats(state: LiveState, names: PartyRegistry | None = None) -> dict[str, Any]:
     doc = state.stats()
-    return labelled({**doc, "stream": stream_status(doc)}, state)
+    return labelled({**doc, "stream": stream_status(doc)}, state, names)
 
 
 def _page() -> bytes:
@@ -162,8 +164,9 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, addr: tuple[str, int], state: LiveState, push_interval: float,
-                 audit: Callable[[dict[str, Any]], None] | None) -> None:
+                 audit: Callable[[dict[str, Any]], None] | None, names: PartyRegistry | None = None) -> None:
         self.state = state
+        self.names = names
         self.push_interval = push_interval
         self.audit = audit
         self.stopping = threading.Event()
@@ -254,28 +257,28 @@ class _Handler(BaseHTTPRequestHandler):
             elif route == "/api/events":
                 self._events()
             elif route == "/api/stats":
-                self._json(HTTPStatus.OK, _stats(state))
+                self._json(HTTPStatus.OK, _stats(state, self.server.names))
             elif route == "/api/trace":
                 clip, to = _str(params, "clip"), _str(params, "to")
                 limit = _int(params, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT)
-                self._json(HTTPStatus.OK, labelled(state.trace(clip, to, limit), state))
+                self._json(HTTPStatus.OK, labelled(state.trace(clip, to, limit), state, self.server.names))
             elif route == "/api/reach":
                 to = _str(params, "to")
                 doc = state.reach(to, _int(params, "max_hops", DEFAULT_MAX_HOPS, 1, 6))
-                self._json(HTTPStatus.OK, labelled(doc, state))
+                self._json(HTTPStatus.OK, labelled(doc, state, self.server.names))
             elif route == "/api/violations":
                 rule = params.get("rule", [None])[0] or None
                 doc = state.violations(_int(params, "limit", 100, 0, 5000), rule)
-                self._json(HTTPStatus.OK, labelled(doc, state))
+                self._json(HTTPStatus.OK, labelled(doc, state, self.server.names))
             elif route == "/api/clip":
-                self._json(HTTPStatus.OK, labelled(state.clip_detail(_str(params, "id")), state))
+                self._json(HTTPStatus.OK, labelled(state.clip_detail(_str(params, "id")), state, self.server.names))
             elif route == "/api/links":
                 to = _str(params, "to")
                 max_nodes = _int(params, "max_nodes", 60, 2, 2000)
                 doc = state.links_into(to, _int(params, "max_hops", DEFAULT_MAX_HOPS, 1, 6), max_nodes)
-                self._json(HTTPStatus.OK, labelled(doc, state))
+                self._json(HTTPStatus.OK, labelled(doc, state, self.server.names))
             elif route == "/api/search":
-                self._json(HTTPStatus.OK, labelled(state.search(params.get("q", [""])[0]), state))
+                self._json(HTTPStatus.OK, labelled(state.search(params.get("q", [""])[0]), state, self.server.names))
             else:
                 self._json(HTTPStatus.NOT_FOUND, {"error": f"no such page: {url.path}"})
         except BadRequest as e:
@@ -310,7 +313,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if wait > 0:
                     srv.stopping.wait(wait)
                     continue
-                doc = _stats(state)
+                doc = _stats(state, srv.names)
                 seen = doc["version"]
                 moving = doc["stream"] == "streaming" or bool(doc.get("rate"))
                 self.wfile.write(b"event: stats\ndata: " + dumps(doc) + b"\n\n")
@@ -357,10 +360,13 @@ def serve(
     *,
     push_interval: float = 0.5,
     audit: Callable[[dict[str, Any]], None] | None = None,
+    names: PartyRegistry | None = None,
 ) -> LiveServer:
     """Start serving ``state`` on ``host``:``port`` (0 picks a free port) in a background thread.
 
     ``audit``, if given, is called with one record per request (component, actor, method, path, outcome).
+    ``names``, if given, names parties for people (e.g. a scenario's agencies and places) where the state's
+    registry, which the judge uses, knows only ids.
     Raises ``OSError`` when the address cannot be bound.
     """
     family_host = host.strip("[]")
@@ -370,9 +376,9 @@ def serve(
         class _Server6(_Server):
             address_family = socket.AF_INET6
 
-        httpd: _Server = _Server6((family_host, port), state, push_interval, audit)
+        httpd: _Server = _Server6((family_host, port), state, push_interval, audit, names)
     else:
-        httpd = _Server((family_host, port), state, push_interval, audit)
+        httpd = _Server((family_host, port), state, push_interval, audit, names)
     srv = LiveServer(httpd)
     srv.thread.start()
     return srv

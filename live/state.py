@@ -1,8 +1,8 @@
 """What the live view shows, fed incrementally: the custody graph, verdicts by rule and event rates.
 
-The graph is built like ``custodiet trace``/``reach`` build it from a raw log (every valid transfer is
-an observed hand-over, every access grant a standing link), so the API's trace and reach answers are the
-very documents those commands print for the same events. Events are judged with the same judge as
+The graph is custody as judged, as ``custodiet trace``/``reach`` build it by default (what the judge let
+through: ``schemas.flow.judged_edges``), so the API's trace and reach answers are the very documents those
+commands print for the same events. Events are judged with the same judge as
 ``custodiet check``; a batch is judged in event-time order, and when an event arrives that is older
 than one already judged, everything is judged again from the start (at most once per
 ``rejudge_interval`` seconds, and on :meth:`LiveState.settle`), so the verdicts end up the ones
@@ -34,7 +34,7 @@ from typing import Any
 
 from graph.conduits import conduit_document
 from graph.custody import CustodyGraph
-from graph.reach import DEFAULT_MAX_HOPS, clips_reaching, parties_into
+from graph.reach import DEFAULT_MAX_HOPS, clips_reaching, flow_links_into, parties_into
 from graph.reach import reach as reach_document
 from graph.trace import DEFAULT_LIMIT, TraceError
 from graph.trace import trace as trace_document
@@ -42,6 +42,7 @@ from judge.decode import DEFAULT_MAX_EVENT_BYTES
 from judge.engine import Judge, default_judge, event_order
 from judge.pipeline import load_events, read_lines
 from schemas.events import INPUT_TOPICS, MIXED_INPUT, Event
+from schemas.flow import judged_edges
 from schemas.parties import PartyRegistry
 from schemas.records import DeadLetter, Verdict
 
@@ -197,17 +198,9 @@ class LiveState:
                 self.events_in += 1
                 self._count_topics({topic_of(v.event_type): 1})
                 self._record(v)
-                e = v.edge
-                if e is None:
+                if v.edge is None:
                     continue
-                t = e.occurred_at.timestamp()
-                if e.kind == "origin" and e.clip_id is not None:
-                    self.graph.add_recording(e.clip_id, e.from_party, t, e.purpose)
-                elif e.kind == "grant":
-                    self.graph.add_grant(e.event_id, e.from_party, e.to_party, t, basis=e.basis, verdict=e.verdict)
-                elif e.clip_id is not None:
-                    self.graph.add_hand_over(e.event_id, e.clip_id, e.from_party, e.to_party, t, basis=e.basis,
-                                             purpose=e.purpose, verdict=e.verdict, kind="transfer")
+                self.graph.add_record(v.edge)
                 self.graph_version += 1
             self._touch()
         return n
@@ -224,9 +217,7 @@ class LiveState:
         if not fresh:
             return
         self._count_topics(Counter(topic_of(ev.type) for ev in fresh))
-        for ev in fresh:
-            self.events.append(ev)
-            self._add_to_graph(ev)
+        self.events.extend(fresh)
         fresh.sort(key=event_order)
         for ev in fresh:
             key = event_order(ev)
@@ -235,29 +226,23 @@ class LiveState:
                 self._stale = True
             else:
                 self._watermark = key
-            self._record(self.judge.judge(ev))
+            self._add_judged(ev, self._record(self.judge.judge(ev)))
             t = ev.occurred_at.timestamp()
             if self._last_event_time is None or t > self._last_event_time:
                 self._last_event_time = t
         if self._stale and time.monotonic() - self._last_rejudge >= self.rejudge_interval:
             self._rejudge()
 
-    def _add_to_graph(self, ev: Any) -> None:
-        # The same reading of events as ``CustodyGraph.from_events`` (what ``custodiet trace`` builds).
-        kind = ev.type
-        t = ev.occurred_at.timestamp()
-        if kind == "transfer":
-            self.graph.add_hand_over(ev.event_id, ev.clip_id, ev.from_party, ev.to_party, t, basis=ev.basis,
-                                     purpose=ev.purpose, kind="transfer")
-        elif kind == "clip_recorded":
-            self.graph.add_recording(ev.clip_id, ev.owner, t, ev.platform)
-        elif kind == "access_grant":
-            self.graph.add_grant(ev.event_id, ev.grantor, ev.grantee, t, basis="agreement", system=ev.system)
-        else:
-            return
-        self.graph_version += 1
+    def _add_judged(self, ev: Any, v: Verdict) -> None:
+        # Custody as judged (``schemas.flow.judged_edges``), as every command counts it by default.
+        added = False
+        for e in judged_edges(ev, v):
+            self.graph.add_record(e)
+            added = True
+        if added:
+            self.graph_version += 1
 
-    def _record(self, v: Verdict) -> None:
+    def _record(self, v: Verdict) -> Verdict:
         self._verdicts[v.event_id] = v
         self._outcomes[v.outcome] += 1
         for vi in v.violations:
@@ -267,6 +252,7 @@ class LiveState:
             row[vi.verdict] += 1
             self._violation_total += 1
             self._violations.append(vi.model_dump(mode="json"))
+        return v
 
     def _rejudge(self) -> None:
         """Judge every event again from the start, in event-time order (after late arrivals)."""
@@ -276,8 +262,10 @@ class LiveState:
         self._violations.clear()
         self._violation_total = 0
         self._outcomes.clear()
+        self.graph = CustodyGraph(self.registry)
         for ev in sorted(self.events, key=event_order):
-            self._record(self.judge.judge(ev))
+            self._add_judged(ev, self._record(self.judge.judge(ev)))
+        self.graph_version += 1
         self._watermark = event_order(max(self.events, key=event_order)) if self.events else None
         self._stale = False
         self._last_rejudge = time.monotonic()
@@ -481,10 +469,10 @@ class LiveState:
         reached.sort(key=lambda r: (r["first_reached"], r["clip"], r["to"]), reverse=True)
         if federal:
             cond = conduit_document(self.graph, to_kind="federal", limit=12)
-            basis = "towards federal parties: " + cond["basis"]
+            basis = "towards federal parties: " + cond["links_basis"]
         else:
             cond = conduit_document(self.graph, limit=12)
-            basis = "no federal party yet: " + cond["basis"]
+            basis = "no federal party yet: " + cond["links_basis"]
         rules = sorted(self._rules.values(), key=lambda r: (-(r["gated"] + r["flagged"]), r["rule"]))
         g = self.graph
         return {
@@ -505,8 +493,9 @@ class LiveState:
             "rules": rules,
             "violations": self._violation_total,
             "recent_violations": [_brief(v) for v in list(self._violations)[-12:]][::-1],
-            "graph": {"parties": g.graph.number_of_nodes(), "links": g.graph.number_of_edges(),
-                      "clips": len(g.clips), "hand_overs": g.graph.number_of_edges() - g.grants, "grants": g.grants},
+            "graph": {"basis": g.basis, "parties": g.graph.number_of_nodes(), "links": g.graph.number_of_edges(),
+                      "clips": len(g.clips), "hand_overs": g.hand_over_count, "grants": g.grants,
+                      "searches": g.searches},
             "federal_parties": federal,
             "federal": reached[:40],
             "federal_total": len(reached),
@@ -559,21 +548,16 @@ class LiveState:
             chosen = near[: max(0, max_nodes - 1)]
             hops = {to: 0, **{r["party"]: r["min_hops"] for r in chosen}}
             links = []
-            for u in hops:
-                for v, keyed in g.graph.succ[u].items():
-                    if v not in hops or hops[u] != hops[v] + 1:
-                        continue
-                    c: Counter[str] = Counter()
-                    for key, data in keyed.items():
-                        if data.get("kind") == "grant":
-                            c["grants"] += 1
-                        else:
-                            c["hand_overs"] += 1
-                        verdict = self._verdicts.get(str(key))
-                        if verdict is not None and verdict.outcome != "ok":
-                            c[verdict.outcome] += 1
-                    links.append({"from": u, "to": v, "hand_overs": c["hand_overs"], "grants": c["grants"],
-                                  "flagged": c["flagged"], "gated": c["gated"]})
+            for (u, v), c in flow_links_into(g, to).items():  # only links that carry data into ``to``
+                if u not in hops or v not in hops or hops[u] != hops[v] + 1:
+                    continue
+                outcomes: Counter[str] = Counter()
+                for key in g.graph[u][v]:
+                    verdict = self._verdicts.get(str(key))
+                    if verdict is not None and verdict.outcome != "ok":
+                        outcomes[verdict.outcome] += 1
+                links.append({"from": u, "to": v, "hand_overs": c["hand_overs"], "grants": c["grants"],
+                              "searches": c["searches"], "flagged": outcomes["flagged"], "gated": outcomes["gated"]})
             links.sort(key=lambda lk: (lk["from"], lk["to"]))
             nodes = [{"id": p, "kind": self.kind_of(p), "hops": h,
                       "paths": next((r["paths"] for r in chosen if r["party"] == p), 0)} for p, h in hops.items()]

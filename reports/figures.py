@@ -1,7 +1,8 @@
 """Pictures for the report (matplotlib ``Figure`` objects, Agg canvas; no pyplot state), PNG and SVG each.
 
-- :func:`into_figure`: what reached one party: the hand-overs of the clips that reached it (camera owners
-  counted by place, then each intermediary) and the access grants straight into it, in hop columns;
+- :func:`into_figure`: what reached one party by the flow model: the hand-overs of the clips that reached
+  it (camera owners counted by place, then each intermediary) and the access grants and searches straight
+  into it, in hop columns;
 - :func:`violations_figure`: violations by agency, stacked by rule (rules by title).
 
 Every picture is laid out from measured text: labels sit in columns as wide as their longest label and
@@ -30,8 +31,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from graph.custody import CustodyGraph
-from graph.paths import useful_hand_overs
-from graph.reach import clips_reaching
+from graph.reach import flow_links_into
 from reports.names import aggregate, count_of, kind_words, party_group, party_name, rule_title
 from schemas.parties import PartyRegistry
 
@@ -44,7 +44,7 @@ KIND_COLOURS = {
     "federal": "#D55E00", "state": "#CC79A7", "fusion": "#E69F00", "sheriff": "#0072B2", "local": "#56B4E9",
     "resident": "#009E73", "platform": "#000000", "public": "#F0E442", "unknown": "#999999",
 }
-_LINK_COLOURS = {"clips": "#0072B2", "grants": "#E69F00", "searches": "#CC79A7"}
+_LINK_COLOURS = {"hand_overs": "#0072B2", "grants": "#E69F00", "searches": "#CC79A7"}
 MAX_LABELS = 25
 FONT = 8.0
 DPI = 110
@@ -102,27 +102,23 @@ def _measure(texts: Iterable[str], fontsize: float = FONT) -> dict[str, tuple[fl
 
 # -- what reached a party --------------------------------------------------------------------------------
 def into_links(g: CustodyGraph, target: str) -> Counter[tuple[str, str, str]]:
-    """``(from, to, what) -> n``: the hand-overs on time-respecting paths of the clips that reached
-    ``target`` (n: clips), and the access grants and search links straight into it (n: grants, searches).
+    """``(from, to, what) -> n`` over the links that carry data into ``target`` by the flow model
+    (``graph.reach.flow_links_into``): ``hand_overs`` on time-respecting paths of its clips, and the
+    ``grants`` and ``searches`` straight into it.
 
     >>> g = CustodyGraph(); g.add_recording("c", "resident:r", 0.0)
     >>> g.add_hand_over("t1", "c", "resident:r", "agency:a", 1.0)
     >>> g.add_hand_over("t2", "c", "agency:a", "agency:f", 2.0)
     >>> g.add_grant("g", "agency:b", "agency:f", 0.0)
     >>> for link, n in sorted(into_links(g, "agency:f").items()): print(link, n)
-    ('agency:a', 'agency:f', 'clips') 1
+    ('agency:a', 'agency:f', 'hand_overs') 1
     ('agency:b', 'agency:f', 'grants') 1
-    ('resident:r', 'agency:a', 'clips') 1
+    ('resident:r', 'agency:a', 'hand_overs') 1
     """
     links: Counter[tuple[str, str, str]] = Counter()
-    for c in clips_reaching(g, target):
-        origin = g.clips[c["clip"]]
-        useful = useful_hand_overs(g.clip_hand_overs(c["clip"]), origin.owner, origin.t, target)
-        for u, v in {(h.src, h.dst) for h in useful}:
-            links[(u, v, "clips")] += 1
-    for u, _, d in g.graph.in_edges(target, data=True):
-        if d.get("kind") in ("grant", "search"):
-            links[(u, target, "grants" if d["kind"] == "grant" else "searches")] += 1
+    for (u, v), counts in flow_links_into(g, target).items():
+        for what, n in counts.items():
+            links[(u, v, what)] += n
     return links
 
 
@@ -183,12 +179,14 @@ def _columns(links: Counter[tuple[str, str, str]], target: str, reg: PartyRegist
     return cols, where, hidden
 
 
-def into_figure(g: CustodyGraph, target: str, data: str, *, limit: int = MAX_LABELS) -> Figure:
-    """What reached ``target``: parties in hop columns (the farthest on the left), links sized by clips or
-    grants, at most ``limit`` labelled nodes; ``data`` names the data drawn (for the caption)."""
+def into_figure(g: CustodyGraph, target: str, data: str, *, limit: int = MAX_LABELS,
+                registry: PartyRegistry | None = None) -> Figure:
+    """What reached ``target``: parties in hop columns (the farthest on the left), links sized by hand-overs,
+    grants or searches, at most ``limit`` labelled nodes; ``data`` names the data drawn (for the caption),
+    ``registry`` names the parties (default: the graph's)."""
     from graph.cut import registry_of
 
-    reg = registry_of(g)
+    reg = registry or registry_of(g)
     links = into_links(g, target)
     cols, where, hidden = _columns(links, target, reg, limit)
     depth = len(cols) - 1
@@ -208,7 +206,7 @@ def into_figure(g: CustodyGraph, target: str, data: str, *, limit: int = MAX_LAB
     searches = sum(n for (u, v, w), n in links.items() if w == "searches")
     caption_text = (
         f"Drawn: the hand-overs on time-respecting paths of the clips that reached {party_name(target, reg)} "
-        f"(blue; line width: clips), the access grants straight into it (orange; {count_of(grants, 'grant')})"
+        f"(blue; line width: hand-overs), the access grants straight into it (orange; {count_of(grants, 'grant')})"
         + (f" and search links into it (purple; {count_of(searches, 'search', 'searches')})" if searches else "")
         + ". Camera owners are counted by place. "
         + (f"{count_of(hidden, 'further party', 'further parties')} are drawn as 'more' nodes. " if hidden else "")

@@ -23,14 +23,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reports.names import basis_words, count_of, party_name, rule_title
+from reports.names import basis_words, count_of, counted_words, party_name, rule_title
 from schemas.parties import PartyRegistry
 
-__all__ = ["headline", "lead_party", "reached_sentence", "violation_sentence", "holds_sentences",
-           "COUNTED_AS_JUDGED"]
-
-#: What the clip and path counts count unless the document says otherwise.
-COUNTED_AS_JUDGED = "custody as judged (the hand-overs the platform and rule gates let through)"
+__all__ = ["headline", "lead_party", "reached_sentence", "violation_sentence", "holds_sentences"]
 
 
 def _join(items: Sequence[str]) -> str:
@@ -111,7 +107,7 @@ def headline(doc: Mapping[str, Any], registry: PartyRegistry | None = None) -> l
                    "agency actions.")
     reached = [r for r in doc.get("reached", []) if r.get("clips")]
     if reached:
-        out.append(f"Clips and paths count {doc.get('counted', COUNTED_AS_JUDGED)}.")
+        out.append(f"Clips and paths count {counted_words(str(doc.get('basis', 'judged')), full=True)}.")
     for entry in sorted(reached, key=lambda r: (-int(r["clips"]), str(r["party"]))):
         out += reached_sentence(entry, registry)
     for holds in doc.get("holds", []):

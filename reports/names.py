@@ -31,8 +31,15 @@ from schemas.parties import PartyRegistry
 
 __all__ = [
     "party_name", "party_group", "aggregate", "owner_place", "rule_title", "rule_set_title", "basis_words",
-    "kind_words", "plural", "count_of",
+    "kind_words", "plural", "count_of", "counted_words", "COUNTED",
 ]
+
+#: What a graph counts (its ``basis``), short and in full.
+COUNTED = {
+    "judged": ("custody as judged", "custody as judged (the hand-overs the platform and rule gates let through)"),
+    "attempts": ("every attempt in the log",
+                 "every attempt in the log (every valid transfer read as a hand-over, nothing judged)"),
+}
 
 _PLATFORMS = {"platform:ring": "Ring", "platform:flock": "Flock Safety", "platform:axon": "Axon",
               "platform:neighbors": "Ring Neighbors"}
@@ -218,3 +225,13 @@ def count_of(n: int, noun: str, nouns: str | None = None) -> str:
     ('1 clip', '1,200 paths', '2 camera owners')
     """
     return f"{n:,} {noun if n == 1 else (nouns or plural(noun))}"
+
+
+def counted_words(basis: str, full: bool = False) -> str:
+    """What a graph with this ``basis`` counts, in words.
+
+    >>> counted_words("judged"), counted_words("attempts")
+    ('custody as judged', 'every attempt in the log')
+    """
+    short, long = COUNTED.get(basis, COUNTED["attempts"])
+    return long if full else short

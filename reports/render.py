@@ -33,8 +33,9 @@ from graph.export import write_export
 from graph.reach import clips_reaching
 from graph.trace import TraceError
 from reports.figures import into_figure, save, violation_counts, violations_figure
-from reports.headline import COUNTED_AS_JUDGED, headline
-from reports.names import basis_words, count_of, party_name, rule_set_title, rule_title
+from reports.headline import headline
+from reports.names import basis_words, count_of, counted_words, party_name, rule_set_title, rule_title
+from schemas.parties import PartyRegistry
 
 __all__ = ["write_report", "credits_for", "holds_of", "CREDITS", "EXPORTS", "ROW_LIMIT", "is_simulated"]
 
@@ -50,8 +51,6 @@ CREDITS: dict[str, str] = {
 #: The graph exports, gzip-compressed (networkx, Gephi and ``gunzip`` read them).
 EXPORTS = {"graphml": "graph.graphml.gz", "gexf": "graph.gexf.gz", "prov": "prov.json.gz", "json": "graph.json.gz"}
 ROW_LIMIT = 25
-#: What a report of a raw log counts (the demo's report counts what the gates let through).
-COUNTED_IN_LOG = "every valid hand-over in the log, as recorded (the log is not judged first)"
 
 _CSS = """
 body{font:16px/1.5 Georgia,"Times New Roman",serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
@@ -94,25 +93,22 @@ def is_simulated(sources: Iterable[str | None]) -> bool:
 
 
 def holds_of(g: CustodyGraph, party: str) -> dict[str, Any]:
-    """What a graph holds into ``party`` besides clips: access grants (and their grantors and states), searches.
+    """What a graph holds into ``party`` besides clips (``graph.reach.one_hop_into``): access grants (and their
+    grantors and states) and search links.
 
     >>> g = CustodyGraph(); g.add_grant("g1", "agency:a-ca-pd", "agency:fbi", 0.0)
     >>> holds_of(g, "agency:fbi")
     {'party': 'agency:fbi', 'grants': 1, 'grantors': 1, 'states': 1, 'searches': 0}
     """
     from graph.cut import registry_of
+    from graph.reach import one_hop_into
 
     reg = registry_of(g)
-    grantors: Counter[str] = Counter()
-    searches = 0
-    for u, _, d in g.graph.in_edges(party, data=True):
-        if d.get("kind") == "grant":
-            grantors[u] += 1
-        elif d.get("kind") == "search":
-            searches += 1
+    links = one_hop_into(g, party)
+    grantors = {p: kinds.get("grant", 0) for p, kinds in links.items() if kinds.get("grant")}
     states = {reg.state_of(p) for p in grantors} - {None}
     return {"party": party, "grants": sum(grantors.values()), "grantors": len(grantors), "states": len(states),
-            "searches": searches}
+            "searches": sum(kinds.get("search", 0) for kinds in links.values())}
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], numeric: Sequence[int] = (),
@@ -152,23 +148,20 @@ def _slug(party: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in party.split(":", 1)[-1])[:60]
 
 
-def _target_tables(g: CustodyGraph, out: Path, target: str) -> list[str]:
-    from graph.cut import registry_of
+def _target_tables(g: CustodyGraph, out: Path, target: str, reg: PartyRegistry) -> list[str]:
+    from graph.reach import one_hop_into
 
-    reg = registry_of(g)
     name = party_name(target, reg)
     clips = clips_reaching(g, target)
     purposes: dict[str, set[str]] = {}
     bases: dict[str, set[str]] = {}
-    grantors: Counter[str] = Counter()
-    for u, _, d in g.graph.in_edges(target, data=True):
+    for _, _, d in g.graph.in_edges(target, data=True):
         if d.get("clip") is not None:
             if d.get("purpose"):
                 purposes.setdefault(d["clip"], set()).add(str(d["purpose"]))
             if d.get("basis"):
                 bases.setdefault(d["clip"], set()).add(basis_words(str(d["basis"])))
-        elif d.get("kind") == "grant":
-            grantors[u] += 1
+    grantors = Counter({p: kinds["grant"] for p, kinds in one_hop_into(g, target).items() if kinds.get("grant")})
     slug = _slug(target)
     html_parts = []
     if clips:
@@ -203,11 +196,13 @@ def write_report(
     simulated: bool | None = None,
     max_hops: int = 3,
     step: Callable[[str], None] | None = None,
+    registry: PartyRegistry | None = None,
 ) -> Path:
     """Write ``out_dir/index.html`` with its pictures (PNG, SVG), CSVs and exports; returns the page's path.
 
     ``headline_doc`` is the document the headline is written from (the demo's); without one, the headline
-    says what the graph holds into each target. ``step`` is told what is being written (for progress)."""
+    says what the graph holds into each target. ``step`` is told what is being written (for progress);
+    ``registry`` names parties for people (default: the graph's)."""
     del max_hops  # paths are drawn as far as they go; kept for callers that pass it
     targets = [targets] if isinstance(targets, str) else list(targets)
     for t in targets:
@@ -216,7 +211,7 @@ def write_report(
     from graph.cut import registry_of
 
     tell = step or (lambda _s: None)
-    reg = registry_of(graph)
+    reg = registry or registry_of(graph)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     doc: dict[str, Any] = dict(headline_doc) if headline_doc is not None else {
@@ -230,7 +225,7 @@ def write_report(
     for t in targets:
         tell(f"drawing what reached {party_name(t, reg)}")
         stem = f"into-{_slug(t)}"
-        save(into_figure(graph, t, data), out, stem)
+        save(into_figure(graph, t, data, registry=reg), out, stem)
         figures.append(_figure(stem, f"What reached {party_name(t, reg)}: clips by hand-over, access grants"))
     tell("drawing violations")
     save(violations_figure(check_doc, data, reg), out, "violations")
@@ -239,7 +234,7 @@ def write_report(
     tell("writing tables")
     tables: list[str] = []
     for t in targets:
-        tables += _target_tables(graph, out, t)
+        tables += _target_tables(graph, out, t, reg)
     by_rule = sorted(check_doc.get("violations", {}).items(), key=lambda kv: (-kv[1], kv[0]))
     tables.append(_section(out, "violations-by-rule", "Violations by rule", "every rule broken, with its count",
                            ["rule", "violations", "rule id"], [(rule_title(r), n, r) for r, n in by_rule], (1,), (2,)))
@@ -259,7 +254,7 @@ def write_report(
     rule_sets = [str(r) for r in check_doc.get("rule_sets", [])]
     held = ", ".join(count_of(n, what) for n, what in ((graph.graph.number_of_nodes(), "party"),
                      (graph.grants, "access grant"), (len(graph.clips), "recorded clip")) if n)
-    counted = doc.get("counted") or (COUNTED_AS_JUDGED if headline_doc is not None else COUNTED_IN_LOG)
+    counted = counted_words(str(doc.get("basis", getattr(graph, "basis", "judged"))), full=True)
     credit_html = "".join(f"<li>{_e(c)}</li>" for c in credits) or "<li>no external data used</li>"
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     banner = ('<p class="simulated"><b>Simulated.</b> Every event in this report was produced by custodiet\'s '

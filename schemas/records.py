@@ -38,12 +38,13 @@ class Violation(BaseModel):
 
 class CustodyEdge(BaseModel):
     """A hand-over the gates let through (``kind="transfer"``), a standing access link (``kind="grant"``),
-    or where a clip's custody starts (``kind="origin"``: from_party = to_party = owner)."""
+    a search link (``kind="search"``: results of a search reaching a party), or where a clip's custody
+    starts (``kind="origin"``: from_party = to_party = owner). What each kind carries: ``schemas.flow``."""
 
     model_config = ConfigDict(frozen=True)
 
     event_id: str
-    kind: Literal["transfer", "grant", "origin"] = "transfer"
+    kind: Literal["transfer", "grant", "origin", "search"] = "transfer"
     clip_id: str | None = None
     from_party: str
     to_party: str

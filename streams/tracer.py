@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 import faust
@@ -22,6 +21,7 @@ import faust
 from graph.custody import CustodyGraph
 from graph.reach import reach
 from graph.trace import TraceError, trace
+from schemas.records import CustodyEdge
 from streams.app import seal_changelog
 from streams.config import StreamConfig
 from streams.faust_settings import faust_app_settings
@@ -32,24 +32,15 @@ log = logging.getLogger(__name__)
 
 
 def graph_of(entries: Any) -> CustodyGraph:
-    """A custody graph from stored edge documents (origins, hand-overs, grants).
+    """The custody graph (as judged) of stored edge documents (``schemas.records.CustodyEdge`` as JSON:
+    origins, hand-overs, grants, searches), read by ``CustodyGraph.from_edges`` as every surface reads them.
 
     >>> g = graph_of([{"kind": "origin", "event_id": "r", "clip_id": "c", "from_party": "resident:r",
-    ...   "to_party": "resident:r", "occurred_at": "2024-01-01T00:00:00Z"}])
-    >>> g.clips["c"].owner
-    'resident:r'
+    ...   "to_party": "resident:r", "occurred_at": "2024-01-01T00:00:00Z", "basis": "internal"}])
+    >>> g.clips["c"].owner, g.basis
+    ('resident:r', 'judged')
     """
-    g = CustodyGraph()
-    for e in entries:
-        t = datetime.fromisoformat(e["occurred_at"].replace("Z", "+00:00")).timestamp()
-        if e["kind"] == "origin":
-            g.add_recording(e["clip_id"], e["from_party"], t)
-        elif e["kind"] == "grant":
-            g.add_grant(e["event_id"], e["from_party"], e["to_party"], t, basis=e.get("basis", "agreement"))
-        else:
-            g.add_hand_over(e["event_id"], e["clip_id"], e["from_party"], e["to_party"], t,
-                            basis=e.get("basis", ""), purpose=e.get("purpose", ""), verdict=e.get("verdict", "ok"))
-    return g
+    return CustodyGraph.from_edges([], (CustodyEdge.model_validate(e) for e in entries))
 
 
 def create_tracer_app(cfg: StreamConfig) -> faust.App:

@@ -20,11 +20,12 @@ from urllib.parse import urlencode
 import pytest
 from typer.testing import CliRunner
 
+from analysis.judged import graph_of_log
 from custodiet.cli import app
 from graph.custody import CustodyGraph
 from graph.reach import reach
 from graph.trace import trace
-from judge.pipeline import load_events, read_lines, run_check
+from judge.pipeline import read_lines, run_check
 from live.server import CSP, serve
 from live.state import LiveState, LogFollower, default_registry
 from world.simulate import event_line, simulate
@@ -71,8 +72,7 @@ def served(log: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def graph(log: Path) -> CustodyGraph:
-    events, *_ = load_events(read_lines(log))
-    return CustodyGraph.from_events(events, default_registry())
+    return graph_of_log(read_lines(log), None, default_registry())[0]  # custody as judged, as the commands
 
 
 def get(url: str) -> tuple[int, dict[str, str], bytes]:
