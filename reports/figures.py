@@ -49,7 +49,7 @@ MAX_LABELS = 25
 FONT = 8.0
 DPI = 110
 _ROW_IN = 0.30  # inches per label row (two-line labels take two)
-_WRAP = 34  # characters per label line
+_WRAP = 26  # characters per label line
 
 
 def _safe(s: str) -> str:
@@ -194,21 +194,24 @@ def into_figure(g: CustodyGraph, target: str, data: str, *, limit: int = MAX_LAB
     sizes = _measure([s for col in labels for s in col])
     col_w = [max((sizes[s][0] for s in col), default=0.5) for col in labels]
     rows = max(sum(s.count("\n") + 1 for s in col) for col in labels)
-    node_gap, pad = 0.18, 0.45
+    node_gap, pad = 0.16, 0.3
     xs: list[float] = [0.0] * (depth + 1)
     x = pad
     for h in range(depth, -1, -1):  # left to right: the farthest column first
         xs[h] = x
-        x += node_gap + col_w[h] + pad + 0.6
+        x += node_gap + col_w[h] + pad + 0.45
     width = max(x, 6.0)
     title = _wrap(f"What reached {party_name(target, reg)}", 70)
     grants = sum(n for (u, v, w), n in links.items() if w == "grants")
     searches = sum(n for (u, v, w), n in links.items() if w == "searches")
+    kinds = [f"the hand-overs on time-respecting paths of the clips that reached {party_name(target, reg)} "
+             "(blue; line width: hand-overs)"] if any(w == "hand_overs" for _, _, w in links) else []
+    if grants:
+        kinds.append(f"the access grants straight into it (orange; {count_of(grants, 'grant')})")
+    if searches:
+        kinds.append(f"the search links into it (purple; {count_of(searches, 'search', 'searches')})")
     caption_text = (
-        f"Drawn: the hand-overs on time-respecting paths of the clips that reached {party_name(target, reg)} "
-        f"(blue; line width: hand-overs), the access grants straight into it (orange; {count_of(grants, 'grant')})"
-        + (f" and search links into it (purple; {count_of(searches, 'search', 'searches')})" if searches else "")
-        + ". Camera owners are counted by place. "
+        f"Drawn: {', '.join(kinds) or 'nothing reached it'}. Camera owners are counted by place. "
         + (f"{count_of(hidden, 'further party', 'further parties')} are drawn as 'more' nodes. " if hidden else "")
         + f"Data: {data}."
     )

@@ -14,7 +14,7 @@ the document and printed with what it counts.
 Simulated run: 10 simulated events (scenario s, seed 7); no real footage or real agency actions.
 Clips and paths count custody as judged (the hand-overs the platform and rule gates let through).
 1 clip reached FBI, by 2 time-respecting paths of hand-overs, through El Cajon CA PD (1 clip).
-The hand-overs into FBI: 1 under an information-sharing agreement.
+The hand-over into FBI was under an information-sharing agreement.
 Rules broken on the way: 2 violations of 1 rule: Handed over a clip it did not hold at the time (2).
 """
 
@@ -61,7 +61,12 @@ def reached_sentence(entry: Mapping[str, Any], registry: PartyRegistry | None = 
     bases = entry.get("bases") or {}
     if bases:
         parts = [f"{n} under {basis_words(b)}" for b, n in sorted(bases.items(), key=lambda kv: (-kv[1], kv[0]))]
-        out.append(f"The hand-overs into {name}: {_join(parts)}.")
+        total = sum(bases.values())
+        if total == 1:
+            out.append(f"The hand-over into {name} was under {basis_words(next(iter(bases)))}.")
+        else:
+            out.append(f"The {count_of(total, 'hand-over')} of these clips into {name} (a clip can be handed "
+                       f"over more than once): {_join(parts)}.")
     return out
 
 

@@ -67,6 +67,10 @@ footer{margin-top:3em;border-top:1px solid #ddd;font-size:.85em;color:#444}
 """
 
 
+def _n(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
 def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
@@ -266,8 +270,8 @@ def write_report(
         "of one clip, each no earlier than the one before; an access grant carries only the grantor's own "
         "camera data to the grantee and stops there. Violations are the records the rule gates wrote, one per "
         "rule broken per event.</p>",
-        f"<p><b>Data.</b> {_e(check_doc.get('events_in', check_doc.get('processed', '?')))} events read, "
-        f"{_e(check_doc.get('processed', '?'))} judged; {_e(held)}. Rules applied: "
+        f"<p><b>Data.</b> {_e(_n(check_doc.get('events_in', '?')))} events read, "
+        f"{_e(_n(check_doc.get('processed', '?')))} judged; {_e(held)}. Rules applied: "
         f"{_e('; '.join(rule_set_title(r) for r in rule_sets) or '(none)')}.</p>",
         f"<p><b>Credits.</b></p><ul>{credit_html}</ul>",
     ]

@@ -24,7 +24,7 @@ def assert_legible(fig) -> list[str]:  # type: ignore[no-untyped-def]
         assert frame.y0 - 0.5 <= bb.y0 and bb.y1 <= frame.y1 + 0.5, f"cut at the top or bottom: {text!r}"
     for (ta, a), (tb, b) in itertools.combinations(boxes, 2):
         assert not a.overlaps(b), f"labels overlap: {ta!r} and {tb!r}"
-    return [t for t, _ in boxes]
+    return [" ".join(t.split()) for t, _ in boxes]  # wrapped labels read as one line
 
 
 def crowded_graph() -> tuple[CustodyGraph, PartyRegistry]:

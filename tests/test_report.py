@@ -132,3 +132,25 @@ def test_report_bad_arguments(tmp_path: Path):
         res = CliRunner().invoke(app, ["report", str(log), *bad])
         assert res.exit_code == 2, bad
         assert "Traceback" not in res.output
+
+
+def test_report_on_the_real_sharing_network(shared_data: Path, tmp_path: Path):
+    """The FBI report on the NC 2024 sharing network: under 10 MB, names not slugs, a headline about the
+    grants the data holds (no clips in it), and the 30 direct grantors in the table's CSV."""
+    log, reg = tmp_path / "nc.jsonl", tmp_path / "nc-registry.json"
+    csv_path = shared_data / "flock-sharing-nc-2024" / "agency_access20240426.csv"
+    res = CliRunner().invoke(app, ["import", "flock-sharing", str(csv_path), "-o", str(log), "--registry", str(reg)])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "fbi"
+    res = CliRunner().invoke(app, ["report", str(log), "--to", "agency:fbi", "--rules", "ca-sb34", "--registry",
+                                   str(reg), "-o", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["bytes"] < 10_000_000
+    page = (out / "index.html").read_text(encoding="utf-8")
+    headline = page[page.index('class="headline"'):page.index("<h2>Method")]
+    assert "30 agencies in" in headline and "gave FBI access" in headline and "clip" not in headline
+    with (out / "grants-fbi.csv").open(encoding="utf-8") as f:
+        assert len(list(csv.reader(f))) == 1 + 30
+    # credits only for the data used: the sharing network, not the Ring or Eugene data
+    assert "The News &amp; Observer" in page and "EyesOff" not in page and "Atlas of Surveillance" not in page
