@@ -40,6 +40,7 @@ __all__ = [
     "no_path_twice",
     "load_scenario_named",
     "sub_app",
+    "table",
     "progress",
 ]
 
@@ -266,6 +267,47 @@ def counted(basis: str) -> str:
     from reports.names import counted_words
 
     return counted_words(basis)
+
+
+def table(title: str, columns: Iterable[tuple[str, str]], rows: Iterable[Iterable[Any]]) -> Any:
+    """A rich table for people whose ids (what must be typed) are never cut: ``columns`` are ``(heading,
+    how)``, ``how`` one of ``text`` (wraps), ``party`` (a ``(name, id)`` pair: the name, and the id on its
+    own dim line; the column is at least as wide as its longest id), ``id`` (one line, never cut) and ``n``
+    (a number, right-aligned, thousands separated).
+
+    >>> t = table("t", [("party", "party"), ("n", "n")], [(("FBI", "agency:fbi"), 1200)])
+    >>> [c.header for c in t.columns], t.columns[0].min_width, t.row_count
+    (['party', 'n'], 10, 1)
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    cols = list(columns)
+    listed: list[list[Any]] = [list(r) for r in rows]
+    t = Table(title=title)
+    widths = {i: max([len(heading), *(len(r[i][1] if how == "party" else str(r[i])) for r in listed)])
+              for i, (heading, how) in enumerate(cols) if how in ("id", "party")}
+    # Ids that cannot all fit on their lines are folded onto the next one (whole, never cut with an ellipsis).
+    fits = sum(widths.values()) + 8 * (len(cols) - len(widths)) + 3 * len(cols) + 1 <= out.width
+    for i, (heading, how) in enumerate(cols):
+        if how in ("id", "party"):
+            t.add_column(heading, no_wrap=how == "id" and fits, min_width=widths[i] if fits else None,
+                         overflow="fold")
+        elif how == "n":
+            t.add_column(heading, justify="right")
+        else:
+            t.add_column(heading, overflow="fold")
+    for r in listed:
+        cells: list[Any] = []
+        for (_, how), c in zip(cols, r, strict=True):
+            if how == "party":
+                cells.append(Text.assemble(str(c[0]), "\n", (str(c[1]), "dim")))
+            elif how == "n" and isinstance(c, int):
+                cells.append(f"{c:,}")
+            else:
+                cells.append(str(c))
+        t.add_row(*cells)
+    return t
 
 
 def emit_json(doc: Any) -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from custodiet.app import (
     ATTEMPTS_OPT,
@@ -31,6 +30,7 @@ from custodiet.app import (
     load_registry,
     out,
     progress,
+    table,
     unknown_name,
 )
 from schemas.parties import PARTY_KINDS
@@ -74,13 +74,15 @@ def conduits(
     if as_json:
         emit_json(doc)
         return
-    aim = to or (f"{to_kind} parties" if to_kind else "anyone")
-    t = Table(title=f"conduits towards {aim} ({doc['count']}; {counted(doc['basis'])})")
-    for col in ("party", "clips", "direct", "recipients", "grants", "hand-overs"):
-        t.add_column(col, justify="left" if col == "party" else "right")
-    for r in doc["conduits"][: limit or 40]:
-        t.add_row(r["party"], *(str(r[k]) for k in ("clips", "direct", "recipients", "grants", "hand_overs")))
-    out.print(t)
+    from reports.names import kind_words, party_name
+
+    aim = party_name(to, g.registry) if to else (f"{kind_words(to_kind, 2)}" if to_kind else "anyone")
+    out.print(table(f"conduits towards {aim} ({doc['count']:,}; {counted(doc['basis'])})",
+                    [("party", "party"), ("clips passed on", "n"), ("direct links", "n"),
+                     ("recipients", "n"), ("grants", "n"), ("hand-overs", "n")],
+                    [((party_name(r["party"], g.registry), r["party"]),
+                      *(r[k] for k in ("clips", "direct", "recipients", "grants", "hand_overs")))
+                     for r in doc["conduits"][: limit or 40]]))
 
 
 @app.command()
@@ -156,12 +158,13 @@ def cut(
         f"{doc['sources']} source(s), {doc['sinks']} sink(s) ({doc['reachable_sinks_before']} reachable); "
         f"min cut: [bold]{doc['cut_size']}[/bold] ({doc['capacity_note']}; {counted(doc['basis'])})"
     )
-    t = Table(title="links to cut")
-    for col in ("from", "to", "hand-overs", "grants", "searches"):
-        t.add_column(col, justify="right" if col in ("hand-overs", "grants", "searches") else "left")
-    for r in doc["links"]:
-        t.add_row(r["from"], r["to"], str(r["hand_overs"]), str(r["grants"]), str(r["searches"]))
-    out.print(t)
+    from reports.names import party_name
+
+    out.print(table("links to cut", [("from", "party"), ("to", "party"), ("hand-overs", "n"),
+                                      ("grants", "n"), ("searches", "n")],
+                    [((party_name(r["from"], g.registry), r["from"]), (party_name(r["to"], g.registry), r["to"]),
+                      r["hand_overs"],
+                      r["grants"], r["searches"]) for r in doc["links"]]))
 
 
 @app.command()
@@ -197,14 +200,14 @@ def whatif(
         f"adding {', '.join(doc['added'])} to {', '.join(doc['base']) or '(no rules)'} forbids "
         f"[bold]{doc['forbidden_count']}[/bold] step(s) over {len(doc['links'])} link(s)"
     )
-    t = Table(title="forbidden, by origin agency")
-    for col in ("agency", "grants", "hand-overs", "other", "recipients"):
-        t.add_column(col, justify="left" if col == "agency" else "right")
-    for r in doc["by_agency"][:40]:
-        t.add_row(
-            r["agency"], str(r["grants"]), str(r["hand_overs"]), str(r["other"]), str(len(r["recipients"]))
-        )
-    out.print(t)
+    from reports.names import party_name
+
+    reg = load_registry(registry)
+    out.print(table(f"forbidden, by origin agency ({len(doc['by_agency']):,}; the first 40)",
+                    [("agency", "party"), ("grants", "n"), ("hand-overs", "n"), ("other", "n"),
+                     ("recipients", "n")],
+                    [((party_name(r["agency"], reg), r["agency"]), r["grants"], r["hand_overs"], r["other"],
+                      len(r["recipients"])) for r in doc["by_agency"][:40]]))
     b, a = fr["before"], fr["after"]
     out.print(
         f"{kind} reach (custody as judged; parties whose data reaches a {kind} party by a clip's hand-overs, a "

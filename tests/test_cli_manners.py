@@ -154,3 +154,20 @@ def test_demo_json_and_headline_agree(tmp_path: Path):
     assert "Simulated." in page
     for r in reached:
         assert f"into-{r['party'].split(':', 1)[1]}.png" in page  # one picture per federal party reached
+
+
+def test_tables_name_parties_and_keep_ids_whole_in_80_columns(log: Path):
+    for argv in (["reach", str(log), "--to", "agency:fbi", "--attempts"],
+                 ["conduits", str(log), "--to", "agency:fbi", "--attempts"],
+                 ["check", str(log), "--rules", "ca-sb34"]):
+        res = runner.invoke(app, argv, env={"COLUMNS": "80"}, terminal_width=80)
+        assert res.exit_code == 0, res.output
+        lines = res.stdout.splitlines()
+        assert max(len(line) for line in lines) <= 80, argv
+        assert "…" not in res.stdout
+        cells = {c.strip() for line in lines for c in re.split(r"[│┃]", line)}
+        if argv[0] == "check":
+            assert "California plate data shared out of state or with a federal" in cells  # the title, wrapped
+            assert "ca-sb34.public-agencies-only" in cells  # the id, whole
+        else:
+            assert "El Cajon CA PD" in cells and "agency:el-cajon-ca-pd" in cells
