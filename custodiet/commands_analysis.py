@@ -239,18 +239,21 @@ def export(
         raise CliError(f"{output}: is a directory, expected a file")
     if not output.parent.exists():
         raise CliError(f"{output.parent}: no such directory")
+    from reports.render import is_simulated
+
     with progress("reading the log") as (bar, task):
-        g, _ = load_graph(events, registry, rules, attempts)
+        g, res = load_graph(events, registry, rules, attempts)
         bar.update(task, description=f"writing {fmt}")
         path = write_export(g, fmt, output)
+    simulated = is_simulated(getattr(ev, "source", None) for ev in res.events)
     doc = {"output": str(path), "format": fmt, "parties": g.graph.number_of_nodes(),
-           "links": g.graph.number_of_edges(), "bytes": path.stat().st_size,
-           "basis": g.basis}
+           "links": g.graph.number_of_edges(), "bytes": path.stat().st_size, "basis": g.basis,
+           "simulated": simulated}
     if as_json:
         emit_json(doc)
         return
-    out.print(f"wrote {path} ({fmt}: {doc['parties']:,} parties, {doc['links']:,} links; {counted(g.basis)})",
-              markup=False, highlight=False)
+    out.print(f"wrote {path} ({fmt}: {doc['parties']:,} parties, {doc['links']:,} links; {counted(g.basis)})"
+              + ("; the events are simulated" if simulated else ""), markup=False, highlight=False)
 
 
 def format_from_suffix(path: Path) -> str:

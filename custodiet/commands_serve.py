@@ -16,7 +16,35 @@ import typer
 
 from custodiet.app import CliError, app, check_readable_file, err, guarded, load_registry
 
-__all__ = ["serve"]
+__all__ = ["serve", "log_is_simulated"]
+
+
+def log_is_simulated(path: str, lines: int = 50) -> bool:
+    """Whether the first ``lines`` events of a log come from custodiet's simulator (``source`` ``sim:...``).
+
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "e.jsonl")
+    >>> _ = open(p, "w").write('{"event_id": "a", "source": "sim:ring"}\\n')
+    >>> log_is_simulated(p)
+    True
+    """
+    import json
+
+    from reports.render import is_simulated
+
+    sources = []
+    try:
+        with open(path, "rb") as f:
+            for _, raw in zip(range(lines), f, strict=False):
+                try:
+                    doc = json.loads(raw)
+                except ValueError:
+                    continue
+                if isinstance(doc, dict):
+                    sources.append(doc.get("source"))
+    except OSError:
+        return False
+    return is_simulated(s if isinstance(s, str) else None for s in sources)
 
 
 @app.command()
@@ -64,6 +92,7 @@ def serve(
     stop = threading.Event()
     workers: list[threading.Thread] = []
     names = None  # names for people, where the judge's registry knows only ids
+    is_sim = False  # the page says so at the top
     if broker is not None:
         from streams.broker import broker_url_to_bootstrap
         from streams.live_feed import follow_verdicts
@@ -78,6 +107,7 @@ def serve(
         from world.simulate import simulate as run_simulation
 
         scenario = load_scenario_named(simulate)
+        is_sim = True
         if registry is None:
             names = display_registry(scenario)
         state = LiveState(reg, rules, source=f"simulated {simulate} (seed {seed})", max_bytes=max_event_bytes)
@@ -116,7 +146,9 @@ def serve(
             trail.record(rec["component"], "query", rec["actor"], str(rec["outcome"]),
                          {"method": rec["method"], "path": rec["path"]})
     try:
-        server = start_server(state, host, port, audit=sink, names=names)
+        if events not in (None, "-"):
+            is_sim = log_is_simulated(str(events))
+        server = start_server(state, host, port, audit=sink, names=names, simulated=is_sim)
     except OSError as e:
         stop.set()
         raise CliError(f"{host}:{port}: cannot listen ({e.strerror or e})") from e

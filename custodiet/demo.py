@@ -209,7 +209,7 @@ def _serve(events: list[dict[str, Any]], rules: list[str], registry: Any) -> Non
         return
     state = LiveState(rule_sets=rules, source="simulated demo")  # judged as check judges a log
     state.feed_event_dicts(events)
-    server = serve(state, "127.0.0.1", 0, names=registry)
+    server = serve(state, "127.0.0.1", 0, names=registry, simulated=True)
     out.print(f"live view: {server.url}  (Ctrl-C to stop)")
     try:
         import threading

@@ -117,9 +117,9 @@ def stream_status(doc: dict[str, Any]) -> str:
     return "ended" if doc.get("events_in") else "idle"
 
 
-def _stats(state: LiveState, names: PartyRegistry | None = None) -> dict[str, Any]:
+def _stats(state: LiveState, names: PartyRegistry | None = None, simulated: bool = False) -> dict[str, Any]:
     doc = state.stats()
-    return labelled({**doc, "stream": stream_status(doc)}, state, names)
+    return labelled({**doc, "stream": stream_status(doc), "simulated": simulated}, state, names)
 
 
 def _page() -> bytes:
@@ -164,9 +164,11 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, addr: tuple[str, int], state: LiveState, push_interval: float,
-                 audit: Callable[[dict[str, Any]], None] | None, names: PartyRegistry | None = None) -> None:
+                 audit: Callable[[dict[str, Any]], None] | None, names: PartyRegistry | None = None,
+                 simulated: bool = False) -> None:
         self.state = state
         self.names = names
+        self.simulated = simulated
         self.push_interval = push_interval
         self.audit = audit
         self.stopping = threading.Event()
@@ -257,7 +259,7 @@ class _Handler(BaseHTTPRequestHandler):
             elif route == "/api/events":
                 self._events()
             elif route == "/api/stats":
-                self._json(HTTPStatus.OK, _stats(state, self.server.names))
+                self._json(HTTPStatus.OK, _stats(state, self.server.names, self.server.simulated))
             elif route == "/api/trace":
                 clip, to = _str(params, "clip"), _str(params, "to")
                 limit = _int(params, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT)
@@ -313,7 +315,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if wait > 0:
                     srv.stopping.wait(wait)
                     continue
-                doc = _stats(state, srv.names)
+                doc = _stats(state, srv.names, srv.simulated)
                 seen = doc["version"]
                 moving = doc["stream"] == "streaming" or bool(doc.get("rate"))
                 self.wfile.write(b"event: stats\ndata: " + dumps(doc) + b"\n\n")
@@ -361,12 +363,14 @@ def serve(
     push_interval: float = 0.5,
     audit: Callable[[dict[str, Any]], None] | None = None,
     names: PartyRegistry | None = None,
+    simulated: bool = False,
 ) -> LiveServer:
     """Start serving ``state`` on ``host``:``port`` (0 picks a free port) in a background thread.
 
     ``audit``, if given, is called with one record per request (component, actor, method, path, outcome).
     ``names``, if given, names parties for people (e.g. a scenario's agencies and places) where the state's
-    registry, which the judge uses, knows only ids.
+    registry, which the judge uses, knows only ids. ``simulated``: the events are simulated (the page says so
+    at the top; ``/api/stats`` carries ``"simulated": true``).
     Raises ``OSError`` when the address cannot be bound.
     """
     family_host = host.strip("[]")
@@ -376,9 +380,9 @@ def serve(
         class _Server6(_Server):
             address_family = socket.AF_INET6
 
-        httpd: _Server = _Server6((family_host, port), state, push_interval, audit, names)
+        httpd: _Server = _Server6((family_host, port), state, push_interval, audit, names, simulated)
     else:
-        httpd = _Server((family_host, port), state, push_interval, audit, names)
+        httpd = _Server((family_host, port), state, push_interval, audit, names, simulated)
     srv = LiveServer(httpd)
     srv.thread.start()
     return srv
