@@ -1,18 +1,8 @@
-# custodiet worker / tracer / producer image (used by docker-compose.yml).
+# The one custodiet image: workers, tracer, live view, topic set-up and the simulated services all run it
+# (docker-compose.yml builds it once as custodiet:local). .dockerignore keeps the context to the sources.
 FROM python:3.11-slim
 WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY schemas schemas
-COPY judge judge
-COPY graph graph
-COPY streams streams
-COPY custodiet custodiet
-COPY policies policies
-COPY scenarios scenarios
-COPY importers importers
-COPY reports reports
-COPY live live
-COPY audit audit
+COPY . .
 RUN pip install --no-cache-dir .
 ENV PYTHONUNBUFFERED=1
 CMD ["python", "-m", "streams.worker", "worker", "-l", "warn", "--web-port", "6066"]

@@ -2,8 +2,9 @@
 
 A log is judged in-process (``judge.pipeline.run_check``: validation, de-duplication, the gates) and the
 graph is built from what the judge let through (``schemas.flow.judged_edges``: the hand-overs, grants and
-origins it made custody edges of, and the links of every search it did not gate). ``attempts=True``
-instead reads every valid transfer in the log as an observed hand-over (``CustodyGraph.from_events``).
+origins it made custody edges of, and the links of every search it did not gate), as the verdicts come
+(the run keeps no copy of the log). ``attempts=True`` instead reads every valid transfer in the log as an
+observed hand-over (``schemas.flow.edges_of``, as ``CustodyGraph.from_events``).
 The graph's ``basis`` (``"judged"`` or ``"attempts"``) travels into every document built from it.
 
 >>> lines = [b'{"event_id":"r","type":"clip_recorded","occurred_at":"2024-01-01T00:00:00Z","clip_id":"c",'
@@ -17,18 +18,18 @@ The graph's ``basis`` (``"judged"`` or ``"attempts"``) travels into every docume
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from graph.custody import CustodyGraph
 from judge.decode import DEFAULT_MAX_EVENT_BYTES
 from judge.engine import event_order
-from judge.pipeline import CheckResult, load_events, run_check
-from schemas.flow import judged_edges
+from judge.pipeline import CheckResult, run_check
+from schemas.flow import edges_of, judged_edges
 from schemas.parties import PartyRegistry
 from schemas.records import CustodyEdge, Verdict
 
-__all__ = ["judged_graph", "judged_edge_list", "graph_of_run", "graph_of_log", "BASES"]
+__all__ = ["judged_graph", "judged_edge_list", "graph_of_log", "BASES"]
 
 #: What a graph can count: custody as judged (the default everywhere), or every attempt in the log.
 BASES = ("judged", "attempts")
@@ -61,17 +62,6 @@ def judged_graph(
     return CustodyGraph.from_edges([], judged_edge_list(events, verdicts), registry)
 
 
-def graph_of_run(res: CheckResult, registry: PartyRegistry | None = None, *, attempts: bool = False) -> CustodyGraph:
-    """The graph of an in-process run: as judged, or (``attempts``) every valid step in its events.
-
-    >>> graph_of_run(CheckResult(), attempts=True).basis
-    'attempts'
-    """
-    if attempts:
-        return CustodyGraph.from_events(res.events, registry)
-    return judged_graph(res.events, res.verdicts, registry)
-
-
 def graph_of_log(
     lines: Iterable[tuple[int, bytes]],
     rule_sets: list[str] | None = None,
@@ -80,14 +70,20 @@ def graph_of_log(
     attempts: bool = False,
     source: str | None = None,
     max_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+    on_verdict: Callable[[Any, Verdict], None] | None = None,
 ) -> tuple[CustodyGraph, CheckResult]:
-    """Read a log and build its graph, with the run it came from. By default the log is judged in-process
-    under ``rule_sets`` (``None``: every set, each within its era, as ``custodiet check``) and the graph is
-    custody as judged; with ``attempts`` nothing is judged (the result has no verdicts) and every valid
-    transfer counts."""
-    if attempts:
-        events, n_in, dups, dead = load_events(lines, source=source, max_bytes=max_bytes)
-        res = CheckResult(events_in=n_in, duplicates=dups, dead=dead, events=events)
-    else:
-        res = run_check(lines, rule_sets, registry, source=source, max_bytes=max_bytes)
-    return graph_of_run(res, registry, attempts=attempts), res
+    """Read and judge a log in-process (``judge.pipeline.run_check`` under ``rule_sets``; ``None``: every set,
+    each within its era, as ``custodiet check``) and build its graph as the verdicts come: custody as judged,
+    or with ``attempts`` every valid step of every event (``schemas.flow.edges_of``). The run's document
+    (``CheckResult.document()``) is the ``check`` document either way; ``on_verdict(event, verdict)`` is
+    also called for each event (e.g. to collect its source)."""
+    g = CustodyGraph(registry, basis="attempts" if attempts else "judged")
+
+    def take(ev: Any, v: Verdict) -> None:
+        for e in (edges_of(ev) if attempts else judged_edges(ev, v)):
+            g.add_record(e)
+        if on_verdict is not None:
+            on_verdict(ev, v)
+
+    res = run_check(lines, rule_sets, registry, source=source, max_bytes=max_bytes, on_verdict=take)
+    return g, res

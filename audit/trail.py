@@ -6,15 +6,17 @@ sha256 (hex) of the previous record's canonical bytes (sorted keys, compact, UTF
 interval N. After every N records, and when the trail is closed, a checkpoint record
 (``component="audit"``, ``event_type="checkpoint"``) is written whose ``hmac`` field is HMAC-SHA256, keyed
 from the environment (``CUSTODIET_AUDIT_KEY``), over its own canonical bytes without ``hmac``: those include
-``prev``, the head of the chain, so each checkpoint vouches for every record before it.
+``prev``, the head of the chain, so each checkpoint vouches for every record before it. Closing the trail
+writes a final checkpoint (``detail.final`` true), which is what tells a trail stopped normally from one
+cut off after a periodic checkpoint.
 
 >>> import os, tempfile
 >>> path = os.path.join(tempfile.mkdtemp(), "audit.jsonl")
 >>> with AuditTrail(path, checkpoint_every=1, key=b"k") as trail:
 ...     _ = trail.record("judge", "transfer", "agency:a-pd", "flagged", {"event_id": "t1"})
 ...     _ = trail.record("api", "query", "analyst:1", "ok")
->>> [json.loads(x)["event_type"] for x in open(path)]
-['trail_opened', 'transfer', 'checkpoint', 'query', 'checkpoint']
+>>> [r["event_type"] + ("(final)" if r["detail"].get("final") else "") for r in map(json.loads, open(path))]
+['trail_opened', 'transfer', 'checkpoint', 'query', 'checkpoint', 'checkpoint(final)']
 """
 
 from __future__ import annotations
@@ -134,6 +136,7 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
         self.prev = GENESIS
         self.every = checkpoint_every
         self._since_checkpoint = 0
+        self._sealed = False
         existing = self._resume()
         if self.every and key is None:
             key = key_from_env(key_env)
@@ -166,6 +169,9 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
         self.every = int(first.get("detail", {}).get("checkpoint_every", self.every))
         self.seq = int(last["seq"])
         self.prev = record_hash(last)
+        detail = last.get("detail")
+        self._sealed = (last.get("event_type") == "checkpoint" and isinstance(detail, dict)
+                        and detail.get("final") is True)
         # Records since the last checkpoint are not known without a scan: count them from the end.
         self._since_checkpoint = 0
         if last.get("event_type") != "checkpoint":
@@ -201,6 +207,7 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
             os.fsync(self._file.fileno())
         self.seq += 1
         self.prev = hashlib.sha256(data[:-1]).hexdigest()
+        self._sealed = False
         if count:
             self._since_checkpoint += 1
         return rec
@@ -210,6 +217,7 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
                           {"head": self.prev, "covers_seq": self.seq, "every": self.every, "final": final},
                           count=False, signed=True)
         self._since_checkpoint = 0
+        self._sealed = final
         return rec
 
     # -- public --------------------------------------------------------------------------------------
@@ -217,6 +225,8 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
                detail: dict[str, Any] | None = None) -> dict[str, Any]:
         """Append one record (and a signed checkpoint when N records have passed since the last); return it."""
         with self._lock:
+            if self._file.closed:
+                raise AuditError(f"{self.path}: the trail is closed")
             rec = self._write(component, event_type, actor, outcome, detail)
             if self.every and self._since_checkpoint >= self.every:
                 self._checkpoint()
@@ -225,14 +235,19 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
     def checkpoint(self) -> dict[str, Any] | None:
         """Sign a checkpoint now (None for an unsigned trail)."""
         with self._lock:
+            if self._file.closed:
+                raise AuditError(f"{self.path}: the trail is closed")
             return self._checkpoint() if self.every else None
 
     def close(self) -> None:
-        """Seal the trail with a final checkpoint (unless the last record already is one) and close it."""
+        """Seal the trail with a final checkpoint (unless it is sealed already) and close it; idempotent.
+
+        An unsigned trail (``checkpoint_every=0``) has nothing to sign and is simply closed.
+        """
         with self._lock:
             if self._file.closed:
                 return
-            if self.every and self._since_checkpoint:
+            if self.every and not self._sealed:
                 self._checkpoint(final=True)
             self._file.close()
 
@@ -254,16 +269,36 @@ _ACTOR_FIELDS = {
 }
 
 
+def audit_verdict(trail: AuditTrail, ev: Any, v: Any) -> None:
+    """Append one record for one verdict (component ``judge``, event type, acting party, outcome
+    ok/flagged/gated, rules broken); ``ev`` is the event judged. For ``run_check(..., on_verdict=...)``."""
+    actor = getattr(ev, _ACTOR_FIELDS.get(v.event_type, ""), None) or "unknown"
+    detail: dict[str, Any] = {"event_id": v.event_id, "occurred_at": v.occurred_at.isoformat(),
+                              "rules": [x.rule_id for x in v.violations]}
+    for name in ("clip_id", "to_party", "request_id"):
+        value = getattr(ev, name, None)
+        if value is not None:
+            detail[name] = value
+    if v.edge is not None and v.edge.kind != "origin":
+        detail["custody_edge"] = True
+    trail.record("judge", v.event_type, actor, v.outcome, detail)
+
+
+def audit_summary(trail: AuditTrail, doc: dict[str, Any]) -> None:
+    """Append the ``check`` summary record of a run's document."""
+    trail.record("judge", "check", "custodiet", "ok", {
+        k: doc[k] for k in ("events_in", "processed", "duplicates", "dead_letters", "rule_sets")})
+
+
 def audit_verdicts(trail: AuditTrail, check_result: Any) -> int:
-    """Append one record per verdict of a ``judge.pipeline.CheckResult`` (component ``judge``, event type,
-    acting party, outcome ok/flagged/gated, rules broken), then one ``check`` summary; return the number of
-    records written. For ``custodiet check --audit FILE``.
+    """Append one record per verdict of a ``judge.pipeline.CheckResult`` run with ``keep=True``, then one
+    ``check`` summary; return the number of records written.
 
     >>> import tempfile
     >>> from judge.pipeline import run_check
     >>> res = run_check([(1, b'{"event_id":"t","type":"transfer","occurred_at":"2024-01-01T00:00:00Z",'
     ...   b'"clip_id":"c","from_party":"agency:a-pd","to_party":"agency:ice-ero","basis":"agreement",'
-    ...   b'"purpose":"x"}')], ["core"])
+    ...   b'"purpose":"x"}')], ["core"], keep=True)
     >>> path = os.path.join(tempfile.mkdtemp(), "audit.jsonl")
     >>> with AuditTrail(path, checkpoint_every=0) as trail:
     ...     audit_verdicts(trail, res)
@@ -275,19 +310,7 @@ def audit_verdicts(trail: AuditTrail, check_result: Any) -> int:
     by_id = {ev.event_id: ev for ev in check_result.events}
     n = 0
     for v in sorted(check_result.verdicts, key=lambda v: (v.occurred_at, v.event_id)):
-        ev = by_id.get(v.event_id)
-        actor = getattr(ev, _ACTOR_FIELDS.get(v.event_type, ""), None) or "unknown"
-        detail: dict[str, Any] = {"event_id": v.event_id, "occurred_at": v.occurred_at.isoformat(),
-                                  "rules": [x.rule_id for x in v.violations]}
-        for name in ("clip_id", "to_party", "request_id"):
-            value = getattr(ev, name, None)
-            if value is not None:
-                detail[name] = value
-        if v.edge is not None and v.edge.kind != "origin":
-            detail["custody_edge"] = True
-        trail.record("judge", v.event_type, actor, v.outcome, detail)
+        audit_verdict(trail, by_id.get(v.event_id), v)
         n += 1
-    doc = check_result.document()
-    trail.record("judge", "check", "custodiet", "ok", {
-        k: doc[k] for k in ("events_in", "processed", "duplicates", "dead_letters", "rule_sets")})
+    audit_summary(trail, check_result.document())
     return n + 1

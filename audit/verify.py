@@ -2,7 +2,8 @@
 
 ``verify`` names the FIRST bad record: its line number, its ``seq`` and what is wrong with it (changed,
 deleted, inserted, reordered, cut short, a checkpoint that does not verify, a trail that stops before its
-closing checkpoint).
+closing checkpoint). A file in which no line is an audit record (random bytes, an events log, an empty
+file) is not called tampered: ``not_a_trail`` says what it is instead.
 
 >>> import os, tempfile
 >>> from audit.trail import AuditTrail
@@ -18,6 +19,9 @@ True
 >>> r = verify(path, b"secret")
 >>> r.ok, r.first_bad.line, r.first_bad.seq, r.first_bad.problem[:7]
 (False, 3, 3, 'changed')
+>>> _ = open(path, "w").write('{"event_id":"e1","type":"transfer"}')
+>>> verify(path, b"secret").not_a_trail
+'it looks like an events log (line 1 has event_id and type), not audit records'
 """
 
 from __future__ import annotations
@@ -53,10 +57,14 @@ class VerifyResult:
     sealed: bool = False
     first_bad: BadRecord | None = None
     warnings: list[str] = field(default_factory=list)
+    #: Why the file is not an audit trail at all (no line is an audit record); None for a trail.
+    not_a_trail: str | None = None
+    #: The trail's checkpoint interval from its opening record (0: an unsigned trail).
+    checkpoint_every: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.first_bad is None
+        return self.first_bad is None and self.not_a_trail is None
 
     def document(self) -> dict[str, Any]:
         """JSON-ready form (``custodiet audit verify --json``)."""
@@ -66,11 +74,25 @@ class VerifyResult:
 
     def summary(self) -> str:
         """One line for people."""
+        if self.not_a_trail is not None:
+            return f"{self.path}: not an audit trail: {self.not_a_trail}"
         if self.first_bad is None:
-            how = "signatures checked" if self.signed_checked else "signatures NOT checked"
-            return f"{self.path}: intact: {self.records} records, {self.checkpoints} checkpoints ({how})"
+            if self.checkpoints == 0:
+                how = ("unsigned: the trail signs no checkpoints" if self.checkpoint_every == 0
+                       else "unsigned: no checkpoint signed yet, so no signature was checked")
+            elif self.signed_checked:
+                how = f"{self.checkpoints} checkpoint signature(s) checked"
+            else:
+                how = f"{self.checkpoints} checkpoint(s), signatures NOT checked (no key)"
+            return f"{self.path}: intact: {self.records} records ({how})"
         b = self.first_bad
         return f"{self.path}: line {b.line} (seq {b.seq}): {b.problem}"
+
+
+def _interval(detail: Any) -> int:
+    """The checkpoint interval an opening record states (0 when it states none or nonsense)."""
+    value = detail.get("checkpoint_every", 0) if isinstance(detail, dict) else 0
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def _parse(line: bytes) -> tuple[dict[str, Any] | None, str]:
@@ -90,19 +112,40 @@ def _parse(line: bytes) -> tuple[dict[str, Any] | None, str]:
     return rec, ""
 
 
+def _not_a_trail(raw_lines: list[bytes], parsed: list[tuple[dict[str, Any] | None, str]]) -> str | None:
+    """Why these lines are not an audit trail, or None when at least one line is an audit record."""
+    if not any(x.strip() for x in raw_lines):
+        return "the file is empty (an audit trail starts with its opening record)"
+    if any(rec is not None for rec, _ in parsed):
+        return None
+    first = next(x for x in raw_lines if x.strip())
+    try:
+        obj = json.loads(first)
+    except (ValueError, RecursionError):
+        return "no line is a JSON audit record (the first is not JSON text)"
+    if isinstance(obj, dict) and "event_id" in obj and "type" in obj:
+        return f"it looks like an events log (line {raw_lines.index(first) + 1} has event_id and type), " \
+               "not audit records"
+    return f"no line is an audit record ({', '.join(FIELDS)})"
+
+
 def verify(path: str | Path, key: bytes | None, *, require_sealed: bool = True) -> VerifyResult:
     """Check the trail at ``path``; ``key`` checks the checkpoint signatures (None: chain only, with a warning).
 
     ``require_sealed``: a trail that does not end with a checkpoint counts as cut short (records after the
     last checkpoint could have been removed without trace). Pass False for a trail still being written.
+    ``signed_checked`` is True only when a key was given and at least one checkpoint signature was checked.
     Raises ``OSError`` if the file cannot be read.
     """
     p = Path(path)
     raw_lines = p.read_bytes().split(b"\n")
     if raw_lines and raw_lines[-1] == b"":
         raw_lines.pop()
-    res = VerifyResult(path=str(p), signed_checked=key is not None)
+    res = VerifyResult(path=str(p))
     parsed: list[tuple[dict[str, Any] | None, str]] = [_parse(x) for x in raw_lines]
+    res.not_a_trail = _not_a_trail(raw_lines, parsed)
+    if res.not_a_trail is not None:
+        return res
     hashes = [record_hash(r) if r is not None else None for r, _ in parsed]
     referenced = {r["prev"] for r, _ in parsed if r is not None}
 
@@ -116,9 +159,6 @@ def verify(path: str | Path, key: bytes | None, *, require_sealed: bool = True) 
         r = parsed[i][0] if 0 <= i < len(parsed) else None
         return r["seq"] if r is not None else None
 
-    if not raw_lines:
-        res.first_bad = BadRecord(line=1, seq=None, problem="empty trail: the opening record is missing")
-        return res
     every = 0
     since = 0
     last_checkpoint_line = 0
@@ -158,7 +198,8 @@ def verify(path: str | Path, key: bytes | None, *, require_sealed: bool = True) 
                 return bad(i - 1, f"changed: its hash does not match the prev recorded in line {i + 1}")
             return bad(i, "changed: its prev does not match the record before it")
         if i == 0:
-            every = int(rec["detail"].get("checkpoint_every", 0)) if isinstance(rec["detail"], dict) else 0
+            every = _interval(rec["detail"])
+            res.checkpoint_every = every
             res.records += 1
             continue
         if rec["event_type"] == "checkpoint" and rec["component"] == "audit":
@@ -183,14 +224,17 @@ def verify(path: str | Path, key: bytes | None, *, require_sealed: bool = True) 
         res.records += 1
     last = parsed[-1][0]
     assert last is not None
-    res.sealed = last["event_type"] == "checkpoint" and last["component"] == "audit"
+    last_detail = last["detail"] if isinstance(last["detail"], dict) else {}
+    res.sealed = (last["event_type"] == "checkpoint" and last["component"] == "audit"
+                  and last_detail.get("final") is True)
+    res.signed_checked = key is not None and res.checkpoints > 0
     if every == 0:
         res.warnings.append("unsigned trail (checkpoint_every=0): a rewrite of the whole file cannot be detected")
-    elif key is None:
+    elif key is None and res.checkpoints:
         res.warnings.append("no key given: checkpoint signatures were not checked")
     if every and not res.sealed:
-        msg = (f"the trail ends at seq {last['seq']} without a closing checkpoint: records after line "
-               f"{last_checkpoint_line or 1} are not signed, and later ones may have been cut off")
+        msg = (f"the trail ends at seq {last['seq']} without its closing checkpoint: records after line "
+               f"{last_checkpoint_line or 1} may have been cut off")
         if require_sealed:
             res.first_bad = BadRecord(line=len(parsed) + 1, seq=last["seq"] + 1, problem=f"cut short? {msg}")
         else:

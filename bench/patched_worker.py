@@ -21,31 +21,7 @@ if "batch" in patches:
     app_module.BATCH = 5000
     app_module.BATCH_WITHIN_S = 0.5
 
-if "rules" in patches:
-    from judge.engine import Judge
-    from streams.partition_judge import PartitionJudge
-
-    _orig_rejudge = PartitionJudge._rejudge
-
-    def _rejudge(self):  # type: ignore[no-untyped-def]
-        loaded = self._judge
-        from judge import engine
-
-        real = engine.default_judge
-        engine_default = real
-
-        def reuse(names, registry=None):  # type: ignore[no-untyped-def]
-            return Judge(loaded.rule_sets, registry, era_bound=loaded.era_bound)
-
-        import streams.partition_judge as pj_module
-
-        pj_module.default_judge = reuse
-        try:
-            return _orig_rejudge(self)
-        finally:
-            pj_module.default_judge = engine_default
-
-    PartitionJudge._rejudge = _rejudge  # type: ignore[method-assign]
+# "rules": re-judging reuses the loaded rule sets in judge.timeline itself now; nothing to patch.
 
 from streams.app import create_app  # noqa: E402
 from streams.config import StreamConfig  # noqa: E402

@@ -260,9 +260,8 @@ async def _plain(bootstrap: str, layout: Any, n: int) -> dict[str, Any]:
     from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
     from aiokafka.partitioner import murmur2
 
-    from classify.agencies import resolve_party
+    from classify.registry import default_registry
     from judge.decode import decode
-    from schemas.parties import PartyRegistry
     from schemas.records import DeadLetter
     from streams.context import custody_headers
     from streams.partition_judge import PartitionJudge
@@ -270,7 +269,7 @@ async def _plain(bootstrap: str, layout: Any, n: int) -> dict[str, Any]:
     from streams.topics import is_broadcast, routing_key
 
     parts = layout.partitions
-    registry = PartyRegistry(resolver=resolve_party)
+    registry = default_registry()
     judges = {p: PartitionJudge(None, registry) for p in range(parts)}
     seen: dict[str, str] = {}
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,

@@ -42,6 +42,7 @@ __all__ = [
     "sub_app",
     "table",
     "progress",
+    "check_events_file",
 ]
 
 
@@ -340,16 +341,42 @@ def check_readable_file(path: str, what: str = "file") -> Path:
     return p
 
 
+def check_events_file(path: str, *, allow_empty: bool = False) -> Path:
+    """A readable file whose head reads as an events log; else a CliError saying what it is instead and
+    which command reads it (see ``custodiet.file_kinds``). ``allow_empty``: an empty file is fine (a log
+    that is followed as it grows).
+
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "grants.csv")
+    >>> _ = open(p, "w").write("src_agency,external_agency\\nA,B\\n")
+    >>> check_events_file(p)
+    Traceback (most recent call last):
+    ...
+    custodiet.app.CliError: ...grants.csv: not an events log: looks like a Flock sharing CSV ...
+    """
+    from custodiet.file_kinds import what_it_is
+
+    p = check_readable_file(path, ".jsonl file")
+    try:
+        what = what_it_is(p)
+    except OSError as e:
+        raise CliError(f"{p}: cannot read ({e.strerror})") from e
+    if what is None or (allow_empty and what.startswith("is empty")):
+        return p
+    if what.startswith("is empty"):
+        raise CliError(f"{p}: {what}")
+    raise CliError(f"{p}: not an events log: {what}")
+
+
 def load_registry(path: str | None) -> Any:
     """The party registry from ``--registry FILE``, or the default (agencies classified by name)."""
-    from classify.agencies import resolve_party
-    from schemas.parties import PartyRegistry
+    from classify.registry import default_registry
 
     if path is None:
-        return PartyRegistry(resolver=resolve_party)
+        return default_registry()
     check_readable_file(path, "registry file")
     try:
-        return PartyRegistry.from_file(path, resolver=resolve_party)
+        return default_registry(path)
     except ValueError as e:
         raise CliError(f"{path}: not a party registry ({str(e).splitlines()[0]})") from e
 
@@ -367,7 +394,7 @@ def load_log(events: str, max_bytes: int | None = None) -> tuple[list[Any], int,
     from judge.pipeline import load_events, read_lines
 
     if events != "-":
-        check_readable_file(events, ".jsonl file")
+        check_events_file(events)
     limit = max_bytes or DEFAULT_MAX_EVENT_BYTES
     with progress(f"reading {events if events != '-' else 'stdin'}"):
         evs, n_in, dups, dead = load_events(read_lines(events, limit), source=events, max_bytes=limit)
@@ -381,7 +408,8 @@ def lines_of(items: Iterable[str]) -> str:
 
 
 def load_graph(
-    events: str, registry: str | None, rules: list[str] | None = None, attempts: bool = False
+    events: str, registry: str | None, rules: list[str] | None = None, attempts: bool = False,
+    on_verdict: Callable[[Any, Any], None] | None = None,
 ) -> tuple[Any, Any]:
     """The custody graph of a log and the run it came from (``judge.pipeline.CheckResult``): custody as
     judged in-process under ``rules`` (default: every set, each within its era), or with ``attempts``
@@ -392,11 +420,15 @@ def load_graph(
     from judge.rulesets import load_rule_sets
 
     if events != "-":
-        check_readable_file(events, ".jsonl file")
+        check_events_file(events)
     if not attempts:
         load_rule_sets(rules)  # fail fast on an unknown rule set
     with progress("reading and judging the log" if not attempts else "reading the log"):
         g, res = graph_of_log(read_lines(events, DEFAULT_MAX_EVENT_BYTES), rules, load_registry(registry),
-                              attempts=attempts, source=events)
-    _warn_dead(events, res.dead)
+                              attempts=attempts, source=events, on_verdict=on_verdict)
+    doc = res.document()
+    if doc["dead_letters"]:
+        first = doc["dead_letter_list"][0]
+        err.print(f"{events}: {doc['dead_letters']} bad line(s) set aside as dead letters "
+                  f"(first: line {first['line']}: {first['reason']})", style="yellow", markup=False, soft_wrap=True)
     return g, res

@@ -241,11 +241,12 @@ def export(
         raise CliError(f"{output.parent}: no such directory")
     from reports.render import is_simulated
 
+    sources: set[str | None] = set()
     with progress("reading the log") as (bar, task):
-        g, res = load_graph(events, registry, rules, attempts)
+        g, _ = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source))
         bar.update(task, description=f"writing {fmt}")
         path = write_export(g, fmt, output)
-    simulated = is_simulated(getattr(ev, "source", None) for ev in res.events)
+    simulated = is_simulated(sources)
     doc = {"output": str(path), "format": fmt, "parties": g.graph.number_of_nodes(),
            "links": g.graph.number_of_edges(), "bytes": path.stat().st_size, "basis": g.basis,
            "simulated": simulated}
@@ -300,22 +301,20 @@ def report(
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
 ) -> None:
     """An HTML report about TO (headline, method, pictures as PNG/SVG, tables, exports) that opens from disk."""
-    from analysis.judged import graph_of_run
     from custodiet.demo import reached_row
     from reports.names import party_name
     from reports.render import credits_for, holds_of, is_simulated, write_report
 
     if output.exists() and not output.is_dir():
         raise CliError(f"{output}: exists and is not a directory")
+    sources: set[str | None] = set()
     with progress("reading and judging the log") as (bar, task):
-        g, res = load_graph(events, registry, rules)  # judged once: the violations and custody as judged
-        if attempts:
-            g = graph_of_run(res, g.registry, attempts=True)
+        # judged once: the violations, and custody as judged (or every attempt)
+        g, res = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source))
         for t in to:
             check_party(g, t)
         check_doc = res.document()
-        sources = [getattr(ev, "source", None) for ev in res.events]
-        credits = [*credits_for(sources), *(credit or [])]
+        credits = [*credits_for(sorted(s for s in sources if s)), *(credit or [])]
         reached = [reached_row(g, t) for t in to]
         doc = {"simulated": is_simulated(sources), "events_in": check_doc["events_in"],
                "violations": check_doc["violations"], "basis": g.basis, "reached": reached,

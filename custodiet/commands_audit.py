@@ -1,4 +1,5 @@
-"""``custodiet audit verify FILE``: is the audit trail intact? Exit 0 intact, 1 tampered, 2 bad arguments.
+"""``custodiet audit verify FILE``: is the audit trail intact? Exit 0 intact, 1 tampered, 2 bad arguments
+or a file that is not an audit trail at all (random bytes, an events log, an empty file).
 
 >>> from typer.testing import CliRunner
 >>> CliRunner().invoke(app, ["audit", "verify", "/nonexistent.jsonl", "--unsigned"]).exit_code
@@ -47,6 +48,10 @@ def verify_cmd(
         res = verify(path, key, require_sealed=not allow_open)
     except OSError as e:
         raise CliError(f"{file}: cannot read ({e.strerror})") from e
+    if res.not_a_trail is not None:
+        if as_json:
+            emit_json(res.document())
+        raise CliError(f"{file}: not an audit trail: {res.not_a_trail}")
     if as_json:
         emit_json(res.document())
     elif res.ok:

@@ -22,7 +22,6 @@ from custodiet.app import (
     load_graph,
     load_registry,
     out,
-    progress,
     table,
 )
 
@@ -56,7 +55,11 @@ def trace(
     out.print(table(title, [("#", "n"), ("parties (ids: --json)", "text"), ("hand-over events", "id")],
                     [(i, " -> ".join(party_name(x, reg) for x in p["parties"]), ", ".join(p["events"]))
                      for i, p in enumerate(doc["paths"], 1)]))
-    out.print(f"time-blind count (overstates): {doc['static']['count']}")
+    static = doc["static"]
+    if static["count"] is None:
+        out.print(f"time-blind count (overstates): not known, counting stopped at its {static['stopped']}")
+    else:
+        out.print(f"time-blind count (overstates): {static['count']}")
 
 
 @app.command()
@@ -122,16 +125,25 @@ def check(
     workers: Annotated[int, typer.Option("--workers", min=1, max=16, help="with --broker: worker processes")] = 1,
     audit: Annotated[str | None, typer.Option("--audit", help="append every verdict to this audit trail "
                                               "(key in CUSTODIET_AUDIT_KEY)")] = None,
+    max_lateness: Annotated[str, typer.Option("--max-lateness", help="how far behind the newest event (event "
+                                              "time: 30m, 12h, 7d; none: for ever) to wait for late events; "
+                                              "later ones are judged as they come and counted as late")] = "7d",
 ) -> None:
     """Validate, de-duplicate and judge a log; print counts that add up and violations by rule."""
     from judge.pipeline import read_lines, run_check
     from judge.rulesets import load_rule_sets
+    from judge.timeline import parse_lateness
+
+    try:
+        lateness = parse_lateness(max_lateness)
+    except ValueError as e:
+        raise CliError(f"--max-lateness: {e}") from e
 
     load_rule_sets(rules)  # fail fast on an unknown rule set
     if events != "-":
-        from custodiet.app import check_readable_file
+        from custodiet.app import check_events_file
 
-        check_readable_file(events, ".jsonl file")
+        check_events_file(events)
     if broker:
         try:
             from streams.check import check_on_kafka
@@ -140,18 +152,28 @@ def check(
         if audit:
             raise CliError("--audit records the in-process judge: run it without --broker")
         doc = check_on_kafka(events, rules, broker, registry_path=registry, max_bytes=max_event_bytes,
-                             workers=workers)
+                             workers=workers, max_lateness=max_lateness)
     else:
-        trail = open_audit(audit) if audit else None
-        with progress("judging the log"):
-            res = run_check(read_lines(events, max_event_bytes), rules, load_registry(registry), source=events,
-                            max_bytes=max_event_bytes)
-        doc = res.document()
-        if trail is not None:
-            from audit.trail import audit_verdicts
+        from contextlib import nullcontext
 
-            with trail:
-                audit_verdicts(trail, res)
+        trail = open_audit(audit) if audit else None
+        with trail if trail is not None else nullcontext():
+            on_verdict = None
+            if trail is not None:
+                from audit.trail import audit_verdict
+
+                def on_verdict(ev, v):  # type: ignore[no-untyped-def]
+                    audit_verdict(trail, ev, v)
+
+            res = run_check(read_lines(events, max_event_bytes), rules, load_registry(registry), source=events,
+                            max_bytes=max_event_bytes, late_after=lateness, on_verdict=on_verdict)
+            doc = res.document()
+            if events == "-" and doc["events_in"] == 0:
+                raise CliError("stdin: is empty: no events in it")
+            if trail is not None:
+                from audit.trail import audit_summary
+
+                audit_summary(trail, doc)
     if as_json:
         emit_json(doc)
         return
@@ -173,6 +195,9 @@ def _print_check(doc: dict) -> None:  # type: ignore[type-arg]
               f"{doc['duplicates']} + dead letters {doc['dead_letters']}")
     o = doc["outcomes"]
     out.print(f"ok {o['ok']}, flagged {o['flagged']}, gated {o['gated']}; custody edges {doc['custody_edges']}")
+    if doc.get("beyond_lateness"):
+        out.print(f"beyond lateness: {doc['beyond_lateness']} event(s) came after the run stopped waiting for "
+                  "them (--max-lateness); judged as they came, marked late")
     from reports.names import rule_title
 
     out.print(table("violations by rule (records the gates wrote)", [("rule", "party"), ("violations", "n")],

@@ -9,12 +9,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import threading
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
 
-from custodiet.app import CliError, app, check_readable_file, err, guarded, load_registry
+from custodiet.app import CliError, app, check_events_file, err, guarded, load_registry
 
 __all__ = ["serve", "log_is_simulated"]
 
@@ -124,7 +127,7 @@ def serve(
         workers.append(th)
     else:
         assert events is not None
-        check_readable_file(events, ".jsonl file")
+        check_events_file(events, allow_empty=follow)
         if follow:
             state = LiveState(reg, rules, source=events, mode="follow", max_bytes=max_event_bytes)
             follower = LogFollower(events, max_event_bytes)
@@ -137,6 +140,7 @@ def serve(
         else:
             state = LiveState.from_log(events, rules, reg, max_bytes=max_event_bytes)
     sink = None
+    trail = None
     if audit is not None:
         from custodiet.commands_core import open_audit
 
@@ -145,25 +149,53 @@ def serve(
         def sink(rec: dict) -> None:  # type: ignore[type-arg]
             trail.record(rec["component"], "query", rec["actor"], str(rec["outcome"]),
                          {"method": rec["method"], "path": rec["path"]})
-    try:
-        if events not in (None, "-"):
-            is_sim = log_is_simulated(str(events))
-        server = start_server(state, host, port, audit=sink, names=names, simulated=is_sim)
-    except OSError as e:
-        stop.set()
-        raise CliError(f"{host}:{port}: cannot listen ({e.strerror or e})") from e
-    doc = state.stats()
-    err.print(f"custodiet: serving {server.url} ({doc['events_in']} event(s) so far; Ctrl-C to stop)",
-              markup=False, highlight=False, soft_wrap=True)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        err.print(f"custodiet: warning: listening on {host}, not only on this machine", markup=False, highlight=False)
-    try:
-        stop.wait(duration)  # None: until interrupted
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop.set()
-        server.shutdown()
-        for th in workers:
-            th.join(timeout=2)
+    if events not in (None, "-"):
+        is_sim = log_is_simulated(str(events))
+    with _sigterm_as_interrupt():  # from here on, SIGTERM and Ctrl-C both end in the cleanup below
+        try:
+            server = start_server(state, host, port, audit=sink, names=names, simulated=is_sim)
+        except OSError as e:
+            stop.set()
+            if trail is not None:
+                trail.close()
+            raise CliError(f"{host}:{port}: cannot listen ({e.strerror or e})") from e
+        try:
+            doc = state.stats()
+            err.print(f"custodiet: serving {server.url} ({doc['events_in']} event(s) so far; Ctrl-C to stop)",
+                      markup=False, highlight=False, soft_wrap=True)
+            if host not in ("127.0.0.1", "localhost", "::1"):
+                err.print(f"custodiet: warning: listening on {host}, not only on this machine", markup=False,
+                          highlight=False)
+            stop.wait(duration)  # None: until interrupted
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            server.shutdown()
+            for th in workers:
+                th.join(timeout=2)
+            if trail is not None:
+                trail.close()  # the closing signed checkpoint: a normal stop leaves a trail that verifies
     err.print("custodiet: stopped", markup=False, highlight=False)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM (``kill``, ``docker stop``) stops the server like Ctrl-C does.
+
+    >>> with _sigterm_as_interrupt():
+    ...     signal.getsignal(signal.SIGTERM) is _interrupt
+    True
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

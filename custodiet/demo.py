@@ -166,7 +166,7 @@ def run_demo(
             mode = f"Faust agents on kafka://{broker.bootstrap}"
             decoded = load_events(lines)[0]
         else:
-            res = run_check(lines, sc.rule_sets, registry)
+            res = run_check(lines, sc.rule_sets, registry, keep=True)
             check_doc, verdicts, mode, decoded = res.document(), res.verdicts, "in-process", res.events
     finally:
         if broker is not None:

@@ -121,6 +121,28 @@ class CustodyGraph:
             self.add_hand_over(e.event_id, e.clip_id, e.from_party, e.to_party, t, basis=e.basis,
                                purpose=e.purpose, verdict=e.verdict, kind="transfer")
 
+    def remove_record(self, e: Any) -> None:
+        """Take out a hand-over, grant or search link added from a custody-edge record (``schemas.records.CustodyEdge``)
+        that a re-judgement retracted; a record not in the graph is ignored.
+
+        >>> from datetime import datetime, UTC
+        >>> from schemas.records import CustodyEdge
+        >>> g = CustodyGraph(); g.add_hand_over("t", "c", "a", "b", 0.0)
+        >>> g.remove_record(CustodyEdge(event_id="t", clip_id="c", from_party="a", to_party="b", basis="x",
+        ...                             occurred_at=datetime(1970, 1, 1, tzinfo=UTC)))
+        >>> g.graph.number_of_edges(), g.hand_overs["c"]
+        (0, [])
+        """
+        if e.kind == "origin" or not self.graph.has_edge(e.from_party, e.to_party, key=e.event_id):
+            return
+        self.graph.remove_edge(e.from_party, e.to_party, key=e.event_id)
+        if e.kind == "grant":
+            self.grants -= 1
+        elif e.kind == "search":
+            self.searches -= 1
+        elif e.clip_id in self.hand_overs:
+            self.hand_overs[e.clip_id] = [h for h in self.hand_overs[e.clip_id] if h.event_id != e.event_id]
+
     @classmethod
     def from_events(cls, events: Iterable[Any], registry: PartyRegistry | None = None) -> CustodyGraph:
         """Every attempt in a raw log: each valid transfer an observed hand-over, each access grant and search

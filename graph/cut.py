@@ -53,9 +53,9 @@ def registry_of(g: CustodyGraph) -> PartyRegistry:
     """
     if g.registry is not None:
         return g.registry
-    from classify.agencies import resolve_party
+    from classify.registry import default_registry
 
-    g.registry = PartyRegistry(resolver=resolve_party)
+    g.registry = default_registry()
     return g.registry
 
 

@@ -22,7 +22,8 @@ from collections.abc import Iterator, Sequence
 from graph.custody import HandOver
 from graph.subsets import TooManyStates, count_by_subsets
 
-__all__ = ["useful_hand_overs", "count_paths", "enumerate_paths", "count_static_paths", "DEFAULT_BUDGET"]
+__all__ = ["useful_hand_overs", "count_paths", "enumerate_paths", "count_static_paths", "paths_through", "fewest_hops",
+           "DEFAULT_BUDGET"]
 
 #: Work bound (steps) for the exact fallback counts and for enumeration: never hang.
 DEFAULT_BUDGET = 2_000_000
@@ -55,7 +56,7 @@ def useful_hand_overs(hs: Sequence[HandOver], owner: str, t0: float, target: str
         while changed:  # equal times chain: relax the group until nothing changes
             changed = False
             for h in group:
-                if h.event_id in forward:
+                if h.event_id in forward or h.src == target:  # a path ends at the target: nothing leaves it
                     continue
                 a = arrival.get(h.src)
                 if a is not None and a <= h.t:
@@ -137,6 +138,85 @@ def _walk_count(useful: Sequence[HandOver], owner: str, target: str) -> tuple[in
             if h.dst == target:
                 total += c
     return total, False
+
+
+def _time_order(useful: Sequence[HandOver]) -> list[HandOver] | None:
+    ordered: list[HandOver] = []
+    for group in _groups(useful):
+        order = _topo_order(group)
+        if order is None:
+            return None
+        ordered.extend(order)
+    return ordered
+
+
+def fewest_hops(useful: Sequence[HandOver], owner: str, target: str) -> dict[str, int]:
+    """For each party on a time-respecting path from ``owner`` into ``target``, the fewest hand-overs from it
+    (once it holds the clip) to ``target``. Exact even where walks could revisit a party (a shortest walk
+    never does).
+
+    >>> hs = [HandOver(1.0, "t1", "o", "a"), HandOver(2.0, "t2", "a", "x"), HandOver(3.0, "t3", "o", "x")]
+    >>> fewest_hops(hs, "o", "x")
+    {'a': 1, 'o': 1}
+    """
+    later: dict[str, int] = {target: 0}  # fewest hops from a party, from the time being on
+    found: dict[str, int] = {}
+    for group in reversed(list(_groups(useful))):
+        changed = True
+        while changed:  # equal times chain: relax the group until nothing changes
+            changed = False
+            for h in group:
+                hops = later.get(h.dst)
+                if hops is not None and hops + 1 < later.get(h.src, 1 << 30):
+                    later[h.src] = hops + 1
+                    changed = True
+        for h in group:
+            hops = later.get(h.dst)
+            if hops is not None and h.dst != target and hops < found.get(h.dst, 1 << 30):
+                found[h.dst] = hops
+    if owner in later:
+        found[owner] = later[owner]
+    return found
+
+
+def paths_through(useful: Sequence[HandOver], owner: str, target: str) -> dict[str, tuple[int, int]] | None:
+    """For each party on a time-respecting path from ``owner`` into ``target``: ``(paths through it, fewest
+    hand-overs from it to target)``, by dynamic programming over the time-ordered ``useful`` hand-overs
+    (``useful_hand_overs``). Exact when no walk can revisit a party (walks are then paths); None otherwise
+    (the caller enumerates instead).
+
+    >>> hs = [HandOver(1.0, "t1", "o", "a"), HandOver(2.0, "t2", "a", "x"), HandOver(3.0, "t3", "o", "x")]
+    >>> paths_through(hs, "o", "x")
+    {'o': (2, 1), 'a': (1, 1)}
+    """
+    walks, may_revisit = _walk_count(useful, owner, target)
+    ordered = None if may_revisit else _time_order(useful)
+    if ordered is None:
+        return None
+    arriving: dict[str, int] = defaultdict(int)  # walks from the owner now at a party
+    arriving[owner] = 1
+    before: list[int] = []
+    for h in ordered:
+        c = arriving[h.src]
+        before.append(c)
+        arriving[h.dst] += c
+    onward: dict[str, int] = defaultdict(int)  # walks from a party (from now on) into the target
+    onward[target] = 1
+    fewest: dict[str, int] = {target: 0}
+    out: dict[str, list[int]] = {}
+    for h, c in zip(reversed(ordered), reversed(before), strict=True):
+        g = onward[h.dst]
+        hops = fewest.get(h.dst)
+        onward[h.src] += g
+        if hops is not None and (h.src not in fewest or hops + 1 < fewest[h.src]):
+            fewest[h.src] = hops + 1
+        if h.dst != target and c and g and hops is not None:
+            row = out.setdefault(h.dst, [0, hops])
+            row[0] += c * g
+            row[1] = min(row[1], hops)
+    result = {owner: (walks, fewest.get(owner, 0))} if walks else {}
+    result.update((p, (n, m)) for p, (n, m) in out.items() if n)
+    return result
 
 
 def _exact_count(useful: Sequence[HandOver], owner: str, t0: float, target: str, budget: int) -> int:
@@ -277,12 +357,18 @@ def _dag_count(out: dict[str, list[str]], owner: str, target: str) -> int | None
 
 def count_static_paths(
     hs: Sequence[HandOver], owner: str, target: str, budget: int = DEFAULT_BUDGET
-) -> tuple[int, bool]:
+) -> tuple[int | None, bool]:
     """Time-blind count: simple paths from ``owner`` to ``target`` over the clip's hand-overs, ignoring
     time (parallel hand-overs count separately). Overstates exposure; shown beside the temporal count.
 
+    ``(count, True)``, or ``(None, False)`` when the search stopped at ``budget`` steps: then nothing is
+    known about the count (it is not 0), and callers say so.
+
     >>> count_static_paths([HandOver(2.0, "a", "o", "x"), HandOver(1.0, "b", "x", "y")], "o", "y")
     (1, True)
+    >>> ring = [HandOver(1.0, f"{a}{b}", a, b) for a in "oxyzw" for b in "xyzwt" if a != b]
+    >>> count_static_paths(ring, "o", "t", budget=10)
+    (None, False)
     """
     if owner == target:
         return 0, True
@@ -316,4 +402,4 @@ def count_static_paths(
     try:
         return go(owner, bit[owner]), True
     except (_OverBudget, RecursionError):
-        return 0, False
+        return None, False

@@ -33,7 +33,14 @@ from typing import Any
 import networkx as nx
 
 from graph.custody import CustodyGraph
-from graph.paths import DEFAULT_BUDGET, count_paths, enumerate_paths, useful_hand_overs
+from graph.paths import (
+    DEFAULT_BUDGET,
+    count_paths,
+    enumerate_paths,
+    fewest_hops,
+    paths_through,
+    useful_hand_overs,
+)
 from graph.trace import TraceError
 from schemas.flow import ONE_HOP
 
@@ -50,8 +57,9 @@ __all__ = [
 ]
 
 DEFAULT_MAX_HOPS = 3
-#: How many hand-over paths ``parties_into`` walks in all to count paths per party (then ``truncated``).
-PATH_BUDGET = 200_000
+#: How many hand-over paths ``parties_into`` walks one by one, in all, to count paths per party where walks
+#: could revisit a party (elsewhere the counts come by dynamic programming); past it, ``truncated``.
+PATH_BUDGET = 20_000
 #: What the ``parties`` list of a reach document counts.
 PARTIES_BASIS = ("flow model: a time-respecting hand-over path of some clip, a direct access grant, or a "
                  "search by or for the party; chains of grants carry nothing")
@@ -85,8 +93,12 @@ def clips_reaching(g: CustodyGraph, to: str) -> list[dict[str, Any]]:
     >>> [(c["clip"], c["paths"], c["intermediaries"]) for c in clips_reaching(g, "x")]
     [('c', 1, [])]
     """
+    return _clip_rows(list(_clip_routes(g, to)), to)
+
+
+def _clip_rows(routes: list[tuple[str, Any, list[Any], int, bool]], to: str) -> list[dict[str, Any]]:
     out = []
-    for clip, origin, useful, n, exact in _clip_routes(g, to):
+    for clip, origin, useful, n, exact in routes:
         via = sorted({h.src for h in useful} - {origin.owner, to})
         first = min(h.t for h in useful if h.dst == to)
         out.append({"clip": clip, "owner": origin.owner, "paths": n, "count_exact": exact,
@@ -167,6 +179,12 @@ def parties_into(
     paths of any length count); it is kept for callers that pass it along to :func:`onward_into`.
     """
     del max_hops
+    return _party_rows(g, to, list(_clip_routes(g, to)) if to in g.graph else [], budget)
+
+
+def _party_rows(
+    g: CustodyGraph, to: str, routes: list[tuple[str, Any, list[Any], int, bool]], budget: int
+) -> tuple[list[dict[str, Any]], bool]:
     rows: dict[str, dict[str, Any]] = {}
 
     def row(p: str) -> dict[str, Any]:
@@ -175,31 +193,37 @@ def parties_into(
             r = rows[p] = {"party": p, "by": set(), "min_hops": None, "paths": 0, "clips": set(), "links": 0}
         return r
 
+    def add(p: str, clip: str, paths: int, hops: int) -> None:
+        r = row(p)
+        r["by"].add("hand-over")
+        r["paths"] += paths
+        r["clips"].add(clip)
+        if r["min_hops"] is None or hops < r["min_hops"]:
+            r["min_hops"] = hops
+
     truncated = False
     left = budget
     if to in g.graph:
-        for clip, origin, useful, n, exact in _clip_routes(g, to):
+        for clip, origin, useful, n, exact in routes:
+            through = paths_through(useful, origin.owner, to) if exact else None
+            if through is not None:  # exact, by dynamic programming
+                for p, (paths, hops) in through.items():
+                    add(p, clip, paths, hops)
+                continue
+            # Walks could revisit a party: who and how near is still exact; paths through each are walked
+            # one by one within the budget (then ``truncated``: the counts are lower bounds).
+            for p, hops in fewest_hops(useful, origin.owner, to).items():
+                add(p, clip, 0, hops)
             seen = 0
             for path in enumerate_paths(g.clip_hand_overs(clip), origin.owner, origin.t, to,
                                         limit=max(left, 0), useful=useful):
                 seen += 1
                 chain = [origin.owner, *(h.dst for h in path[:-1])]
                 for i, p in enumerate(chain):
-                    r = row(p)
-                    r["by"].add("hand-over")
-                    r["paths"] += 1
-                    r["clips"].add(clip)
-                    hops = len(path) - i
-                    if r["min_hops"] is None or hops < r["min_hops"]:
-                        r["min_hops"] = hops
+                    add(p, clip, 1, len(path) - i)
             left -= seen
             if seen < n or not exact:
                 truncated = True
-                # Paths not walked: the parties on them still reach ``to`` (the useful hand-overs say who).
-                for p in {origin.owner, *(h.src for h in useful)} - {to}:
-                    r = row(p)
-                    r["by"].add("hand-over")
-                    r["clips"].add(clip)
         for p, kinds in one_hop_into(g, to).items():
             r = row(p)
             r["by"].update(_BY[k] for k in kinds)
@@ -276,8 +300,9 @@ def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward:
     ``basis`` says what the graph counts (``judged`` or ``attempts``)."""
     if not g.has_party(to):
         raise TraceError(g.absent("party", to))
-    clips = clips_reaching(g, to)
-    parties, truncated = parties_into(g, to)
+    routes = list(_clip_routes(g, to))
+    clips = _clip_rows(routes, to)
+    parties, truncated = _party_rows(g, to, routes, PATH_BUDGET)
     doc: dict[str, Any] = {
         "to": to,
         "basis": g.basis,

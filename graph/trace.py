@@ -30,7 +30,8 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> di
     """The trace document: ``{"clip","to","count","truncated","paths":[{"parties","events"}]}``.
 
     ``count`` is exact (all paths, not just those listed); ``truncated`` says the list stopped at
-    ``limit``. ``static`` gives the time-blind count beside it, labelled, for comparison only. ``basis``
+    ``limit``. ``static`` gives the time-blind count beside it, labelled, for comparison only; when
+    counting it stopped at its work budget, its ``count`` is None and ``stopped`` says why. ``basis``
     says what the graph counts (``judged``: hand-overs the gates let through; ``attempts``: every one).
     """
     if clip not in g.clips and clip not in g.hand_overs:
@@ -52,6 +53,10 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> di
     # The time-blind count is context, not the answer: a smaller work bound keeps one widely shared clip
     # from costing a second per query (it then says exact: false).
     static, static_exact = count_static_paths(hs, origin.owner, to, budget=STATIC_BUDGET)
+    static_doc: dict[str, Any] = {"count": static, "exact": static_exact,
+                                  "label": "time-blind: ignores hand-over order, overstates exposure"}
+    if static is None:
+        static_doc["stopped"] = f"work budget of {STATIC_BUDGET} steps"
     return {
         "clip": clip,
         "to": to,
@@ -60,6 +65,5 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> di
         "paths": paths,
         "count_exact": exact,
         "basis": g.basis,
-        "static": {"count": static, "exact": static_exact,
-                   "label": "time-blind: ignores hand-over order, overstates exposure"},
+        "static": static_doc,
     }

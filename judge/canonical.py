@@ -7,8 +7,8 @@ line numbers).
 >>> from judge.pipeline import run_check
 >>> line = (b'{"event_id":"a","type":"clip_recorded","occurred_at":"2024-01-01T00:00:00Z",'
 ...         b'"clip_id":"c","owner":"resident:r","platform":"ring"}')
->>> once = canonical_hash(run_check([(1, line)]))
->>> twice = canonical_hash(run_check([(1, line), (2, line)]))
+>>> once = canonical_hash(run_check([(1, line)], keep=True))
+>>> twice = canonical_hash(run_check([(1, line), (2, line)], keep=True))
 >>> once == twice, len(once)
 (True, 64)
 """
@@ -67,7 +67,8 @@ def graph_edge_tuples(g: Any) -> list[tuple[str, ...]]:
 
 
 def canonical_hash(check_result: Any, graph: Any = None) -> str:
-    """sha256 (hex) over the sorted verdict JSON and the sorted custody-edge tuples of a ``CheckResult``;
+    """sha256 (hex) over the sorted verdict JSON and the sorted custody-edge tuples of a ``CheckResult`` (run
+    with ``keep=True``);
     with ``graph``, its edges are hashed too. Independent of arrival order and of repeated deliveries."""
     h = hashlib.sha256()
     for line in verdict_lines(check_result.verdicts):

@@ -1,271 +1,240 @@
-"""One function per bound (a rule's ``check``): each looks at one event and the state, and returns the
-evidence of a breach (a dict) or ``None``.
+"""One function per bound (a rule's ``check``): each looks at one event and the state and returns a
+:class:`~judge.comparison.Comparison` (what it compared, and whether the event breaks the rule).
 
-The functions read state; they never change it. Which event types each check looks at is in ``CHECKS``.
+The functions read state; they never change it. Which event types each check looks at is in ``COMPARES``;
+``CHECKS`` is the same table for the judge, giving the evidence of a breach (the comparison's facts) or
+``None``: one comparison, read both when a rule fires and when it passes.
 
->>> from datetime import datetime, UTC
 >>> from judge.rulesets import load_rule_set
+>>> from judge.state import CustodyState
+>>> from schemas.parties import PartyRegistry
 >>> rule = next(r for r in load_rule_set("ring-2019-portal").rules if r.check == "request_window")
 >>> from schemas.events import parse_event
 >>> req = parse_event('{"event_id":"q","type":"footage_request","occurred_at":"2019-05-01T00:00:00Z",'
 ...   '"request_id":"q","requester":"agency:x-pd","platform":"ring","area":{"lat":0,"lon":0,"radius_m":100},'
 ...   '"window":{"start":"2019-04-30T00:00:00Z","end":"2019-05-01T00:00:00Z"},'
 ...   '"investigation_code":"C-1","purpose":"burglary"}')
->>> request_window(rule, req, Context(CustodyState(), PartyRegistry()))
+>>> c = request_window(rule, req, Context(CustodyState(), PartyRegistry()))
+>>> c.fired, c.facts, c.words
+(True, {'window_hours': 24.0, 'max_window_hours': 12.0}, 'a window of 24 h is longer than the limit of 12 h')
+>>> CHECKS["request_window"][0](rule, req, Context(CustodyState(), PartyRegistry()))
 {'window_hours': 24.0, 'max_window_hours': 12.0}
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from classify.purposes import classify_reason
-from judge.state import CustodyState, platform_slug
-from schemas.events import FootageRequest, LegalProcess, Search, Transfer
+from judge.checks_downstream import ccops_approval, destination_limit, federal_lookup, forbidden_purpose, search_reason
+from judge.comparison import Comparison, Context, a, breach, days, event_platform, hours, outside, passes
+from schemas.events import FootageRequest, LegalProcess, Transfer
 from schemas.geo import distance_m
-from schemas.parties import PartyRegistry
 
-__all__ = ["Context", "CHECKS", "event_platform"]
+__all__ = ["Context", "Comparison", "CHECKS", "COMPARES", "event_platform"]
 
 Evidence = dict[str, Any] | None
 
 
-@dataclass
-class Context:
-    """What a check may read: the custody state and the party registry."""
-
-    state: CustodyState
-    registry: PartyRegistry
-
-
-def event_platform(ev: Any, state: CustodyState) -> str:
-    """The platform an event goes through (``ring``, ``flock``, ...), or ``''`` when none.
-
-    >>> event_platform(type("E", (), {"type": "search"})(), CustodyState())
-    'flock'
-    """
-    kind = ev.type
-    if kind in ("footage_request", "legal_process", "clip_recorded"):
-        return platform_slug(ev.platform)
-    if kind == "search":
-        return "flock"
-    if kind == "access_grant":
-        return platform_slug(ev.system)
-    if kind == "transfer":
-        clip = state.clips.get(ev.clip_id)
-        if clip is not None:
-            return clip.platform
-        for party in (ev.via, ev.from_party):
-            if party and party.startswith("platform:"):
-                return platform_slug(party)
-    return ""
-
-
 # --- requests -------------------------------------------------------------------------------------------
 
-def request_window(rule: Any, ev: FootageRequest, ctx: Context) -> Evidence:
-    hours = ev.window.hours
-    return {"window_hours": round(hours, 3), "max_window_hours": rule.max_window_hours} \
-        if hours > rule.max_window_hours else None
+def request_window(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
+    """The request's time window against ``max_window_hours``."""
+    asked = round(ev.window.hours, 3)
+    limit = rule.max_window_hours
+    facts = {"window_hours": asked, "max_window_hours": limit}
+    if asked > limit:
+        return breach(facts, lambda: f"a window of {hours(asked)} is longer than the limit of {hours(limit)}")
+    return passes(facts, lambda: f"a window of {hours(asked)} is within the limit of {hours(limit)}")
 
 
-def request_radius(rule: Any, ev: FootageRequest, ctx: Context) -> Evidence:
-    return {"radius_m": ev.area.radius_m, "max_radius_m": rule.max_radius_m} \
-        if ev.area.radius_m > rule.max_radius_m else None
+def request_radius(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
+    """The request's radius against ``max_radius_m``."""
+    r = ev.area.radius_m
+    facts = {"radius_m": r, "max_radius_m": rule.max_radius_m}
+    if r > rule.max_radius_m:
+        return breach(facts, lambda: f"a radius of {r:g} m is larger than the limit of {rule.max_radius_m:g} m")
+    return passes(facts, lambda: f"a radius of {r:g} m is within the limit of {rule.max_radius_m:g} m")
 
 
-def investigation_code(rule: Any, ev: FootageRequest, ctx: Context) -> Evidence:
+def investigation_code(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
+    """The request names a case / investigation code (not blank)."""
     code = ev.investigation_code
-    return {"investigation_code": code} if code is None or not code.strip() else None
+    if code is None or not code.strip():
+        return breach({"investigation_code": code}, lambda: "the request names no investigation code")
+    return passes({"investigation_code": code}, lambda: f"the request names investigation code {code!r}")
 
 
-def eligible_requester(rule: Any, ev: FootageRequest, ctx: Context) -> Evidence:
-    kinds = {p: ctx.registry.kind_of(p) for p in (ev.requester, ev.on_behalf_of) if p}
+def eligible_requester(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
+    """The kinds of the requester (and of whoever it asks on behalf of) against ``eligible_kinds``."""
+    reg = ctx.registry
+    facts: dict[str, Any] = {"requester": ev.requester, "requester_kind": reg.kind_of(ev.requester)}
+    if ev.on_behalf_of:
+        facts.update(on_behalf_of=ev.on_behalf_of, on_behalf_of_kind=reg.kind_of(ev.on_behalf_of))
+    kinds = {p: reg.kind_of(p) for p in (ev.requester, ev.on_behalf_of) if p}
     bad = {p: k for p, k in kinds.items() if k not in rule.eligible_kinds}
-    return {"ineligible": bad, "eligible_kinds": rule.eligible_kinds} if bad else None
+    facts.update(ineligible=bad, eligible_kinds=rule.eligible_kinds)
+    def said() -> str:
+        return ", ".join(f"{p} is {k}" for p, k in kinds.items())
+
+    if bad:
+        return breach(facts, lambda: f"{said()}; only {', '.join(rule.eligible_kinds)} agencies may request")
+    return passes(facts, lambda: f"{said()}, one of the eligible kinds ({', '.join(rule.eligible_kinds)})")
 
 
-def request_volume(rule: Any, ev: FootageRequest, ctx: Context) -> Evidence:
+def request_volume(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
+    """This request plus the requester's accepted requests in the last ``per_days`` against ``max_requests``."""
     since = ev.occurred_at - timedelta(days=rule.per_days)
-    n = ctx.state.requests_since(ev.requester, since)
-    return {"requests_in_period": n + 1, "max_requests": rule.max_requests, "per_days": rule.per_days} \
-        if n + 1 > rule.max_requests else None
+    n = ctx.state.requests_since(ev.requester, since) + 1
+    facts = {"requests_in_period": n, "max_requests": rule.max_requests, "per_days": rule.per_days}
+    def said() -> str:
+        return f"this is request {n} by {ev.requester} in {days(rule.per_days)}"
+
+    if n > rule.max_requests:
+        return breach(facts, lambda: f"{said()}, over the limit of {rule.max_requests}")
+    return passes(facts, lambda: f"{said()}, within the limit of {rule.max_requests}")
 
 
-def request_purpose(rule: Any, ev: FootageRequest, ctx: Context) -> Evidence:
+def request_purpose(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
+    """The request's purpose, classified, against ``forbidden_purposes``."""
     purpose = classify_reason(ev.purpose)
-    return {"purpose": ev.purpose, "classified_as": purpose} if purpose in rule.forbidden_purposes else None
+    facts = {"purpose": ev.purpose, "classified_as": purpose, "forbidden_purposes": rule.forbidden_purposes}
+    def said() -> str:
+        return f"the purpose {ev.purpose!r} reads as {purpose}"
+
+    if purpose in rule.forbidden_purposes:
+        return breach(facts, lambda: f"{said()}, a forbidden purpose")
+    return passes(facts, lambda: f"{said()}, not a forbidden purpose ({', '.join(rule.forbidden_purposes)})")
 
 
 # --- hand-overs -----------------------------------------------------------------------------------------
 
-def custody_continuity(rule: Any, ev: Transfer, ctx: Context) -> Evidence:
-    if ctx.state.holds(ev.clip_id, ev.from_party, ev.occurred_at):
-        return None
-    clip = ctx.state.clips.get(ev.clip_id)
-    if clip is None:
-        return {"problem": "clip not recorded at that time (none before this hand-over)", "from_party": ev.from_party}
-    if ev.occurred_at < clip.recorded_at:
-        return {"problem": "hand-over before the clip was recorded", "recorded_at": clip.recorded_at.isoformat()}
-    return {"problem": "from_party did not hold the clip at that time", "from_party": ev.from_party}
-
-
-def consent_scope(rule: Any, ev: Transfer, ctx: Context) -> Evidence:
-    if ev.basis != "consent":
-        return None
+def custody_continuity(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
+    """Whether ``from_party`` held the clip when it handed it over."""
     st = ctx.state
+    clip = st.clips.get(ev.clip_id)
+    facts: dict[str, Any] = {"clip_id": ev.clip_id, "from_party": ev.from_party}
+    if st.holds(ev.clip_id, ev.from_party, ev.occurred_at):
+        assert clip is not None  # holds() is true only of a recorded clip
+        got = clip.since(ev.from_party)
+        if got is None or got > ev.occurred_at:  # the platform's own cloud copy
+            facts["held_since"] = clip.recorded_at
+            return passes(facts, lambda: f"{ev.from_party} keeps clip {ev.clip_id} in its cloud from "
+                                         f"{clip.recorded_at.isoformat()} (for how long, ask the retention rules)")
+        facts["held_since"] = got
+        return passes(facts, lambda: f"{ev.from_party} held clip {ev.clip_id} from {got.isoformat()}")
+    if clip is None:
+        problem = "clip not recorded at that time (none before this hand-over)"
+        facts["problem"] = problem
+        return breach(facts, lambda: f"clip {ev.clip_id} was not recorded before this hand-over")
+    if ev.occurred_at < clip.recorded_at:
+        facts.update(problem="hand-over before the clip was recorded", recorded_at=clip.recorded_at)
+        return breach(facts, lambda: f"clip {ev.clip_id} was handed over before it was recorded "
+                                     f"({clip.recorded_at.isoformat()})")
+    facts["problem"] = "from_party did not hold the clip at that time"
+    return breach(facts, lambda: f"{ev.from_party} did not hold clip {ev.clip_id} at that time")
+
+
+def consent_scope(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
+    """A delivery on consent: the request, the owner's answer, and the clip's time and place against the
+    request's window and area."""
+    if ev.basis != "consent":
+        return outside(lambda: f"{a(ev.basis)} hand-over, not a delivery on consent")
+    st = ctx.state
+    facts: dict[str, Any] = {"request_id": ev.request_id}
     req = st.requests.get(ev.request_id or "")
+
+    def no(problem: str, **more: Any) -> Comparison:
+        facts.update(more, problem=problem)
+        return breach(facts, lambda: problem)
+
     if req is None:
-        return {"problem": "no request for this delivery", "request_id": ev.request_id}
+        return no("no request for this delivery")
     if req.request_id in st.blocked_requests:
-        return {"problem": "the request was blocked", "request_id": req.request_id}
+        return no("the request was blocked")
     clip = st.clips.get(ev.clip_id)
     if clip is None:
-        return {"problem": "clip never recorded in this log"}
-    consent = st.consents.get((req.request_id, clip.owner))
+        return no("clip never recorded in this log")
+    facts["owner"] = clip.owner
+    consent = st.consent(req.request_id, clip.owner)
     if consent is None:
-        return {"problem": "the owner was never asked / never answered", "owner": clip.owner}
+        return no("the owner was never asked / never answered")
+    facts["decision"] = consent.decision
     if consent.decision != "share" or ev.clip_id not in consent.clip_ids:
-        return {"problem": "the owner did not share this clip", "decision": consent.decision}
+        return no("the owner did not share this clip")
     if consent.occurred_at > ev.occurred_at:
-        return {"problem": "delivered before the owner agreed"}
-    if not req.window.start <= clip.recorded_at <= req.window.end:
-        return {"problem": "clip recorded outside the request's window", "recorded_at": clip.recorded_at.isoformat()}
+        return no("delivered before the owner agreed", agreed_at=consent.occurred_at)
+    facts.update(recorded_at=clip.recorded_at, window_start=req.start, window_end=req.end)
+    if not req.start <= clip.recorded_at <= req.end:
+        return no("clip recorded outside the request's window")
     if clip.lat is not None and clip.lon is not None:
-        d = distance_m(clip.lat, clip.lon, req.area.lat, req.area.lon)
-        if d > req.area.radius_m:
-            return {"problem": "clip recorded outside the request's area", "distance_m": round(d)}
+        d = distance_m(clip.lat, clip.lon, req.lat, req.lon)
+        facts.update(distance_m=round(d), radius_m=req.radius_m)
+        if d > req.radius_m:
+            return no("clip recorded outside the request's area")
+    facts.update(requester=req.requester, to_party=ev.to_party)
     if ev.to_party != req.requester:
-        return {"problem": "delivered to someone other than the requester", "requester": req.requester}
-    return None
+        return no("delivered to someone other than the requester")
+    where = f", {facts['distance_m']} m from the centre" if "distance_m" in facts else ""
+    return passes(facts, lambda: f"{clip.owner} shared clip {ev.clip_id} on request {req.request_id}; recorded inside "
+                         f"its window{where}; delivered to the requester {req.requester}")
 
 
-def _is_legal_disclosure(ev: Transfer) -> bool:
-    return ev.basis in ("warrant", "subpoena") and ev.from_party.startswith("platform:")
-
-
-def retention(rule: Any, ev: Transfer | LegalProcess, ctx: Context) -> Evidence:
+def retention(rule: Any, ev: Transfer | LegalProcess, ctx: Context) -> Comparison:
+    """A platform's disclosure (any basis: warrant, subpoena, emergency, ...) or legal process: each clip's
+    age against the retention (the clip's own, else ``retention_days``). The platform holds a clip only
+    while it retains it, so what has expired cannot be disclosed."""
     st = ctx.state
     if ev.type == "transfer":
-        if not _is_legal_disclosure(ev):  # type: ignore[arg-type]
-            return None
+        if not ev.from_party.startswith("platform:"):  # type: ignore[union-attr]
+            return outside(lambda: f"a hand-over from {ev.from_party}, not from a platform's cloud")  # type: ignore[union-attr]
         clip_ids = [ev.clip_id]  # type: ignore[union-attr]
     else:
         clip_ids = list(ev.clip_ids)  # type: ignore[union-attr]
-    expired = []
+    ages: dict[str, float] = {}
+    own: dict[str, float] = {}
+    expired: list[str] = []
+    unknown: list[str] = []
     for cid in clip_ids:
         clip = st.clips.get(cid)
         if clip is None:
+            unknown.append(cid)
             continue
-        days = clip.retention_days if clip.retention_days is not None else rule.retention_days
-        if ev.occurred_at - clip.recorded_at > timedelta(days=days):
+        ages[cid] = round((ev.occurred_at - clip.recorded_at).total_seconds() / 86400, 3)
+        if clip.retention_days is not None:
+            own[cid] = clip.retention_days
+        if not st.holds(cid, f"platform:{clip.platform}", ev.occurred_at, rule.retention_days):
             expired.append(cid)
-    return {"expired_clips": expired, "retention_days": rule.retention_days} if expired else None
+    facts: dict[str, Any] = {"clip_age_days": ages, "retention_days": rule.retention_days}
+    if own:
+        facts["clip_retention_days"] = own
+    if unknown:
+        facts["unknown_clips"] = unknown
+    facts["expired_clips"] = expired
+    def said() -> str:
+        return "; ".join(f"clip {c} is {days(a)} old against a retention of {days(own.get(c, rule.retention_days))}"
+                         for c, a in ages.items()) or "no clip recorded in this log"
+
+    if expired:
+        return breach(facts, lambda: f"{said()}: expired ({', '.join(expired)})")
+    return passes(facts, lambda: f"{said()}: still retained")
 
 
-def emergency_disclosure(rule: Any, ev: Transfer, ctx: Context) -> Evidence:
-    return {"basis": "emergency", "without": "consent or warrant"} if ev.basis == "emergency" else None
+def emergency_disclosure(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
+    """A hand-over on an emergency basis (no consent, no warrant)."""
+    if ev.basis == "emergency":
+        return breach({"basis": "emergency", "without": "consent or warrant"},
+                      lambda: "an emergency disclosure, made without consent or warrant")
+    return passes({"basis": ev.basis}, lambda: f"the basis is {ev.basis}, not emergency")
 
 
-# --- downstream limits ----------------------------------------------------------------------------------
-
-def _ends(ev: Any) -> tuple[str | None, str | None]:
-    """(origin, recipient) of a transfer, grant or search."""
-    if ev.type == "transfer":
-        return ev.from_party, ev.to_party
-    if ev.type == "access_grant":
-        return ev.grantor, ev.grantee
-    if ev.type == "search":
-        return ev.searcher, ev.on_behalf_of
-    return None, None
-
-
-def _destination_class(origin_state: str, recipient: str, registry: PartyRegistry) -> str | None:
-    party = registry.get(recipient)
-    if party.kind == "federal":
-        return "federal"
-    if party.state and party.state != origin_state and party.kind not in ("resident", "public", "platform"):
-        return "out_of_state"
-    return None
-
-
-def destination_limit(rule: Any, ev: Any, ctx: Context) -> Evidence:
-    origin, recipient = _ends(ev)
-    if not origin or not recipient:
-        return None
-    origin_state = ctx.registry.state_of(origin)
-    if origin_state not in rule.origin_states:
-        return None
-    if rule.systems and event_platform(ev, ctx.state) not in rule.systems:
-        return None
-    dest = _destination_class(origin_state or "", recipient, ctx.registry)
-    if dest in rule.forbidden_destinations and recipient not in rule.declared:
-        return {"origin": origin, "origin_state": origin_state, "recipient": recipient, "recipient_class": dest,
-                "recipient_state": ctx.registry.state_of(recipient)}
-    return None
-
-
-def _purpose_text(ev: Any) -> str:
-    if ev.type == "search":
-        return ev.purpose or ev.reason
-    return getattr(ev, "purpose", None) or getattr(ev, "scope", "") or ""
-
-
-def forbidden_purpose(rule: Any, ev: Any, ctx: Context) -> Evidence:
-    origin, recipient = _ends(ev)
-    if not origin or ctx.registry.state_of(origin) not in rule.states:
-        return None
-    text = _purpose_text(ev)
-    purpose = classify_reason(text)
-    if purpose in rule.purposes:
-        return {"origin": origin, "purpose": text, "classified_as": purpose}
-    if recipient and any(recipient == p or recipient.startswith(p + "-") for p in rule.recipients):
-        return {"origin": origin, "recipient": recipient, "why": "recipient enforces immigration law"}
-    return None
-
-
-def federal_lookup(rule: Any, ev: Any, ctx: Context) -> Evidence:
-    reg = ctx.registry
-    if ev.type == "search":
-        fed = [p for p in (ev.searcher, ev.on_behalf_of) if p and reg.kind_of(p) == "federal"]
-    elif ev.type == "access_grant":
-        fed = [ev.grantee] if reg.kind_of(ev.grantee) == "federal" else []
-    elif ev.type == "transfer":
-        fed = [ev.to_party] if ev.basis == "lookup" and reg.kind_of(ev.to_party) == "federal" else []
-    else:
-        fed = []
-    return {"federal_parties": fed} if fed else None
-
-
-def search_reason(rule: Any, ev: Search, ctx: Context) -> Evidence:
-    purpose = classify_reason(ev.reason)
-    return {"reason": ev.reason, "classified_as": purpose} if purpose == "unspecified" else None
-
-
-def ccops_approval(rule: Any, ev: Any, ctx: Context) -> Evidence:
-    if ev.type == "footage_request":
-        user = ev.requester
-    elif ev.type == "search":
-        user = ev.searcher
-    elif ev.type == "transfer":
-        user = ev.to_party
-    else:
-        return None
-    if user not in rule.covered:
-        return None
-    platform = event_platform(ev, ctx.state)
-    if f"{user}|{platform}" in rule.approved:
-        return None
-    return {"agency": user, "platform": platform, "approved": False}
-
-
+Compare = Callable[[Any, Any, Context], Comparison]
 Check = Callable[[Any, Any, Context], Evidence]
 
-#: check name -> (function, event types it looks at)
-CHECKS: dict[str, tuple[Check, tuple[str, ...]]] = {
+#: check name -> (comparison, event types it looks at)
+COMPARES: dict[str, tuple[Compare, tuple[str, ...]]] = {
     "request_window": (request_window, ("footage_request",)),
     "request_radius": (request_radius, ("footage_request",)),
     "investigation_code": (investigation_code, ("footage_request",)),
@@ -281,4 +250,20 @@ CHECKS: dict[str, tuple[Check, tuple[str, ...]]] = {
     "federal_lookup": (federal_lookup, ("transfer", "access_grant", "search")),
     "search_reason": (search_reason, ("search",)),
     "ccops_approval": (ccops_approval, ("footage_request", "search", "transfer")),
+}
+
+
+def _evidence_of(compare: Compare) -> Check:
+    def check(rule: Any, ev: Any, ctx: Context) -> Evidence:
+        found = compare(rule, ev, ctx)
+        return found.facts if found.fired else None
+
+    check.__name__ = compare.__name__
+    check.__doc__ = compare.__doc__
+    return check
+
+
+#: check name -> (evidence of a breach or None, event types it looks at): what the judge calls
+CHECKS: dict[str, tuple[Check, tuple[str, ...]]] = {
+    name: (_evidence_of(fn), types) for name, (fn, types) in COMPARES.items()
 }

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from judge.logread import DEFAULT_MAX_EVENT_BYTES
 from schemas.events import EVENT_ADAPTER, Event
 from schemas.records import DeadLetter
 
 __all__ = ["decode", "DEFAULT_MAX_EVENT_BYTES", "describe_error"]
 
-#: Lines longer than this are dead letters without being parsed (configurable per run).
-DEFAULT_MAX_EVENT_BYTES = 1_000_000
 _RAW_KEEP = 4096  # how much of a bad value a dead letter keeps
 
 
@@ -61,12 +60,20 @@ def decode(
     source: str | None = None,
     max_bytes: int = DEFAULT_MAX_EVENT_BYTES,
 ) -> Event | DeadLetter:
-    """Validate ``raw`` (one JSON event) or explain why not; never raises on bad input."""
+    """Validate ``raw`` (one JSON event) or explain why not; never raises on bad input.
+
+    ``raw`` may be the first bytes of a longer line (``judge.logread.TooLong``): its ``size`` is reported.
+
+    >>> from judge.logread import TooLong
+    >>> decode(TooLong(b'{"a":', 5000), max_bytes=100).reason
+    'event too large: 5000 bytes > limit 100'
+    """
+    size = getattr(raw, "size", len(raw))
+    if size > max_bytes:
+        return DeadLetter(reason=f"event too large: {size} bytes > limit {max_bytes}",
+                          raw=_raw_text(raw), line=line, source=source)
     if not raw.strip():
         return DeadLetter(reason="empty line", raw=_raw_text(raw), line=line, source=source)
-    if len(raw) > max_bytes:
-        return DeadLetter(reason=f"event too large: {len(raw)} bytes > limit {max_bytes}",
-                          raw=_raw_text(raw), line=line, source=source)
     try:
         return EVENT_ADAPTER.validate_json(raw)
     except ValidationError as err:

@@ -17,11 +17,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from classify.registry import default_registry
 from judge.checks import CHECKS, Context, event_platform
 from judge.rulesets import RuleSet, load_rule_sets
 from judge.state import CustodyState
@@ -48,17 +48,6 @@ def event_order(ev: Event) -> tuple[datetime, int, str]:
     (5, 'z')
     """
     return (ev.occurred_at, TYPE_RANK[ev.type], ev.event_id)
-
-
-@lru_cache(maxsize=1)
-def _resolver() -> Any:
-    # Unlisted agency ids are classified from their slug ("agency:fbi" is federal, "agency:el-cajon-ca-pd"
-    # is a California local police department). The classifier is a pure function of the id and costs
-    # about 0.2 ms a call: its answers are shared by every judge in the process (a what-if, a re-judged
-    # partition and each run_check make a fresh registry), bounded so that odd input cannot grow it for ever.
-    from classify.agencies import resolve_party
-
-    return lru_cache(maxsize=1 << 16)(resolve_party)
 
 
 _Planned = tuple[RuleSet, Any, Any, bool]  # (rule set, rule, check function, may gate)
@@ -107,7 +96,7 @@ class Judge:
         era_bound: bool = False,
     ) -> None:
         self.rule_sets = list(rule_sets)
-        self.registry = registry if registry is not None else PartyRegistry(resolver=_resolver())
+        self.registry = registry if registry is not None else default_registry()
         self.era_bound = era_bound
         self.state = CustodyState()
         self.ctx = Context(self.state, self.registry)
@@ -161,6 +150,19 @@ class Judge:
             and not (self.era_bound and not rs.era.covers(at))
         )
 
+    def rules_for(self, event: Event) -> list[tuple[RuleSet, Any]]:
+        """The rules that look at ``event`` when it is judged next (by type, platform and era), in order.
+
+        >>> from schemas.events import parse_event
+        >>> j = default_judge(["core", "ca-sb34"])
+        >>> [rule.id for _, rule in j.rules_for(parse_event('{"event_id":"t","type":"transfer",'
+        ...   '"occurred_at":"2024-01-01T00:00:00Z","clip_id":"c","from_party":"agency:a","to_party":"agency:b",'
+        ...   '"basis":"lookup","purpose":"x"}'))]
+        ['core.custody-continuity', 'ca-sb34.public-agencies-only']
+        """
+        ev: Any = event
+        return [(rs, rule) for rs, rule, _, _ in self._plan(ev.type, event_platform(ev, self.state), ev.occurred_at)]
+
     def _violations(self, ev: Any) -> list[Violation]:
         found: list[Violation] = []
         if not self._by_type[ev.type]:
@@ -191,8 +193,8 @@ class Judge:
         """
         return Judge(self.rule_sets, self.registry, era_bound=self.era_bound)
 
-    def judge(self, event: Event) -> Verdict:
-        """Judge one event against the state so far, then apply it to the state."""
+    def judge(self, event: Event, *, late: bool = False) -> Verdict:
+        """Judge one event against the state so far, then apply it to the state (``late``: mark it so)."""
         ev: Any = event  # one of the event models; dispatch is on ev.type
         violations = self._violations(ev)
         gated = False
@@ -204,29 +206,23 @@ class Judge:
         edge = None
         st = self.state
         kind = ev.type
-        if kind == "consent_decision":
-            st.add_consent(ev)
-        elif kind == "clip_recorded":
-            st.record_clip(ev)
+        if kind == "clip_recorded":
             edge = _new(CustodyEdge, edge_values(ev)[0], _ORIGIN_FIELDS)
         elif kind == "transfer":
             if not gated:
                 parent, hop = st.parent_of(ev.clip_id, ev.from_party)
-                st.hand_over(ev.clip_id, ev.from_party, ev.to_party, ev.occurred_at, ev.event_id)
                 values = edge_values(ev)[0]  # what flows: schemas.flow; the judge adds its verdict
                 values.update(verdict="flagged" if violations else "ok", rules=[v.rule_id for v in violations],
                               parent_event=parent, hop=hop + 1)
                 edge = _new(CustodyEdge, values, _TRANSFER_FIELDS)
-        elif kind == "footage_request":
-            st.add_request(ev, blocked=gated)
-        elif kind == "legal_process":
-            st.add_legal(ev)
         elif kind == "access_grant" and not gated:
             values = edge_values(ev)[0]
             values.update(verdict="flagged" if violations else "ok", rules=[v.rule_id for v in violations])
             edge = _new(CustodyEdge, values, _GRANT_FIELDS)
+        st.apply(ev, gated)
         return _new(Verdict, {"event_id": ev.event_id, "event_type": kind, "occurred_at": ev.occurred_at,
-                              "outcome": outcome, "violations": violations, "edge": edge}, _ALL_VERDICT_FIELDS)
+                              "outcome": outcome, "violations": violations, "edge": edge, "late": late},
+                    _ALL_VERDICT_FIELDS)
 
     def judge_all(self, events: Iterable[Event]) -> list[Verdict]:
         """Judge events in event-time order (whatever order they came in)."""

@@ -13,124 +13,80 @@ Every input line ends in exactly one bucket: ``events_in = processed + duplicate
 from __future__ import annotations
 
 import gc
-import sys
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, BinaryIO
+from datetime import timedelta
+from typing import Any
 
-from judge.decode import DEFAULT_MAX_EVENT_BYTES, decode
-from judge.engine import default_judge, event_order
+from judge.decode import decode
+from judge.logread import DEFAULT_MAX_EVENT_BYTES, LogError, read_lines
+from judge.tally import CheckTally, summarise
+from judge.timeline import DEFAULT_LATE_AFTER, EventTimeJudge
 from schemas.events import Event
 from schemas.parties import PartyRegistry
 from schemas.records import CustodyEdge, DeadLetter, Verdict
 
 __all__ = ["CheckResult", "run_check", "read_lines", "LogError", "load_events", "summarise"]
 
-
-class LogError(Exception):
-    """A log that cannot be read at all (missing, a directory, unreadable)."""
-
-
-def _iter_stream(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes]]:
-    n = 0
-    while True:
-        raw = stream.readline(max_bytes + 1)
-        if not raw:
-            return
-        n += 1
-        if len(raw) > max_bytes and not raw.endswith(b"\n"):
-            # Over the per-event limit: skip the rest of the line without holding it in memory.
-            size = len(raw)
-            while True:
-                chunk = stream.readline(1 << 20)
-                size += len(chunk)
-                if not chunk or chunk.endswith(b"\n"):
-                    break
-            yield n, raw[:max_bytes + 1] + b"..." + str(size).encode()
-            continue
-        if n == 1 and raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark is not part of the event
-            raw = raw[3:]
-        yield n, raw.rstrip(b"\r\n")
+#: Events handed to the judge at a time.
+_BATCH = 1000
 
 
-def read_lines(path: str | Path, max_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> Iterator[tuple[int, bytes]]:
-    """Yield ``(line number, raw bytes)`` of a ``.jsonl`` file, or of stdin for ``-``.
-
-    >>> list(read_lines("/nonexistent.jsonl"))
-    Traceback (most recent call last):
-    ...
-    judge.pipeline.LogError: /nonexistent.jsonl: no such file
-    """
-    if str(path) == "-":
-        yield from _iter_stream(sys.stdin.buffer, max_bytes)
-        return
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise LogError(f"{p}: is a directory, expected a .jsonl file")
-        if not p.exists():
-            raise LogError(f"{p}: no such file")
-    except OSError as err:  # e.g. a folder on the way that cannot be searched (is_dir raises PermissionError)
-        raise LogError(f"{p}: cannot read ({err.strerror})") from err
-    try:
-        stream = p.open("rb")
-    except OSError as err:
-        raise LogError(f"{p}: cannot read ({err.strerror})") from err
-    with stream:
-        yield from _iter_stream(stream, max_bytes)
+@dataclass
+class _Kept:
+    events: list[Event] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
+    dead: list[DeadLetter] = field(default_factory=list)
 
 
 @dataclass
 class CheckResult:
-    """What a run produced, and the counts that must add up."""
+    """What a run counted (``document()``); with ``run_check(..., keep=True)`` also every event, verdict and
+    dead letter (for tests and small logs: a run does not hold them otherwise)."""
 
-    events_in: int = 0
-    duplicates: int = 0
-    dead: list[DeadLetter] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    verdicts: list[Verdict] = field(default_factory=list)
+    tally: CheckTally
     rule_sets: list[str] = field(default_factory=list)
+    kept: _Kept | None = None
+
+    @property
+    def events_in(self) -> int:
+        """Input lines read."""
+        return self.tally.events_in
+
+    @property
+    def duplicates(self) -> int:
+        """Repeated deliveries of an event id."""
+        return self.tally.duplicates
+
+    def _kept(self) -> _Kept:
+        if self.kept is None:
+            raise AttributeError("this run did not keep its events and verdicts: run_check(..., keep=True)")
+        return self.kept
+
+    @property
+    def events(self) -> list[Event]:
+        """The unique events, in arrival order (kept runs only)."""
+        return self._kept().events
+
+    @property
+    def verdicts(self) -> list[Verdict]:
+        """The final verdicts, in event-time order (kept runs only)."""
+        return self._kept().verdicts
+
+    @property
+    def dead(self) -> list[DeadLetter]:
+        """The dead letters (kept runs only; the document lists where and why for every run)."""
+        return self._kept().dead
 
     @property
     def edges(self) -> list[CustodyEdge]:
-        """Custody edges the gates let through, in event-time order."""
+        """Custody edges the gates let through, in event-time order (kept runs only)."""
         return [v.edge for v in self.verdicts if v.edge is not None and v.edge.kind != "origin"]
 
     def document(self) -> dict[str, Any]:
         """The ``custodiet check --json`` document (identical in-process and on Kafka)."""
-        return summarise(self.events_in, self.duplicates, self.dead, self.verdicts, self.rule_sets)
-
-
-def summarise(
-    events_in: int, duplicates: int, dead: list[DeadLetter], verdicts: list[Verdict], rule_sets: list[str]
-) -> dict[str, Any]:
-    """Build the check document from its parts; every list is in a canonical order."""
-    verdicts = sorted(verdicts, key=lambda v: (v.occurred_at, v.event_id))
-    violations: Counter[str] = Counter()
-    records = []
-    for v in verdicts:
-        for vi in v.violations:
-            violations[vi.rule_id] += 1
-            records.append(vi.model_dump(mode="json"))
-    outcomes = Counter(v.outcome for v in verdicts)
-    by_type = Counter(v.event_type for v in verdicts)
-    dead_sorted = sorted(dead, key=lambda d: (d.line if d.line is not None else -1, d.reason))
-    return {
-        "events_in": events_in,
-        "processed": len(verdicts),
-        "duplicates": duplicates,
-        "dead_letters": len(dead),
-        "violations": dict(sorted(violations.items())),
-        "outcomes": {k: outcomes.get(k, 0) for k in ("ok", "flagged", "gated")},
-        "custody_edges": sum(1 for v in verdicts if v.edge is not None and v.edge.kind != "origin"),
-        "by_type": dict(sorted(by_type.items())),
-        "rule_sets": rule_sets,
-        "dead_letter_list": [{"line": d.line, "reason": d.reason, "field": d.field} for d in dead_sorted],
-        "violation_list": records,
-    }
+        return self.tally.document(self.rule_sets)
 
 
 @contextmanager
@@ -183,12 +139,53 @@ def run_check(
     *,
     source: str | None = None,
     max_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+    late_after: timedelta | None = DEFAULT_LATE_AFTER,
+    keep: bool = False,
+    on_verdict: Callable[[Event, Verdict], None] | None = None,
 ) -> CheckResult:
-    """Validate, de-duplicate and judge a log in-process."""
+    """Validate, de-duplicate and judge a log in-process, in event time (``judge.timeline``), counting as
+    verdicts come; ``late_after`` is how long (in event time) the run waits for late events.
+
+    ``on_verdict(event, verdict)`` is called with each event's final verdict, in event-time order (late
+    events when they come). Memory holds the judge's window and state, not the log (unless ``keep``).
+    """
+    judge = EventTimeJudge(rule_sets, registry, late_after=late_after, provisional=False)
+    tally = CheckTally()
+    kept = _Kept() if keep else None
+    events: dict[str, Event] = {}  # the batch's events by id, until judged
+    batch: list[Event] = []
+
+    def take(changes: list[tuple[Verdict, Verdict | None]]) -> None:
+        for v, _ in changes:
+            tally.take(v)
+            if on_verdict is not None:
+                on_verdict(events[v.event_id], v)
+            if kept is not None:
+                kept.verdicts.append(v)
+            del events[v.event_id]
+
+    def judge_batch() -> None:
+        for ev in batch:
+            if ev.event_id not in events and ev.event_id not in judge:
+                events[ev.event_id] = ev
+                if kept is not None:
+                    kept.events.append(ev)
+        take(judge.add(batch))
+        batch.clear()
+
     with _collector_paused():
-        events, n_in, dups, dead = load_events(lines, source=source, max_bytes=max_bytes)
-        judge = default_judge(rule_sets, registry)
-        events.sort(key=event_order)
-        verdicts = [judge.judge(ev) for ev in events]
-    return CheckResult(events_in=n_in, duplicates=dups, dead=dead, events=events, verdicts=verdicts,
-                       rule_sets=[rs.id for rs in judge.rule_sets])
+        for line_no, raw in lines:
+            tally.events_in += 1
+            ev = decode(raw, line=line_no, source=source, max_bytes=max_bytes)
+            if isinstance(ev, DeadLetter):
+                tally.dead(ev)
+                if kept is not None:
+                    kept.dead.append(ev)
+                continue
+            batch.append(ev)
+            if len(batch) >= _BATCH:
+                judge_batch()
+        judge_batch()
+        take(judge.flush())
+    tally.duplicates = judge.duplicates
+    return CheckResult(tally, rule_sets=[rs.id for rs in judge.judge.rule_sets], kept=kept)

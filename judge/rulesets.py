@@ -15,15 +15,15 @@ from __future__ import annotations
 import tomllib
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from policies import POLICY_DIR, available_rule_sets
 
 __all__ = [
     "Rule", "RuleSet", "RuleSetError", "available_rule_sets", "load_rule_set", "load_rule_sets",
-    "DEFAULT_RULE_SETS",
+    "DEFAULT_RULE_SETS", "read_toml", "field_problem",
 ]
 
 
@@ -147,35 +147,102 @@ class RuleSet(BaseModel):
     platforms: list[str] = Field(default_factory=list)
     rules: list[Rule]
 
+    @model_validator(mode="after")
+    def _unique_ids(self) -> RuleSet:
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"two rules with the id {rule.id!r}")
+            seen.add(rule.id)
+        return self
+
 
 class RuleSetError(ValueError):
     """A rule set that does not exist or does not load."""
 
 
 _RULE_SET = TypeAdapter(RuleSet)
+_CHECK_NAMES = [get_args(m.model_fields["check"].annotation)[0] for m in get_args(get_args(Rule)[0])]
 #: Used when a command names no rule set: every set, each applied within its own era.
 DEFAULT_RULE_SETS = "all"
 
 
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file's data; a file that is missing, unreadable, not UTF-8 or not TOML is a one-line
+    :class:`RuleSetError` naming the file and the problem.
+
+    >>> read_toml(Path("/nonexistent.toml"), "rule set")
+    Traceback (most recent call last):
+    ...
+    judge.rulesets.RuleSetError: /nonexistent.toml: no such file
+    """
+    try:
+        if path.is_dir():
+            raise RuleSetError(f"{path}: is a directory, expected a {what} (.toml file)")
+        raw = path.read_bytes()
+    except FileNotFoundError as err:
+        raise RuleSetError(f"{path}: no such file") from err
+    except OSError as err:
+        raise RuleSetError(f"{path}: cannot read ({err.strerror})") from err
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise RuleSetError(f"{path}: not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start}); "
+                           f"a {what} is a TOML file") from err
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise RuleSetError(f"{path}: not TOML: {err}") from err
+
+
+def field_problem(err: ValidationError, data: Any) -> str:
+    """The first problem of a validation error in words: where (by rule or case name when there is one),
+    which field, what is wrong and the value given.
+
+    >>> data = {"id": "x", "title": "t", "description": "d", "rules": [
+    ...     {"id": "x.w", "check": "request_window", "max_window_hours": -1, "description": "d", "source": "s"}]}
+    >>> try:
+    ...     _RULE_SET.validate_python(data)
+    ... except ValidationError as e:
+    ...     print(field_problem(e, data))
+    rule 1 (x.w): field 'max_window_hours': Input should be greater than 0 (got -1)
+    """
+    first = err.errors()[0]
+    loc = list(first["loc"])
+    where = ""
+    if len(loc) >= 2 and loc[0] in ("rules", "cases") and isinstance(loc[1], int):
+        items = data.get(loc[0]) if isinstance(data, dict) else None
+        item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+        name = item.get("id") or item.get("name") if isinstance(item, dict) else None
+        where = f"{loc[0][:-1]} {loc[1] + 1}" + (f" ({name})" if name else "") + ": "
+        loc = loc[2:]
+        if loc and isinstance(item, dict) and loc[0] == item.get("check"):  # the discriminator's tag
+            loc = loc[1:]
+    msg = first["msg"]
+    if first["type"] == "union_tag_invalid":
+        loc, msg = ["check"], f"unknown check {first['input'].get('check')!r} (known: {', '.join(_CHECK_NAMES)})"
+    field = ".".join(str(p) for p in loc)
+    got = f" (got {first['input']!r})" if first["type"] not in ("missing", "union_tag_invalid") \
+        and not isinstance(first["input"], dict | list) else ""
+    return f"{where}field '{field}': {msg}{got}" if field else f"{where}{msg}{got}"
 
 
 def load_rule_set(name_or_path: str | Path) -> RuleSet:
     """Load one rule set by name (``ca-sb34``) or from a TOML file path."""
     path = Path(name_or_path)
-    if not path.suffix:
+    if not path.suffix and not path.is_dir():
         path = POLICY_DIR / f"{name_or_path}.toml"
         if not path.is_file():
             raise RuleSetError(f"unknown rule set {str(name_or_path)!r} (known: {', '.join(available_rule_sets())})")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise RuleSetError(f"{path}: {err}") from err
+    data = read_toml(path, "rule set")
+    if "rules" not in data:
+        looks = " (it looks like a scenario: custodiet simulate --scenario FILE reads those)" \
+            if "rule_sets" in data else ""
+        raise RuleSetError(f"{path}: not a rule set: no [[rules]] table{looks}")
     try:
         return _RULE_SET.validate_python(data)
     except ValidationError as err:
-        first = err.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise RuleSetError(f"{path}: field '{loc}': {first['msg']}") from err
+        raise RuleSetError(f"{path}: {field_problem(err, data)}") from err
 
 
 def load_rule_sets(names: list[str] | None) -> list[RuleSet]:

@@ -209,10 +209,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
+        self._audit(status)  # recorded before the answer leaves: no answer a client saw is missing from the trail
         self._headers(status, ctype, len(body), extra)
         if self.command != "HEAD":
             self.wfile.write(body)
-        self._audit(status)
 
     def _json(self, status: int, doc: Any) -> None:
         self._send(status, dumps(doc), "application/json; charset=utf-8")

@@ -2,11 +2,12 @@
 
 The graph is custody as judged, as ``custodiet trace``/``reach`` build it by default (what the judge let
 through: ``schemas.flow.judged_edges``), so the API's trace and reach answers are the very documents those
-commands print for the same events. Events are judged with the same judge as
-``custodiet check``; a batch is judged in event-time order, and when an event arrives that is older
-than one already judged, everything is judged again from the start (at most once per
-``rejudge_interval`` seconds, and on :meth:`LiveState.settle`), so the verdicts end up the ones
-``custodiet check`` gives.
+commands print for the same events. Events are judged with the same judge as ``custodiet check``, in event
+time (``judge.timeline.EventTimeJudge``): an event that arrives after later ones re-judges only the verdicts
+it can change, and each changed verdict replaces the one before it in the counts and in the graph, so the
+verdicts are the ones ``custodiet check`` gives. Verdicts judged elsewhere (a streaming run's ``verdicts``
+topic) are applied the same way: a re-judgement replaces the earlier verdict, and a custody edge it no
+longer makes leaves the graph.
 
 >>> s = LiveState()
 >>> s.feed_event_dicts([
@@ -28,10 +29,11 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from classify.registry import default_registry
 from graph.conduits import conduit_document
 from graph.custody import CustodyGraph
 from graph.reach import DEFAULT_MAX_HOPS, clips_reaching, flow_links_into, parties_into
@@ -39,8 +41,10 @@ from graph.reach import reach as reach_document
 from graph.trace import DEFAULT_LIMIT, TraceError
 from graph.trace import trace as trace_document
 from judge.decode import DEFAULT_MAX_EVENT_BYTES
-from judge.engine import Judge, default_judge, event_order
-from judge.pipeline import load_events, read_lines
+from judge.engine import event_order
+from judge.logread import LineReader, read_lines
+from judge.pipeline import load_events
+from judge.timeline import DEFAULT_LATE_AFTER, EventTimeJudge
 from schemas.events import INPUT_TOPICS, MIXED_INPUT, Event
 from schemas.flow import judged_edges
 from schemas.parties import PartyRegistry
@@ -50,17 +54,6 @@ __all__ = ["LiveState", "LogFollower", "default_registry", "topic_of"]
 
 #: How many violation records the state keeps for ``/api/violations`` (the counts by rule are exact).
 KEEP_VIOLATIONS = 5000
-
-
-def default_registry() -> PartyRegistry:
-    """The registry ``custodiet trace``/``check`` use when none is given (agencies classified by id).
-
-    >>> default_registry().kind_of("agency:ice-hsi")
-    'federal'
-    """
-    from classify.agencies import resolve_party
-
-    return PartyRegistry(resolver=resolve_party)
 
 
 def topic_of(event_type: str | None) -> str:
@@ -104,6 +97,7 @@ class LiveState:
         max_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         rate_window: float = 5.0,
         rejudge_interval: float = 1.0,
+        late_after: timedelta | None = DEFAULT_LATE_AFTER,
     ) -> None:
         self.registry = registry if registry is not None else default_registry()
         self.rule_set_names = rule_sets
@@ -111,27 +105,23 @@ class LiveState:
         self.mode = mode
         self.max_bytes = max_bytes
         self.rate_window = rate_window
-        self.rejudge_interval = rejudge_interval
+        self.rejudge_interval = rejudge_interval  # kept for callers: late events re-judge what they change at once
         self.lock = threading.RLock()
         self._changed = threading.Condition(self.lock)
         self.graph = CustodyGraph(self.registry)
-        self.judge: Judge = default_judge(rule_sets, self.registry)
+        self.judge = EventTimeJudge(rule_sets, self.registry, late_after=late_after)
         self.version = 0
         self.graph_version = 0
         self.events_in = 0
         self.duplicates = 0
         self.dead: list[DeadLetter] = []
-        self.events: list[Event] = []
-        self._seen: set[str] = set()
         self._verdicts: dict[str, Verdict] = {}
         self._rules: dict[str, dict[str, Any]] = {}
         self._violations: deque[dict[str, Any]] = deque(maxlen=KEEP_VIOLATIONS)
         self._violation_total = 0
         self._outcomes: Counter[str] = Counter()
         self._watermark: tuple[datetime, int, str] | None = None
-        self._late = 0
-        self._stale = False
-        self._last_rejudge = 0.0
+        self._late = 0  # events that arrived after a later one (their verdicts and those they change re-judged)
         self._topic_totals: Counter[str] = Counter()
         self._buckets: deque[tuple[int, Counter[str]]] = deque()
         self._started = time.monotonic()
@@ -190,59 +180,66 @@ class LiveState:
         return len(batch)
 
     def feed_verdicts(self, verdicts: Iterable[Verdict]) -> int:
-        """Count verdicts judged elsewhere (a streaming run's output) and add their custody edges."""
+        """Count verdicts judged elsewhere (a streaming run's output) and add their custody edges; a later
+        verdict for the same event (a re-judgement) replaces the earlier one, in the counts and the graph."""
         n = 0
         with self.lock:
             for v in verdicts:
                 n += 1
-                self.events_in += 1
-                self._count_topics({topic_of(v.event_type): 1})
+                previous = self._verdicts.get(v.event_id)
+                if previous is None:
+                    self.events_in += 1
+                    self._count_topics({topic_of(v.event_type): 1})
+                elif previous == v:
+                    continue  # the same verdict again (a restarted worker re-emits what it holds)
+                else:
+                    self._unrecord(previous)
                 self._record(v)
-                if v.edge is None:
-                    continue
-                self.graph.add_record(v.edge)
-                self.graph_version += 1
+                self._swap([previous.edge] if previous is not None and previous.edge is not None else [],
+                           [v.edge] if v.edge is not None else [])
             self._touch()
         return n
 
+    def _swap(self, old: list[Any], new: list[Any]) -> None:
+        """Replace one event's custody records in the graph (custody as judged, ``schemas.flow``)."""
+        if old == new:
+            return
+        for e in old:
+            self.graph.remove_record(e)
+        for e in new:
+            self.graph.add_record(e)
+        self.graph_version += 1
+
     def _take(self, events: list[Event]) -> None:
-        """Add unique events (already de-duplicated within the batch): graph in arrival order, judge in time order."""
+        """Add unique events (already de-duplicated within the batch), judged in event time; re-judgements
+        replace the verdicts they change, in the counts and in the graph (custody as judged)."""
         fresh = []
         for ev in events:
-            if ev.event_id in self._seen:
+            if ev.event_id in self.judge:
                 self.duplicates += 1
                 continue
-            self._seen.add(ev.event_id)
             fresh.append(ev)
         if not fresh:
             return
         self._count_topics(Counter(topic_of(ev.type) for ev in fresh))
-        self.events.extend(fresh)
-        fresh.sort(key=event_order)
         for ev in fresh:
             key = event_order(ev)
             if self._watermark is not None and key < self._watermark:
                 self._late += 1
-                self._stale = True
             else:
                 self._watermark = key
-            self._add_judged(ev, self._record(self.judge.judge(ev)))
             t = ev.occurred_at.timestamp()
             if self._last_event_time is None or t > self._last_event_time:
                 self._last_event_time = t
-        if self._stale and time.monotonic() - self._last_rejudge >= self.rejudge_interval:
-            self._rejudge()
+        by_id = {ev.event_id: ev for ev in fresh}
+        for v, previous in self.judge.add(fresh):
+            if previous is not None:
+                self._unrecord(previous)
+            self._record(v)
+            known = by_id.get(v.event_id)  # an earlier event re-judged: its edge is on its verdict
+            self._swap(_judged(known, previous), _judged(known, v))
 
-    def _add_judged(self, ev: Any, v: Verdict) -> None:
-        # Custody as judged (``schemas.flow.judged_edges``), as every command counts it by default.
-        added = False
-        for e in judged_edges(ev, v):
-            self.graph.add_record(e)
-            added = True
-        if added:
-            self.graph_version += 1
-
-    def _record(self, v: Verdict) -> Verdict:
+    def _record(self, v: Verdict) -> None:
         self._verdicts[v.event_id] = v
         self._outcomes[v.outcome] += 1
         for vi in v.violations:
@@ -252,30 +249,26 @@ class LiveState:
             row[vi.verdict] += 1
             self._violation_total += 1
             self._violations.append(vi.model_dump(mode="json"))
-        return v
 
-    def _rejudge(self) -> None:
-        """Judge every event again from the start, in event-time order (after late arrivals)."""
-        self.judge = default_judge(self.rule_set_names, self.registry)
-        self._verdicts.clear()
-        self._rules.clear()
-        self._violations.clear()
-        self._violation_total = 0
-        self._outcomes.clear()
-        self.graph = CustodyGraph(self.registry)
-        for ev in sorted(self.events, key=event_order):
-            self._add_judged(ev, self._record(self.judge.judge(ev)))
-        self.graph_version += 1
-        self._watermark = event_order(max(self.events, key=event_order)) if self.events else None
-        self._stale = False
-        self._last_rejudge = time.monotonic()
+    def _unrecord(self, v: Verdict) -> None:
+        """Take a verdict that is being replaced out of the counts (and its records out of the recent list)."""
+        self._outcomes[v.outcome] -= 1
+        for vi in v.violations:
+            row = self._rules[vi.rule_id]
+            row[vi.verdict] -= 1
+            if row["gated"] == 0 and row["flagged"] == 0:
+                del self._rules[vi.rule_id]
+            self._violation_total -= 1
+        if v.violations:
+            kept = [r for r in self._violations if r["event_id"] != v.event_id]
+            if len(kept) != len(self._violations):
+                self._violations = deque(kept, maxlen=KEEP_VIOLATIONS)
 
     def settle(self) -> None:
-        """Judge again now if late events arrived since the last full judgement (no-op otherwise)."""
+        """Nothing is left to judge again (late events re-judge what they change as they arrive); wakes
+        readers, as the end of a feed does."""
         with self.lock:
-            if self._stale:
-                self._rejudge()
-                self._touch()
+            self._touch()
 
     def _count_topics(self, counts: dict[str, int]) -> None:
         if not counts:
@@ -486,6 +479,7 @@ class LiveState:
             "duplicates": self.duplicates,
             "dead_letters": len(self.dead),
             "late": self._late,
+            "beyond_lateness": self.judge.late,
             "outcomes": {k: self._outcomes.get(k, 0) for k in ("ok", "flagged", "gated")},
             "event_time": _iso(self._last_event_time),
             "rate": round(sum(rates.values()), 1),
@@ -586,14 +580,24 @@ class LiveState:
             return {"q": q, "clips": clips, "parties": parties}
 
 
+def _judged(ev: Any, v: Verdict | None) -> list[Any]:
+    """The custody records an event's verdict lets through (``schemas.flow.judged_edges``); without the
+    event at hand, the verdict's own edge."""
+    if v is None:
+        return []
+    if ev is not None:
+        return judged_edges(ev, v)
+    return [v.edge] if v.edge is not None else []
+
+
 def _brief(v: dict[str, Any]) -> dict[str, Any]:
     return {k: v.get(k) for k in ("rule_id", "verdict", "event_id", "event_type", "occurred_at", "parties")}
 
 
 class LogFollower:
-    """Reads a growing ``.jsonl`` log from where it stopped: only complete lines (a last line without its
-    newline waits for it), numbering lines from 1 across reads; an over-long line is cut and becomes a
-    dead letter, as in ``judge.pipeline.read_lines``.
+    """Reads a growing ``.jsonl`` log from where it stopped, with ``judge.logread.LineReader`` (the reader of
+    ``custodiet check``): only complete lines (a last line without its newline waits for it), numbered from
+    1 across reads; an over-long line becomes a dead letter that gives its real size once its end arrives.
 
     >>> import tempfile, os
     >>> d = tempfile.mkdtemp(); p = os.path.join(d, "log.jsonl")
@@ -608,39 +612,27 @@ class LogFollower:
         self.path = Path(path)
         self.max_bytes = max_bytes
         self.offset = 0
-        self.line = 0
-        self._skipping = False
+        self.reader = LineReader(max_bytes)
+
+    @property
+    def line(self) -> int:
+        """Lines read so far."""
+        return self.reader.line
 
     def read_new(self) -> list[tuple[int, bytes]]:
         """Complete lines appended since the last call (the file shrinking starts it over from the top)."""
-        out: list[tuple[int, bytes]] = []
         try:
             size = self.path.stat().st_size
         except OSError:
-            return out
-        if size < self.offset:  # truncated or replaced: start again
-            self.offset, self._skipping = 0, False
+            return []
+        if size < self.offset:  # truncated or replaced: start again (line numbers go on)
+            line = self.reader.line
+            self.offset, self.reader = 0, LineReader(self.max_bytes)
+            self.reader.line = line
         with self.path.open("rb") as fh:
             fh.seek(self.offset)
-            while True:
-                raw = fh.readline(self.max_bytes + 1)
-                if not raw:
-                    break
-                complete = raw.endswith(b"\n")
-                if self._skipping:
-                    self.offset += len(raw)
-                    if complete:
-                        self._skipping = False
-                    continue
-                if not complete and len(raw) <= self.max_bytes:
-                    break  # a line still being written
-                self.offset += len(raw)
-                self.line += 1
-                if not complete:  # over the limit: keep a cut copy, skip the rest of the line
-                    self._skipping = True
-                    out.append((self.line, raw + b"..."))
-                    continue
-                out.append((self.line, raw.rstrip(b"\r\n")))
+            out = list(self.reader.read(fh, final=False))
+            self.offset = fh.tell()
         return out
 
     def follow(self, state: LiveState, *, interval: float = 0.5, stop: threading.Event | None = None,

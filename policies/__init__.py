@@ -15,5 +15,6 @@ POLICY_DIR = Path(__file__).resolve().parent
 
 
 def available_rule_sets() -> list[str]:
-    """Names of the rule sets that ship with custodiet (the stems of ``policies/*.toml``)."""
-    return sorted(p.stem for p in POLICY_DIR.glob("*.toml"))
+    """Names of the rule sets that ship with custodiet (the stems of ``policies/*.toml``; a rule set's
+    cases live in ``policies/cases/``, or beside it as ``<set>.cases.toml``, and are not rule sets)."""
+    return sorted(p.stem for p in POLICY_DIR.glob("*.toml") if not p.name.endswith(".cases.toml"))

@@ -70,6 +70,8 @@ class Verdict(BaseModel):
     outcome: Outcome
     violations: list[Violation] = Field(default_factory=list)
     edge: CustodyEdge | None = None
+    late: bool = Field(default=False, description="arrived after the stream stopped waiting for events this "
+                       "early: judged against the state as it stood, not re-judged in place")
 
 
 class DeadLetter(BaseModel):

@@ -20,6 +20,8 @@ import faust
 
 from judge.decode import decode
 from judge.engine import event_order
+from judge.logread import TooLong
+from judge.timeline import parse_lateness
 from schemas.events import event_to_json, parse_event
 from schemas.parties import PartyRegistry
 from schemas.records import DeadLetter, Verdict
@@ -91,11 +93,9 @@ def _header(headers: Any, name: str) -> str | None:
 
 
 def _registry(cfg: StreamConfig) -> PartyRegistry:
-    from classify.agencies import resolve_party
+    from classify.registry import default_registry
 
-    if cfg.registry_path:
-        return PartyRegistry.from_file(cfg.registry_path, resolver=resolve_party)
-    return PartyRegistry(resolver=resolve_party)
+    return default_registry(cfg.registry_path or None)
 
 
 def create_app(cfg: StreamConfig) -> faust.App:
@@ -120,6 +120,7 @@ def create_app(cfg: StreamConfig) -> faust.App:
     judges: dict[int, PartitionJudge] = {}
     seen_ids: dict[int, dict[str, str]] = {}  # intake partition -> event id -> first position
     registry = _registry(cfg)
+    late_after = parse_lateness(cfg.max_lateness)
 
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]
     async def _forget(sender: Any, revoked: Any, **kwargs: Any) -> None:
@@ -153,6 +154,9 @@ def create_app(cfg: StreamConfig) -> faust.App:
                 pos = position(msg.topic, msg.partition, msg.offset)
                 raw = ev.value if isinstance(ev.value, bytes) else bytes(ev.value or b"")
                 line = _header(msg.headers, "line")
+                size = _header(msg.headers, "size")
+                if size and size.isdigit():  # the producer cut an over-long line: decode reports its real size
+                    raw = TooLong(raw, int(size))
                 out = decode(raw, line=int(line) if line else None, source=_header(msg.headers, "source"),
                              max_bytes=cfg.max_event_bytes)
                 if isinstance(out, DeadLetter):
@@ -231,7 +235,7 @@ def create_app(cfg: StreamConfig) -> faust.App:
     def judge_for(p: int) -> PartitionJudge:
         pj = judges.get(p)
         if pj is None:
-            pj = judges[p] = PartitionJudge(cfg.rules, registry)
+            pj = judges[p] = PartitionJudge(cfg.rules, registry, late_after=late_after)
             stored = [parse_event(raw) for v in list(history.data.values()) if v and v.get("p") == p
                       for raw in v["raw"]]
             books: list[bytes] = []

@@ -119,6 +119,9 @@ async def produce_lines(bootstrap: str, layout: TopicLayout, lines: Iterable[tup
             kind, eid = _peek(raw)
             key = (eid or f"line-{line_no}").encode()
             headers = [("line", str(line_no).encode()), ("source", source.encode())]
+            size = getattr(raw, "size", None)  # a line over the limit, cut: its real size goes with it
+            if size is not None:
+                headers.append(("size", str(size).encode()))
             pending.append(await producer.send(layout.input_for(kind), raw, key=key, headers=headers))
             n += 1
             if len(pending) >= 5000:
@@ -160,14 +163,14 @@ class KafkaRun:
     """One run on a broker: its own topics (unique prefix), consumer group and worker processes."""
 
     def __init__(self, broker: str, rules: list[str] | None, *, workers: int = 1, partitions: int = 4,
-                 registry_path: str | None = None, max_bytes: int = 1_000_000) -> None:
+                 registry_path: str | None = None, max_bytes: int = 1_000_000, max_lateness: str = "7d") -> None:
         self.bootstrap = broker_url_to_bootstrap(broker)
         run = uuid.uuid4().hex[:10]
         self.layout = TopicLayout(prefix=f"custodiet-{run}.", partitions=partitions)
         self.log_dir = Path(tempfile.mkdtemp(prefix=f"custodiet-run-{run}-"))
         self.cfg = StreamConfig(bootstrap=self.bootstrap, layout=self.layout, rules=rules,
                                 app_id=f"custodiet-run-{run}", registry_path=registry_path,
-                                max_event_bytes=max_bytes, data_dir=str(self.log_dir))
+                                max_event_bytes=max_bytes, data_dir=str(self.log_dir), max_lateness=max_lateness)
         self.max_bytes = max_bytes
         self.rule_sets = [rs.id for rs in load_rule_sets(rules)]
         create_topics(self.bootstrap, self.layout.all_topics())
@@ -197,11 +200,11 @@ class KafkaRun:
 
 def check_on_kafka(events: str, rules: list[str] | None, broker: str, *, registry_path: str | None = None,
                    max_bytes: int = 1_000_000, workers: int = 1, partitions: int = 4,
-                   timeout: float = 300.0) -> dict[str, Any]:
+                   timeout: float = 300.0, max_lateness: str = "7d") -> dict[str, Any]:
     """Run a log through real topics and Faust agents; return the check document."""
     lines = list(read_lines(events, max_bytes))
     with KafkaRun(broker, rules, workers=workers, partitions=partitions, registry_path=registry_path,
-                  max_bytes=max_bytes) as run:
+                  max_bytes=max_bytes, max_lateness=max_lateness) as run:
         n = run.produce(lines, events)
         collector = run.collect(Collector(n, partitions), timeout)
         return collector.document(run.rule_sets)

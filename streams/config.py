@@ -2,7 +2,8 @@
 
 ``BROKER_URL`` (Faust's own variable, which beats any setting) or ``CUSTODIET_BROKER`` name the broker;
 ``CUSTODIET_TOPIC_PREFIX``, ``CUSTODIET_PARTITIONS``, ``CUSTODIET_RULES`` (comma-separated),
-``CUSTODIET_APP_ID``, ``CUSTODIET_WEB_PORT``, ``CUSTODIET_WEB_HOST``, ``CUSTODIET_DATA_DIR`` the rest.
+``CUSTODIET_APP_ID``, ``CUSTODIET_WEB_PORT``, ``CUSTODIET_WEB_HOST``, ``CUSTODIET_DATA_DIR``,
+``CUSTODIET_MAX_LATENESS`` (how long a judge waits for late events: ``7d``, ``12h``, ``none``) the rest.
 
 >>> cfg = StreamConfig.from_env({"CUSTODIET_BROKER": "kafka://127.0.0.1:9999", "CUSTODIET_RULES": "core,ca-sb34"})
 >>> cfg.bootstrap, cfg.rules, cfg.layout.name("verdicts")
@@ -35,6 +36,7 @@ class StreamConfig:
     data_dir: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="custodiet-worker-"))
     registry_path: str | None = None
     max_event_bytes: int = 1_000_000
+    max_lateness: str = "7d"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> StreamConfig:
@@ -51,7 +53,8 @@ class StreamConfig:
             bootstrap=broker_url_to_bootstrap(url), layout=layout, rules=rules,
             app_id=e.get("CUSTODIET_APP_ID", "custodiet"), web_port=int(e.get("CUSTODIET_WEB_PORT", "6066")),
             web_host=e.get("CUSTODIET_WEB_HOST", "127.0.0.1"), registry_path=e.get("CUSTODIET_REGISTRY") or None,
-            max_event_bytes=int(e.get("CUSTODIET_MAX_EVENT_BYTES", "1000000")), **kw,
+            max_event_bytes=int(e.get("CUSTODIET_MAX_EVENT_BYTES", "1000000")),
+            max_lateness=e.get("CUSTODIET_MAX_LATENESS", "7d"), **kw,
         )
 
     def to_env(self) -> dict[str, str]:
@@ -61,7 +64,7 @@ class StreamConfig:
             "CUSTODIET_PARTITIONS": str(self.layout.partitions), "CUSTODIET_RULES": ",".join(self.rules or []),
             "CUSTODIET_APP_ID": self.app_id, "CUSTODIET_WEB_PORT": str(self.web_port),
             "CUSTODIET_WEB_HOST": self.web_host, "CUSTODIET_DATA_DIR": self.data_dir,
-            "CUSTODIET_MAX_EVENT_BYTES": str(self.max_event_bytes),
+            "CUSTODIET_MAX_EVENT_BYTES": str(self.max_event_bytes), "CUSTODIET_MAX_LATENESS": self.max_lateness,
         }
         if self.registry_path:
             env["CUSTODIET_REGISTRY"] = self.registry_path

@@ -1,8 +1,9 @@
 """Feed the live view from a streaming run: read the ``verdicts`` topic and hand each event's verdict to a
 ``live.state.LiveState`` (``custodiet serve --broker kafka://HOST:PORT``).
 
-The first verdict of each event is shown; a later re-judgement of the same event (after a late arrival)
-is not applied to the page (``custodiet check --broker`` and the tracer do apply them).
+Every verdict record is passed on in the order the partition wrote it: a re-judgement of an event (after a
+late arrival) replaces its earlier verdict on the page, in the counts and in the graph, as ``custodiet check
+--broker`` and the tracer apply them.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ def follow_verdicts(state: Any, bootstrap: str, layout: TopicLayout, stop: threa
         consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
                                     auto_offset_reset="earliest")
         await consumer.start()
-        seen: set[str] = set()
         try:
             topic = layout.name("verdicts")
             tps = [TopicPartition(topic, p) for p in range(layout.partitions)]
@@ -51,10 +51,7 @@ def follow_verdicts(state: Any, bootstrap: str, layout: TopicLayout, stop: threa
                 fresh: list[Verdict] = []
                 for records in (await consumer.getmany(timeout_ms=250)).values():
                     for r in records:
-                        for v in verdicts_in(json.loads(r.value)):
-                            if v.event_id not in seen:
-                                seen.add(v.event_id)
-                                fresh.append(v)
+                        fresh.extend(verdicts_in(json.loads(r.value)))
                 if fresh:
                     state.feed_verdicts(fresh)
         finally:

@@ -4,8 +4,12 @@ first bad record is named (line, seq, what is wrong)."""
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -244,7 +248,7 @@ def test_audit_verdicts(tmp_path: Path) -> None:
               xfer("t1", "c1", "resident:r-1", "agency:oakland-ca-pd", ts(2), basis="consent"),
               xfer("t2", "c1", "agency:oakland-ca-pd", "agency:ice-ero", ts(3)),
               ev("search", "s1", ts(4), searcher="agency:oakland-ca-pd", reason="x", networks_searched=1)]
-    res = run_check(enumerate((json.dumps(e).encode() for e in events), 1))
+    res = run_check(enumerate((json.dumps(e).encode() for e in events), 1), keep=True)
     p = tmp_path / "audit.jsonl"
     with AuditTrail(p, checkpoint_every=2, key=KEY) as t:
         assert audit_verdicts(t, res) == len(events) + 1
@@ -289,6 +293,132 @@ def test_cli_verify_bad_arguments(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         assert res.exit_code == 2, (args, res.output)
         assert needle in res.stderr and len(res.stderr.strip().splitlines()) == 1
         assert "Traceback" not in res.output
+
+
+def test_closing_seals_even_a_trail_with_no_records(tmp_path: Path) -> None:
+    p = tmp_path / "a.jsonl"
+    AuditTrail(p, key=KEY).close()
+    recs = [json.loads(x) for x in p.read_text().splitlines()]
+    assert [r["event_type"] for r in recs] == ["trail_opened", "checkpoint"]
+    assert recs[-1]["detail"]["final"] is True
+    r = verify(p, KEY)
+    assert r.ok and r.sealed and r.signed_checked, r
+    # Reopening a sealed trail and closing it again adds nothing: the seal still stands.
+    AuditTrail(p, key=KEY).close()
+    assert len(p.read_text().splitlines()) == 2
+
+
+def test_trail_cut_after_a_periodic_checkpoint_is_not_sealed(tmp_path: Path) -> None:
+    p = tmp_path / "a.jsonl"
+    lines = make_trail(p, n=12, every=5)
+    cut = next(i for i, x in enumerate(lines) if json.loads(x)["event_type"] == "checkpoint")
+    write(p, lines[: cut + 1])  # ends with a valid, signed, but periodic checkpoint
+    r = verify(p, KEY)
+    assert not r.ok and r.first_bad is not None and "cut short" in r.first_bad.problem
+    assert verify(p, KEY, require_sealed=False).ok
+
+
+@pytest.mark.parametrize("content,needle", [
+    (bytes(range(256)) * 4, "not JSON"),
+    (b"", "empty"),
+    (b"\n\n", "empty"),
+    (b'{"event_id":"e1","type":"transfer","occurred_at":"2024-05-01T00:00:00Z"}\n', "events log"),
+    (b'[1, 2, 3]\n{"a": 1}\n', "no line is an audit record"),
+])
+def test_not_an_audit_trail_is_not_called_tampered(tmp_path: Path, content: bytes, needle: str) -> None:
+    p = tmp_path / "x.jsonl"
+    p.write_bytes(content)
+    r = verify(p, KEY)
+    assert not r.ok and r.first_bad is None and r.not_a_trail is not None and needle in r.not_a_trail
+    res = runner.invoke(app, ["audit", "verify", str(p), "--unsigned"])
+    assert res.exit_code == 2, res.output
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and "not an audit trail" in lines[0] and str(p) in lines[0]
+    assert "tampered" not in res.stderr
+
+
+def test_a_damaged_trail_is_still_called_tampered(tmp_path: Path) -> None:
+    p = tmp_path / "a.jsonl"
+    lines = make_trail(p)
+    lines[0] = "garbage\n"  # the opening record destroyed, the rest still audit records
+    write(p, lines)
+    r = verify(p, KEY)
+    assert r.not_a_trail is None and r.first_bad is not None and r.first_bad.line == 1
+    res = runner.invoke(app, ["audit", "verify", str(p), "--unsigned"])
+    assert res.exit_code == 1 and "tampered" in res.stderr
+
+
+def test_nothing_signed_is_said_to_be_unsigned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CUSTODIET_AUDIT_KEY", KEY.decode())
+    p = tmp_path / "open.jsonl"
+    t = AuditTrail(p, key=KEY)
+    t.record("api", "query", "analyst:1", "ok")  # still open: no checkpoint yet
+    res = runner.invoke(app, ["audit", "verify", str(p), "--allow-open"])
+    t.close()
+    assert res.exit_code == 0, res.output
+    assert "unsigned" in res.stdout and "signatures checked" not in res.stdout
+    assert verify(p, KEY).signed_checked  # closed now: the final checkpoint was checked
+    u = tmp_path / "unsigned.jsonl"
+    with AuditTrail(u, checkpoint_every=0) as t2:
+        t2.record("api", "query", "analyst:1", "ok")
+    res = runner.invoke(app, ["audit", "verify", str(u)])
+    assert res.exit_code == 0 and "unsigned" in res.stdout and "signatures checked" not in res.stdout
+    assert not verify(u, KEY).signed_checked
+
+
+def _serve(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen[str], str, Path]:
+    """Start ``custodiet serve --audit`` on a small log; return the process, its URL and the trail."""
+    log = tmp_path / "log.jsonl"
+    log.write_text("\n".join(json.dumps(e) for e in [
+        rec("r1", "c1", "resident:r-1", ts(1)),
+        xfer("t1", "c1", "resident:r-1", "agency:oakland-ca-pd", ts(2))]) + "\n")
+    trail = tmp_path / "audit.jsonl"
+    cli = Path(sys.executable).with_name("custodiet")
+    proc = subprocess.Popen([str(cli), "serve", str(log), "--port", "0", "--audit", str(trail), *extra],
+                            stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "CUSTODIET_AUDIT_KEY": KEY.decode()})
+    assert proc.stderr is not None
+    line = proc.stderr.readline()  # blocks until the server says where it listens
+    m = re.search(r"serving (http://\S+/)", line)
+    assert m, line
+    return proc, m.group(1), trail
+
+
+def _query(url: str) -> None:
+    with urllib.request.urlopen(url + "api/stats", timeout=10) as r:
+        assert r.status == 200
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM"])
+def test_serve_stopped_by_a_signal_leaves_a_trail_that_verifies(tmp_path: Path, how: str) -> None:
+    proc, url, trail = _serve(tmp_path)
+    try:
+        _query(url)
+        _query(url)
+        proc.send_signal(getattr(signal, how))
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    recs = [json.loads(x) for x in trail.read_text().splitlines()]
+    assert [r["event_type"] for r in recs] == ["trail_opened", "query", "query", "checkpoint"]
+    r = verify(trail, KEY)
+    assert r.ok and r.sealed and r.signed_checked and r.records == 4, r
+
+
+def test_serve_stopped_by_duration_leaves_a_trail_that_verifies(tmp_path: Path) -> None:
+    proc, url, trail = _serve(tmp_path, "--duration", "3")
+    try:
+        _query(url)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, stderr
+    res = subprocess.run([str(Path(sys.executable).with_name("custodiet")), "audit", "verify", str(trail)],
+                         capture_output=True, text=True, env={**os.environ, "CUSTODIET_AUDIT_KEY": KEY.decode()})
+    assert res.returncode == 0, res.stderr
+    assert "intact" in res.stdout and "1 checkpoint signature(s) checked" in res.stdout
 
 
 def test_audit_package_imports_no_broker_library() -> None:

@@ -199,3 +199,71 @@ def test_bad_lines_inside_a_readable_log_are_dead_letters(tmp_path: Path) -> Non
     assert tr.exit_code == 0 and json.loads(tr.stdout)["count"] == 1
     said = " ".join(tr.stderr.split())  # rich wraps the warning at 80 columns
     assert "3 bad line(s)" in said and "line 2" in said
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("path,needles", [
+    ("tests/data/flock-sharing/agency_access20250101.csv", ["Flock sharing CSV", "custodiet import flock-sharing"]),
+    ("tests/data/flock-audit/messy-audit.csv", ["Flock search audit CSV", "custodiet import flock-audit"]),
+    ("tests/data/atlas-ring/atlas-messy.csv", ["Atlas", "custodiet import atlas-ring"]),
+    ("tests/data/flock-portal/atherton-ca-pd.json", ["transparency-portal record", "custodiet import flock-portal"]),
+    ("policies/ca-sb34.toml", ["rule set", "--rules"]),
+    ("scenarios/ring-2021-rfa.toml", ["scenario", "--scenario"]),
+    ("README.md", ["not JSON lines", "# custodiet"]),
+    ("pyproject.toml", ["TOML"]),
+])
+@pytest.mark.parametrize("command", ["check", "trace", "serve"])
+def test_a_file_of_another_kind_is_named_with_the_command_that_reads_it(path: str, needles: list[str],
+                                                                        command: str) -> None:
+    args = {"check": ["check", str(ROOT / path), "--json"],
+            "trace": ["trace", str(ROOT / path), "--clip", "c1", "--to", "agency:ice-ero"],
+            "serve": ["serve", str(ROOT / path), "--port", "0", "--duration", "0"]}[command]
+    res = runner.invoke(app, args)
+    one_line_error(res, path, "not an events log", *needles)
+    assert res.stdout == ""
+
+
+@pytest.mark.parametrize("content,needle", [
+    (b"", "is empty"),
+    (b"\n \n\t\n", "is empty"),
+    (bytes(range(256)) * 8, "binary data"),
+    (b"\x1f\x8b\x08\x00rest", "gzip"),
+    (b"PK\x03\x04rest", "spreadsheet"),
+    (b'[{"event_id": "e1", "type": "transfer"}]', "JSON array of events"),
+    (b'{"seq":1,"time":"t","component":"audit","event_type":"trail_opened","actor":"a","outcome":"ok",'
+     b'"detail":{},"prev":"0"}\n', "audit trail"),
+    (b'[{"id": "agency:a-pd", "kind": "local"}]', "party registry"),
+    (b'{"a": 1}\n{"b": 2}\n', "without event_id or type"),
+    (b"id;name\n1;x\n", "CSV"),
+])
+def test_plainly_not_an_events_log(tmp_path: Path, content: bytes, needle: str) -> None:
+    f = tmp_path / "input.jsonl"
+    f.write_bytes(content)
+    one_line_error(runner.invoke(app, ["check", str(f)]), str(f), needle)
+
+
+@pytest.mark.parametrize("head", [
+    b'{"event_id":"x","type":"transfer","occurred_at":"2024-05-0',  # cut short
+    b"not json at all",  # one bad line first, then events
+    b'{"event_id": 1}',  # a broken event
+])
+def test_an_events_log_with_bad_lines_first_still_gives_dead_letters(tmp_path: Path, head: bytes) -> None:
+    log = write_log(tmp_path / "log.jsonl", [head, *VALID])
+    res = runner.invoke(app, ["check", str(log), "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert (doc["events_in"], doc["processed"], doc["dead_letters"]) == (5, 4, 1)
+    assert doc["dead_letter_list"][0]["line"] == 1
+
+
+def test_empty_stdin_says_so() -> None:
+    one_line_error(runner.invoke(app, ["check", "-"], input=""), "stdin", "empty")
+
+
+def test_followed_log_may_start_empty(tmp_path: Path) -> None:
+    f = tmp_path / "growing.jsonl"
+    f.write_bytes(b"")
+    res = runner.invoke(app, ["serve", str(f), "--follow", "--port", "0", "--duration", "0"])
+    assert res.exit_code == 0, res.output

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 import re
 from pathlib import Path
 
@@ -214,3 +215,29 @@ def test_nc_min_cut_from_california_to_federal_is_the_direct_grants(nc):
     assert doc["cut_size"] == len(direct) == len(doc["links"])
     assert {(r["from"], r["to"]) for r in doc["links"]} == direct
     assert ("agency:el-cajon-ca-pd", "agency:anoka-county-mn-so") not in {(r["from"], r["to"]) for r in doc["links"]}
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_paths_through_each_party_match_enumeration(seed):
+    # per-party path counts and fewest hops (dynamic programming, or walking where walks could revisit)
+    # against every path listed one by one
+    from graph.paths import enumerate_paths
+
+    rnd = random.Random(seed)
+    parties = ["o", "a", "b", "c", "d", "x"]
+    g = CustodyGraph()
+    g.add_recording("clip", "o", 0.0)
+    for i in range(rnd.randint(3, 14)):
+        u, v = rnd.sample(parties, 2)
+        g.add_hand_over(f"h{i}", "clip", u, v, float(rnd.randint(1, 6)))
+    if "x" not in g.graph:
+        return
+    expected: dict[str, list[int]] = {}
+    for path in enumerate_paths(g.clip_hand_overs("clip"), "o", 0.0, "x", limit=10**6):
+        chain = ["o", *(h.dst for h in path[:-1])]
+        for i, p in enumerate(chain):
+            row = expected.setdefault(p, [0, 99])
+            row[0] += 1
+            row[1] = min(row[1], len(path) - i)
+    rows = {r["party"]: [r["paths"], r["min_hops"]] for r in reach(g, "x")["parties"]}
+    assert rows == expected

@@ -41,7 +41,7 @@ def check_accounting(lines: list[tuple[bytes, str]], dup_picks: list[int], seed:
     delivered = list(lines) + [lines[i % len(lines)] for i in dup_picks] if lines else []
     random.Random(seed).shuffle(delivered)
     numbered = list(enumerate((raw for raw, _ in delivered), start=1))
-    res = run_check(numbered)
+    res = run_check(numbered, keep=True)
     doc = res.document()
     n = len(delivered)
     assert doc["events_in"] == n
@@ -107,11 +107,11 @@ def test_twice_and_shuffled_gives_the_same_verdicts_and_graph(
     for i, e in enumerate(events):  # unique ids: which of two different events "wins" is then well defined
         e["event_id"] = f"e{i}"
     lines = [json.dumps(e).encode() for e in events]
-    base = run_check(enumerate(lines, 1))
+    base = run_check(enumerate(lines, 1), keep=True)
     base_hash = canonical_hash(base, CustodyGraph.from_events(base.events))
     again = lines * 2 + [g for g, expected in garbage if expected == "invalid"]
     random.Random(seed).shuffle(again)
-    res = run_check(enumerate(again, 1))
+    res = run_check(enumerate(again, 1), keep=True)
     assert res.duplicates == len(lines)
     assert canonical_hash(res, CustodyGraph.from_events(res.events)) == base_hash
     assert res.document()["violation_list"] == base.document()["violation_list"]
@@ -127,7 +127,7 @@ def test_file_route_keeps_line_numbers(tmp_path: Path) -> None:
     rnd.shuffle(lines)
     log = tmp_path / "fuzz.jsonl"
     log.write_bytes(b"".join(raw + b"\n" for raw, _ in lines))
-    res = run_check(read_lines(log), source=str(log))
+    res = run_check(read_lines(log), source=str(log), keep=True)
     doc = res.document()
     assert doc["events_in"] == len(lines) == doc["processed"] + doc["duplicates"] + doc["dead_letters"]
     dead = {d.line for d in res.dead}

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.broker
 
 def test_live_state_follows_the_verdicts_topic(kafka_bootstrap: str) -> None:
     lines = scenario_lines(600, seed=2)
-    res = run_check(lines, RULES)
+    res = run_check(lines, RULES, keep=True)
     ref = CustodyGraph.from_edges([], [v.edge for v in res.verdicts if v.edge])
     with KafkaRun(f"kafka://{kafka_bootstrap}", RULES) as run:
         state = LiveState(rule_sets=RULES)
@@ -30,12 +30,18 @@ def test_live_state_follows_the_verdicts_topic(kafka_bootstrap: str) -> None:
         try:
             n = run.produce(lines)
             run.collect(Collector(n, run.layout.partitions), timeout=180)
+            doc = res.document()
             deadline = time.monotonic() + 60
-            while state.stats()["events_in"] < res.document()["processed"]:
-                assert time.monotonic() < deadline, state.stats()["events_in"]
-                state.wait_for_change(state.graph_version, 0.5)
+            # Done when the page shows what the pipeline decided (re-judgements applied), or time is up.
+            while (state.stats(max_age=0)["processed"], state.stats(max_age=0)["outcomes"]) != \
+                    (doc["processed"], doc["outcomes"]):
+                assert time.monotonic() < deadline, state.stats(max_age=0)["outcomes"]
+                state.wait_for_change(state.version, 0.5)
         finally:
             stop.set()
             th.join(timeout=10)
     party = max((p for p in ref.graph if p.startswith("agency:")), key=lambda p: reach(ref, p)["clip_count"])
     assert state.reach(party)["clips"] == reach(ref, party)["clips"]
+    stats = state.stats(max_age=0)
+    assert {r["rule"]: r["gated"] + r["flagged"] for r in stats["rules"]} == doc["violations"]
+    assert stats["graph"]["hand_overs"] == doc["custody_edges"] - stats["graph"]["grants"]

@@ -85,7 +85,7 @@ def test_default_run_has_a_path_from_a_resident_to_a_federal_party():
 def test_federal_direct_requests_are_gated():
     sc = load_scenario("default")
     lines = [(i, event_line(e).encode()) for i, e in enumerate(run("default", 1, 20_000), 1)]
-    res = run_check(lines, sc.rule_sets, sc.registry())
+    res = run_check(lines, sc.rule_sets, sc.registry(), keep=True)
     assert res.document()["dead_letters"] == 0
     fed = {a.id for a in sc.agencies if a.kind == "federal"}
     direct = [

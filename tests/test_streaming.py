@@ -48,7 +48,7 @@ def lines() -> list[tuple[int, bytes]]:
 
 @pytest.fixture(scope="module")
 def in_process(lines: list[tuple[int, bytes]]) -> dict[str, Any]:
-    res = run_check(lines, RULES)
+    res = run_check(lines, RULES, keep=True)
     return {"doc": res.document(), "edges": edge_set(v.edge for v in res.verdicts if v.edge)}
 
 
@@ -128,7 +128,7 @@ def test_paths_rebuilt_from_headers_alone(kafka_bootstrap: str, lines: list, in_
         elif h["clip"]:
             g.add_hand_over(h["event_id"], h["clip"], h["from"], h["to"], _ts(h["time"]))
         assert h["lineage"] and len(h["span"]) == 16
-    res = run_check(lines, RULES)
+    res = run_check(lines, RULES, keep=True)
     ref = CustodyGraph.from_edges([e for e in res.events if e.type == "clip_recorded"],
                                   [v.edge for v in res.verdicts if v.edge])
     downstream = sorted(p for p in ref.graph if p.startswith("agency:"))

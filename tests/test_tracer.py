@@ -39,7 +39,7 @@ def _get(url: str) -> tuple[int, dict]:
 
 def test_tracer_answers_trace_and_reach(kafka_bootstrap: str) -> None:
     lines = scenario_lines(800, seed=4)
-    res = run_check(lines, RULES)
+    res = run_check(lines, RULES, keep=True)
     ref = CustodyGraph.from_edges([e for e in res.events if e.type == "clip_recorded"],
                                   [v.edge for v in res.verdicts if v.edge])
     target = max((p for p in ref.graph if p.startswith("agency:")), key=lambda p: reach(ref, p)["clip_count"])

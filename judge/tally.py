@@ -1,0 +1,117 @@
+"""The check document, accumulated as verdicts stream past: counts by rule, outcome and type, and the records.
+
+A verdict that replaces an earlier one for the same event (a re-judgement) takes the earlier one's place:
+``take(verdict, previous)``. The in-process runner and the collector of a streaming run both count here, so
+the same verdicts give the same document. ``beyond_lateness`` counts the verdicts marked late (events that
+came after the judge stopped waiting for them).
+
+What is held: counts, and the violation and dead-letter records the document lists (a few per hundred
+events in practice; kept as compact JSON text, sorted when the document is made). Verdicts themselves are
+not held.
+
+>>> from datetime import datetime, UTC
+>>> from schemas.records import Verdict
+>>> t = CheckTally()
+>>> v = Verdict(event_id="e", event_type="search", occurred_at=datetime(2024, 1, 1, tzinfo=UTC), outcome="ok")
+>>> t.take(v); t.take(v.model_copy(update={"outcome": "flagged"}), v)
+>>> d = t.document(["core"]); d["processed"], d["outcomes"]
+(1, {'ok': 0, 'flagged': 1, 'gated': 0})
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from schemas.records import DeadLetter, Verdict
+
+__all__ = ["CheckTally", "summarise"]
+
+
+class CheckTally:
+    """Counts and records of a run, updated one verdict (or replacement) at a time."""
+
+    def __init__(self) -> None:
+        self.events_in = 0
+        self.duplicates = 0
+        self.processed = 0
+        self.late = 0
+        self.custody_edges = 0
+        self.violations: Counter[str] = Counter()
+        self.outcomes: Counter[str] = Counter()
+        self.by_type: Counter[str] = Counter()
+        self._records: dict[str, tuple[datetime, list[str]]] = {}  # event id -> (time, violation JSON)
+        self._dead: list[tuple[int, str, str | None]] = []
+
+    def dead(self, d: DeadLetter) -> None:
+        """Count a dead letter (its line, reason and field are listed in the document)."""
+        self._dead.append((d.line if d.line is not None else -1, d.reason, d.field))
+
+    @property
+    def dead_letters(self) -> int:
+        """How many dead letters were counted."""
+        return len(self._dead)
+
+    def take(self, v: Verdict, previous: Verdict | None = None) -> None:
+        """Count a verdict; with ``previous``, the verdict it replaces is taken out first."""
+        if previous is not None:
+            self._count(previous, -1)
+        else:
+            self.processed += 1
+            self.by_type[v.event_type] += 1
+        self._count(v, 1)
+
+    def _count(self, v: Verdict, sign: int) -> None:
+        self.outcomes[v.outcome] += sign
+        self.late += sign * v.late
+        if v.edge is not None and v.edge.kind != "origin":
+            self.custody_edges += sign
+        if not v.violations:
+            return
+        for vi in v.violations:
+            self.violations[vi.rule_id] += sign
+        if sign > 0:
+            self._records[v.event_id] = (v.occurred_at, [vi.model_dump_json() for vi in v.violations])
+        else:
+            self._records.pop(v.event_id, None)
+
+    def document(self, rule_sets: list[str]) -> dict[str, Any]:
+        """The ``custodiet check --json`` document (identical in-process and on Kafka); lists in canonical
+        order."""
+        records = [json.loads(r) for _, (_, rows) in sorted(self._records.items(), key=lambda kv: (kv[1][0], kv[0]))
+                   for r in rows]
+        return {
+            "events_in": self.events_in,
+            "processed": self.processed,
+            "duplicates": self.duplicates,
+            "dead_letters": len(self._dead),
+            "beyond_lateness": self.late,
+            "violations": {k: n for k, n in sorted(self.violations.items()) if n},
+            "outcomes": {k: self.outcomes.get(k, 0) for k in ("ok", "flagged", "gated")},
+            "custody_edges": self.custody_edges,
+            "by_type": {k: n for k, n in sorted(self.by_type.items()) if n},
+            "rule_sets": rule_sets,
+            "dead_letter_list": [{"line": line if line >= 0 else None, "reason": reason, "field": field}
+                                 for line, reason, field in sorted(self._dead, key=lambda d: (d[0], d[1]))],
+            "violation_list": records,
+        }
+
+
+def summarise(
+    events_in: int, duplicates: int, dead: Iterable[DeadLetter], verdicts: Iterable[Verdict], rule_sets: list[str]
+) -> dict[str, Any]:
+    """The check document from its parts (each verdict the final one for its event).
+
+    >>> summarise(2, 1, [], [], ["core"])["events_in"]
+    2
+    """
+    t = CheckTally()
+    t.events_in, t.duplicates = events_in, duplicates
+    for d in dead:
+        t.dead(d)
+    for v in verdicts:
+        t.take(v)
+    return t.document(rule_sets)
