@@ -42,6 +42,8 @@ __all__ = [
     "KEY_ENV",
     "DEFAULT_CHECKPOINT_EVERY",
     "FIELDS",
+    "parse_record",
+    "checkpoint_interval",
 ]
 
 #: ``prev`` of the first record.
@@ -83,6 +85,43 @@ def sign(record: dict[str, Any], key: bytes) -> str:
     """
     body = {k: v for k, v in record.items() if k != "hmac"}
     return hmac.new(key, canonical_bytes(body), hashlib.sha256).hexdigest()
+
+
+def parse_record(line: bytes) -> tuple[dict[str, Any] | None, str]:
+    """One line of a trail as a record, or ``(None, what is wrong with it)``: the shape every record has
+    (the fields, an integer ``seq``, a string ``prev``, a ``detail`` object).
+
+    >>> parse_record(b'{"seq": "1"}')[1]
+    'missing field(s) time, component, event_type, actor, outcome, detail, prev'
+    >>> parse_record(b"\\xff")[1][:16]
+    'not a JSON recor'
+    """
+    try:
+        rec = json.loads(line)
+    except (ValueError, RecursionError) as e:
+        return None, f"not a JSON record ({e}): cut short or damaged"
+    if not isinstance(rec, dict):
+        return None, "not a JSON object"
+    missing = [f for f in FIELDS if f not in rec]
+    if missing:
+        return None, f"missing field(s) {', '.join(missing)}"
+    if not isinstance(rec["seq"], int) or isinstance(rec["seq"], bool):
+        return None, "seq is not an integer"
+    if not isinstance(rec["prev"], str):
+        return None, "prev is not a string"
+    if not isinstance(rec["detail"], dict):
+        return None, "detail is not an object"
+    return rec, ""
+
+
+def checkpoint_interval(detail: dict[str, Any]) -> int:
+    """The checkpoint interval an opening record's detail states (0 when it states none or nonsense).
+
+    >>> checkpoint_interval({"checkpoint_every": 100}), checkpoint_interval({"checkpoint_every": "x"})
+    (100, 0)
+    """
+    value = detail.get("checkpoint_every", 0)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def key_from_env(name: str = KEY_ENV) -> bytes | None:
@@ -166,12 +205,13 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
             raise AuditError(f"{self.path}: the last record is cut short; verify the trail before appending")
         last = self._parse(last_line)
         assert first is not None
-        self.every = int(first.get("detail", {}).get("checkpoint_every", self.every))
-        self.seq = int(last["seq"])
+        self.every = checkpoint_interval(first["detail"]) if first.get("event_type") == "trail_opened" else 0
+        if not self.every and first["detail"].get("checkpoint_every") not in (0, None):
+            raise AuditError(f"{self.path}: the opening record's checkpoint interval is damaged; verify the trail "
+                             "before appending")
+        self.seq = last["seq"]
         self.prev = record_hash(last)
-        detail = last.get("detail")
-        self._sealed = (last.get("event_type") == "checkpoint" and isinstance(detail, dict)
-                        and detail.get("final") is True)
+        self._sealed = last["event_type"] == "checkpoint" and last["detail"].get("final") is True
         # Records since the last checkpoint are not known without a scan: count them from the end.
         self._since_checkpoint = 0
         if last.get("event_type") != "checkpoint":
@@ -183,12 +223,9 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
         return True
 
     def _parse(self, line: bytes) -> dict[str, Any]:
-        try:
-            rec = json.loads(line)
-        except ValueError as e:
-            raise AuditError(f"{self.path}: damaged record ({e}); verify the trail before appending") from e
-        if not isinstance(rec, dict) or "seq" not in rec:
-            raise AuditError(f"{self.path}: damaged record; verify the trail before appending")
+        rec, why = parse_record(line)
+        if rec is None:
+            raise AuditError(f"{self.path}: damaged record ({why}); verify the trail before appending")
         return rec
 
     def _write(self, component: str, event_type: str, actor: str, outcome: str, detail: dict[str, Any] | None,

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audit.trail import FIELDS, GENESIS, record_hash, sign
+from audit.trail import FIELDS, GENESIS, checkpoint_interval, parse_record, record_hash, sign
 
 __all__ = ["verify", "VerifyResult", "BadRecord"]
 
@@ -89,29 +89,6 @@ class VerifyResult:
         return f"{self.path}: line {b.line} (seq {b.seq}): {b.problem}"
 
 
-def _interval(detail: Any) -> int:
-    """The checkpoint interval an opening record states (0 when it states none or nonsense)."""
-    value = detail.get("checkpoint_every", 0) if isinstance(detail, dict) else 0
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
-
-
-def _parse(line: bytes) -> tuple[dict[str, Any] | None, str]:
-    try:
-        rec = json.loads(line)
-    except (ValueError, RecursionError) as e:
-        return None, f"not a JSON record ({e}): cut short or damaged"
-    if not isinstance(rec, dict):
-        return None, "not a JSON object"
-    missing = [f for f in FIELDS if f not in rec]
-    if missing:
-        return None, f"missing field(s) {', '.join(missing)}"
-    if not isinstance(rec["seq"], int) or isinstance(rec["seq"], bool):
-        return None, "seq is not an integer"
-    if not isinstance(rec["prev"], str):
-        return None, "prev is not a string"
-    return rec, ""
-
-
 def _not_a_trail(raw_lines: list[bytes], parsed: list[tuple[dict[str, Any] | None, str]]) -> str | None:
     """Why these lines are not an audit trail, or None when at least one line is an audit record."""
     if not any(x.strip() for x in raw_lines):
@@ -142,7 +119,7 @@ def verify(path: str | Path, key: bytes | None, *, require_sealed: bool = True) 
     if raw_lines and raw_lines[-1] == b"":
         raw_lines.pop()
     res = VerifyResult(path=str(p))
-    parsed: list[tuple[dict[str, Any] | None, str]] = [_parse(x) for x in raw_lines]
+    parsed: list[tuple[dict[str, Any] | None, str]] = [parse_record(x) for x in raw_lines]
     res.not_a_trail = _not_a_trail(raw_lines, parsed)
     if res.not_a_trail is not None:
         return res
@@ -198,14 +175,15 @@ def verify(path: str | Path, key: bytes | None, *, require_sealed: bool = True) 
                 return bad(i - 1, f"changed: its hash does not match the prev recorded in line {i + 1}")
             return bad(i, "changed: its prev does not match the record before it")
         if i == 0:
-            every = _interval(rec["detail"])
+            every = checkpoint_interval(rec["detail"])
             res.checkpoint_every = every
             res.records += 1
             continue
         if rec["event_type"] == "checkpoint" and rec["component"] == "audit":
             if "hmac" not in rec:
                 return bad(i, "checkpoint without a signature")
-            if key is not None and not hmac.compare_digest(str(rec["hmac"]), sign(rec, key)):
+            if key is not None and not hmac.compare_digest(str(rec["hmac"]).encode("utf-8"),
+                                                           sign(rec, key).encode("ascii")):
                 span = f"lines {last_checkpoint_line + 1}-{i + 1}"
                 return bad(i, f"checkpoint signature does not verify (wrong key or forged): {span} are "
                               "not vouched for")

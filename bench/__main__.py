@@ -17,7 +17,9 @@ from typing import Any
 
 from bench import Figure, machine
 
-FIGURES = ("check_vs_parse", "trace_vs_naive", "stream_vs_plain_loop", "two_workers_vs_one")
+FIGURES = ("check_vs_parse", "check_vs_parse_dense", "shuffled_vs_sorted_in_process", "bytes_per_event_in_process",
+           "trace_vs_naive", "stream_vs_in_process", "check_broker_vs_raw_kafka", "shuffled_vs_sorted_kafka",
+           "bytes_per_event_worker", "worker_cpu_per_event_4_vs_1", "two_workers_vs_one", "audit_import")
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 
 
@@ -31,7 +33,8 @@ def _fmt(v: Any) -> str:
 
 def _abs(fig: dict[str, Any], side: str) -> str:
     d = fig.get(side, {})
-    keys = ("rate", "trace_p50_ms", "trace_p99_ms", "reach_s", "bytes_per_hand_over", "trace_mean_ms")
+    keys = ("rate", "seconds", "cpu_us_per_event", "rss_bytes", "rss_peak_bytes", "trace_p50_ms", "trace_p99_ms",
+            "reach_s", "bytes_per_hand_over", "trace_mean_ms")
     return ", ".join(f"{k}={_fmt(d[k])}" for k in keys if k in d)
 
 
@@ -73,21 +76,23 @@ def main(argv: list[str] | None = None) -> int:
     for col in ("figure", "ratio", "target", "meets", "measured", "baseline"):
         table.add_column(col, overflow="fold")
     for name, fig in doc["figures"].items():
-        ratio = fig.get("ratio")
-        table.add_row(name, "error" if ratio is None else f"{ratio:.3f}", _fmt(fig.get("target")),
+        ratio = fig.get("ratio", fig.get("value"))
+        sign = "<=" if fig.get("better") == "lower" else ">="
+        table.add_row(name, "error" if ratio is None else f"{ratio:.3f}", f"{sign} {_fmt(fig.get('target'))}",
                       "yes" if fig.get("meets") else "[red]no[/]", _abs(fig, "measured"), _abs(fig, "baseline"))
     out.print(table)
     for name, fig in doc["figures"].items():
-        if fig.get("ratio") is None:
+        ratio = fig.get("ratio", fig.get("value"))
+        if ratio is None:
             print(f"{name}: ERROR {fig.get('error')}")
             continue
         extra = fig.get("extra", {})
         more = ""
-        if "ratio_over_naive" in extra:
-            more = f"; over naive Faust agent {extra['ratio_over_naive']:.2f}x (target {extra['naive_target']})"
         if "checks" in extra:
             more += "; " + ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in extra["checks"].items())
-        print(f"{name}: ratio {fig['ratio']:.3f} (target {fig['target']}) {'meets' if fig['meets'] else 'BELOW'}; "
+        sign = "<=" if fig.get("better") == "lower" else ">="
+        kind = "value" if "value" in fig else "ratio"
+        print(f"{name}: {kind} {ratio:.3f} (target {sign} {fig['target']}) {'meets' if fig['meets'] else 'NOT MET'}; "
               f"measured {_abs(fig, 'measured')}; baseline {_abs(fig, 'baseline')} [{fig['unit']}]{more}"
               + (f" ({fig['note']})" if fig.get("note") else ""))
     print(f"results: {args.out}")

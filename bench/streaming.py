@@ -1,11 +1,11 @@
-"""Shared machinery of the streaming figures: a broker, Faust worker pools, the plain aiokafka loop and the
-naive Faust agent, all fed the same realistic lines, each on its own topics.
+"""Shared machinery of the streaming figures: a broker, Faust worker pools and a raw aiokafka produce +
+consume of the same bytes, each on its own topics.
 
-Rates count from the first output record to the last (Kafka record timestamps, set by the writer), so
-worker start-up and the consumer-group join (3-6 s on the local broker) are left out: every pool is
+Worker start-up and the consumer-group join (3-6 s on the local broker) are left out: every pool is
 started first, the bench waits until its group is ``Stable`` with all its members, and only then produces
-the input. The plain loop reads input produced beforehand (it needs no group) and is timed from its first
-fetched record to its last flushed output.
+the input. A pool's time is from the start of producing to the moment every input is accounted for
+(``streams.collector.Collector.done``): what ``check --broker`` spends per log once its workers are up.
+CPU seconds and peak resident memory are read from ``/proc`` for every worker process of the pool.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ import asyncio
 import contextlib
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -56,7 +54,7 @@ async def _group_state(bootstrap: str, group: str) -> tuple[str, int]:
         await admin.close()
 
 
-def wait_stable(bootstrap: str, group: str, members: int, timeout: float = 60.0) -> float:
+def wait_stable(bootstrap: str, group: str, members: int, timeout: float = 180.0) -> float:
     """Wait until consumer group ``group`` is Stable with ``members`` members; returns seconds waited."""
     t0 = time.monotonic()
     while True:
@@ -76,7 +74,6 @@ class Pipeline:
     bootstrap: str
     workers: int
     partitions: int
-    patches: str = ""  # BENCH_PATCHES for bench.patched_worker; empty: the real streams.worker
     layout: Any = None
     cfg: Any = None
     pool: Any = None
@@ -94,27 +91,8 @@ class Pipeline:
                                 app_id=f"custodiet-bench-{run}", data_dir=str(self.log_dir))
         create_topics(self.bootstrap, self.layout.all_topics())
         self.pool = WorkerPool(self.cfg, self.log_dir)
-        if self.patches:
-            self._start_patched()
-            return
         for i in range(self.workers):
             self.pool.start(f"w{i + 1}")
-
-    def _start_patched(self) -> None:
-        from dataclasses import replace
-
-        from streams.check import free_port
-
-        for i in range(self.workers):
-            name = f"w{i + 1}"
-            cfg = replace(self.cfg, web_port=free_port(), data_dir=str(self.log_dir / f"data-{name}"))
-            env = {**os.environ, **cfg.to_env(), "BENCH_PATCHES": self.patches,
-                   "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-            env.pop("BROKER_URL", None)
-            log = (self.log_dir / f"{name}.log").open("ab")
-            self.pool.procs[name] = subprocess.Popen(
-                [sys.executable, "-m", "bench.patched_worker", "worker", "-l", "warn", "--web-port",
-                 str(cfg.web_port)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(ROOT))
 
     def wait_ready(self) -> float:
         return wait_stable(self.bootstrap, self.cfg.app_id, self.workers)
@@ -123,84 +101,28 @@ class Pipeline:
         from streams.check import produce_lines
         from streams.collector import Collector
 
+        pids = [p.pid for p in self.pool.procs.values()]
+        cpu0, rss0 = sum(cpu_seconds(p) for p in pids), sum(rss_bytes(p) for p in pids)
+        t0 = time.perf_counter()
         n = asyncio.run(produce_lines(self.bootstrap, self.layout, enumerate(lines, start=1), "bench",
                                       1_000_000))
         collector = Collector(n, self.partitions)
         stamps = asyncio.run(_consume(self.bootstrap, self.layout.name("verdicts"), self.partitions,
                                       lambda _p, v: collector.apply(_p, json.loads(v)), collector.done,
                                       timeout, self.pool.check_alive))
+        wall = time.perf_counter() - t0
+        cpu = sum(cpu_seconds(p) for p in pids) - cpu0
+        peak = sum(rss_bytes(p, "VmHWM") for p in pids)
         doc = collector.document([])
-        return _rate(n, stamps) | {"processed": doc["processed"], "workers": self.workers,
-                                   "partitions": self.partitions}
+        return _rate(n, stamps) | {
+            "processed": doc["processed"], "workers": self.workers, "partitions": self.partitions,
+            "wall_s": round(wall, 3), "wall_rate": round(n / wall), "cpu_s": round(cpu, 3),
+            "cpu_us_per_event": round(cpu / n * 1e6, 1), "rss_before": rss0, "rss_peak": peak,
+            "document": doc}
 
     def stop(self) -> None:
         if self.pool is not None:
             self.pool.stop()
-
-
-@dataclass
-class NaiveAgent:
-    """The naive Faust agent (bench.naive_worker): one faust.Record and one ``await send`` per event."""
-
-    bootstrap: str
-    partitions: int
-    proc: Any = None
-    layout: Any = None
-    app_id: str = ""
-    log_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="custodiet-naive-")))
-
-    def start(self) -> None:
-        from streams.admin import create_topics
-        from streams.check import free_port
-        from streams.topics import TopicLayout
-
-        run = uuid.uuid4().hex[:8]
-        self.layout = TopicLayout(prefix=f"naive-{run}.", partitions=self.partitions)
-        self.app_id = f"custodiet-naive-{run}"
-        create_topics(self.bootstrap, {**{t: self.partitions for t in self.layout.inputs()},
-                                       self.layout.name("out"): self.partitions})
-        port = free_port()
-        env = {**os.environ, "NAIVE_BOOTSTRAP": self.bootstrap, "NAIVE_APP_ID": self.app_id,
-               "NAIVE_INPUTS": ",".join(self.layout.inputs()), "NAIVE_OUTPUT": self.layout.name("out"),
-               "NAIVE_PARTITIONS": str(self.partitions), "NAIVE_WEB_PORT": str(port),
-               "NAIVE_DATA_DIR": str(self.log_dir / "data"),
-               "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-        env.pop("BROKER_URL", None)
-        log = (self.log_dir / "naive.log").open("ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "bench.naive_worker", "worker", "-l", "warn",
-                                      "--web-port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
-                                     cwd=str(ROOT))
-
-    def wait_ready(self) -> float:
-        return wait_stable(self.bootstrap, self.app_id, 1)
-
-    def _alive(self) -> None:
-        if self.proc.poll() is not None:
-            tail = (self.log_dir / "naive.log").read_text(errors="replace")[-1500:]
-            raise RuntimeError(f"naive worker exited with {self.proc.returncode}:\n{tail}")
-
-    def measure(self, lines: list[bytes], timeout: float = 600.0) -> dict[str, Any]:
-        from streams.check import produce_lines
-
-        n = asyncio.run(produce_lines(self.bootstrap, self.layout, enumerate(lines, start=1), "bench",
-                                      1_000_000))
-        seen = [0]
-
-        def count(_p: int, _v: bytes) -> None:
-            seen[0] += 1
-
-        stamps = asyncio.run(_consume(self.bootstrap, self.layout.name("out"), self.partitions, count,
-                                      lambda: seen[0] >= n, timeout, self._alive))
-        return _rate(n, stamps) | {"forwarded": seen[0]}
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def _rate(n: int, stamps: tuple[int, int, int]) -> dict[str, Any]:
@@ -239,149 +161,121 @@ async def _consume(bootstrap: str, topic: str, partitions: int, apply: Any, done
     return first, last, records
 
 
-# --- the plain loop -----------------------------------------------------------------------------------
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (``/proc/PID/stat``)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-def plain_loop(bootstrap: str, lines: list[bytes], partitions: int) -> dict[str, Any]:
-    """A plain aiokafka consume-judge-produce loop doing the pipeline's work in one process: decode,
-    de-duplicate, route to per-partition ``PartitionJudge``s (broadcast types to all), judge, and produce
-    the same verdict, violation, custody-edge (with custody headers) and accounting records."""
+
+def rss_bytes(pid: int, field: str = "VmRSS") -> int:
+    """A process's resident memory now (``VmRSS``) or at its peak (``VmHWM``), in bytes."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def raw_kafka(bootstrap: str, lines: list[bytes], partitions: int) -> dict[str, Any]:
+    """The floor: produce the same bytes with aiokafka (same producer settings as ``check --broker``) and
+    consume them all back, on a fresh topic; seconds from the first send to the last record read."""
     from streams.admin import create_topics
-    from streams.check import produce_lines
-    from streams.topics import TopicLayout
 
-    run = uuid.uuid4().hex[:8]
-    layout = TopicLayout(prefix=f"plain-{run}.", partitions=partitions)
-    create_topics(bootstrap, layout.all_topics())
-    n = asyncio.run(produce_lines(bootstrap, layout, enumerate(lines, start=1), "bench", 1_000_000))
-    return asyncio.run(_plain(bootstrap, layout, n)) | {"events": n}
+    topic = f"raw-{uuid.uuid4().hex[:8]}"
+    create_topics(bootstrap, {topic: partitions})
+    return asyncio.run(_raw(bootstrap, topic, lines, partitions))
 
 
-async def _plain(bootstrap: str, layout: Any, n: int) -> dict[str, Any]:
+async def _raw(bootstrap: str, topic: str, lines: list[bytes], partitions: int) -> dict[str, Any]:
     from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-    from aiokafka.partitioner import murmur2
 
-    from classify.registry import default_registry
-    from judge.decode import decode
-    from schemas.records import DeadLetter
-    from streams.context import custody_headers
-    from streams.partition_judge import PartitionJudge
-    from streams.records import accounting, batch_record, dead_letter_value, position, progress_record, verdict_record
-    from streams.topics import is_broadcast, routing_key
-
-    parts = layout.partitions
-    registry = default_registry()
-    judges = {p: PartitionJudge(None, registry) for p in range(parts)}
-    seen: dict[str, str] = {}
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                                auto_offset_reset="earliest", max_partition_fetch_bytes=4 << 20)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=False, linger_ms=5,
                                 max_batch_size=256 * 1024)
-    await consumer.start()
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest")
     await producer.start()
-    verdicts, edges, violations, dead = (layout.name(t) for t in ("verdicts", "custody-edges", "violations",
-                                                                   "dead-letters"))
-    read = 0
-    t_first = None
+    await consumer.start()
     try:
-        tps = [TopicPartition(t, p) for t in layout.inputs() for p in range(parts)]
+        tps = [TopicPartition(topic, p) for p in range(partitions)]
         consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        while read < n:
-            batches = await consumer.getmany(timeout_ms=200, max_records=1000)
-            if not batches:
-                continue
-            if t_first is None:
-                t_first = time.perf_counter()
-            sends = []
-            books: list[bytes] = []
-            by_partition: dict[int, list[Any]] = {}
-            for _tp, recs in batches.items():
-                for r in recs:
-                    read += 1
-                    pos = position(r.topic, r.partition, r.offset)
-                    out = decode(r.value)
-                    if isinstance(out, DeadLetter):
-                        sends.append(await producer.send(dead, dead_letter_value(out), key=pos.encode()))
-                        books.append(accounting("dead", pos=pos, line=out.line, reason=out.reason, field=out.field))
-                        continue
-                    first = seen.get(out.event_id)
-                    if first is not None and first != pos:
-                        books.append(accounting("duplicate", pos=pos, event_id=out.event_id))
-                        continue
-                    seen.setdefault(out.event_id, pos)
-                    if is_broadcast(out.type):
-                        for p in range(parts):
-                            by_partition.setdefault(p, []).append(out)
-                    else:
-                        p = (murmur2(routing_key(out).encode()) & 0x7FFFFFFF) % parts
-                        by_partition.setdefault(p, []).append(out)
-                    books.append(accounting("forwarded", pos=pos, event_id=out.event_id,
-                                            broadcast=is_broadcast(out.type)))
-            sends.append(await producer.send(verdicts, batch_record(books), key=b"intake"))
-            for p, events in by_partition.items():
-                pj = judges[p]
-                vbooks: list[bytes] = []
-                for v, before in pj.add(events):
-                    if is_broadcast(v.event_type) and p != 0:
-                        continue
-                    vbooks.append(verdict_record(v))
-                    if v.violations or (before is not None and before.violations):
-                        doc = json.dumps({"event_id": v.event_id}).encode()[:-1] + b',"violations":[' + b",".join(
-                            x.model_dump_json().encode() for x in v.violations) + b"]}"
-                        sends.append(await producer.send(violations, doc, key=v.event_id.encode()))
-                    e = v.edge
-                    if e is not None:
-                        hdrs = custody_headers(clip_id=e.clip_id or "", event_id=e.event_id, from_party=e.from_party,
-                                               to_party=e.to_party, occurred_at=e.occurred_at.isoformat(),
-                                               parent_event_id=e.parent_event, hop=e.hop)
-                        sends.append(await producer.send(edges, e.model_dump_json().encode(),
-                                                         key=(e.clip_id or e.from_party).encode(), headers=hdrs))
-                n_b = sum(k for t, k in pj.type_counts.items() if is_broadcast(t))
-                vbooks.append(progress_record(p, len(pj), n_b))
-                sends.append(await producer.send(verdicts, batch_record(vbooks), key=f"verdicts-{p}".encode(),
-                                                 partition=p))
-            await asyncio.gather(*sends)
-        t_last = time.perf_counter()
+        t0 = time.perf_counter()
+        pending = []
+        for i, raw in enumerate(lines):
+            pending.append(await producer.send(topic, raw, key=str(i).encode(), headers=[("line", str(i).encode())]))
+            if len(pending) >= 5000:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
+        read = 0
+        while read < len(lines):
+            for recs in (await consumer.getmany(timeout_ms=200, max_records=10_000)).values():
+                read += len(recs)
+        wall = time.perf_counter() - t0
     finally:
         await consumer.stop()
         await producer.stop()
-    span = max(t_last - (t_first or t_last), 1e-3)
-    return {"rate": round(n / span), "span_s": round(span, 3)}
+    return {"events": len(lines), "wall_s": round(wall, 3), "wall_rate": round(len(lines) / wall)}
 
 
-# --- the runs both streaming figures read -------------------------------------------------------------
+# --- the runs every streaming figure reads ------------------------------------------------------------
 
-STREAM_EVENTS = {"full": 30_000, "quick": 6_000, "smoke": 500}
-PARTITIONS = 4
+STREAM_EVENTS = {"full": 40_000, "quick": 8_000, "smoke": 400}
+SHUFFLE_EVENTS = {"full": 400_000, "quick": 20_000, "smoke": 400}
+PARTITIONS = 8
 _RUNS: dict[str, dict[str, Any]] = {}
 
 
-def stream_runs(size: str) -> dict[str, Any]:
-    """Plain loop, pipeline with one worker, pipeline with two workers and the naive agent, on one broker and
-    the same lines; computed once per size and shared by ``stream_vs_plain_loop`` and ``two_workers_vs_one``.
+def shuffled(lines: list[bytes], seed: int = 7) -> list[bytes]:
+    """The same lines in a random order."""
+    import random
 
-    All worker processes start together (their joins overlap); each is measured alone afterwards.
+    out = lines[:]
+    random.Random(seed).shuffle(out)
+    return out
+
+
+def stream_runs(size: str) -> dict[str, Any]:
+    """On one broker: the raw produce + consume floor, the in-process check of the same lines, and Faust
+    pools of 1, 2 and 4 workers on 8 partitions (the 1-worker pool on time-ordered lines, and another 1-worker
+    pool on the same lines shuffled). Computed once per size and shared by every streaming figure.
+
+    All worker processes start together (their joins overlap); each pool is measured alone afterwards.
     """
     if size in _RUNS:
         return _RUNS[size]
-    from bench import realistic_lines
+    from bench import best_of, scaled_lines
+    from judge.pipeline import run_check
 
-    lines = realistic_lines(STREAM_EVENTS[size])
+    lines = scaled_lines(STREAM_EVENTS[size])
+    sorted_lines = scaled_lines(SHUFFLE_EVENTS[size])
     out: dict[str, Any] = {"events": len(lines), "partitions": PARTITIONS}
+    reps = 1 if size == "smoke" else 3
+    t_in = best_of(lambda: run_check(enumerate(lines, start=1)), reps)
+    expected = run_check(enumerate(lines, start=1)).document()
+    out["in_process"] = {"events": len(lines), "wall_s": round(t_in, 3), "wall_rate": round(len(lines) / t_in)}
     with broker() as bootstrap:
-        one, two, naive = Pipeline(bootstrap, 1, PARTITIONS), Pipeline(bootstrap, 2, PARTITIONS), NaiveAgent(
-            bootstrap, PARTITIONS)
+        pools = {"one": Pipeline(bootstrap, 1, PARTITIONS), "two": Pipeline(bootstrap, 2, PARTITIONS),
+                 "four": Pipeline(bootstrap, 4, PARTITIONS), "sorted": Pipeline(bootstrap, 1, PARTITIONS),
+                 "shuffled": Pipeline(bootstrap, 1, PARTITIONS)}
         try:
-            for p in (one, two, naive):
+            for p in pools.values():
                 p.start()
-            out["plain"] = plain_loop(bootstrap, lines, PARTITIONS)
-            out["join_s"] = {"one": round(one.wait_ready(), 2), "two": round(two.wait_ready(), 2),
-                             "naive": round(naive.wait_ready(), 2)}
-            out["one"] = one.measure(lines)
-            out["two"] = two.measure(lines)
-            out["naive"] = naive.measure(lines)
+            out["raw"] = raw_kafka(bootstrap, lines, PARTITIONS)
+            out["join_s"] = {k: round(p.wait_ready(), 2) for k, p in pools.items()}
+            for name in ("one", "two", "four"):
+                out[name] = pools[name].measure(lines)
+            out["sorted"] = pools["sorted"].measure(sorted_lines)
+            out["shuffled"] = pools["shuffled"].measure(shuffled(sorted_lines))
         finally:
-            for p in (one, two, naive):
+            for p in pools.values():
                 p.stop()
+    # The 1-, 2- and 4-worker runs must give the in-process document (counts, violations, outcomes).
+    out["documents_agree"] = all(_core(out[name].pop("document")) == _core(expected) for name in ("one", "two", "four"))
+    for name in ("sorted", "shuffled"):
+        out[name].pop("document")
     _RUNS[size] = out
     return out
+
+
+def _core(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: doc.get(k) for k in ("events_in", "processed", "duplicates", "dead_letters", "violations", "outcomes")}

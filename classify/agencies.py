@@ -62,24 +62,31 @@ from classify.agency_words import (  # the classifier's keyword tables
     FUSION_PHRASES,
     LOCAL_PHRASES,
     MILITARY_PHRASES,
+    MULTISTATE_PHRASES,
     NATIONAL_GUARD_PHRASES,
     NOTE_PHRASES,
     PLACE_NAME_TRAPS,
     PRIVATE_PHRASES,
+    PRIVATE_UNIVERSITY_PHRASES,
     PROSECUTOR_PHRASES,
+    SCHOOL_DISTRICT_PHRASES,
     SHERIFF_PHRASES,
     STATE_AG_PHRASES,
     STATE_BODY_WORDS,
     STATE_CODES,
     STATE_NAMES,
     STATE_PHRASES,
+    STATELESS_CATEGORIES,
     SUFFIX_TOKENS,
     TASK_FORCE_PHRASES,
     TOWN_AFTER_STATE_NAME,
+    TRIBAL_PHRASES,
     UNIVERSITY_PHRASES,
     UNIVERSITY_PLACE_TRAPS,
+    VENDOR_TEST_PHRASES,
     WORDLIKE_CODES,
 )
+from classify.gazetteer import state_of_place
 from schemas.parties import Party
 
 __all__ = [
@@ -244,7 +251,9 @@ def state_of_name(name: str) -> str | None:
         if best is None or pos < best[0]:
             best = (pos, code)
         words = words.replace(f" {state_name} ", " " + "_" * len(state_name) + " ")
-    return best[1] if best else None
+    if best:
+        return best[1]
+    return state_of_place(text)  # a place or county found in one state only (Census gazetteer)
 
 
 def _next_word(words: str, phrase: str) -> str:
@@ -320,7 +329,9 @@ def _category(name: str) -> tuple[str, str]:
     if hit := _has_any(words, DEFUNCT_PHRASES):
         if not _has_any(words, ("pd", "police", "so")):
             return "unknown", f"defunct:{hit}"
-    if hit := _has_any(words, PRIVATE_PHRASES):
+    if hit := _has_any(words, VENDOR_TEST_PHRASES):
+        return "vendor test", f"vendor test:{hit}"
+    if (hit := _has_any(words, PRIVATE_PHRASES)) and not _has_any(words, ("fire company",)):
         return "private", f"private:{hit}"
     if tokens and tokens[0] == "Flock":
         return "private", "private:Flock"
@@ -332,11 +343,17 @@ def _category(name: str) -> tuple[str, str]:
         return "federal", f"federal:{tokens[0]}"
     if hit := _has_any(words, FEDERAL_PHRASES):
         return "federal", f"federal:{hit}"
+    if (hit := _has_any(words, PRIVATE_UNIVERSITY_PHRASES)) and (
+        _has_any(words, UNIVERSITY_PHRASES) or _has_any(words, ("university", "college", "dps", "public safety"))
+    ):  # "Georgetown County SC SO" is not Georgetown University
+        return "private university", f"private university:{hit}"
     if _has_any(words, UNIVERSITY_PHRASES):
         trap = _has_any(words, UNIVERSITY_PLACE_TRAPS)
         rest = words.replace(f" {trap} ", " ") if trap else words
         if hit := _has_any(rest, UNIVERSITY_PHRASES):
             return "university", f"university:{hit}"
+    if hit := _has_any(words, MULTISTATE_PHRASES):
+        return "multistate center", f"multistate center:{hit}"
     if hit := _has_any(words, FUSION_PHRASES):
         return "fusion center", f"fusion:{hit}"
     if hit := _has_any(words, TASK_FORCE_PHRASES):
@@ -345,6 +362,12 @@ def _category(name: str) -> tuple[str, str]:
         return "state", f"state:{hit}"
     if hit := _has_any(words, PROSECUTOR_PHRASES):
         return "prosecutor", f"prosecutor:{hit}"
+    if hit := _has_any(words, TRIBAL_PHRASES):
+        return "tribal", f"tribal:{hit}"
+    if (hit := _has_any(words, SCHOOL_DISTRICT_PHRASES)) and "SO" not in upper and not _has_any(
+        words, SHERIFF_PHRASES
+    ):
+        return "school district", f"school district:{hit}"
     if "SO" in upper:
         return "sheriff", "sheriff:SO"
     if acronym := next((t for t in tokens if _SHERIFF_ACRONYM.fullmatch(t)), None):
@@ -391,7 +414,7 @@ def classify_agency(name: str, overrides: Mapping[str, Override] | None = None) 
     kind = CATEGORY_KINDS[category]
     if category == "military" and _has_any(_words(clean), NATIONAL_GUARD_PHRASES) and located:
         kind = "state"
-    state = None if kind == "federal" else located
+    state = None if kind == "federal" or category in STATELESS_CATEGORIES else located
     result = AgencyClass(clean, party_id, state, category, kind, located, rule)
     if overrides:
         ov = overrides.get(party_id) or overrides.get(clean.lower())

@@ -3,9 +3,10 @@
 Flock search audits carry a free-text reason ("UUV", "Person+Crime", "inv", "ICE+ERO", "***").
 :func:`classify_reason` sorts one into a purpose from :data:`PURPOSES`. Reasons are split into
 lower-case words (on anything but letters and digits, so ``+``, ``/`` and ``-`` separate words) and the
-tables below are matched on whole words or word prefixes, in the order of :data:`PURPOSE_ORDER`: the
-first purpose whose table matches wins (immigration before everything, since "ICE WARRANT" is a warrant
-for ICE; a specific crime before the generic "investigation").
+tables of :mod:`classify.purpose_words` are matched on whole words or word prefixes, in the order of
+:data:`PURPOSE_ORDER`: the first purpose whose table matches wins (immigration before everything, since
+"ICE WARRANT" is a warrant for ICE; a specific crime before the generic "investigation"). Code sections and
+case numbers are read by :mod:`classify.reason_codes`.
 
 Whole words matter: "police", "juice", "service" and "device" contain "ice" but are not ICE.
 
@@ -18,6 +19,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+from classify.purpose_words import (  # the classifier's keyword tables
+    FORBIDDEN_PURPOSE_TERMS,
+    ICE_FALSE_FRIENDS,
+    IMMIGRATION_TERMS,
+    NEGATIONS,
+    PLACEHOLDERS,
+    PURPOSE_ORDER,
+    PURPOSE_TERMS,
+    PURPOSES,
+    REPRODUCTIVE_CARE_TERMS,
+)
+from classify.reason_codes import code_section_purpose, is_case_number
 
 __all__ = [
     "PURPOSES",
@@ -28,292 +43,14 @@ __all__ = [
     "PLACEHOLDERS",
     "PURPOSE_TERMS",
     "classify_reason",
+    "search_purpose",
+    "code_section_purpose",
+    "is_case_number",
     "is_real_reason",
     "reason_words",
 ]
 
-PURPOSES: tuple[str, ...] = (
-    "immigration",
-    "reproductive_care",
-    "violent_crime",
-    "property_crime",
-    "missing_person",
-    "traffic",
-    "drugs",
-    "investigation",
-    "unspecified",
-)
-
-# Each table: whole words (``"ice"``), multi-word phrases (``"hit and run"``) or prefixes ending in
-# ``*`` (``"deport*"`` matches deport, deported, deportation).
-
-IMMIGRATION_TERMS: tuple[str, ...] = (
-    "ice",
-    "ero",
-    "hsi",
-    "cbp",
-    "immig*",
-    "imigr*",
-    "deport*",
-    "undocumented",
-    "illegal alien*",
-    "alien",
-    "aliens",
-    "border patrol",
-    "removal order",
-    "ice warrant",
-    "customs and border",
-    "dhs",
-    "enforcement and removal",
-    "homeland security investigations",
-)
-#: Words after "ice" that make it frozen water or meth, not the agency ("ice cream", "black ice").
-ICE_FALSE_FRIENDS: tuple[str, ...] = ("ice cream", "ice rink", "ice storm", "black ice", "ice machine")
-
-REPRODUCTIVE_CARE_TERMS: tuple[str, ...] = (
-    "abortion*",
-    "reproductive*",
-    "planned parenthood",
-    "mifepristone",
-    "misoprostol",
-    "self managed abortion",
-    "pregnancy termination",
-    "terminated pregnancy",
-)
-
-MISSING_PERSON_TERMS: tuple[str, ...] = (
-    "missing*",
-    "misper",
-    "amber",
-    "silver alert",
-    "endangered",
-    "runaway*",
-    "welfare*",
-    "wellness",
-    "lost child",
-    "missing person",
-)
-
-VIOLENT_CRIME_TERMS: tuple[str, ...] = (
-    "person crime*",
-    "person crimes",
-    "peron crime",
-    "felony person",
-    "crimes against person*",
-    "homicide*",
-    "murder*",
-    "shooting*",
-    "shots",
-    "shot",
-    "assault*",
-    "robbery",
-    "robberies",
-    "rape",
-    "sex abuse",
-    "sexual*",
-    "kidnap*",
-    "abduct*",
-    "carjack*",
-    "stabbing",
-    "weapon*",
-    "gun",
-    "guns",
-    "firearm*",
-    "intimidation",
-    "menacing",
-    "strangulation",
-    "domestic",
-    "dv",
-    "icac",
-    "child abuse",
-    "human trafficking",
-    "violent",
-    "armed",
-    "harassment",
-    "stalking",
-    "attempted murder",
-)
-
-PROPERTY_CRIME_TERMS: tuple[str, ...] = (
-    "property*",
-    "propert*",
-    "proeprt*",
-    "prop crime",
-    "theft*",
-    "thief",
-    "thefts",
-    "burg*",
-    "stolen*",
-    "uuv*",
-    "uumv",
-    "unauthorized use",
-    "vandal*",
-    "criminal mischief",
-    "fraud*",
-    "forgery",
-    "financial crime",
-    "shoplift*",
-    "larceny",
-    "embezzle*",
-    "catalytic",
-    "identity theft",
-    "arson",
-    "trespass*",
-    "stolen plate",
-    "stolen vehicle",
-    "stolen car",
-    "car prowl",
-    "vehicle prowl",
-    "scam",
-)
-
-TRAFFIC_TERMS: tuple[str, ...] = (
-    "traffic",
-    "duii",
-    "dui",
-    "dwi",
-    "owi",
-    "reckless*",
-    "hit and run",
-    "hit run",
-    "hnr",
-    "crash*",
-    "collision",
-    "expired license",
-    "suspended license",
-    "speeding",
-    "eluding",
-    "elude",
-    "driving",
-    "road rage",
-    "fail to yield",
-    "failure to yield",
-)
-
-DRUG_TERMS: tuple[str, ...] = (
-    "drug*",
-    "narcotic*",
-    "meth",
-    "methamphetamine",
-    "fentanyl",
-    "heroin",
-    "cocaine",
-    "cannabis",
-    "marijuana",
-    "controlled substance",
-    "dealing",
-    "overdose",
-)
-
-INVESTIGATION_TERMS: tuple[str, ...] = (
-    "inv*",
-    "ives*",
-    "inest*",
-    "invst*",
-    "case",
-    "case number",
-    "warrant*",
-    "warr",
-    "wanted",
-    "suspect*",
-    "suspicious",
-    "cfs",
-    "call for service",
-    "tip",
-    "crime*",
-    "criminal*",
-    "crim",
-    "atl",
-    "attempt to locate",
-    "follow up",
-    "fu",
-    "bolo",
-    "felony",
-    "felny",
-    "misdemeanor",
-    "misdo",
-    "alert",
-    "detective",
-    "lead",
-    "leads",
-    "probable cause",
-    "vro",
-    "offense",
-)
-
-#: Reasons that are no reason at all (matched on the whole reason, case-insensitively).
-PLACEHOLDERS: frozenset[str] = frozenset(
-    {
-        "",
-        "na",
-        "n/a",
-        "n a",
-        "none",
-        "null",
-        "nil",
-        "unknown",
-        "unk",
-        "-",
-        "--",
-        "---",
-        "——",
-        "—",
-        "–",
-        "***",
-        "**",
-        "*",
-        "...",
-        "..",
-        ".",
-        "?",
-        "??",
-        "x",
-        "xx",
-        "xxx",
-        "test",
-        "testing",
-        "tests",
-        "admin test",
-        "administrative test",
-        "camera test",
-        "training",
-        "demo",
-        "other",
-        "misc",
-        "asdf",
-        "search",
-        "lookup",
-        "police",
-        "law enforcement",
-        "le",
-        "daytime search for best result",
-        "pattern of life",
-        "dragnet",
-        "drag",
-    }
-)
-
-#: Purposes that laws forbid for some uses, and the words that reveal them (used by rule sets).
-FORBIDDEN_PURPOSE_TERMS: dict[str, tuple[str, ...]] = {
-    "immigration": IMMIGRATION_TERMS,
-    "reproductive_care": REPRODUCTIVE_CARE_TERMS,
-}
-
-#: Tables in the order they are tried.
-PURPOSE_TERMS: dict[str, tuple[str, ...]] = {
-    "immigration": IMMIGRATION_TERMS,
-    "reproductive_care": REPRODUCTIVE_CARE_TERMS,
-    "missing_person": MISSING_PERSON_TERMS,
-    "violent_crime": VIOLENT_CRIME_TERMS,
-    "drugs": DRUG_TERMS,
-    "property_crime": PROPERTY_CRIME_TERMS,
-    "traffic": TRAFFIC_TERMS,
-    "investigation": INVESTIGATION_TERMS,
-}
-PURPOSE_ORDER: tuple[str, ...] = tuple(PURPOSE_TERMS) + ("unspecified",)
-
 _WORD = re.compile(r"[a-z0-9]+")
-_CASE_NUMBER = re.compile(r"^(?:[a-z]{0,4}\d{5,}[a-z0-9]*|\d{2,4}-\d{3,})$")
 _ALERT_PREFIX = re.compile(r"^other image search from alerts page associated with alert:\s*", re.IGNORECASE)
 
 
@@ -340,16 +77,32 @@ def _match_table(words: list[str], joined: str, terms: tuple[str, ...]) -> bool:
     return any(_matches(words, joined, t) for t in terms)
 
 
+def _without_false_friends(joined: str) -> str:
+    cleaned = joined
+    for friend in ICE_FALSE_FRIENDS:
+        if "*" in friend:
+            pattern = " " + re.escape(friend).replace(r"\*", "[a-z0-9]*") + " "
+            cleaned = re.sub(pattern, "  ", cleaned)
+        else:
+            cleaned = cleaned.replace(f" {friend} ", "  ")
+    for neg in NEGATIONS:
+        cleaned = re.sub(rf" {neg} (?:[a-z]+ )?(?:ice|immig[a-z]*|dhs|ero|hsi|cbp|deport[a-z]*) ", "  ", cleaned)
+    return " " + " ".join(cleaned.split()) + " "
+
+
+@lru_cache(maxsize=1 << 16)
 def classify_reason(text: str | None) -> str:
     """The purpose of a free-text search reason (one of :data:`PURPOSES`).
 
-    Junk (empty, ``***``, ``——``, ``NA``, ``test``, a single letter, a plate-like token, digits that are
-    not a case number) is ``unspecified``; a bare case number is ``investigation``.
+    Junk (empty, ``***``, ``——``, ``NA``, ``test``, a single letter, a plate-like token) is ``unspecified``;
+    a bare case number and a code section are read as what they are.
 
     >>> [classify_reason(r) for r in ["ICE WARRANT", "immigration", "juice", "device theft", "service"]]
     ['immigration', 'immigration', 'unspecified', 'property_crime', 'unspecified']
     >>> [classify_reason(r) for r in ["abortion", "Missing Person", "DUII / Reckless", "2514277", "a"]]
     ['reproductive_care', 'missing_person', 'traffic', 'investigation', 'unspecified']
+    >>> [classify_reason(r) for r in ["ICE impersonation", "DHS PD case", "211PC", "GTA", "susp veh", "2026-0380"]]
+    ['investigation', 'investigation', 'violent_crime', 'property_crime', 'investigation', 'investigation']
     """
     raw = (text or "").strip()
     raw = _ALERT_PREFIX.sub("", raw)
@@ -361,20 +114,41 @@ def classify_reason(text: str | None) -> str:
     joined = " " + " ".join(words) + " "
     if joined.strip() in PLACEHOLDERS:
         return "unspecified"
+    cleaned = _without_false_friends(joined)
+    if _match_table(cleaned.split(), cleaned, IMMIGRATION_TERMS):
+        return "immigration"
+    section = code_section_purpose(raw)
     for purpose, terms in PURPOSE_TERMS.items():
         if purpose == "immigration":
-            cleaned = joined
-            for friend in ICE_FALSE_FRIENDS:
-                cleaned = cleaned.replace(f" {friend} ", " ")
-            cleaned_words = cleaned.split()
-            if _match_table(cleaned_words, cleaned, terms):
-                return purpose
             continue
+        if purpose == "investigation" and section is not None:
+            return section
         if _match_table(words, joined, terms):
             return purpose
-    if all(_CASE_NUMBER.match(w) for w in words):
+    if section is not None:
+        return section
+    if is_case_number(raw) or all(is_case_number(w) for w in words):
         return "investigation"
     return "unspecified"
+
+
+def search_purpose(reason: str | None, offense_type: str | None = None) -> str:
+    """The purpose of a search from its reason and, where the reason does not say, its offense type.
+
+    A specific purpose in the reason wins; a reason that is blank or only says "investigation" takes the
+    offense type's purpose when that is more specific.
+
+    >>> search_purpose("", "Burglary"), search_purpose("inv", "Stolen Vehicle"), search_purpose("ICE", "Theft")
+    ('property_crime', 'property_crime', 'immigration')
+    >>> search_purpose("***", None), search_purpose("", "Other")
+    ('unspecified', 'unspecified')
+    """
+    purpose = classify_reason(reason)
+    if offense_type and purpose in ("unspecified", "investigation"):
+        from_offense = classify_reason(offense_type)
+        if from_offense != "unspecified" and (purpose == "unspecified" or from_offense != "investigation"):
+            return from_offense
+    return purpose
 
 
 def is_real_reason(text: str | None) -> bool:

@@ -9,12 +9,13 @@ analyses all ask here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from classify.agencies import resolve_party
-from schemas.parties import PartyRegistry
+from schemas.parties import Party, PartyRegistry
 
 __all__ = ["default_registry", "shared_resolver"]
 
@@ -33,12 +34,15 @@ def shared_resolver() -> Any:
     return lru_cache(maxsize=1 << 16)(resolve_party)
 
 
-def default_registry(path: str | Path | None = None) -> PartyRegistry:
-    """The registry from a JSON/JSONL file of parties, or none; unlisted agencies classified by id.
+def default_registry(path: str | Path | None = None, parties: Iterable[Party] = ()) -> PartyRegistry:
+    """The registry of the parties in a JSON/JSONL file (or given), or of none; unlisted agencies are
+    classified from their id.
 
     >>> default_registry().kind_of("resident:r-1")
     'resident'
+    >>> default_registry(parties=[Party(id="agency:x", kind="federal")]).kind_of("agency:x")
+    'federal'
     """
     if path is not None:
         return PartyRegistry.from_file(path, resolver=shared_resolver())
-    return PartyRegistry(resolver=shared_resolver())
+    return PartyRegistry(parties, resolver=shared_resolver())

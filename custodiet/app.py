@@ -146,6 +146,10 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
                 msg = _suggest_rule_set(msg)
             err.print(f"custodiet: error: {msg}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
+        except OSError as e:  # a file the command reads or writes: full disk, no permission, gone meanwhile
+            where = f"{e.filename}: " if e.filename else ""
+            err.print(f"custodiet: error: {where}{e.strerror or e}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
 
     return wrapper
 

@@ -39,6 +39,8 @@ def verify_cmd(
 
     path = check_readable_file(file, "trail file")
     key = None
+    if not unsigned and not key_env:
+        raise CliError("--key-env: give the name of the environment variable that holds the key")
     if not unsigned:
         key = key_from_env(key_env)
         if key is None:

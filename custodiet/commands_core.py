@@ -146,13 +146,16 @@ def check(
         check_events_file(events)
     if broker:
         try:
-            from streams.check import check_on_kafka
+            from streams.check import StreamError, check_on_kafka
         except ModuleNotFoundError as e:
             raise CliError(f"the streaming runner is not available ({e.name})") from e
         if audit:
             raise CliError("--audit records the in-process judge: run it without --broker")
-        doc = check_on_kafka(events, rules, broker, registry_path=registry, max_bytes=max_event_bytes,
-                             workers=workers, max_lateness=max_lateness)
+        try:
+            doc = check_on_kafka(events, rules, broker, registry_path=registry, max_bytes=max_event_bytes,
+                                 workers=workers, max_lateness=max_lateness)
+        except StreamError as e:
+            raise CliError(str(e)) from None
     else:
         from contextlib import nullcontext
 
@@ -170,6 +173,11 @@ def check(
             doc = res.document()
             if events == "-" and doc["events_in"] == 0:
                 raise CliError("stdin: is empty: no events in it")
+            if res.state_unknown:
+                names = res.state_unknown
+                err.print(f"state unknown for {len(names)} agencies a state rule looked at (not judged by it; "
+                          f"give --registry or --overrides): {', '.join(names[:20])}"
+                          f"{' ...' if len(names) > 20 else ''}", markup=False, soft_wrap=True)
             if trail is not None:
                 from audit.trail import audit_summary
 
@@ -186,8 +194,11 @@ def open_audit(path: str):  # type: ignore[no-untyped-def]
 
     try:
         return AuditTrail(path)
-    except (AuditError, OSError) as e:
-        raise CliError(f"{path}: {e}") from e
+    except AuditError as e:
+        msg = str(e)
+        raise CliError(msg if msg.startswith(f"{path}:") else f"{path}: {msg}") from e
+    except OSError as e:
+        raise CliError(f"{path}: cannot write the audit trail ({e.strerror or e})") from e
 
 
 def _print_check(doc: dict) -> None:  # type: ignore[type-arg]

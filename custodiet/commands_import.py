@@ -1,27 +1,61 @@
-"""``custodiet import KIND FILE_OR_DIR -o EVENTS.jsonl``: published data into events and party registries."""
+"""``custodiet import KIND FILE... -o EVENTS.jsonl``: published data into events and party registries;
+``custodiet history EVENTS``: grantees added and removed between snapshots of portals."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from custodiet.app import CliError, app, emit_json, err, guarded, no_path_twice, out, progress, unknown_name
+from custodiet.app import (
+    EVENTS_ARG,
+    JSON_OPT,
+    CliError,
+    app,
+    check_readable_file,
+    emit_json,
+    err,
+    guarded,
+    no_path_twice,
+    out,
+    progress,
+    unknown_name,
+)
+
+
+def _check_paths(kind: str, paths: list[str]) -> list[Path]:
+    if len(paths) > 1 and kind != "flock-portal":
+        raise CliError(f"{kind} reads one file (several snapshots are for flock-portal), got {len(paths)}")
+    checked = []
+    for path in paths:
+        p = Path(path)
+        try:
+            if not p.exists():
+                raise CliError(f"{p}: no such file or folder")
+            if p.is_dir() and kind != "flock-portal":
+                raise CliError(f"{p}: is a directory, expected a file for {kind}")
+        except OSError as e:
+            raise CliError(f"{p}: cannot read ({e.strerror})") from e
+        checked.append(p)
+    return checked
 
 
 @app.command("import")
 @guarded
 def import_(
     kind: Annotated[str, typer.Argument(help="flock-sharing | flock-portal | flock-audit | atlas-ring")],
-    path: Annotated[str, typer.Argument(help="the published file (or, for flock-portal, a folder of records)")],
+    paths: Annotated[list[str], typer.Argument(help="the published file (flock-portal: record files or folders, "
+                                               "several snapshots of a portal allowed)")],
     output: Annotated[str | None, typer.Option("-o", "--output", help="events .jsonl to write")] = None,
     registry: Annotated[str | None, typer.Option("--registry", help="also write the party registry (JSON)")] = None,
     observed: Annotated[str | None, typer.Option("--observed", help="when grants were observed (ISO date); "
                                                  "default: the date in the file name")] = None,
-    agency: Annotated[str | None, typer.Option("--agency", help="flock-audit: the searching agency")] = None,
-    tz: Annotated[str | None, typer.Option("--tz", help="flock-audit: time zone of searchDate")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help="flock-audit: the searching agency of a portal "
+                                               "audit (a network audit names it on each row)")] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help="flock-audit: time zone of times without one")] = None,
     overrides: Annotated[str | None, typer.Option("--overrides", help="CSV/JSON of agency kind/state "
                                                   "overrides")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the import summary as JSON")] = False,
@@ -31,14 +65,8 @@ def import_(
 
     if kind not in IMPORTERS:
         raise CliError(unknown_name("import kind", kind, sorted(IMPORTERS)))
-    p = Path(path)
-    try:
-        if not p.exists():
-            raise CliError(f"{p}: no such file or folder")
-        if p.is_dir() and kind != "flock-portal":
-            raise CliError(f"{p}: is a directory, expected a CSV file for {kind}")
-    except OSError as e:
-        raise CliError(f"{p}: cannot read ({e.strerror})") from e
+    ps = _check_paths(kind, paths)
+    p = ps[0]
     if kind != "atlas-ring" and output is None:
         raise CliError(f"{kind} writes events: give -o EVENTS.jsonl")
     kw: dict[str, Any] = {}
@@ -52,14 +80,33 @@ def import_(
         from classify.agencies import load_overrides
 
         kw["overrides"] = load_overrides(overrides)
+    if kind == "flock-portal":
+        kw_path: Any = ps if len(ps) > 1 else p
+    else:
+        kw_path = p
+    streaming = kind == "flock-audit" and output is not None
     try:
         with progress(f"importing {p.name}"):
-            result = IMPORTERS[kind](p, **kw)
-    except (OSError, UnicodeDecodeError) as e:
+            if streaming:
+                with open(str(output), "w", encoding="utf-8") as fh:
+                    def sink(event: dict[str, Any]) -> None:
+                        fh.write(json.dumps(event, ensure_ascii=False) + "\n")
+
+                    result = IMPORTERS[kind](kw_path, sink=sink, **kw)
+            else:
+                result = IMPORTERS[kind](kw_path, **kw)
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        if streaming:
+            Path(str(output)).unlink(missing_ok=True)  # no half-written log left behind
+        if isinstance(e, UnicodeDecodeError) and p.is_file():
+            from importers.sniff import wrong_kind
+
+            raise CliError(f"{p}: not UTF-8 text; {wrong_kind(p, kind)}") from e
+        if isinstance(e, ValueError):
+            text = str(e).splitlines()[0]
+            raise CliError(no_path_twice(p, text)) from e
         raise CliError(no_path_twice(p, f"cannot read ({e})")) from e
-    except ValueError as e:
-        raise CliError(no_path_twice(p, str(e).splitlines()[0])) from e
-    if output:
+    if output and kind != "flock-audit":
         result.write_jsonl(output)
     if registry or (kind == "atlas-ring" and output is None):
         target = Path(registry or f"{p.stem}.registry.json")
@@ -69,7 +116,7 @@ def import_(
     if as_json:
         emit_json(summary)
         return
-    t = Table(title=f"import {kind}: {p}")
+    t = Table(title=f"import {kind}: {', '.join(str(x) for x in ps)}")
     t.add_column("count")
     t.add_column("n", justify="right")
     for k in ("rows_read", "events_written", "parties_written", "duplicates", "skipped"):
@@ -77,7 +124,50 @@ def import_(
     for reason, n in summary["skipped_by_reason"].items():
         t.add_row(f"  skipped: {reason}", str(n))
     out.print(t)
+    for merge in result.merges:
+        err.print(f"merged party ids: {merge}", markup=False)
     for s in result.skipped[:10]:
         err.print(f"skipped {s.file}:{s.line}: {s.reason}", markup=False)
     if output:
         out.print(f"wrote {summary['events_written']} events to {output}")
+
+
+@app.command("history")
+@guarded
+def history(
+    events: Annotated[str, EVENTS_ARG],
+    agency: Annotated[str | None, typer.Option("--agency", help="only this portal (party id or name)")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="first snapshot date to compare (ISO)")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="last snapshot date to compare (ISO)")] = None,
+    as_json: Annotated[bool, JSON_OPT] = False,
+) -> None:
+    """Grantees added and removed between snapshots of a portal's access list (from ``import flock-portal``
+    of several snapshots)."""
+    from importers.history import access_history
+
+    check_readable_file(events, ".jsonl file")
+    try:
+        doc = access_history(events, agency=agency, since=since, until=until)
+    except ValueError as e:
+        raise CliError(f"{events}: {str(e).splitlines()[0]}") from e
+    if as_json:
+        emit_json(doc)
+        return
+    if not doc["portals"]:
+        out.print("no portal observed more than once in this log: nothing to compare "
+                  "(import several snapshots with `custodiet import flock-portal A.json B.json -o ...`)")
+        return
+    for portal in doc["portals"]:
+        t = Table(title=f"{portal['portal']}: access list, {len(portal['snapshots'])} snapshots")
+        t.add_column("from")
+        t.add_column("to")
+        t.add_column("change")
+        t.add_column("party")
+        t.add_column("direction")
+        for step in portal["changes"]:
+            for change in ("added", "removed"):
+                for item in step[change]:
+                    t.add_row(step["from"][:10], step["to"][:10], change, item["party"], item["direction"])
+        out.print(t)
+        out.print(f"grants added: {portal['added']}, removed: {portal['removed']} "
+                  f"(between {portal['snapshots'][0][:10]} and {portal['snapshots'][-1][:10]})")

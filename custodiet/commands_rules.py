@@ -15,19 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from custodiet.app import (
-    EVENTS_ARG,
-    JSON_OPT,
-    REGISTRY_OPT,
-    CliError,
-    app,
-    emit_json,
-    err,
-    guarded,
-    load_log,
-    out,
-    sub_app,
-)
+from custodiet.app import EVENTS_ARG, JSON_OPT, REGISTRY_OPT, CliError, app, emit_json, err, guarded, out, sub_app
 
 __all__ = ["rules_app", "test_cmd", "explain"]
 
@@ -116,23 +104,34 @@ def explain(
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
+    max_lateness: Annotated[str, typer.Option("--max-lateness", help="as for check: how far behind the newest "
+                                              "event to wait for late events (30m, 12h, 7d; none)")] = "7d",
 ) -> None:
-    """Why EVENT_ID got its verdict: every rule that looked at it, what it compared and what it decided."""
-    from custodiet.app import load_registry
+    """Why EVENT_ID got its verdict: every rule that looked at it, what it compared and what it decided
+    (the log is judged as check judges it)."""
+    from custodiet.app import check_events_file, load_registry
     from judge.engine import default_judge
     from judge.explain import UnknownEvent, render
     from judge.explain import explain as do_explain
+    from judge.logread import read_lines
+    from judge.timeline import parse_lateness
 
-    judge = default_judge(rules, load_registry(registry))  # an unknown rule set fails before the log is read
-    evs = load_log(events)[0]
     try:
-        doc = do_explain(evs, event_id, judge)
+        lateness = parse_lateness(max_lateness)
+    except ValueError as e:
+        raise CliError(f"--max-lateness: {e}") from e
+    judge = default_judge(rules, load_registry(registry))  # an unknown rule set fails before the log is read
+    if events != "-":
+        check_events_file(events)
+    try:
+        doc = do_explain(read_lines(events), event_id, judge, late_after=lateness, source=events)
     except UnknownEvent as e:
         raise CliError(f"{events}: {e}") from e
+    if doc["dead_letters"]:
+        err.print(f"{events}: {doc['dead_letters']} bad line(s) set aside as dead letters (see: custodiet check)",
+                  style="yellow", markup=False, highlight=False)
     if as_json:
         emit_json(doc)
         return
     for line in render(doc):
         out.print(line, markup=False, highlight=False, soft_wrap=True)
-    if not doc["rules"]:
-        err.print("(rules chosen: " + ", ".join(doc["rule_sets"]) + ")", markup=False, highlight=False)

@@ -37,6 +37,7 @@ from classify.agencies import (
     state_of_name,
 )
 from importers.report import ImportResult, clean_cell, is_placeholder
+from importers.sniff import is_empty, wrong_kind
 from schemas.parties import Party
 
 __all__ = ["import_atlas_ring", "joined_year", "LEA_TYPE_CATEGORIES"]
@@ -80,11 +81,15 @@ def joined_year(summary: str) -> str | None:
 def import_atlas_ring(path: str | Path, overrides: dict | None = None) -> ImportResult:
     """Read the Atlas Ring/Neighbors CSV into party registry entries (no events)."""
     file = Path(path)
+    if is_empty(file):
+        raise ValueError("empty file: no header, no rows")
     result = ImportResult(kind="atlas-ring", files=[str(file)])
     seen: set[str] = set()
     with open(file, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         reader.fieldnames = [clean_cell(f) for f in (reader.fieldnames or [])]
+        if "Agency" not in reader.fieldnames:
+            raise ValueError(f"{wrong_kind(file, 'atlas-ring')} (no Agency column)")
         for row in reader:
             line = reader.line_num
             if not any(clean_cell(v) for v in row.values() if isinstance(v, str)):

@@ -1,204 +1,261 @@
-"""Import a Flock search audit (the Eugene CSV and its variants) as ``search`` events.
+"""Import a Flock search audit, of any known layout, as ``search`` events, row by row.
 
-Columns (header names are matched case-insensitively, stray spaces ignored):
-``id, userId, searchDate, cameraCount, reason``; variants have ``networkCount`` instead of (or besides)
-``cameraCount``, and extra ``caseNumber``, ``offenseType``. Each row becomes::
+Layouts (:mod:`importers.audit_layouts`) are told apart by the header: the portal audit
+(``id,userId,searchDate,cameraCount,reason``, maybe ``networkCount``, ``caseNumber``, ``offenseType``) and
+the network-audit export (``Name, Org Name, Total Networks Searched, Total Devices Searched, Time Frame,
+License Plate, Reason, Case #, Filters, Search Time, Search Type, Text Prompt, Moderation``, with
+underscores or a split time frame). Files may be CSV, JSON, JSON Lines or ``.xlsx``
+(:mod:`importers.audit_sources`).
 
-    {"event_id": "eugene-search:<id>", "type": "search", "occurred_at": <searchDate in UTC>,
-     "searcher": "agency:eugene-or-pd", "reason": ..., "purpose": classify_reason(reason),
-     "networks_searched": networkCount or 1, "cameras_searched": cameraCount, "case_number": ...,
-     "offense_type": ..., "user": userId, "source": "flock-search-audit"}
+**Who searched.** In a network audit, the row's ``Org Name``; in a portal audit, the agency given as
+``agency`` (``--agency``) or named by the per-agency JSON record. There is no default: a portal audit with
+neither is refused. Each event carries the searcher's name and state as the import read them
+(``searcher_name``, ``searcher_state``), so a later ``check`` without a registry keeps them.
 
-For a searcher other than Eugene the id is ``flock-search:<searcher-slug>:<id>``. ``searchDate`` without a
-zone is local time in ``tz`` (default America/Los_Angeles) and is converted to UTC; with a zone it is
-taken as given. A row without an id gets a stable one from a hash of its cells.
+Each row becomes::
 
-A reason that is empty or a placeholder is kept as ``""`` with purpose ``unspecified``: a search
-without a reason is a finding, not a row to drop. Skipped with a reason: an unreadable date, a duplicate id.
+    {"event_id": "flock-search:<searcher-slug>:<id>", "type": "search", "occurred_at": <UTC>,
+     "searcher": "agency:<slug>", "searcher_name": ..., "searcher_state": ..., "reason": ...,
+     "purpose": search_purpose(reason, offense_type), "networks_searched": ..., "cameras_searched": ...,
+     "case_number": ..., "offense_type": ..., "time_frame_start": ..., "time_frame_end": ...,
+     "search_type": ..., "moderation": ..., "user": ..., "source": "flock-search-audit"}
+
+A row without an id (every network audit) gets one from a hash of its cells, so identical rows are one
+search. Times without a zone are local time in ``tz``; ``UTC``, ``Z`` or an offset are taken as given.
+A reason that is empty or a placeholder is kept as ``""``: a search without a reason is a finding, not a
+row to drop; its purpose may still come from the offense type.
+
+**Memory.** The import holds no rows: events go to ``sink`` as they are made (or are kept in the result
+when no sink is given, for small files), the searcher of each distinct ``Org Name`` is classified once (a
+bounded cache), and duplicate ids are looked for among the last :data:`RECENT_IDS` rows (a later copy
+further away keeps its id, and ``check`` drops it as a duplicate event).
+
+Skipped with a reason: an unreadable date, a duplicate id, a row with no searcher.
 
 >>> import tempfile, os
 >>> p = os.path.join(tempfile.mkdtemp(), "audit.csv")
 >>> _ = open(p, "w").write('id,userId,searchDate,cameraCount,reason\\n'
 ...                        '"a1","u1","2025-06-18 00:02:04.789",2510,"UUV"\\n')
->>> e = import_flock_audit(p).events[0]
+>>> e = import_flock_audit(p, agency="Eugene OR PD").events[0]
 >>> e["event_id"], e["occurred_at"], e["purpose"], e["networks_searched"], e["cameras_searched"]
-('eugene-search:a1', '2025-06-18T07:02:04.789000Z', 'property_crime', 1, 2510)
+('flock-search:eugene-or-pd:a1', '2025-06-18T07:02:04.789000Z', 'property_crime', 1, 2510)
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-from datetime import UTC, datetime
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from classify.purposes import classify_reason
+from classify.agencies import AgencyClass, classify_agency, name_from_slug
+from classify.purposes import search_purpose
+from importers.audit_layouts import DEFAULT_TZ, AuditLayout, detect_layout, parse_search_time, parse_time_frame
+from importers.audit_sources import open_audit
 from importers.flock_sharing import format_time
-from importers.report import ImportResult, clean_cell, is_placeholder
+from importers.report import PLACEHOLDER_VALUES, ImportResult, clean_cell, is_placeholder
+from importers.sniff import is_empty, wrong_kind
+from schemas.parties import Party
 
-__all__ = ["import_flock_audit", "parse_search_date", "DEFAULT_AGENCY", "DEFAULT_TZ", "SOURCE"]
+__all__ = ["import_flock_audit", "parse_search_date", "searcher_of", "DEFAULT_TZ", "SOURCE", "RECENT_IDS"]
 
-DEFAULT_AGENCY = "agency:eugene-or-pd"
-DEFAULT_TZ = "America/Los_Angeles"
 SOURCE = "flock-search-audit"
-
-_LOCAL_FORMATS = (
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %I:%M:%S %p",
-    "%m/%d/%Y %I:%M %p",
-    "%m/%d/%y %H:%M:%S",
-    "%m/%d/%y %H:%M",
-    "%m/%d/%y %I:%M:%S %p",
-    "%m/%d/%y %I:%M %p",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y-%m-%d",
-)
-_COLUMNS = {
-    "id": ("id", "search_id", "searchid"),
-    "user": ("userid", "user_id", "user"),
-    "date": ("searchdate", "search_date", "date", "timestamp", "searched_at"),
-    "cameras": ("cameracount", "camera_count", "cameras", "cameras_searched"),
-    "networks": ("networkcount", "network_count", "networks", "networks_searched"),
-    "reason": ("reason", "search_reason"),
-    "case": ("casenumber", "case_number", "case"),
-    "offense": ("offensetype", "offense_type", "offense"),
-}
+#: How many recent row ids are remembered to find duplicate rows.
+RECENT_IDS = 20_000
 
 
-def parse_search_date(text: str, tz: str = DEFAULT_TZ) -> datetime:
-    """A search date in UTC: local time in ``tz`` unless the text carries its own zone.
+def parse_search_date(text: str, tz: str = DEFAULT_TZ):  # type: ignore[no-untyped-def]
+    """A search date in UTC (see :func:`importers.audit_layouts.parse_search_time`).
 
     >>> parse_search_date("2025-06-18 00:02:04.789").isoformat()
     '2025-06-18T07:02:04.789000+00:00'
-    >>> parse_search_date("2025-12-01T10:00:00Z").isoformat(), parse_search_date("12/1/2025 9:30 AM").hour
-    ('2025-12-01T10:00:00+00:00', 17)
     """
-    value = clean_cell(text)
-    if not value:
-        raise ValueError("empty date")
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
-    except ValueError:
-        moment = None
-    if moment is not None:
-        if moment.tzinfo is not None:
-            return moment.astimezone(UTC)
-        return moment.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
-    for fmt in _LOCAL_FORMATS:
-        try:
-            local = datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-        return local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
-    raise ValueError(f"unreadable date {value!r}")
+    return parse_search_time(text, tz)
 
 
-def _count(value: str | None) -> int | None:
+def _count(value: object) -> int | None:
     if value is None or is_placeholder(value):
         return None
-    text = clean_cell(value).replace(",", "").replace("_", "")
-    try:
-        number = float(text)
-    except ValueError:
-        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        try:
+            number = float(clean_cell(value).replace(",", "").replace("_", ""))
+        except ValueError:
+            return None
     if number != number or number < 0 or number in (float("inf"), float("-inf")):
         return None
     return int(number)
 
 
+@lru_cache(maxsize=4096)
+def searcher_of(name_or_id: str) -> AgencyClass:
+    """The searching agency from a name (``Eugene OR PD``) or a party id (``agency:eugene-or-pd``).
+
+    >>> c = searcher_of("agency:danville-il-pd"); c.party_id, c.state
+    ('agency:danville-il-pd', 'IL')
+    """
+    text = clean_cell(name_or_id)
+    if text.startswith("agency:") and " " not in text:
+        cls = classify_agency(name_from_slug(text.split(":", 1)[1]))
+        return AgencyClass(cls.name, text, cls.state, cls.category, cls.kind, cls.located_in, cls.rule)
+    return classify_agency(text)
+
+
+class _Recent:
+    """The last ``size`` ids seen (a bounded set)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.ids: OrderedDict[str, None] = OrderedDict()
+
+    def seen(self, key: str) -> bool:
+        if key in self.ids:
+            return True
+        self.ids[key] = None
+        if len(self.ids) > self.size:
+            self.ids.popitem(last=False)
+        return False
+
+
 def import_flock_audit(
     path: str | Path,
-    agency: str = DEFAULT_AGENCY,
+    agency: str | None = None,
     tz: str = DEFAULT_TZ,
     source: str = SOURCE,
+    sink: Callable[[dict[str, Any]], None] | None = None,
 ) -> ImportResult:
-    """Read a Flock search-audit CSV into ``search`` events."""
+    """Read a Flock search audit into ``search`` events (to ``sink`` if given, else kept in the result)."""
     file = Path(path)
     ZoneInfo(tz)  # fail early on an unknown zone
-    if not agency.startswith("agency:") and ":" not in agency:
-        from classify.agencies import agency_party_id
-
-        agency = agency_party_id(agency)
-    slug = agency.split(":", 1)[1]
-    prefix = "eugene-search:" if agency == DEFAULT_AGENCY else f"flock-search:{slug}:"
-    result = ImportResult(kind="flock-audit", files=[str(file)])
-    seen: set[str] = set()
-    with open(file, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None)
-        if header is None:
-            return result
-        lowered = [h.strip().lower() for h in header]
-        col = {
-            key: next((lowered.index(n) for n in names if n in lowered), None)
-            for key, names in _COLUMNS.items()
-        }
-        if col["date"] is None:
-            raise ValueError(f"{file}: no searchDate column in {header}")
-
-        def cell(row: list[str], key: str) -> str | None:
-            i = col[key]
-            return row[i] if i is not None and i < len(row) else None
-
-        for row in reader:
-            line = reader.line_num
-            if not any(c.strip() for c in row):
-                continue
-            result.read()
-            try:
-                when = parse_search_date(cell(row, "date") or "", tz)
-            except ValueError as exc:
-                result.skip(file, line, f"bad date: {exc}")
-                continue
-            raw_id = cell(row, "id")
-            if raw_id is None or is_placeholder(raw_id):
-                digest = hashlib.sha1("\x1f".join(clean_cell(c) for c in row).encode()).hexdigest()[:16]
-                search_id = f"row-{digest}"
-            else:
-                search_id = clean_cell(raw_id)
-            event_id = prefix + search_id
-            if event_id in seen:
-                result.skip(file, line, f"duplicate row: id {search_id}")
-                continue
-            seen.add(event_id)
-            reason_raw = clean_cell(cell(row, "reason"))
-            reason = "" if is_placeholder(reason_raw) else reason_raw
-            purpose = classify_reason(reason)
-            offense = cell(row, "offense")
-            offense = None if offense is None or is_placeholder(offense) else clean_cell(offense)
-            if offense and purpose in ("unspecified", "investigation"):
-                from_offense = classify_reason(offense)
-                if from_offense not in ("unspecified", "investigation"):
-                    purpose = from_offense
-            networks = _count(cell(row, "networks"))
-            cameras_cell = cell(row, "cameras")
-            cameras = _count(cameras_cell)
-            if cameras_cell is not None and cameras is None and not is_placeholder(cameras_cell):
-                result.warn(file, line, f"bad camera count {cameras_cell!r}: left out")
-            user = cell(row, "user")
-            case = cell(row, "case")
-            event: dict[str, Any] = {
-                "event_id": event_id,
-                "type": "search",
-                "occurred_at": format_time(when),
-                "searcher": agency,
-                "reason": reason,
-                "purpose": purpose,
-                "networks_searched": networks if networks is not None else 1,
-                "cameras_searched": cameras,
-                "case_number": None if case is None or is_placeholder(case) else clean_cell(case),
-                "offense_type": offense,
-                "user": None if user is None or is_placeholder(user) else clean_cell(user),
-                "source": source,
-            }
-            result.add_event({k: v for k, v in event.items() if v is not None})
+    if is_empty(file):
+        raise ValueError("empty file: no header, no rows")
+    result = ImportResult(kind="flock-audit", files=[str(file)], sink=sink)
+    try:
+        rows = open_audit(file)
+    except UnicodeDecodeError as e:
+        raise ValueError(wrong_kind(file, "flock-audit")) from e
+    except ValueError as e:
+        if "sheet" in str(e):
+            raise
+        raise ValueError(f"{e}; {wrong_kind(file, 'flock-audit')}") from e
+    try:
+        try:
+            layout = detect_layout(rows.header)
+        except ValueError as e:
+            what = wrong_kind(file, "flock-audit")
+            raise ValueError(f"{e}" if "search audit" in what else f"{what}; {e}") from e
+        fixed = agency or rows.agency
+        if layout.name == "portal" and not fixed:
+            raise ValueError(
+                "a portal-layout audit does not name the searching agency: give --agency NAME "
+                "(e.g. --agency 'Eugene OR PD')"
+            )
+        default = searcher_of(fixed) if fixed else None
+        _read_rows(result, rows.rows, layout, default, tz, source, file)
+    finally:
+        rows.close()
     return result
+
+
+def _read_rows(  # noqa: C901 - one row, one place
+    result: ImportResult,
+    rows: Any,
+    layout: AuditLayout,
+    default: AgencyClass | None,
+    tz: str,
+    source: str,
+    file: Path,
+) -> None:
+    col = layout.columns
+    width = len(layout.header)
+    recent = _Recent(RECENT_IDS)
+    placeholders = PLACEHOLDER_VALUES
+    searchers: dict[str, Party] = {}  # one entry per searching agency (the registry, for --registry)
+
+    def cell(cells: list[str], key: str) -> str | None:
+        i = col.get(key)
+        if i is None or i >= len(cells):
+            return None
+        value = cells[i]
+        return None if value.lower() in placeholders else value
+
+    for line, raw in rows:
+        row = [clean_cell(c) for c in raw]  # each cell cleaned once
+        if not any(row):
+            continue
+        result.read()
+        if len(row) > width and any(row[width:]):
+            result.skip(file, line, f"not a row: {len(row)} cells for {width} columns")
+            continue
+        try:
+            date_index = col["date"]
+            when_cell = raw[date_index] if date_index < len(raw) and isinstance(raw[date_index], datetime) \
+                else cell(row, "date")
+            when = parse_search_time(when_cell, tz)
+        except ValueError as exc:
+            result.skip(file, line, f"bad date: {exc}")
+            continue
+        org = cell(row, "org")
+        searcher = searcher_of(org) if org else default
+        if searcher is None:
+            result.skip(file, line, "no searcher: the row's Org Name is empty")
+            continue
+        if searcher.party_id not in searchers:
+            searchers[searcher.party_id] = searcher.to_party()
+        slug = searcher.party_id.split(":", 1)[1]
+        raw_id = cell(row, "id")
+        if raw_id is None:
+            raw_id = "row-" + hashlib.sha1("\x1f".join(row).encode()).hexdigest()[:16]
+        event_id = f"flock-search:{slug}:{raw_id}"
+        if recent.seen(event_id):
+            result.skip(file, line, f"duplicate row: id {raw_id}")
+            continue
+        reason = cell(row, "reason") or ""
+        offense = cell(row, "offense")
+        frame_start = frame_end = None
+        frame = cell(row, "time_frame")
+        try:
+            if frame:
+                frame_start, frame_end = parse_time_frame(frame, tz)
+            else:
+                start_cell, end_cell = cell(row, "time_frame_start"), cell(row, "time_frame_end")
+                frame_start = parse_search_time(start_cell, tz) if start_cell else None
+                frame_end = parse_search_time(end_cell, tz) if end_cell else None
+        except ValueError as exc:
+            result.warn(file, line, f"bad time frame: {exc}; left out")
+            frame_start = frame_end = None
+        if frame_start and frame_end and frame_end < frame_start:
+            result.warn(file, line, "time frame ends before it starts: left out")
+            frame_start = frame_end = None
+        cameras_cell = cell(row, "cameras")
+        cameras = _count(cameras_cell)
+        if cameras_cell is not None and cameras is None:
+            result.warn(file, line, f"bad device count {cameras_cell!r}: left out")
+        networks = _count(cell(row, "networks"))
+        event: dict[str, Any] = {
+            "event_id": event_id,
+            "type": "search",
+            "occurred_at": format_time(when),
+            "searcher": searcher.party_id,
+            "searcher_name": searcher.name,
+            "searcher_state": searcher.state,
+            "reason": reason,
+            "purpose": search_purpose(reason, offense),
+            "networks_searched": networks if networks is not None else 1,
+            "cameras_searched": cameras,
+            "case_number": cell(row, "case"),
+            "offense_type": offense,
+            "time_frame_start": format_time(frame_start) if frame_start else None,
+            "time_frame_end": format_time(frame_end) if frame_end else None,
+            "search_type": cell(row, "search_type"),
+            "moderation": cell(row, "moderation"),
+            "user": cell(row, "user"),
+            "source": source,
+        }
+        result.add_event({k: v for k, v in event.items() if v is not None})
+    result.parties = sorted(searchers.values(), key=lambda p: p.id)

@@ -33,14 +33,18 @@ time, else the file's modification time.
 from __future__ import annotations
 
 import json
+from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from classify.agencies import AgencyClass, agency_slug, classify_agency, name_from_slug
 from classify.purposes import classify_reason
+from importers.aliases import alias_key, merge_aliases
 from importers.flock_sharing import grant_event, observed_at, parse_retention_days
 from importers.report import ImportResult, clean_cell, is_placeholder
+from importers.sniff import is_empty, looks_like, wrong_kind
 from schemas.parties import Party
 
 __all__ = ["import_flock_portal", "SOURCE"]
@@ -85,7 +89,12 @@ def _partners(value: Any) -> list[str]:
 def _text_list(value: Any) -> list[str]:
     if value is None:
         return []
-    items = value.split(",") if isinstance(value, str) else [str(v) for v in value]
+    if isinstance(value, str):
+        items = value.split(",")
+    elif isinstance(value, list):
+        items = [str(v) for v in value]
+    else:  # a number, true/false or an object where a list of names belongs: one odd name, skipped later
+        items = [str(value)]
     return [clean_cell(i) for i in items if not is_placeholder(i)]
 
 
@@ -97,7 +106,9 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def _this_agency(record: dict[str, Any], file: Path, overrides: dict | None) -> AgencyClass:
+def _this_agency(
+    record: dict[str, Any], file: Path, overrides: dict | None, renamed: dict[str, str], slug_ids: set[str]
+) -> AgencyClass:
     name = _first(record, _NAME_KEYS)
     slug = _first(record, _SLUG_KEYS)
     if slug:
@@ -105,8 +116,13 @@ def _this_agency(record: dict[str, Any], file: Path, overrides: dict | None) -> 
     if not name and not slug:
         slug = agency_slug(file.stem)
     if not name:
-        return classify_agency(name_from_slug(slug or ""), overrides)
+        cls = classify_agency(name_from_slug(slug or ""), overrides)
+        slug_ids.add(cls.party_id)
+        return cls
     cls = classify_agency(name, overrides)
+    if slug and alias_key(slug) == alias_key(cls.party_id) and slug != agency_slug(name):
+        renamed[f"agency:{slug}"] = cls.party_id  # the name's id is the one other portals use
+        return cls
     if slug and slug != agency_slug(name):
         # Flock's slug is the stable id (it names the portal page); the name stays for people.
         from_slug = classify_agency(name_from_slug(slug), overrides)
@@ -119,6 +135,7 @@ def _this_agency(record: dict[str, Any], file: Path, overrides: dict | None) -> 
             located_in=cls.located_in or from_slug.located_in,
             rule=cls.rule,
         )
+        slug_ids.add(cls.party_id)
     return cls
 
 
@@ -128,31 +145,66 @@ def _files(path: Path) -> list[Path]:
     return [path]
 
 
+def _check_input(paths: list[Path]) -> list[Path]:
+    """The record files, or a one-line ValueError for an input that holds none."""
+    files: list[Path] = []
+    for p in paths:
+        found = _files(p)
+        if p.is_dir() and not found:
+            raise ValueError(f"{p}: no portal records (*.json, *.jsonl) in this folder")
+        files.extend(found)
+    if len(files) == 1:
+        only = files[0]
+        if is_empty(only):
+            raise ValueError(f"{only}: empty file")
+        what, _ = looks_like(only)
+        if what != "a Flock transparency-portal record" and not what.startswith("JSON"):
+            raise ValueError(f"{only}: {wrong_kind(only, 'flock-portal')}")
+    return files
+
+
 def import_flock_portal(
-    path: str | Path,
+    path: str | Path | list[str | Path],
     observed: str | datetime | None = None,
     source: str = SOURCE,
     overrides: dict | None = None,
 ) -> ImportResult:
-    """Read one portal record file, or a folder of them, into ``access_grant`` events and parties."""
+    """Read portal records (a file, a folder, or several snapshots) into ``access_grant`` events and parties.
+
+    Several snapshots of one agency's portal (files observed at different times) give one event per grant,
+    first seen at ``occurred_at``; when the portal was observed more than once the event also carries
+    ``portal`` (whose list it is), ``seen_at`` (the snapshots that listed it) and ``snapshots`` (all the
+    snapshots of that portal), which ``custodiet history`` compares. A grant listed again in a later snapshot
+    is skipped as ``seen again`` (its time is in ``seen_at``).
+
+    Party ids that are one agency spelled in another order (the portal's slug ``el-cajon-pd-ca``, other
+    portals' ``el-cajon-ca-pd``) are merged into the most named one (:mod:`importers.aliases`); each merge
+    is in ``merges``.
+    """
+    paths = [Path(p) for p in path] if isinstance(path, list) else [Path(path)]
+    files = _check_input(paths)
     result = ImportResult(kind="flock-portal")
-    parties: dict[str, Party] = {}
-    seen: set[str] = set()
-    for file in _files(Path(path)):
+    classes: dict[str, AgencyClass] = {}
+    renamed: dict[str, str] = {}
+    slug_ids: set[str] = set()
+    rows: list[tuple[Path, int, AgencyClass, AgencyClass, str, dict[str, Any], str]] = []
+    good_files = 0
+    for file in files:
         result.files.append(str(file))
         try:
             records = _records(file)
         except (ValueError, UnicodeDecodeError) as exc:
             result.read()
-            result.skip(file, 0, f"not JSON: {exc}")
+            result.skip(file, 0, f"not JSON: {str(exc).splitlines()[0]}")
             continue
+        good_files += 1
         for index, record in records:
             if not isinstance(record, dict):
                 result.read()
                 result.skip(file, index, "not a record: expected a JSON object")
                 continue
-            this = _this_agency(record, file, overrides)
-            parties.setdefault(this.party_id, _party(this))
+            this = _this_agency(record, file, overrides, renamed, slug_ids)
+            classes.setdefault(this.party_id, this)
             if observed is not None:
                 when = observed_at(file, observed)
             else:
@@ -172,11 +224,8 @@ def import_flock_portal(
                         result.skip(file, index, f"missing partner: {partner_raw!r} in {direction}")
                         continue
                     partner = classify_agency(partner_name, overrides)
-                    if partner.party_id == this.party_id:
-                        result.skip(file, index, f"self grant: {partner_name!r}")
-                        continue
+                    classes.setdefault(partner.party_id, partner)
                     outbound = direction == "sharing_outbound"
-                    grantor, grantee = (this, partner) if outbound else (partner, this)
                     extra: dict[str, Any] = {}
                     if outbound:
                         extra = {
@@ -184,15 +233,71 @@ def import_flock_portal(
                             "prohibited_uses": prohibited or None,
                             "prohibited_purposes": prohibited_purposes or None,
                         }
-                    event = grant_event(grantor, grantee, when, source, **extra)
-                    if event["event_id"] in seen:
-                        result.skip(file, index, f"duplicate row: {grantor.name!r} -> {grantee.name!r}")
-                        continue
-                    seen.add(event["event_id"])
-                    result.add_event(event)
-                    parties.setdefault(partner.party_id, _party(partner))
-    result.parties = sorted(parties.values(), key=lambda p: p.id)
+                    grantor, grantee = (this, partner) if outbound else (partner, this)
+                    rows.append((file, index, grantor, grantee, when, extra, this.party_id))
+    if files and not good_files:
+        raise ValueError(f"{files[0]}: {wrong_kind(files[0], 'flock-portal')}" if len(files) == 1
+                         else f"none of the {len(files)} files is a JSON portal record")
+    _emit(result, rows, classes, source, slug_ids)
+    result.merges = [f"{slug} -> {name} (the portal's slug; the id of its name, which other portals use)"
+                     for slug, name in sorted(renamed.items())] + result.merges
     return result
+
+
+def _emit(
+    result: ImportResult,
+    rows: list[tuple[Path, int, AgencyClass, AgencyClass, str, dict[str, Any], str]],
+    classes: dict[str, AgencyClass],
+    source: str,
+    slug_ids: set[str],
+) -> None:
+    """Merge aliases, then one event per grant (with its snapshots), skipping self grants and repeats."""
+    counts: Counter[str] = Counter()
+    for _, _, grantor, grantee, _, _, _ in rows:
+        counts[grantor.party_id] += 1
+        counts[grantee.party_id] += 1
+    mapping, result.merges = merge_aliases(counts, slug_ids)
+
+    def canon(cls: AgencyClass) -> AgencyClass:
+        keep = mapping.get(cls.party_id)
+        if keep is None:
+            return cls
+        kept = classes[keep]
+        return replace(kept, state=kept.state or cls.state)
+
+    snapshots: dict[str, set[str]] = defaultdict(set)
+    for _, _, _, _, when, _, portal in rows:
+        snapshots[mapping.get(portal, portal)].add(when)
+    events: dict[str, dict[str, Any]] = {}
+    parties: dict[str, Party] = {}
+    for file, index, grantor_raw, grantee_raw, when, extra, portal_raw in rows:
+        grantor, grantee = canon(grantor_raw), canon(grantee_raw)
+        portal = mapping.get(portal_raw, portal_raw)
+        if grantor.party_id == grantee.party_id:
+            result.skip(file, index, f"self grant: {grantor_raw.name!r} -> {grantee_raw.name!r}")
+            continue
+        event = grant_event(grantor, grantee, when, source, **extra)
+        known = events.get(event["event_id"])
+        if known is not None:
+            seen = known.setdefault("seen_at", [known["occurred_at"]])
+            if known.get("portal", portal) == portal and when not in seen:
+                seen.append(when)
+                result.skip(file, index, f"seen again: {grantor.name!r} -> {grantee.name!r} at {when}")
+            else:
+                result.skip(file, index, f"duplicate row: {grantor.name!r} -> {grantee.name!r}")
+            continue
+        event["portal"] = portal
+        events[event["event_id"]] = event
+        for cls in (grantor, grantee):
+            parties.setdefault(cls.party_id, cls.to_party())
+    for event in events.values():
+        portal = event.pop("portal")
+        seen = sorted(set(event.pop("seen_at", [event["occurred_at"]])))
+        if len(snapshots[portal]) > 1:
+            event.update(portal=portal, seen_at=seen, snapshots=sorted(snapshots[portal]))
+            event["occurred_at"] = seen[0]
+        result.add_event(event)
+    result.parties = sorted(parties.values(), key=lambda p: p.id)
 
 
 def _party(cls: AgencyClass) -> Party:

@@ -14,7 +14,9 @@ holding ``agency_access*.csv``. Each row becomes::
 Every agency named also becomes a registry entry (:func:`classify.agencies.classify_agency`).
 
 Skipped with a reason: a missing/placeholder grantor or grantee, an agency granting itself, a duplicate
-(grantor, grantee) pair after normalising names.
+(grantor, grantee) pair after normalising names. Names that are one agency's words in another order
+("Richland PD WA", "Richland WA PD") are one party, the most named id kept (:mod:`importers.aliases`);
+each merge is in ``merges``.
 
 >>> import tempfile, os
 >>> d = tempfile.mkdtemp(); p = os.path.join(d, "agency_access20240426.csv")
@@ -29,12 +31,15 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from classify.agencies import AgencyClass, agency_slug, classify_agency
+from importers.aliases import merge_aliases
 from importers.report import ImportResult, clean_cell, is_placeholder
+from importers.sniff import is_empty, wrong_kind
 from schemas.parties import Party
 
 __all__ = ["import_flock_sharing", "observed_at", "parse_retention_days", "format_time", "SOURCE"]
@@ -141,10 +146,12 @@ def grant_event(
         "scope": "alpr-search",
         "grantor_name": grantor.name,
         "grantee_name": grantee.name,
+        "grantor_state": grantor.state,
+        "grantee_state": grantee.state,
         "source": source,
     }
-    event.update({k: v for k, v in extra.items() if v is not None})
-    return event
+    event.update(extra)
+    return {k: v for k, v in event.items() if v is not None}
 
 
 def _slug_of(party_id: str) -> str:
@@ -168,6 +175,8 @@ def import_flock_sharing(
 ) -> ImportResult:
     """Read a Flock sharing edge list into ``access_grant`` events and party entries."""
     file = _resolve_input(Path(path))
+    if is_empty(file):
+        raise ValueError("empty file: no header, no rows")
     when = observed_at(file, observed)
     result = ImportResult(kind="flock-sharing", files=[str(file)])
     parties: dict[str, Party] = {}
@@ -180,9 +189,19 @@ def import_flock_sharing(
         src_col = _find_column(header, "src_agency", "source_agency", "grantor", "agency")
         ext_col = _find_column(header, "external_agency", "grantee", "external_organization")
         if src_col is None or ext_col is None:
-            raise ValueError(f"{file}: need columns src_agency and external_agency, got {header}")
+            raise ValueError(f"{file}: need columns src_agency and external_agency, got {header[:10]}; "
+                             f"{wrong_kind(file, 'flock-sharing')}")
         src_id_col = _find_column(header, "src_agency_id")
         ext_id_col = _find_column(header, "external_agency_id")
+        classes: dict[str, AgencyClass] = {}
+
+        def classified(name: str) -> AgencyClass:
+            cls = classes.get(name)
+            if cls is None:
+                cls = classes[name] = classify_agency(name, overrides)
+            return cls
+
+        mapping = _aliases(file, src_col, ext_col, classified, result)
         for row in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in row):
@@ -196,8 +215,7 @@ def import_flock_sharing(
             if is_placeholder(ext) or not agency_slug(ext):
                 result.skip(file, line, f"missing grantee: {ext!r}")
                 continue
-            grantor = classify_agency(src, overrides)
-            grantee = classify_agency(ext, overrides)
+            grantor, grantee = (_canon(classified(n), mapping, classified) for n in (src, ext))
             if grantor.party_id == grantee.party_id:
                 result.skip(file, line, f"self grant: {src!r}")
                 continue
@@ -218,6 +236,33 @@ def import_flock_sharing(
                 parties.setdefault(cls.party_id, cls.to_party())
     result.parties = sorted(parties.values(), key=lambda p: p.id)
     return result
+
+
+def _aliases(
+    file: Path, src_col: int, ext_col: int, classified: Any, result: ImportResult
+) -> dict[str, tuple[str, str]]:
+    """First pass: ids that are one agency's name in another word order (:mod:`importers.aliases`), each
+    mapped to the kept id and a name that has it; every merge reported in ``result.merges``."""
+    counts: Counter[str] = Counter()
+    name_of: dict[str, str] = {}
+    with open(file, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)
+        for row in reader:
+            for col in (src_col, ext_col):
+                name = clean_cell(row[col]) if col < len(row) else ""
+                if name and not is_placeholder(name) and agency_slug(name):
+                    pid = classified(name).party_id
+                    counts[pid] += 1
+                    name_of.setdefault(pid, name)
+    mapping, result.merges = merge_aliases(counts)
+    return {alias: (keep, name_of[keep]) for alias, keep in mapping.items()}
+
+
+def _canon(cls: AgencyClass, mapping: dict[str, tuple[str, str]], classified: Any) -> AgencyClass:
+    if cls.party_id not in mapping:
+        return cls
+    return classified(mapping[cls.party_id][1])
 
 
 def _cell(row: list[str], col: int | None) -> str | None:

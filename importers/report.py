@@ -5,6 +5,10 @@ Every input row ends in exactly one place, so the counts add up:
 ``rows_read == parties_written + sum(skipped_by_reason.values())`` for registry importers (``atlas-ring``).
 A duplicate row is skipped with the reason ``duplicate row``.
 
+An import of millions of rows need not hold them: give ``sink`` (a function taking one event) and each
+event goes there as it is made, only counted here; skipped rows are all counted by reason, and the first
+:data:`KEEP_SKIPPED` are kept with file and line.
+
 >>> r = ImportResult(kind="demo")
 >>> r.read(); r.add_event({"event_id": "e1"}); r.read(); r.skip("x.csv", 3, "duplicate row")
 >>> r.summary()["skipped_by_reason"], r.adds_up()
@@ -15,13 +19,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from schemas.parties import Party
 
-__all__ = ["SkippedRow", "ImportResult", "PLACEHOLDER_VALUES", "is_placeholder", "clean_cell"]
+__all__ = [
+    "SkippedRow", "ImportResult", "PLACEHOLDER_VALUES", "KEEP_SKIPPED", "is_placeholder", "clean_cell",
+]
+
+#: How many skipped rows (and warnings) an import keeps with file and line; all are counted.
+KEEP_SKIPPED = 1000
 
 #: Cell values that mean "nothing here" in real exports.
 PLACEHOLDER_VALUES = frozenset(
@@ -84,7 +94,10 @@ class SkippedRow:
 
 @dataclass
 class ImportResult:
-    """Events and parties from one import, with what was skipped and why."""
+    """Events and parties from one import, with what was skipped and why.
+
+    With ``sink`` set, events are passed on as they come and not kept (``events`` stays empty).
+    """
 
     kind: str
     events: list[dict[str, Any]] = field(default_factory=list)
@@ -93,26 +106,40 @@ class ImportResult:
     warnings: list[SkippedRow] = field(default_factory=list)
     rows_read: int = 0
     files: list[str] = field(default_factory=list)
+    sink: Callable[[dict[str, Any]], None] | None = None
+    merges: list[str] = field(default_factory=list)
+    """Party ids merged into one (``"agency:a -> agency:b (why)"``), by the alias step."""
+    _written: int = 0
+    _skip_counts: Counter[str] = field(default_factory=Counter)
+    _warning_count: int = 0
 
     def read(self, n: int = 1) -> None:
         """Count input rows."""
         self.rows_read += n
 
     def add_event(self, event: dict[str, Any]) -> None:
-        """Keep one event."""
-        self.events.append(event)
+        """Keep one event (or pass it to the sink)."""
+        if self.sink is not None:
+            self.sink(event)
+        else:
+            self.events.append(event)
+        self._written += 1
 
     def skip(self, file: str | Path, line: int, reason: str) -> None:
         """Record a skipped row."""
-        self.skipped.append(SkippedRow(str(file), line, reason))
+        self._skip_counts[reason.split(":", 1)[0]] += 1
+        if len(self.skipped) < KEEP_SKIPPED:
+            self.skipped.append(SkippedRow(str(file), line, reason))
 
     def warn(self, file: str | Path, line: int, message: str) -> None:
         """Record a problem that did not stop the row (e.g. a bad retention value)."""
-        self.warnings.append(SkippedRow(str(file), line, message))
+        self._warning_count += 1
+        if len(self.warnings) < KEEP_SKIPPED:
+            self.warnings.append(SkippedRow(str(file), line, message))
 
     @property
     def events_written(self) -> int:
-        return len(self.events)
+        return self._written if self.sink is not None else len(self.events)
 
     @property
     def parties_written(self) -> int:
@@ -123,14 +150,19 @@ class ImportResult:
         return self.skipped_by_reason.get("duplicate row", 0)
 
     @property
+    def skipped_total(self) -> int:
+        """Rows skipped, all of them (``skipped`` keeps the first :data:`KEEP_SKIPPED`)."""
+        return sum(self._skip_counts.values())
+
+    @property
     def skipped_by_reason(self) -> dict[str, int]:
         """Skipped rows counted by reason (the reason's text up to the first ``:``)."""
-        return dict(Counter(s.reason.split(":", 1)[0] for s in self.skipped))
+        return dict(self._skip_counts)
 
     def adds_up(self) -> bool:
         """Do rows read equal rows written (events, or parties for a registry import) plus rows skipped?"""
         written = self.events_written if self.kind != "atlas-ring" else self.parties_written
-        return self.rows_read == written + len(self.skipped)
+        return self.rows_read == written + self.skipped_total
 
     def summary(self) -> dict[str, Any]:
         """Counts as a plain dict (for ``--json`` and logs)."""
@@ -141,9 +173,10 @@ class ImportResult:
             "events_written": self.events_written,
             "parties_written": self.parties_written,
             "duplicates": self.duplicates,
-            "skipped": len(self.skipped),
+            "skipped": self.skipped_total,
             "skipped_by_reason": self.skipped_by_reason,
-            "warnings": len(self.warnings),
+            "warnings": self._warning_count,
+            "merged_parties": list(self.merges),
         }
 
     def write_jsonl(self, path: str | Path) -> int:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from classify.agencies import resolve_party
+from classify.registry import default_registry
 from judge.engine import Judge
 from judge.explain import judge_with_looks
 from judge.rulesets import RuleSet, RuleSetError, field_problem, load_rule_set, read_toml
@@ -241,6 +241,6 @@ def run_cases(rule_set: RuleSet | str | Path, path: Path | None = None) -> SetRe
     if not path.is_file():
         return SetReport(rule_set, path, missing=True)
     cf, events = load_cases(path, rule_set)
-    registry = PartyRegistry(cf.parties, resolver=resolve_party)
+    registry = default_registry(parties=cf.parties)
     results = [_run_case(rule_set, c, evs, registry) for c, evs in zip(cf.cases, events, strict=True)]
     return SetReport(rule_set, path, results)

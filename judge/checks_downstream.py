@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from classify.purposes import classify_reason
+from classify.purposes import classify_reason, search_purpose
 from judge.comparison import Comparison, Context, a, breach, event_platform, outside, passes
 from schemas.events import Search
 from schemas.parties import PartyRegistry
@@ -60,6 +60,8 @@ def destination_limit(rule: Any, ev: Any, ctx: Context) -> Comparison:
         return outside(lambda: "no recipient named")
     reg = ctx.registry
     origin_state = reg.state_of(origin)
+    if origin_state is None:
+        ctx.note_state_unknown(origin)
     if origin_state not in rule.origin_states:
         return outside(lambda: f"{origin} is not an agency of {', '.join(rule.origin_states)} "
                                f"({_state_words(origin_state)})",
@@ -69,6 +71,7 @@ def destination_limit(rule: Any, ev: Any, ctx: Context) -> Comparison:
         return outside(lambda: f"not through a covered system ({system or 'none'} is not one of "
                                f"{', '.join(rule.systems)})",
                        {"system": system, "systems": rule.systems})
+    ctx.note_state_unknown(recipient)
     dest = _destination_class(origin_state or "", recipient, reg)
     facts: dict[str, Any] = {
         "origin": origin, "origin_state": origin_state, "recipient": recipient, "recipient_class": dest,
@@ -98,6 +101,8 @@ def forbidden_purpose(rule: Any, ev: Any, ctx: Context) -> Comparison:
     the recipient against the ``recipients`` that enforce immigration law."""
     origin, recipient = _ends(ev)
     origin_state = ctx.registry.state_of(origin) if origin else None
+    if origin and origin_state is None:
+        ctx.note_state_unknown(origin)
     if not origin or origin_state not in rule.states:
         return outside(lambda: f"{origin or 'no origin'} is not an agency of {', '.join(rule.states)} "
                        f"({_state_words(origin_state)})", {"origin": origin, "origin_state": origin_state,
@@ -143,8 +148,8 @@ def federal_lookup(rule: Any, ev: Any, ctx: Context) -> Comparison:
 
 def search_reason(rule: Any, ev: Search, ctx: Context) -> Comparison:
     """A search's free-text reason, classified: a blank or placeholder reason reads as unspecified."""
-    purpose = classify_reason(ev.reason)
-    facts = {"reason": ev.reason, "classified_as": purpose}
+    purpose = search_purpose(ev.reason, ev.offense_type)  # an offense type that gives the purpose is a reason
+    facts = {"reason": ev.reason, "offense_type": ev.offense_type, "classified_as": purpose}
     if purpose == "unspecified":
         return breach(facts, lambda: f"the reason {ev.reason!r} states no real reason")
     return passes(facts, lambda: f"the reason {ev.reason!r} reads as {purpose}")

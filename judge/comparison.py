@@ -18,7 +18,7 @@ False
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -28,12 +28,29 @@ from schemas.parties import PartyRegistry
 __all__ = ["Context", "Comparison", "event_platform", "breach", "passes", "outside", "json_ready", "a", "hours", "days"]
 
 
+_STATEFUL_KINDS = frozenset({"local", "sheriff", "state", "fusion", "unknown"})
+
+
 @dataclass
 class Context:
     """What a check may read: the custody state and the party registry."""
 
     state: CustodyState
     registry: PartyRegistry
+    #: Agencies a rule that needs a state looked at without knowing their state (reported, never silent).
+    state_unknown: set[str] = field(default_factory=set)
+
+    def note_state_unknown(self, *parties: str | None) -> None:
+        """Remember the agencies among ``parties`` whose state the registry does not know (businesses,
+        vendor test organisations and multistate centers have none to know)."""
+        from classify.agency_words import STATELESS_CATEGORIES
+
+        for p in parties:
+            if not p or p in self.state_unknown:
+                continue
+            party = self.registry.get(p)
+            if party.state is None and party.kind in _STATEFUL_KINDS and party.subkind not in STATELESS_CATEGORIES:
+                self.state_unknown.add(p)
 
 
 def event_platform(ev: Any, state: CustodyState) -> str:

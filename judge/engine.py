@@ -196,6 +196,7 @@ class Judge:
     def judge(self, event: Event, *, late: bool = False) -> Verdict:
         """Judge one event against the state so far, then apply it to the state (``late``: mark it so)."""
         ev: Any = event  # one of the event models; dispatch is on ev.type
+        self.registry.learn(ev)  # names and states the import read, for parties the registry does not list
         violations = self._violations(ev)
         gated = False
         for v in violations:

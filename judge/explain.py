@@ -2,15 +2,16 @@
 the rules that passed it included.
 
 The comparison shown is the very one the judge made (the check's :class:`~judge.comparison.Comparison`,
-taken on the state just before the event was judged), and the decision is read from the verdict.
+taken on the state just before the event is judged), and the decision is read from the verdict. A log is
+read and judged exactly as ``custodiet check`` does (the same reader, batches, lateness and judge): a
+:class:`LookingJudge` takes the rules' looks at the event asked for as it is judged.
 
->>> from schemas.events import parse_event
 >>> from judge.engine import default_judge
->>> evs = [parse_event('{"event_id":"q","type":"footage_request","occurred_at":"2019-05-01T00:00:00Z",'
-...   '"request_id":"q","requester":"agency:oakland-ca-pd","platform":"ring","area":{"lat":0,"lon":0,'
-...   '"radius_m":2000},"window":{"start":"2019-04-30T20:00:00Z","end":"2019-05-01T00:00:00Z"},'
-...   '"investigation_code":"C-1","purpose":"burglary"}')]
->>> doc = explain(evs, "q", default_judge(["ring-2019-portal"]))
+>>> lines = enumerate([b'{"event_id":"q","type":"footage_request","occurred_at":"2019-05-01T00:00:00Z",'
+...   b'"request_id":"q","requester":"agency:oakland-ca-pd","platform":"ring","area":{"lat":0,"lon":0,'
+...   b'"radius_m":2000},"window":{"start":"2019-04-30T20:00:00Z","end":"2019-05-01T00:00:00Z"},'
+...   b'"investigation_code":"C-1","purpose":"burglary"}'], start=1)
+>>> doc = explain(lines, "q", default_judge(["ring-2019-portal"]))
 >>> doc["outcome"], [(r["rule_id"].split(".")[1], r["decision"]) for r in doc["rules"]][:2]
 ('gated', [('max-window', 'passed'), ('max-radius', 'gated')])
 >>> doc["rules"][1]["compared"]
@@ -20,17 +21,21 @@ taken on the state just before the event was judged), and the decision is read f
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from judge.checks import COMPARES
 from judge.comparison import Comparison, a, json_ready
 from judge.engine import Judge, event_order
+from judge.logread import DEFAULT_MAX_EVENT_BYTES
+from judge.pipeline import run_check
+from judge.timeline import DEFAULT_LATE_AFTER
 from schemas.events import Event
 from schemas.records import Verdict
 
-__all__ = ["RuleLook", "judge_with_looks", "explain", "UnknownEvent", "render"]
+__all__ = ["RuleLook", "LookingJudge", "judge_with_looks", "explain", "UnknownEvent", "render"]
 
 
 class UnknownEvent(LookupError):
@@ -54,6 +59,38 @@ class RuleLook:
                 "description": r.description, "source": r.source}
 
 
+class LookingJudge(Judge):
+    """A fresh judge like ``base`` that, for each event ``want`` accepts, also keeps every rule's look at it
+    (taken on the state the event is judged against): ``looks[event_id] = (event, verdict, looks)``.
+    ``seen`` lists the ids of the events it judged.
+
+    >>> from schemas.events import parse_event
+    >>> from judge.engine import default_judge
+    >>> j = LookingJudge(default_judge(["core"]))
+    >>> v = j.judge(parse_event('{"event_id":"t","type":"transfer","occurred_at":"2024-01-01T00:00:00Z",'
+    ...   '"clip_id":"c","from_party":"agency:a","to_party":"agency:b","basis":"lookup","purpose":"x"}'))
+    >>> [(lk.rule.id, lk.decision) for lk in j.looks["t"][2]]
+    [('core.custody-continuity', 'flagged')]
+    """
+
+    def __init__(self, base: Judge, want: Callable[[Event], bool] | None = None) -> None:
+        super().__init__(base.rule_sets, base.registry, era_bound=base.era_bound)
+        self.want = want
+        self.looks: dict[str, tuple[Event, Verdict, list[RuleLook]]] = {}
+        self.seen: list[str] = []
+
+    def judge(self, event: Event, *, late: bool = False) -> Verdict:
+        """Judge ``event`` (see :meth:`Judge.judge`), keeping the rules' looks at it when wanted."""
+        self.seen.append(event.event_id)
+        if self.want is not None and not self.want(event):
+            return super().judge(event, late=late)
+        ctx = self.ctx
+        comparisons = [(rs.id, rule, COMPARES[rule.check][0](rule, event, ctx)) for rs, rule in self.rules_for(event)]
+        verdict = super().judge(event, late=late)
+        self.looks[event.event_id] = (event, verdict, _looks(event, verdict, comparisons))
+        return verdict
+
+
 def _looks(ev: Event, verdict: Verdict, comparisons: list[tuple[str, Any, Comparison]]) -> list[RuleLook]:
     found = {v.rule_id: v.verdict for v in verdict.violations}
     looks = []
@@ -65,54 +102,58 @@ def _looks(ev: Event, verdict: Verdict, comparisons: list[tuple[str, Any, Compar
     return looks
 
 
-def judge_with_looks(judge: Judge, events: Iterable[Event], want: Any = None) -> Iterator[
-        tuple[Event, Verdict, list[RuleLook] | None]]:
-    """Judge ``events`` in event-time order; for each event ``want(event)`` accepts (every event when
-    ``want`` is None), also the looks of the rules at it (else ``None``).
+def judge_with_looks(judge: Judge, events: Iterable[Event]) -> Iterator[tuple[Event, Verdict, list[RuleLook]]]:
+    """Judge ``events`` in event-time order with a judge like ``judge``; each with the rules' looks at it.
 
     >>> from schemas.events import parse_event
     >>> from judge.engine import default_judge
     >>> t = parse_event('{"event_id":"t","type":"transfer","occurred_at":"2024-01-01T00:00:00Z","clip_id":"c",'
     ...                 '"from_party":"agency:a","to_party":"agency:b","basis":"lookup","purpose":"x"}')
-    >>> [(ev.event_id, v.outcome, [(lk.rule.id, lk.decision) for lk in looks])
-    ...  for ev, v, looks in judge_with_looks(default_judge(["core"]), [t])]
-    [('t', 'flagged', [('core.custody-continuity', 'flagged')])]
+    >>> [(ev.event_id, v.outcome, len(looks)) for ev, v, looks in judge_with_looks(default_judge(["core"]), [t])]
+    [('t', 'flagged', 1)]
     """
-    ctx = judge.ctx
+    looking = LookingJudge(judge)
     for ev in sorted(events, key=event_order):
-        comparisons = None
-        if want is None or want(ev):
-            comparisons = [(rs.id, rule, COMPARES[rule.check][0](rule, ev, ctx)) for rs, rule in judge.rules_for(ev)]
-        verdict = judge.judge(ev)
-        yield ev, verdict, (None if comparisons is None else _looks(ev, verdict, comparisons))
+        looking.judge(ev)
+        yield looking.looks.pop(ev.event_id)
 
 
-def explain(events: list[Event], event_id: str, judge: Judge) -> dict[str, Any]:
-    """The explanation of one event of a log as a document (``custodiet explain --json``).
+def explain(
+    lines: Iterable[tuple[int, bytes]],
+    event_id: str,
+    judge: Judge,
+    *,
+    late_after: timedelta | None = DEFAULT_LATE_AFTER,
+    source: str | None = None,
+    max_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+) -> dict[str, Any]:
+    """The explanation of one event of a log (``(line number, raw bytes)`` pairs) as a document
+    (``custodiet explain --json``), judged as ``custodiet check`` judges the log.
 
     >>> explain([], "x", Judge([]))
     Traceback (most recent call last):
     ...
     judge.explain.UnknownEvent: no event 'x' in the log (it holds 0 events)
     """
-    if not any(ev.event_id == event_id for ev in events):
-        ids = [ev.event_id for ev in events]
+    looking = LookingJudge(judge, lambda e: e.event_id == event_id)
+    res = run_check(lines, source=source, max_bytes=max_bytes, late_after=late_after, judge_with=looking)
+    if event_id not in looking.looks:
+        ids = looking.seen
         close = difflib.get_close_matches(event_id, ids, n=3, cutoff=0.5)
         close += [i for i in ids if event_id.lower() in i.lower() and i not in close][:3 - len(close)]
-        hint = f"; did you mean {', '.join(close)}?" if close else f" (it holds {len(events)} events)"
+        hint = f"; did you mean {', '.join(close)}?" if close else f" (it holds {len(ids)} events)"
         raise UnknownEvent(f"no event {event_id!r} in the log{hint}")
-    for ev, verdict, looks in judge_with_looks(judge, events, lambda e: e.event_id == event_id):
-        if looks is not None:
-            edge = verdict.edge
-            return {
-                "event_id": ev.event_id, "event_type": ev.type, "occurred_at": ev.occurred_at.isoformat(),
-                "parties": ev.parties(), "outcome": verdict.outcome,
-                "custody_edge": edge is not None and edge.kind != "origin",
-                "rule_sets": [rs.id for rs in judge.rule_sets], "era_bound": judge.era_bound,
-                "rules": [look.document() for look in looks],
-                "event": ev.model_dump(mode="json"),
-            }
-    raise AssertionError("unreachable: the event is in the log")
+    ev, verdict, looks = looking.looks[event_id]
+    edge = verdict.edge
+    return {
+        "event_id": ev.event_id, "event_type": ev.type, "occurred_at": ev.occurred_at.isoformat(),
+        "parties": ev.parties(), "outcome": verdict.outcome, "late": verdict.late,
+        "custody_edge": edge is not None and edge.kind != "origin",
+        "rule_sets": [rs.id for rs in judge.rule_sets], "era_bound": judge.era_bound,
+        "dead_letters": res.document()["dead_letters"],
+        "rules": [look.document() for look in looks],
+        "event": ev.model_dump(mode="json"),
+    }
 
 
 _OUTCOME_WORDS = {
@@ -133,6 +174,9 @@ def render(doc: dict[str, Any]) -> list[str]:
     edge = "" if doc["event_type"] not in ("transfer", "access_grant") else (
         "; custody edge made" if doc["custody_edge"] else "; no custody edge")
     lines.append(f"outcome: {_OUTCOME_WORDS[doc['outcome']]}{edge}")
+    if doc.get("late"):
+        lines.append("late: it came after the run stopped waiting for events before it, and was judged against "
+                     "the state as it then stood")
     if not doc["rules"]:
         lines.append(f"no rule of {', '.join(doc['rule_sets'])} looks at {a(doc['event_type'].replace('_', ' '))}"
                      + (" at that time" if doc.get("era_bound") else ""))

@@ -20,6 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from judge.decode import decode
+from judge.engine import Judge
 from judge.logread import DEFAULT_MAX_EVENT_BYTES, LogError, read_lines
 from judge.tally import CheckTally, summarise
 from judge.timeline import DEFAULT_LATE_AFTER, EventTimeJudge
@@ -48,6 +49,9 @@ class CheckResult:
     tally: CheckTally
     rule_sets: list[str] = field(default_factory=list)
     kept: _Kept | None = None
+    #: Agencies a state rule looked at whose state is unknown (so the rule could not decide for them),
+    #: as "name (party id)".
+    state_unknown: list[str] = field(default_factory=list)
 
     @property
     def events_in(self) -> int:
@@ -142,14 +146,16 @@ def run_check(
     late_after: timedelta | None = DEFAULT_LATE_AFTER,
     keep: bool = False,
     on_verdict: Callable[[Event, Verdict], None] | None = None,
+    judge_with: Judge | None = None,
 ) -> CheckResult:
     """Validate, de-duplicate and judge a log in-process, in event time (``judge.timeline``), counting as
     verdicts come; ``late_after`` is how long (in event time) the run waits for late events.
 
     ``on_verdict(event, verdict)`` is called with each event's final verdict, in event-time order (late
     events when they come). Memory holds the judge's window and state, not the log (unless ``keep``).
+    ``judge_with``: a fresh judge to use instead of one for ``rule_sets`` and ``registry``.
     """
-    judge = EventTimeJudge(rule_sets, registry, late_after=late_after, provisional=False)
+    judge = EventTimeJudge(rule_sets, registry, judge=judge_with, late_after=late_after, provisional=False)
     tally = CheckTally()
     kept = _Kept() if keep else None
     events: dict[str, Event] = {}  # the batch's events by id, until judged
@@ -188,4 +194,10 @@ def run_check(
         judge_batch()
         take(judge.flush())
     tally.duplicates = judge.duplicates
-    return CheckResult(tally, rule_sets=[rs.id for rs in judge.judge.rule_sets], kept=kept)
+    return CheckResult(tally, rule_sets=[rs.id for rs in judge.judge.rule_sets], kept=kept,
+                       state_unknown=[_named(judge.judge.registry, p) for p in sorted(judge.judge.ctx.state_unknown)])
+
+
+def _named(registry: PartyRegistry, party_id: str) -> str:
+    name = registry.get(party_id).name
+    return f"{name} ({party_id})" if name else party_id

@@ -28,6 +28,8 @@ from schemas.events import ClipRecorded, ConsentDecision, FootageRequest
 
 __all__ = ["ClipInfo", "Consent", "CustodyState", "RequestInfo", "StateKey", "platform_slug", "state_keys"]
 
+_FLAT_MAX = 3  # holders kept in a clip's flat tuple before it becomes a dict
+
 #: ``("c", clip id)``, ``("q", request id)`` or ``("r", requester)``.
 StateKey = tuple[str, str]
 
@@ -71,7 +73,8 @@ class ClipInfo:
 
     ``got`` lists, four items per party, ``party, since, event id of the hand-over that first brought it
     the clip, hops from the owner`` (a flat tuple: most clips reach one or two parties, and a clip is kept
-    for as long as the run lasts); the owner holds the clip from its recording without an entry.
+    for as long as the run lasts; a dict ``party -> (since, event id, hops)`` once more than a few parties
+    hold it); the owner holds the clip from its recording without an entry.
     """
 
     __slots__ = ("clip_id", "owner", "platform", "recorded_at", "lat", "lon", "retention_days", "got")
@@ -85,11 +88,13 @@ class ClipInfo:
         self.lat = lat
         self.lon = lon
         self.retention_days = retention_days
-        self.got: tuple[Any, ...] = ()
+        self.got: Any = ()  # a flat tuple, or a dict past _FLAT_MAX holders
 
     def entry(self, party: str) -> tuple[datetime, str, int] | None:
         """``(since, event id, hops)`` of the hand-over that first brought ``party`` the clip."""
         got = self.got
+        if type(got) is dict:
+            return got.get(party)  # type: ignore[no-any-return]
         for i in range(0, len(got), 4):
             if got[i] == party:
                 return got[i + 1], got[i + 2], got[i + 3]
@@ -105,17 +110,24 @@ class ClipInfo:
     def set_entry(self, party: str, since: datetime, event_id: str, hops: int) -> None:
         """Say that ``party`` first got the clip at ``since`` by hand-over ``event_id``."""
         got = self.got
+        if type(got) is dict:
+            got[intern(party)] = (since, event_id, hops)
+            return
         for i in range(0, len(got), 4):
             if got[i] == party:
                 self.got = (*got[:i], party, since, event_id, hops, *got[i + 4:])
                 return
+        if len(got) >= 4 * _FLAT_MAX:  # many holders: a dict from here on
+            self.got = {got[i]: (got[i + 1], got[i + 2], got[i + 3]) for i in range(0, len(got), 4)}
+            self.got[intern(party)] = (since, event_id, hops)
+            return
         self.got = (*got, intern(party), since, event_id, hops)
 
     def copy(self) -> ClipInfo:
         """An independent copy (hand-overs applied to it do not show in this one)."""
         c = ClipInfo(self.clip_id, self.owner, self.platform, self.recorded_at, self.lat, self.lon,
                      self.retention_days)
-        c.got = self.got
+        c.got = dict(self.got) if type(self.got) is dict else self.got
         return c
 
 

@@ -6,8 +6,9 @@ the same verdicts give the same document. ``beyond_lateness`` counts the verdict
 came after the judge stopped waiting for them).
 
 What is held: counts, and the violation and dead-letter records the document lists (a few per hundred
-events in practice; kept as compact JSON text, sorted when the document is made). Verdicts themselves are
-not held.
+events in practice). A violation record is kept as compact JSON text without the rule's description and
+source, which are kept once per rule and put back when the document is made; the lists are sorted then.
+Verdicts themselves are not held.
 
 >>> from datetime import datetime, UTC
 >>> from schemas.records import Verdict
@@ -26,9 +27,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from schemas.records import DeadLetter, Verdict
+from schemas.records import DeadLetter, Verdict, Violation
 
 __all__ = ["CheckTally", "summarise"]
+
+_PER_RULE_ORDER = ("rule_set", "source", "description")
+_PER_RULE = frozenset(_PER_RULE_ORDER)
+_FIELDS = tuple(Violation.model_fields)
 
 
 class CheckTally:
@@ -43,7 +48,8 @@ class CheckTally:
         self.violations: Counter[str] = Counter()
         self.outcomes: Counter[str] = Counter()
         self.by_type: Counter[str] = Counter()
-        self._records: dict[str, tuple[datetime, list[str]]] = {}  # event id -> (time, violation JSON)
+        self._records: dict[str, tuple[datetime, list[tuple[int, str]]]] = {}  # event id -> (time, [(rule, JSON)])
+        self._rules: dict[tuple[str, str, str], int] = {}  # (rule set, source, description) -> index
         self._dead: list[tuple[int, str, str | None]] = []
 
     def dead(self, d: DeadLetter) -> None:
@@ -74,15 +80,21 @@ class CheckTally:
         for vi in v.violations:
             self.violations[vi.rule_id] += sign
         if sign > 0:
-            self._records[v.event_id] = (v.occurred_at, [vi.model_dump_json() for vi in v.violations])
+            rows = []
+            for vi in v.violations:
+                rule = self._rules.setdefault((vi.rule_set, vi.source, vi.description), len(self._rules))
+                rows.append((rule, vi.model_dump_json(exclude=set(_PER_RULE))))
+            self._records[v.event_id] = (v.occurred_at, rows)
         else:
             self._records.pop(v.event_id, None)
 
     def document(self, rule_sets: list[str]) -> dict[str, Any]:
         """The ``custodiet check --json`` document (identical in-process and on Kafka); lists in canonical
         order."""
-        records = [json.loads(r) for _, (_, rows) in sorted(self._records.items(), key=lambda kv: (kv[1][0], kv[0]))
-                   for r in rows]
+        per_rule = {i: dict(zip(_PER_RULE_ORDER, k, strict=True)) for k, i in self._rules.items()}
+        records = [{name: (per_rule[rule] if name in _PER_RULE else d)[name] for name in _FIELDS}
+                   for _, (_, rows) in sorted(self._records.items(), key=lambda kv: (kv[1][0], kv[0]))
+                   for rule, text in rows for d in (json.loads(text),)]
         return {
             "events_in": self.events_in,
             "processed": self.processed,

@@ -174,7 +174,10 @@ class EventTimeJudge:
             if self._newest is None or h.key[0] > self._newest:
                 self._newest = h.key[0]
             if not self.provisional:
-                insort(self._held, h, lo=self._start, key=_order)
+                if self.held == 0 or self._held[-1].key < h.key:
+                    self._held.append(h)
+                else:
+                    insort(self._held, h, lo=self._start, key=_order)
             elif self.held == 0 or self._held[-1].key < h.key:
                 self._register(h)
                 self._held.append(h)

@@ -214,10 +214,12 @@ class LiveState:
         """Add unique events (already de-duplicated within the batch), judged in event time; re-judgements
         replace the verdicts they change, in the counts and in the graph (custody as judged)."""
         fresh = []
+        batch: set[str] = set()
         for ev in events:
-            if ev.event_id in self.judge:
+            if ev.event_id in self.judge or ev.event_id in batch:
                 self.duplicates += 1
                 continue
+            batch.add(ev.event_id)
             fresh.append(ev)
         if not fresh:
             return

@@ -248,9 +248,9 @@ class Scenario(_M):
 
     def registry(self) -> PartyRegistry:
         """A party registry of the scenario's agencies (unlisted ids are classified from their slug)."""
-        from classify.agencies import resolve_party
+        from classify.registry import default_registry
 
-        return PartyRegistry([a.party() for a in self.agencies], resolver=resolve_party)
+        return default_registry(parties=[a.party() for a in self.agencies])
 
     def request_agencies(self) -> list[str]:
         """Agencies that police a neighbourhood (they make the requests), in file order."""

@@ -205,6 +205,16 @@ class Search(_Event):
     cameras_searched: int | None = Field(default=None, ge=0)
     case_number: str | None = None
     purpose: str | None = None
+    #: As the audit named them: the searcher's name and state (kept for a check without a registry).
+    searcher_name: str | None = None
+    searcher_state: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    offense_type: str | None = None
+    #: The time frame the search looked at, as the audit gave it.
+    time_frame_start: UtcTime | None = None
+    time_frame_end: UtcTime | None = None
+    search_type: str | None = None
+    moderation: str | None = None
+    user: str | None = None
 
 
 class LegalProcess(_Event):
@@ -230,6 +240,9 @@ class AccessGrant(_Event):
     scope: str
     grantor_name: str | None = None
     grantee_name: str | None = None
+    #: States as the import read them from the names (kept for a check without a registry).
+    grantor_state: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    grantee_state: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
 
 
 Event = Annotated[

@@ -82,6 +82,7 @@ class PartyRegistry:
         self._parties: dict[str, Party] = {p.id: p for p in parties}
         self._resolver = resolver
         self._cache: dict[str, Party] = {}
+        self._hints: dict[str, tuple[str | None, str | None]] = {}
 
     def __contains__(self, party_id: object) -> bool:
         return party_id in self._parties
@@ -96,6 +97,27 @@ class PartyRegistry:
         """Add or replace an entry."""
         self._parties[party.id] = party
         self._cache.pop(party.id, None)
+
+    def learn(self, event: object) -> None:
+        """Take the names and states an event carries for its parties (``grantor_name``, ``grantor_state``,
+        ``searcher_state``, ...: the field name plus ``_name`` / ``_state``), for parties the registry does
+        not list. So a check without a registry keeps what the import read from the names.
+
+        >>> reg = PartyRegistry()
+        >>> ev = type("E", (), {"PARTY_FIELDS": ("grantor",), "grantor": "agency:co-fort-collins-pd",
+        ...                     "grantor_name": "CO - Fort Collins PD", "grantor_state": "CO"})()
+        >>> reg.learn(ev); reg.state_of("agency:co-fort-collins-pd"), reg.get("agency:co-fort-collins-pd").name
+        ('CO', 'CO - Fort Collins PD')
+        """
+        for field in getattr(event, "PARTY_FIELDS", ()):
+            party_id = getattr(event, field, None)
+            if not party_id or party_id in self._parties:
+                continue
+            hint = (getattr(event, f"{field}_name", None), getattr(event, f"{field}_state", None))
+            if hint == (None, None) or self._hints.get(party_id) == hint:
+                continue
+            self._hints[party_id] = hint
+            self._cache.pop(party_id, None)
 
     def get(self, party_id: str) -> Party:
         """The entry for ``party_id``; an unlisted party gets one built from its id.
@@ -114,6 +136,13 @@ class PartyRegistry:
             party = self._resolver(party_id)
         if party is None:
             party = Party(id=party_id, kind=prefix_kind(party_id))  # type: ignore[arg-type]
+        hint = self._hints.get(party_id)
+        if hint is not None:
+            name, state = hint
+            update = {"name": name or party.name}
+            if state and party.kind != "federal":
+                update["state"] = state
+            party = party.model_copy(update=update)
         self._cache[party_id] = party
         return party
 

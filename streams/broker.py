@@ -30,6 +30,7 @@ from typing import IO
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "kafka_metadata_error",
     "BrokerStartError",
     "LocalBroker",
     "broker_url_to_bootstrap",
@@ -152,7 +153,7 @@ def _free_port(host: str) -> int:
         return int(sock.getsockname()[1])
 
 
-def _kafka_metadata_ok(bootstrap: str, timeout_s: float) -> str | None:
+def kafka_metadata_error(bootstrap: str, timeout_s: float) -> str | None:
     """Send one Kafka metadata request; return ``None`` on success or the error text."""
     try:
         from kafka import KafkaAdminClient
@@ -335,7 +336,7 @@ class LocalBroker:
                     f"tansu on {address} did not answer a Kafka metadata request within "
                     f"{self.startup_timeout:.0f}s (last error: {problem}){self._log_tail()}"
                 )
-            problem = _kafka_metadata_ok(f"{self.host}:{port}", min(2.0, max(remaining, 0.2))) or ""
+            problem = kafka_metadata_error(f"{self.host}:{port}", min(2.0, max(remaining, 0.2))) or ""
             if not problem:
                 if self._proc.poll() is None:  # answered, and it is our process that is alive
                     log.debug("tansu ready on %s (pid %s)", address, self._proc.pid)

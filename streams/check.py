@@ -24,17 +24,41 @@ from judge.pipeline import read_lines
 from judge.rulesets import load_rule_sets
 from streams.admin import create_topics
 from streams.broker import broker_url_to_bootstrap
-from streams.collector import Collector
+from streams.collector import Collector, StreamError
 from streams.config import StreamConfig
-from streams.topics import TopicLayout
+from streams.topics import TopicLayout, routing_key
 
-__all__ = ["check_on_kafka", "KafkaRun", "StreamError", "WorkerPool", "produce_lines", "free_port"]
+__all__ = ["check_on_kafka", "KafkaRun", "StreamError", "WorkerPool", "produce_lines", "free_port", "probe_broker"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-class StreamError(RuntimeError):
-    """The streaming run could not finish (a worker died, or it timed out), with what is missing."""
+def probe_broker(bootstrap: str, timeout_s: float = 3.0) -> None:
+    """Raise ``StreamError`` (one line) unless some ``host:port`` of ``bootstrap`` accepts a connection and
+    answers a Kafka metadata request, within a few seconds.
+
+    >>> probe_broker(f"127.0.0.1:{free_port()}", 1.0)
+    Traceback (most recent call last):
+    ...
+    streams.collector.StreamError: no Kafka broker at 127.0.0.1:...: connection refused
+    """
+    from streams.broker import kafka_metadata_error
+
+    reasons = []
+    for hp in bootstrap.split(","):
+        host, _, port = hp.rpartition(":")
+        try:
+            with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout_s):
+                pass
+        except (OSError, ValueError) as e:
+            refused = isinstance(e, ConnectionRefusedError)
+            reasons.append("connection refused" if refused else str(e) or type(e).__name__)
+            continue
+        problem = kafka_metadata_error(bootstrap, timeout_s)
+        if problem is None:
+            return
+        raise StreamError(f"{bootstrap} accepts connections but does not answer as a Kafka broker: {problem}")
+    raise StreamError(f"no Kafka broker at {bootstrap}: {'; '.join(sorted(set(reasons)))}")
 
 
 def free_port() -> int:
@@ -65,11 +89,13 @@ class WorkerPool:
         return proc
 
     def check_alive(self) -> None:
-        """Raise if a worker exited on its own."""
+        """Raise if a worker exited on its own (one line: the status, the log's last line, the log's path)."""
         for name, p in self.procs.items():
             if p.poll() is not None:
-                tail = (self.log_dir / f"{name}.log").read_text(errors="replace")[-1500:]
-                raise StreamError(f"worker {name} exited with status {p.returncode}:\n{tail}")
+                path = self.log_dir / f"{name}.log"
+                lines = [ln for ln in path.read_text(errors="replace").splitlines() if ln.strip()]
+                last = lines[-1].strip()[:300] if lines else "no output"
+                raise StreamError(f"worker {name} exited with status {p.returncode}: {last} (log: {path})")
 
     def kill(self, name: str) -> None:
         """SIGKILL one worker (for fault tests)."""
@@ -93,20 +119,26 @@ class WorkerPool:
 
 
 def _peek(raw: bytes) -> tuple[str | None, str | None]:
-    """(type, event_id) if the line is a JSON object that says so; only used to pick topic and key."""
+    """(type, routing key) if the line is a JSON object that says so; only used to pick topic and key.
+
+    >>> _peek(b'{"type":"transfer","clip_id":"c9","event_id":"e"}'), _peek(b"[]")
+    (('transfer', 'c9'), (None, None))
+    """
     try:
         doc = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None, None
     if not isinstance(doc, dict):
         return None, None
-    t, e = doc.get("type"), doc.get("event_id")
-    return (t if isinstance(t, str) else None), (e if isinstance(e, str) else None)
+    t = doc.get("type")
+    key = routing_key(doc) if isinstance(doc.get("event_id"), str) else None
+    return (t if isinstance(t, str) else None), key
 
 
 async def produce_lines(bootstrap: str, layout: TopicLayout, lines: Iterable[tuple[int, bytes]], source: str,
                         max_bytes: int) -> int:
-    """Produce raw lines to their input topics (keyed by event id); returns how many were sent."""
+    """Produce raw lines to their input topics, keyed by routing key (so each lands on the partition that
+    judges it); returns how many were sent."""
     from aiokafka import AIOKafkaProducer
 
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=False,
@@ -116,10 +148,10 @@ async def produce_lines(bootstrap: str, layout: TopicLayout, lines: Iterable[tup
     try:
         pending = []
         for line_no, raw in lines:
-            kind, eid = _peek(raw)
-            key = (eid or f"line-{line_no}").encode()
+            kind, routing = _peek(raw)
+            key = (routing or f"line-{line_no}").encode()
             headers = [("line", str(line_no).encode()), ("source", source.encode())]
-            size = getattr(raw, "size", None)  # a line over the limit, cut: its real size goes with it
+            size = getattr(raw, "size", None)  # a line over the size limit: its head only, and its real size
             if size is not None:
                 headers.append(("size", str(size).encode()))
             pending.append(await producer.send(layout.input_for(kind), raw, key=key, headers=headers))
@@ -165,6 +197,7 @@ class KafkaRun:
     def __init__(self, broker: str, rules: list[str] | None, *, workers: int = 1, partitions: int = 4,
                  registry_path: str | None = None, max_bytes: int = 1_000_000, max_lateness: str = "7d") -> None:
         self.bootstrap = broker_url_to_bootstrap(broker)
+        probe_broker(self.bootstrap)
         run = uuid.uuid4().hex[:10]
         self.layout = TopicLayout(prefix=f"custodiet-{run}.", partitions=partitions)
         self.log_dir = Path(tempfile.mkdtemp(prefix=f"custodiet-run-{run}-"))

@@ -10,6 +10,10 @@ what came out, never from end offsets.
 >>> c.apply(0, json.loads('{"kind":"dead","pos":"t:0:0","line":1,"reason":"not JSON","field":null}'))
 >>> c.done(), c.document([])["dead_letters"]
 (True, 1)
+>>> c.apply(0, {"kind": "judge-error", "partition": 2, "offset": 9, "error": "bad event"})
+Traceback (most recent call last):
+...
+streams.collector.StreamError: the streaming judge failed on judge-in partition 2 (offset 9): bad event
 """
 
 from __future__ import annotations
@@ -19,7 +23,11 @@ from typing import Any
 from judge.pipeline import summarise
 from schemas.records import DeadLetter, Verdict
 
-__all__ = ["Collector"]
+__all__ = ["Collector", "StreamError"]
+
+
+class StreamError(RuntimeError):
+    """A streaming run could not finish (a worker died, the judge failed, it timed out): one line that says why."""
 
 
 class Collector:
@@ -44,7 +52,9 @@ class Collector:
                 self.apply(partition, inner)
             return
         if kind == "judge-error":
-            raise RuntimeError(f"judge partition {rec.get('partition')} failed: {rec.get('error')}")
+            first = str(rec.get("error") or "unknown error").splitlines()[0]
+            raise StreamError(f"the streaming judge failed on judge-in partition {rec.get('partition')} "
+                              f"(offset {rec.get('offset', '?')}): {first}")
         if kind == "verdict":
             v = Verdict.model_validate(rec["verdict"])
             self.verdicts[v.event_id] = v

@@ -90,8 +90,9 @@ def faust_app_settings(
         "datadir": str(data_dir),
         # Tansu refuses idempotent and transactional producers: exactly_once fails at start-up.
         "processing_guarantee": "at_least_once",
-        # rocksdb needs the 'rocksdict' (or python-rocksdb) package, which we do not ship; tables
-        # are rebuilt from their changelog topics when a worker (re)starts.
+        # Faust's rocksdb store writes a key to the partition of the event being processed, and the agent
+        # writes each batch's table entries for many partitions at once (``send_changelog``): tables are in
+        # memory, rebuilt from their changelog topics when a worker (re)starts.
         "store": "memory://",
         # Joins wait about half the session timeout on Tansu; Faust's default is 60 s.
         "broker_session_timeout": session_timeout,

@@ -1,10 +1,12 @@
 """Topic names, partition counts and how each event is keyed (the streaming layout in one place).
 
-In: one topic per event type (and ``events`` for anything whose type cannot be read), keyed by
-``event_id`` so that every delivery of an event lands on the same intake partition, where duplicates
-are dropped. Internal: ``judge-in``, partitioned by a hash of the clip id (``judge_partition``), so that a
-clip's recording and hand-overs meet the state they need; requests, consent decisions and legal process go
-to every partition (every clip may need them). Intake sends one bundle of events per partition and batch.
+In: one topic per event type (and ``events`` for anything whose type cannot be read), keyed by the routing
+key (``routing_key``: the clip id for recordings and hand-overs), so that every delivery of an event lands on
+the same partition, where duplicates are dropped, and that partition is the one that judges it
+(``judge_partition``): the event is judged where it was read, with no second trip through the broker.
+Internal: ``judge-in`` carries what must be judged elsewhere: requests, consent decisions and legal process
+to every judge partition another worker holds (each worker holds them once), and an event a producer keyed
+differently to its judge partition. One bundle of events per partition and batch.
 Out: ``custody-edges`` (keyed by clip id), ``violations`` and ``dead-letters`` (keyed by event id), and
 ``verdicts`` (the accounting, one partition per judge partition).
 
@@ -17,9 +19,10 @@ Out: ``custody-edges`` (keyed by clip id), ``violations`` and ``dead-letters`` (
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from typing import Any
+
+from aiokafka.partitioner import murmur2
 
 from schemas.events import INPUT_TOPICS, MIXED_INPUT
 
@@ -33,12 +36,14 @@ BROADCAST_TYPES = frozenset({"footage_request", "consent_decision", "legal_proce
 
 
 def judge_partition(key: str, partitions: int) -> int:
-    """The ``judge-in`` partition of a routing key (stable across processes and runs).
+    """The judge partition of a routing key: the partition Kafka's default partitioner (murmur2, as in the
+    Java client and aiokafka) gives a message keyed by it, so a producer that keys input by the routing key
+    lands every event on the partition that judges it.
 
     >>> judge_partition("clip-1", 4) == judge_partition("clip-1", 4) < 4
     True
     """
-    return zlib.crc32(key.encode()) % partitions
+    return (murmur2(key.encode()) & 0x7FFFFFFF) % partitions
 
 
 def is_broadcast(event_type: str) -> bool:

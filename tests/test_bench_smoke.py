@@ -22,7 +22,9 @@ def test_bench_smoke_writes_every_figure(tmp_path: Path, kafka_bootstrap: str,
     assert set(doc["figures"]) == set(FIGURES)
     assert doc["quick"] is True and "machine" in doc and "when" in doc
     for name, fig in doc["figures"].items():
-        assert isinstance(fig["ratio"], int | float) and math.isfinite(fig["ratio"]), name
+        value = fig["ratio"] if "ratio" in fig else fig["value"]
+        assert isinstance(value, int | float) and math.isfinite(value), name
+        assert fig["better"] in ("higher", "lower"), name
         assert isinstance(fig["target"], int | float), name
         assert isinstance(fig["meets"], bool), name
         assert {"baseline", "measured", "unit"} <= set(fig), name

@@ -267,3 +267,42 @@ def test_followed_log_may_start_empty(tmp_path: Path) -> None:
     f.write_bytes(b"")
     res = runner.invoke(app, ["serve", str(f), "--follow", "--port", "0", "--duration", "0"])
     assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize("argv,needles", [
+    (["check", "{log}", "--max-event-bytes", "10"], ["check:", "--max-event-bytes", "custodiet check --help"]),
+    (["trace", "{log}", "--limit", "-1"], ["trace:", "--limit"]),
+    (["check"], ["Missing argument"]),
+    (["check", "{log}", "--bogus"], ["No such option: --bogus"]),
+    (["no-such-command"], ["No such command 'no-such-command'"]),
+    (["simulate", "--seed", "abc"], ["--seed"]),
+    (["audit", "verify"], ["audit verify:", "Missing argument"]),
+    (["audit", "verify", "{log}", "--key-env", ""], ["--key-env"]),
+    (["export", "{log}", "--format", "json", "-o", "/dev/full"], ["No space left on device"]),
+])
+def test_command_line_misuse_is_one_line(argv: list[str], needles: list[str], place: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Through the real entry point: the command-line library's own errors are one line too."""
+    from custodiet.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main([a.format(log=place / "log.jsonl") for a in argv])
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert done.value.code == 2, (done.value.code, captured.err)
+    assert len(lines) == 1 and lines[0].startswith("custodiet: error: "), lines
+    assert "Traceback" not in captured.err + captured.out
+    for n in needles:
+        assert n in lines[0], (n, lines[0])
+
+
+def test_audit_trail_that_cannot_be_written_or_continued(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CUSTODIET_AUDIT_KEY", "k")
+    log = write_log(tmp_path / "log.jsonl", VALID)
+    one_line_error(runner.invoke(app, ["check", str(log), "--audit", str(tmp_path / "no" / "a.jsonl")]),
+                   "cannot write the audit trail")
+    garbage = tmp_path / "garbage.jsonl"
+    garbage.write_bytes(b"\xc3(not a trail\n")
+    res = runner.invoke(app, ["check", str(log), "--audit", str(garbage)])
+    one_line_error(res, str(garbage), "damaged record", "verify the trail")
+    assert res.stderr.count(str(garbage)) == 1

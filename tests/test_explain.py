@@ -137,3 +137,25 @@ def test_check_evidence_is_what_explain_shows(tmp_path: Path, name: str) -> None
             doc = _explain(tmp_path, raw, v["event_id"], name)
             shown = {r["rule_id"]: r for r in doc["rules"]}[v["rule_id"]]
             assert shown["decision"] == v["verdict"] and shown["facts"] == v["evidence"], case.name
+
+
+def test_explain_judges_the_log_as_check_does(tmp_path: Path) -> None:
+    """A hand-over judged before its clip's recording arrived (beyond the lateness window) is explained as
+    check judged it; waiting for ever, the recording comes first and the hand-over is fine."""
+    # A run holds the latest 10,000 events open whatever their age (judge.timeline.DEFAULT_HOLD), and reads
+    # 1,000 lines at a time: the recording comes more than a batch after the hold is full.
+    later = [rec(f"r{i}", f"c{i}", OWNER, f"2024-06-{1 + i // 1000:02d}T00:00:{i % 60:02d}Z") for i in range(2, 11_500)]
+    events = [xfer("t1", "c1", OWNER, "agency:oakland-ca-pd", "2024-05-02T00:00:00Z"), *later,
+              rec("r1", "c1", OWNER, "2024-05-01T00:00:00Z")]
+    log = write_log(tmp_path / "log.jsonl", events)
+    for lateness, outcome in (("7d", "flagged"), ("none", "ok")):
+        check = RUNNER.invoke(app, ["check", str(log), "--rules", "core", "--max-lateness", lateness, "--json"])
+        assert check.exit_code == 0
+        flagged = {v["event_id"] for v in json.loads(check.stdout)["violation_list"]}
+        res = RUNNER.invoke(app, ["explain", str(log), "t1", "--rules", "core", "--max-lateness", lateness, "--json"])
+        assert res.exit_code == 0, res.output
+        doc = json.loads(res.stdout)
+        assert doc["outcome"] == outcome and ("t1" in flagged) is (outcome == "flagged")
+        assert doc["rules"][0]["decision"] == ("flagged" if outcome == "flagged" else "passed")
+    late = RUNNER.invoke(app, ["explain", str(log), "r1", "--rules", "core"])
+    assert late.exit_code == 0 and "late: it came after the run stopped waiting" in late.stdout

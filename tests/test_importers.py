@@ -62,8 +62,12 @@ def test_flock_sharing_real(real_data: Path) -> None:
     result = import_flock_sharing(NC_EDGES)
     _valid(result)
     assert result.rows_read == len(rows) == 37099
-    pairs = {(r["src_agency"].strip(), r["external_agency"].strip()) for r in rows}
-    assert result.events_written == len(pairs)
+    # one agency spelled two ways in this file (read by hand); some portals list it both ways
+    same = {"Richland WA PD": "Richland PD WA"}
+    pairs = {(same.get(s, s), same.get(e, e)) for s, e in
+             ((r["src_agency"].strip(), r["external_agency"].strip()) for r in rows)}
+    assert result.events_written == len(pairs) == 37099 - result.skipped_by_reason["duplicate row"]
+    assert [m.split(" (")[0] for m in result.merges] == ["agency:richland-wa-pd -> agency:richland-pd-wa"]
     assert {e["occurred_at"] for e in result.events} == {"2024-04-26T00:00:00Z"}
     # the FBI receives direct access from 30 source agencies (counted with csv alone)
     fbi_sources = {r["src_agency"].strip() for r in rows if r["external_agency"].strip() == "FBI"}
@@ -72,7 +76,7 @@ def test_flock_sharing_real(real_data: Path) -> None:
     assert len(imported) == 30
     assert {e["grantor_name"] for e in result.events if e["grantee"] == "agency:fbi"} == fbi_sources
     names = {r["src_agency"].strip() for r in rows} | {r["external_agency"].strip() for r in rows}
-    assert len(result.parties) == len(names)
+    assert len(result.parties) == len(names - set(same))
     kinds = {p.id: p.kind for p in result.parties}
     assert kinds["agency:fbi"] == "federal"
     assert kinds["agency:us-postal-inspection-service"] == "federal"
@@ -174,54 +178,62 @@ def test_flock_portal_single_file_and_observed(tmp_path: Path) -> None:
 
 def test_flock_audit_real(real_data: Path) -> None:
     rows = _rows(EUGENE)
-    result = import_flock_audit(EUGENE)
+    result = import_flock_audit(EUGENE, agency="Eugene OR PD")
     _valid(result)
     assert result.rows_read == len(rows) == 4294
     assert result.events_written == len({r["id"] for r in rows})
     first = result.events[0]
-    assert first["event_id"] == "eugene-search:" + rows[0]["id"]
+    assert first["event_id"] == "flock-search:eugene-or-pd:" + rows[0]["id"]
     assert first["occurred_at"] == "2025-06-18T07:02:04.789000Z"  # 00:02:04.789 PDT
     assert first["cameras_searched"] == int(rows[0]["cameraCount"]) == 2510
     assert first["networks_searched"] == 1
-    assert first["searcher"] == "agency:eugene-or-pd"
+    assert (first["searcher"], first["searcher_name"], first["searcher_state"]) == (
+        "agency:eugene-or-pd", "Eugene OR PD", "OR")
     assert first["user"] == rows[0]["userId"]
     purposes = Counter(e["purpose"] for e in result.events)
     assert sum(purposes.values()) == 4294
 
 
+def test_flock_audit_needs_a_searcher(real_data: Path) -> None:
+    # a portal audit does not name its agency: no silent default
+    with pytest.raises(ValueError, match="--agency"):
+        import_flock_audit(EUGENE)
+
+
 def test_flock_audit_pst_offset(real_data: Path) -> None:
     rows = _rows(EUGENE)
-    result = import_flock_audit(EUGENE)
+    result = import_flock_audit(EUGENE, agency="agency:eugene-or-pd")
     by_id = {e["event_id"]: e for e in result.events}
     (row,) = [r for r in rows if r["searchDate"] == "2025-12-01 17:45:21.841"]
     # December is PST (UTC-8): 17:45 local is 01:45 UTC the next day
-    assert by_id["eugene-search:" + row["id"]]["occurred_at"] == "2025-12-02T01:45:21.841000Z"
+    assert by_id["flock-search:eugene-or-pd:" + row["id"]]["occurred_at"] == "2025-12-02T01:45:21.841000Z"
 
 
 def test_flock_audit_messy() -> None:
-    result = import_flock_audit(FIXTURES / "flock-audit" / "messy-audit.csv")
+    result = import_flock_audit(FIXTURES / "flock-audit" / "messy-audit.csv", agency="Eugene OR PD")
     _valid(result)
     assert result.rows_read == 7
     assert result.skipped_by_reason == {"bad date": 1, "duplicate row": 1}
     assert [s.line for s in result.skipped] == [4, 5]
-    ev = {e["event_id"]: e for e in result.events}
-    s1 = ev["eugene-search:s1"]
+    ev = {e["event_id"].removeprefix("flock-search:eugene-or-pd:"): e for e in result.events}
+    s1 = ev["s1"]
     assert (s1["occurred_at"], s1["networks_searched"], s1["cameras_searched"]) == (
         "2025-07-04T19:00:00Z",
         6674,
         77771,
     )
     assert (s1["purpose"], s1["case_number"]) == ("immigration", "25-001")
-    s2 = ev["eugene-search:s2"]
+    s2 = ev["s2"]
     assert (s2["reason"], s2["purpose"], s2["occurred_at"]) == ("", "property_crime", "2025-01-15T16:30:00Z")
-    s4 = ev["eugene-search:s4"]
+    assert s2["offense_type"] == "Burglary"
+    s4 = ev["s4"]
     assert (s4["purpose"], s4["networks_searched"], s4.get("cameras_searched")) == ("unspecified", 1, None)
     assert s4["occurred_at"] == "2025-11-02T08:30:00Z"  # the first 01:30 of the DST change (PDT)
-    s5 = ev["eugene-search:s5"]
+    s5 = ev["s5"]
     assert (s5["occurred_at"], s5["purpose"]) == ("2025-12-01T10:00:00Z", "reproductive_care")
-    no_id = [e for e in result.events if e["event_id"].startswith("eugene-search:row-")]
+    no_id = [e for k, e in ev.items() if k.startswith("row-")]
     assert len(no_id) == 1 and no_id[0]["purpose"] == "unspecified"
-    again = import_flock_audit(FIXTURES / "flock-audit" / "messy-audit.csv")
+    again = import_flock_audit(FIXTURES / "flock-audit" / "messy-audit.csv", agency="Eugene OR PD")
     assert [e["event_id"] for e in again.events] == [e["event_id"] for e in result.events]
 
 
@@ -236,6 +248,128 @@ def test_flock_audit_agency_and_tz(tmp_path: Path) -> None:
         42,
         "immigration",
     )
+
+
+NETWORK_HEADER = ["Name", "Org Name", "Total Networks Searched", "Total Devices Searched", "Time Frame",
+                  "License Plate", "Reason", "Case #", "Filters", "Search Time", "Search Type", "Text Prompt",
+                  "Moderation"]
+
+
+def test_flock_audit_network_layout() -> None:
+    path = FIXTURES / "flock-audit" / "network-audit.csv"
+    rows = _rows(path)
+    assert list(rows[0]) == NETWORK_HEADER
+    result = import_flock_audit(path)  # no --agency: the searcher is each row's Org Name
+    _valid(result)
+    assert result.rows_read == len(rows) == 8
+    assert result.skipped_by_reason == {"no searcher": 1, "bad date": 1, "duplicate row": 1}
+    by_searcher = {e["searcher"]: e for e in result.events}
+    assert set(by_searcher) == {
+        "agency:el-cajon-ca-pd", "agency:co-fort-collins-pd", "agency:shasta-county-so",
+        "agency:niagara-frontier-transit-authority-nfta-pd", "agency:cleveland-oh-division-of-police"}
+    el = by_searcher["agency:el-cajon-ca-pd"]
+    assert el["occurred_at"] == "2025-11-13T22:00:17Z"
+    assert (el["time_frame_start"], el["time_frame_end"]) == ("2025-11-12T22:00:17Z", "2025-11-13T22:00:17Z")
+    assert (el["networks_searched"], el["cameras_searched"], el["case_number"]) == (1204, 81233, "20260332")
+    assert (el["purpose"], el["search_type"], el["user"]) == ("violent_crime", "License Plate", "Officer A")
+    fc = by_searcher["agency:co-fort-collins-pd"]
+    assert (fc["searcher_state"], fc["purpose"], fc["case_number"]) == ("CO", "property_crime", "2026-0380")
+    assert by_searcher["agency:shasta-county-so"]["purpose"] == "immigration"
+    nfta = by_searcher["agency:niagara-frontier-transit-authority-nfta-pd"]
+    assert (nfta["reason"], nfta["purpose"], nfta["moderation"]) == ("", "unspecified", "flagged")
+    cle = by_searcher["agency:cleveland-oh-division-of-police"]
+    assert (cle["searcher_state"], cle["purpose"]) == ("OH", "property_crime")
+    assert "time_frame_start" not in cle  # the frame ends before it starts: left out, with a warning
+    assert any("time frame" in w.reason for w in result.warnings)
+
+
+def test_flock_audit_underscore_layout_and_split_frame() -> None:
+    result = import_flock_audit(FIXTURES / "flock-audit" / "network-audit-underscore.csv")
+    _valid(result)
+    assert (result.rows_read, result.events_written) == (3, 3)
+    mendo, ulta, fcps = result.events
+    assert mendo["searcher"] == "agency:mendocino-county-so"
+    assert (mendo["time_frame_start"], mendo["time_frame_end"]) == ("2025-11-01T00:00:00Z", "2025-11-02T00:00:00Z")
+    assert (mendo["occurred_at"], mendo["purpose"], mendo["case_number"]) == (
+        "2025-11-02T09:30:00Z", "property_crime", "SO25-1234")
+    assert ulta["purpose"] == "investigation"  # "ICE impersonation" is a crime, not immigration
+    assert (fcps["time_frame_start"], "time_frame_end" in fcps) == ("2025-11-03T00:00:00Z", False)
+    assert fcps["purpose"] == "immigration"
+
+
+def test_flock_audit_agency_json() -> None:
+    result = import_flock_audit(FIXTURES / "flock-audit" / "portal-audit.json")
+    _valid(result)
+    assert (result.rows_read, result.events_written, result.skipped_by_reason) == (3, 2, {"bad date": 1})
+    d1, d2 = result.events
+    assert d1["searcher"] == "agency:danville-il-pd" and d1["searcher_state"] == "IL"
+    assert (d1["reason"], d1["offense_type"], d1["purpose"]) == ("", "Burglary", "property_crime")
+    assert d2["purpose"] != "immigration"  # DHS PD: Desert Hot Springs
+
+
+def _xlsx(path: Path, audit_rows: list[list[object]]) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    shared = book.active
+    shared.title = "Shared With Me"
+    shared.append(["Organization", "Networks"])
+    shared.append(["Fresno CA PD", 1])
+    audit = book.create_sheet("Search Audit")
+    audit.append([])  # a blank first line before the header
+    for row in audit_rows:
+        audit.append(row)
+    sharing = book.create_sheet("I'm Sharing")
+    sharing.append(["Organization"])
+    book.save(path)
+
+
+def test_flock_audit_xlsx_picks_the_audit_sheet(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    rows = [NETWORK_HEADER]
+    rows += [["Officer A", "El Cajon CA PD", 2, 30, None, None, "211PC", None, None,
+              datetime(2025, 11, 13, 22, 0, 17), "License Plate", None, None]]
+    rows += [["Officer B", "Shasta County SO", 1, 3, None, None, "GTA", None, None,
+              "11/13/2025, 11:00:00 PM UTC", "License Plate", None, None]]
+    path = tmp_path / "audit.xlsx"
+    _xlsx(path, rows)
+    result = import_flock_audit(path, tz="UTC")
+    _valid(result)
+    assert (result.rows_read, result.events_written) == (2, 2)
+    a, b = result.events
+    assert (a["occurred_at"], a["purpose"], a["searcher"]) == ("2025-11-13T22:00:17Z", "violent_crime",
+                                                                 "agency:el-cajon-ca-pd")
+    assert (b["occurred_at"], b["purpose"]) == ("2025-11-13T23:00:00Z", "property_crime")
+
+
+def test_flock_audit_refuses_what_it_cannot_read(tmp_path: Path) -> None:
+    odd = tmp_path / "odd.csv"
+    odd.write_text("when,who\n2025-01-01,x\n")
+    with pytest.raises(ValueError, match=r"no search-audit layout fits the columns \['when', 'who'\]"):
+        import_flock_audit(odd, agency="X PD")
+    sharing = FIXTURES / "flock-sharing" / "agency_access20250101.csv"
+    with pytest.raises(ValueError, match="flock-sharing"):
+        import_flock_audit(sharing)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(ValueError, match="empty file"):
+        import_flock_audit(empty)
+    book = tmp_path / "other.xlsx"
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Organization", "Networks"])
+    wb.save(book)
+    with pytest.raises(ValueError, match="no sheet has a search-audit header"):
+        import_flock_audit(book)
+
+
+def test_flock_audit_streams_to_a_sink(tmp_path: Path) -> None:
+    got: list[dict] = []
+    result = import_flock_audit(FIXTURES / "flock-audit" / "network-audit.csv", sink=got.append)
+    assert result.events == [] and result.events_written == len(got) == 5
+    assert result.adds_up()
 
 
 # ---- atlas-ring -----------------------------------------------------------------------------------
@@ -294,3 +428,85 @@ def test_retention_values() -> None:
     assert parse_retention_days("-Infinity days") is None
     assert parse_retention_days("NA") is None
     assert parse_retention_days("——") is None
+
+
+# ---- flock-portal snapshots and aliases -----------------------------------------------------------
+
+SNAPSHOTS = FIXTURES / "flock-portal-snapshots"
+
+
+def test_flock_portal_merges_a_slug_with_the_name_other_portals_use() -> None:
+    result = import_flock_portal(SNAPSHOTS)
+    _valid(result)
+    ids = {p.id for p in result.parties}
+    assert "agency:el-cajon-ca-pd" in ids and "agency:el-cajon-pd-ca" not in ids
+    assert "agency:mendocino-county-ca-so" in ids and "agency:mendocino-county-so-ca" not in ids
+    assert sorted(m.split(" ")[0] for m in result.merges) == ["agency:el-cajon-pd-ca", "agency:mendocino-county-so-ca"]
+    assert result.summary()["merged_parties"] == result.merges
+    # Mendocino's outbound grant to El Cajon and El Cajon's inbound listing of it are one grant
+    pairs = Counter((e["grantor"], e["grantee"]) for e in result.events)
+    assert pairs[("agency:mendocino-county-ca-so", "agency:el-cajon-ca-pd")] == 1
+    assert max(pairs.values()) == 1
+
+
+def test_flock_portal_snapshots_keep_when_each_grant_was_listed() -> None:
+    files = sorted(SNAPSHOTS.glob("el-cajon-*.json"), reverse=True)  # order of the files does not matter
+    result = import_flock_portal(files)
+    _valid(result)
+    # rows: 5 + 6 partners; 4 listed again in the later snapshot
+    assert (result.rows_read, result.events_written) == (11, 7)
+    assert result.skipped_by_reason == {"seen again": 4}
+    by_pair = {(e["grantor"], e["grantee"]): e for e in result.events}
+    dallas = by_pair[("agency:el-cajon-ca-pd", "agency:dallas-tx-pd")]
+    assert dallas["seen_at"] == ["2025-01-01T00:00:00Z"]
+    assert dallas["snapshots"] == ["2025-01-01T00:00:00Z", "2025-06-01T00:00:00Z"]
+    houston = by_pair[("agency:el-cajon-ca-pd", "agency:houston-tx-pd")]
+    assert (houston["occurred_at"], houston["seen_at"]) == ("2025-06-01T00:00:00Z", ["2025-06-01T00:00:00Z"])
+    austin = by_pair[("agency:el-cajon-ca-pd", "agency:austin-tx-pd")]
+    assert austin["occurred_at"] == "2025-01-01T00:00:00Z" and len(austin["seen_at"]) == 2
+    assert austin["grantor_state"] == "CA" and austin["grantee_state"] == "TX"
+
+
+def test_access_history(tmp_path: Path) -> None:
+    from importers.history import access_history
+
+    out = tmp_path / "grants.jsonl"
+    import_flock_portal(sorted(SNAPSHOTS.glob("*.json"))).write_jsonl(out)
+    doc = access_history(out)
+    (portal,) = doc["portals"]
+    assert portal["portal"] == "agency:el-cajon-ca-pd"
+    (step,) = portal["changes"]
+    assert step["added"] == [{"party": "agency:fresno-ca-pd", "direction": "inbound"},
+                             {"party": "agency:houston-tx-pd", "direction": "outbound"}]
+    assert step["removed"] == [{"party": "agency:dallas-tx-pd", "direction": "outbound"}]
+    assert access_history(out, until="2025-03-01")["portals"] == []
+
+
+def test_flock_portal_merges_a_nameless_slug_into_the_name_others_use(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(json.dumps(
+        {"slug": "el-cajon-pd-ca", "crawled_at": "2026-01-01T00:00:00Z", "sharing_outbound": ["Reno NV PD"]}))
+    (tmp_path / "b.json").write_text(json.dumps(
+        {"name": "Santee CA PD", "crawled_at": "2026-01-01T00:00:00Z",
+         "sharing_outbound": ["El Cajon CA PD"], "sharing_inbound": ["El Cajon CA PD"]}))
+    result = import_flock_portal(tmp_path)
+    _valid(result)
+    assert result.merges == [
+        "agency:el-cajon-pd-ca -> agency:el-cajon-ca-pd (same words; the portal's slug, "
+        "agency:el-cajon-ca-pd named 2 times)"
+    ]
+    assert {(e["grantor"], e["grantee"]) for e in result.events} == {
+        ("agency:el-cajon-ca-pd", "agency:reno-nv-pd"), ("agency:santee-ca-pd", "agency:el-cajon-ca-pd"),
+        ("agency:el-cajon-ca-pd", "agency:santee-ca-pd")}
+
+
+def test_flock_audit_json_lines_and_searcher_registry(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    rows = [{"Org Name": "Shasta County SO", "Search Time": "11/13/2025, 10:00:17 PM UTC", "Reason": "211PC"},
+            {"Org Name": "CO - Fort Collins PD", "Search Time": "11/13/2025, 10:01:00 PM UTC", "Reason": "ICE"},
+            "not an object"]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    result = import_flock_audit(path)
+    _valid(result)
+    assert (result.rows_read, result.events_written, result.skipped_by_reason) == (3, 2, {"not a row": 1})
+    assert {(p.id, p.state, p.kind) for p in result.parties} == {
+        ("agency:shasta-county-so", "CA", "sheriff"), ("agency:co-fort-collins-pd", "CO", "local")}

@@ -10,10 +10,10 @@ from graph.custody import CustodyGraph
 from judge.canonical import graph_edge_tuples
 from judge.pipeline import run_check
 from judge.tally import summarise
+from judge.timeline import EventTimeJudge
 from live.state import LiveState
 from schemas.events import EVENT_ADAPTER
 from schemas.records import Verdict
-from streams.partition_judge import PartitionJudge
 from world.simulate import simulate
 
 RULES = ["core", "ring-2019-portal", "ca-sb34", "ca-sb54", "il-hb3326"]
@@ -36,9 +36,12 @@ def test_runner_partition_judge_and_live_view_agree() -> None:
     res = run_check(lines, RULES, keep=True)
     doc = res.document()
     assert doc["beyond_lateness"] == 0 and doc["duplicates"] == 30
+    # The document keeps compact records and puts each rule's text back: every violation, as the model says it.
+    assert doc["violation_list"] == [vi.model_dump(mode="json") for v in sorted(
+        res.verdicts, key=lambda v: (v.occurred_at, v.event_id)) for vi in v.violations]
 
     # A stream partition: batches as they come, verdicts emitted and re-emitted when re-judged.
-    pj = PartitionJudge(RULES)
+    pj = EventTimeJudge(RULES, provisional=True)  # the stream's judge (streams.judge_step.WorkerJudge)
     emitted: list[Verdict] = []
     final: dict[str, Verdict] = {}
     events = [EVENT_ADAPTER.validate_json(raw) for _, raw in lines]
@@ -91,7 +94,7 @@ def test_a_retracted_hand_over_leaves_the_live_graph() -> None:
             "to_party": "agency:oakland-ca-pd", "basis": "consent", "request_id": "q", "purpose": "burglary"}
     decline = {"event_id": "a2", "type": "consent_decision", "occurred_at": at(2, 12), "request_id": "q",
                "owner": "resident:r-1", "decision": "decline", "clip_ids": []}
-    pj = PartitionJudge(["ring-2019-portal"])
+    pj = EventTimeJudge(["ring-2019-portal"], provisional=True)
     fed = LiveState()
     first = pj.add([EVENT_ADAPTER.validate_python(e) for e in (rec, req, share, xfer)])
     fed.feed_verdicts([v for v, _ in first])

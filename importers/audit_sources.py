@@ -1,0 +1,177 @@
+"""Rows of a search audit from CSV, JSON, JSON Lines or a spreadsheet, one at a time.
+
+:func:`open_audit` gives an :class:`AuditRows`: the header, the agency the file names (a per-agency JSON
+record's ``agency``), and an iterator of ``(line, cells)``. CSV, JSON Lines and ``.xlsx`` are read row by
+row (a spreadsheet with openpyxl's read-only mode), so a file of millions of rows is never held; a
+``.json`` document is parsed whole (per-agency JSON files are small).
+
+A spreadsheet may hold several sheets (the audit, "shared with me", "I'm sharing"): the audit sheet is the
+first whose header fits an audit layout (:func:`importers.audit_layouts.fits_audit`), whatever its name.
+
+>>> import tempfile, os, json
+>>> p = os.path.join(tempfile.mkdtemp(), "a.json")
+>>> _ = open(p, "w").write(json.dumps({"agency": "Eugene OR PD",
+...     "searches": [{"id": "a1", "searchDate": "2025-06-18 00:02:04", "reason": "UUV"}]}))
+>>> rows = open_audit(p)
+>>> rows.agency, rows.header, [r for r in rows.rows]
+('Eugene OR PD', ['id', 'searchDate', 'reason'], [(1, ['a1', '2025-06-18 00:02:04', 'UUV'])])
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from importers.audit_layouts import fits_audit
+from importers.report import clean_cell
+
+__all__ = ["AuditRows", "open_audit", "AGENCY_KEYS", "ROW_LIST_KEYS"]
+
+#: Keys of a per-agency JSON record that name its agency, and that hold its rows.
+AGENCY_KEYS = ("agency", "agency_name", "org_name", "organization", "name")
+ROW_LIST_KEYS = ("searches", "audit", "audits", "rows", "records", "data", "results")
+
+
+@dataclass
+class AuditRows:
+    """A header, the agency the file itself names (or None), and the rows (line, cells)."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, list[Any]]]
+    agency: str | None = None
+    sheet: str | None = None
+    closer: ExitStack = field(default_factory=ExitStack)
+
+    def close(self) -> None:
+        """Close the underlying file."""
+        self.closer.close()
+
+
+def open_audit(path: str | Path) -> AuditRows:
+    """Open an audit file by its suffix (``.xlsx``, ``.json``, ``.jsonl``, else CSV)."""
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx(file)
+    if suffix == ".jsonl":
+        return _jsonl(file)
+    if suffix == ".json":
+        return _json(file)
+    return _csv(file)
+
+
+def _csv(file: Path) -> AuditRows:
+    stack = ExitStack()
+    fh = stack.enter_context(open(file, encoding="utf-8-sig", newline=""))
+    reader = csv.reader(fh)
+    header = next(reader, None)
+    if header is None:
+        stack.close()
+        raise ValueError("empty file")
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        for row in reader:
+            yield reader.line_num, row
+
+    return AuditRows(header, rows(), closer=stack)
+
+
+def _dict_rows(records: Iterator[tuple[int, Any]], first: dict[str, Any]) -> tuple[list[str], Iterator]:
+    header = list(first)  # JSON Lines: the first record's keys (a .json document: every record's, see _json)
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        for line, rec in records:
+            if not isinstance(rec, dict):
+                yield line, [None] * len(header) + [rec]  # a cell past the header: not a record
+                continue
+            yield line, [rec.get(k) for k in header]
+
+    return header, rows()
+
+
+def _json(file: Path) -> AuditRows:
+    text = file.read_text(encoding="utf-8-sig")
+    if not text.strip():
+        raise ValueError("empty file")
+    data = json.loads(text)
+    agency = None
+    if isinstance(data, dict):
+        agency = next((clean_cell(data[k]) for k in AGENCY_KEYS if isinstance(data.get(k), str)), None)
+        key = next((k for k in ROW_LIST_KEYS if isinstance(data.get(k), list)), None)
+        if key is None:
+            raise ValueError(f"a JSON object without a list of searches (keys: {sorted(data)[:12]})")
+        data = data[key]
+    if not isinstance(data, list):
+        raise ValueError("not a JSON list of searches")
+    keys: dict[str, None] = {}
+    for rec in data:
+        if isinstance(rec, dict):
+            keys.update(dict.fromkeys(rec))
+    if not keys:
+        raise ValueError("no search records in the JSON")
+    header, rows = _dict_rows(iter(enumerate(data, 1)), keys)
+    return AuditRows(header, rows, agency=agency)
+
+
+def _jsonl(file: Path) -> AuditRows:
+    stack = ExitStack()
+    fh = stack.enter_context(open(file, encoding="utf-8-sig"))
+
+    def records() -> Iterator[tuple[int, Any]]:
+        for i, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    yield i, json.loads(line)
+                except ValueError:
+                    yield i, line.strip()
+
+    it = records()
+    first_line, first = next(it, (0, None))
+    if not isinstance(first, dict):
+        stack.close()
+        raise ValueError("empty file" if first is None else "line 1 is not a JSON object")
+
+    def chained() -> Iterator[tuple[int, Any]]:
+        yield first_line, first
+        yield from it
+
+    header, rows = _dict_rows(chained(), first)
+    return AuditRows(header, rows, closer=stack)
+
+
+_HEADER_SEARCH_ROWS = 20
+
+
+def _xlsx(file: Path) -> AuditRows:
+    from openpyxl import load_workbook
+
+    stack = ExitStack()
+    book = load_workbook(file, read_only=True, data_only=True)
+    stack.callback(book.close)
+    seen: list[str] = []
+    for sheet in book.worksheets:
+        it = sheet.iter_rows(values_only=True)
+        for index, values in enumerate(it, 1):
+            if index > _HEADER_SEARCH_ROWS:
+                break
+            cells = [clean_cell(v) for v in values]
+            if not any(cells):
+                continue
+            if fits_audit(cells):
+                header = cells
+                start = index
+
+                def rows(it=it, start=start) -> Iterator[tuple[int, list[Any]]]:  # type: ignore[no-untyped-def]
+                    for n, row in enumerate(it, start + 1):
+                        yield n, list(row)
+
+                return AuditRows(header, rows(), sheet=sheet.title, closer=stack)
+            seen.append(f"{sheet.title!r}: {[c for c in cells if c][:8]}")
+            break
+    stack.close()
+    raise ValueError(f"no sheet has a search-audit header ({'; '.join(seen) or 'no sheets with rows'})")
