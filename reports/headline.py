@@ -65,8 +65,8 @@ def reached_sentence(entry: Mapping[str, Any], registry: PartyRegistry | None = 
         if total == 1:
             out.append(f"The hand-over into {name} was under {basis_words(next(iter(bases)))}.")
         else:
-            out.append(f"The {count_of(total, 'hand-over')} of these clips into {name} (a clip can be handed "
-                       f"over more than once): {_join(parts)}.")
+            again = " (a clip can be handed over more than once)" if total > clips else ""
+            out.append(f"The {count_of(total, 'hand-over')} of these clips into {name}{again}: {_join(parts)}.")
     return out
 
 
