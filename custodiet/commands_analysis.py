@@ -108,7 +108,7 @@ def cut(
     capacity: Annotated[
         str,
         typer.Option(
-            "--capacity", help="link: fewest links (default); count: least traffic (hand-overs + grants)"
+            "--capacity", help="link: fewest links (default); count: least traffic (hand-overs + grants + searches)"
         ),
     ] = "link",
     as_json: Annotated[bool, JSON_OPT] = False,

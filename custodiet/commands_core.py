@@ -144,6 +144,8 @@ def check(
         from custodiet.app import check_events_file
 
         check_events_file(events)
+    else:
+        _check_stdin_head()
     if broker:
         try:
             from streams.check import StreamError, check_on_kafka
@@ -186,6 +188,26 @@ def check(
         emit_json(doc)
         return
     _print_check(doc)
+
+
+def _check_stdin_head() -> None:
+    """Refuse standard input that is plainly not JSON lines, by what is buffered of it (nothing consumed)."""
+    import sys
+
+    from custodiet.file_kinds import describe_head
+
+    peek = getattr(getattr(sys.stdin, "buffer", None), "peek", None)
+    if peek is None:  # not a buffered stream: nothing can be looked at without reading it
+        return
+    try:
+        head = peek(1 << 16)
+    except (OSError, ValueError):
+        return
+    if not head:
+        return  # empty: said after reading
+    what = describe_head(head, whole=False)
+    if what is not None:
+        raise CliError(f"stdin: not an events log: {what}")
 
 
 def open_audit(path: str):  # type: ignore[no-untyped-def]

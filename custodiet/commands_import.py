@@ -145,9 +145,10 @@ def history(
     of several snapshots)."""
     from importers.history import access_history
 
-    check_readable_file(events, ".jsonl file")
+    if events != "-":
+        check_readable_file(events, ".jsonl file")
     try:
-        doc = access_history(events, agency=agency, since=since, until=until)
+        doc = access_history("/dev/stdin" if events == "-" else events, agency=agency, since=since, until=until)
     except ValueError as e:
         raise CliError(f"{events}: {str(e).splitlines()[0]}") from e
     if as_json:

@@ -33,10 +33,10 @@ seen (for de-duplication). Verdicts are returned, not kept (provisional mode kee
 
 from __future__ import annotations
 
-from bisect import insort
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from heapq import heappop, heappush
 from typing import Any
 
 from judge.engine import Judge, default_judge, event_order
@@ -115,8 +115,8 @@ class EventTimeJudge:
         self.late_after = late_after
         self.hold = hold
         self.provisional = provisional
-        self._held: list[_Held] = []  # sorted by order key; entries before _start are finalised
-        self._start = 0
+        self._held: list[tuple[tuple[datetime, int, str], _Held]] = []  # a heap by order key
+        self._last: tuple[datetime, int, str] | None = None  # the latest order key held
         self._by_key: dict[StateKey, list[_Held]] = {}  # provisional: the held events touching each key
         self._settled = CustodyState()  # provisional: the state under those keys before the held events
         self._seen: set[str] = set()
@@ -138,7 +138,7 @@ class EventTimeJudge:
     @property
     def held(self) -> int:
         """How many events are in the window (waiting for late events before them)."""
-        return len(self._held) - self._start
+        return len(self._held)
 
     def state_size(self) -> dict[str, int]:
         """How many items each part of the state holds (for tests of the memory bound).
@@ -173,19 +173,17 @@ class EventTimeJudge:
                 continue
             if self._newest is None or h.key[0] > self._newest:
                 self._newest = h.key[0]
+            in_order = not self._held or self._last is None or self._last < h.key
+            if in_order:
+                self._last = h.key
+            heappush(self._held, (h.key, h))
             if not self.provisional:
-                if self.held == 0 or self._held[-1].key < h.key:
-                    self._held.append(h)
-                else:
-                    insort(self._held, h, lo=self._start, key=_order)
-            elif self.held == 0 or self._held[-1].key < h.key:
-                self._register(h)
-                self._held.append(h)
+                continue
+            self._register(h)
+            if in_order:
                 h.verdict = self.judge.judge(ev)
                 out.append((h.verdict, None))
             else:
-                self._register(h)
-                insort(self._held, h, lo=self._start, key=_order)
                 self._rejudge(h, h.keys, h.key, {h}, out)
         self._finalise(out, everything=False)
         return out
@@ -270,13 +268,10 @@ class EventTimeJudge:
     def _finalise(self, out: list[Change], *, everything: bool) -> None:
         held = self._held
         cut = None if self._newest is None or self.late_after is None else self._newest - self.late_after
-        while self._start < len(held):
-            if not everything and (cut is None or len(held) - self._start <= self.hold
-                                   or held[self._start].key[0] >= cut):
+        while held:
+            if not everything and (cut is None or len(held) <= self.hold or held[0][0][0] >= cut):
                 break
-            h = held[self._start]
-            held[self._start] = None  # type: ignore[call-overload]  # let the event go
-            self._start += 1
+            h = heappop(held)[1]
             self._frontier = h.key
             if not self.provisional:
                 out.append((self.judge.judge(h.event), None))
@@ -289,6 +284,3 @@ class EventTimeJudge:
                 if not lst:
                     del self._by_key[k]
                     _EMPTY.copy_key(k, self._settled)
-        if self._start > 1024 and self._start * 2 > len(held):
-            del held[:self._start]
-            self._start = 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -109,11 +109,19 @@ class PartyRegistry:
         >>> reg.learn(ev); reg.state_of("agency:co-fort-collins-pd"), reg.get("agency:co-fort-collins-pd").name
         ('CO', 'CO - Fort Collins PD')
         """
-        for field in getattr(event, "PARTY_FIELDS", ()):
-            party_id = getattr(event, field, None)
+        fields = getattr(event, "PARTY_FIELDS", ())
+        if not fields:
+            return
+        if isinstance(event, BaseModel):  # declared fields and extras, without pydantic's slow attribute misses
+            values: dict[str, Any] = {**vars(event), **(event.model_extra or {})}
+        else:
+            values = {name: getattr(event, name, None) for f in fields for name in (f, f"{f}_name", f"{f}_state")}
+        get = values.get
+        for field in fields:
+            party_id = get(field)
             if not party_id or party_id in self._parties:
                 continue
-            hint = (getattr(event, f"{field}_name", None), getattr(event, f"{field}_state", None))
+            hint = (get(f"{field}_name"), get(f"{field}_state"))
             if hint == (None, None) or self._hints.get(party_id) == hint:
                 continue
             self._hints[party_id] = hint
