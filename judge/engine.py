@@ -68,7 +68,19 @@ def _new(cls: type[_M], values: dict[str, Any], fields_set: frozenset[str]) -> _
     >>> fast == slow, fast.model_dump_json() == slow.model_dump_json(), fast.model_fields_set
     (True, True, {'event_id'})
     """
+    factories = _FACTORIES.get(cls)
+    if factories is None:
+        factories = _FACTORIES[cls] = {n: f.default_factory for n, f in cls.model_fields.items()
+                                       if f.default_factory is not None}
+    for name, make in factories.items():
+        # pydantic would call the factory itself, but first inspects its signature on every call: slow, and it
+        # leaves reference cycles behind (garbage while the collector is paused during a run).
+        if name not in values:
+            values[name] = make()  # type: ignore[call-arg]
     return cls.model_construct(set(fields_set), **values)
+
+
+_FACTORIES: dict[type[BaseModel], dict[str, Any]] = {}
 
 
 # The fields each construction used to pass by keyword (so ``model_fields_set`` stays what it was).

@@ -109,11 +109,21 @@ class PartyRegistry:
         >>> reg.learn(ev); reg.state_of("agency:co-fort-collins-pd"), reg.get("agency:co-fort-collins-pd").name
         ('CO', 'CO - Fort Collins PD')
         """
-        for field in getattr(event, "PARTY_FIELDS", ()):
-            party_id = getattr(event, field, None)
+        fields = getattr(event, "PARTY_FIELDS", ())
+        if not fields:
+            return
+        # A pydantic model keeps its fields in __dict__ and extra fields in __pydantic_extra__: read them there
+        # (asking the model for an attribute it lacks goes through a slow failed lookup, for every event).
+        extra = getattr(event, "__pydantic_extra__", None)
+        values = {**vars(event), **extra} if isinstance(extra, dict) else None
+        for field in fields:
+            party_id = values.get(field) if values is not None else getattr(event, field, None)
             if not party_id or party_id in self._parties:
                 continue
-            hint = (getattr(event, f"{field}_name", None), getattr(event, f"{field}_state", None))
+            if values is not None:
+                hint = (values.get(f"{field}_name"), values.get(f"{field}_state"))
+            else:
+                hint = (getattr(event, f"{field}_name", None), getattr(event, f"{field}_state", None))
             if hint == (None, None) or self._hints.get(party_id) == hint:
                 continue
             self._hints[party_id] = hint
