@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audit.trail import FIELDS, GENESIS, checkpoint_interval, parse_record, record_hash, sign
+from audit.records import FIELDS, GENESIS, checkpoint_interval, parse_record, record_hash, sign
 
 __all__ = ["verify", "VerifyResult", "BadRecord"]
 

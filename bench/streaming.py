@@ -24,6 +24,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SESSION_TIMEOUT_S = 6.0
+IDLE_S = 3.0  # seconds each pool is watched idle before its run
 
 
 @contextlib.contextmanager
@@ -102,6 +103,9 @@ class Pipeline:
         from streams.collector import Collector
 
         pids = [p.pid for p in self.pool.procs.values()]
+        idle0 = sum(cpu_seconds(p) for p in pids)
+        time.sleep(IDLE_S)  # what the workers spend doing nothing (heartbeats, commits, timers)
+        idle = (sum(cpu_seconds(p) for p in pids) - idle0) / IDLE_S
         cpu0, rss0 = sum(cpu_seconds(p) for p in pids), sum(rss_bytes(p) for p in pids)
         t0 = time.perf_counter()
         n = asyncio.run(produce_lines(self.bootstrap, self.layout, enumerate(lines, start=1), "bench",
@@ -117,6 +121,7 @@ class Pipeline:
         return _rate(n, stamps) | {
             "processed": doc["processed"], "workers": self.workers, "partitions": self.partitions,
             "wall_s": round(wall, 3), "wall_rate": round(n / wall), "cpu_s": round(cpu, 3),
+            "idle_cpu_s_per_s": round(idle, 4), "cpu_s_less_idle": round(max(cpu - idle * wall, 0.0), 3),
             "cpu_us_per_event": round(cpu / n * 1e6, 1), "rss_before": rss0, "rss_peak": peak,
             "document": doc}
 

@@ -25,10 +25,11 @@ import csv
 import io
 import json
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["what_it_is", "HEAD_BYTES", "HEAD_LINES"]
+__all__ = ["what_it_is", "describe_head", "HEAD_BYTES", "HEAD_LINES"]
 
 #: How much of the file is looked at.
 HEAD_BYTES = 64 * 1024
@@ -134,7 +135,17 @@ def what_it_is(path: str | Path) -> str | None:
     p = Path(path)
     with p.open("rb") as f:
         head = f.read(HEAD_BYTES)
-        whole = len(head) < HEAD_BYTES
+    whole = len(head) < HEAD_BYTES
+    return describe_head(head, whole, lambda: p.read_bytes() if p.stat().st_size <= _WHOLE_LIMIT else None)
+
+
+def describe_head(head: bytes, whole: bool, read_all: Callable[[], bytes | None] = lambda: None) -> str | None:
+    """:func:`what_it_is` for the first bytes of an input (``whole``: they are all of it). ``read_all``
+    gives the whole input when it is small enough to parse as one document (JSON, TOML), else None.
+
+    >>> describe_head(b"id,name\\n1,x\\n", True)[:28]
+    'looks like a CSV file (colum'
+    """
     if not head.strip():
         return "is empty: no events in it"
     for magic, words in _MAGIC:
@@ -153,8 +164,9 @@ def what_it_is(path: str | Path) -> str | None:
     sample = text[:2048]
     if sum(ch == "\ufffd" or (ch < " " and ch not in "\t\r\n") for ch in sample) > len(sample) // 20:
         return "looks like binary data (not UTF-8 text), not JSON lines"
-    small = whole or p.stat().st_size <= _WHOLE_LIMIT
-    full = p.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff") if small and not whole else text
+    everything = head if whole else read_all()
+    small = everything is not None
+    full = everything.decode("utf-8", errors="replace").lstrip("\ufeff") if everything is not None else text
     if first[0] in "{[" and small:
         try:
             return _json_document_kind(json.loads(full))

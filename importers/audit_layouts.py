@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from importers.report import clean_cell
@@ -117,7 +117,14 @@ def detect_layout(header: list[str]) -> AuditLayout:
     return AuditLayout(name, _columns(clean), tuple(clean))
 
 
-_ZONE_SUFFIX = re.compile(r"\s*(?:UTC|GMT|Z)$", re.IGNORECASE)
+_ZONE_SUFFIX = re.compile(r"\s*(UTC|GMT|Z|[ECMP][SD]T|AK[SD]T|HST)$", re.IGNORECASE)
+#: Zone names written after a time, as fixed offsets (a "PST" time is UTC-8 whatever the date says).
+_ZONES: dict[str, tzinfo] = {
+    "UTC": UTC, "GMT": UTC, "Z": UTC,
+    **{f"{z}{k}T": timezone(timedelta(hours=base + (1 if k == "D" else 0)))
+       for z, base in (("E", -5), ("C", -6), ("M", -7), ("P", -8), ("AK", -9)) for k in ("S", "D")},
+    "HST": timezone(timedelta(hours=-10)),
+}
 _LOCAL_FORMATS = (
     "%Y-%m-%d %H:%M:%S.%f",
     "%Y-%m-%d %H:%M:%S",
@@ -154,6 +161,8 @@ def parse_search_time(value: object, tz: str = DEFAULT_TZ) -> datetime:
     '2025-06-18T07:02:04.789000+00:00'
     >>> parse_search_time("11/13/2025, 10:00:17 PM UTC").isoformat()
     '2025-11-13T22:00:17+00:00'
+    >>> parse_search_time("11/13/2025 10:00 PM PST").isoformat(), parse_search_time("2025-07-04 12:00 EDT").hour
+    ('2025-11-14T06:00:00+00:00', 16)
     >>> parse_search_time("2025-12-01T10:00:00Z").isoformat(), parse_search_time("12/1/2025 9:30 AM").hour
     ('2025-12-01T10:00:00+00:00', 17)
     """
@@ -172,10 +181,11 @@ def parse_search_time(value: object, tz: str = DEFAULT_TZ) -> datetime:
     text = clean_cell(value)
     if not text:
         raise ValueError("empty date")
-    zone: ZoneInfo | None = ZoneInfo(tz)
-    if _ZONE_SUFFIX.search(text) and not re.search(r"[+-]\d{2}:?\d{2}$", text):
-        text = _ZONE_SUFFIX.sub("", text)
-        zone = ZoneInfo("UTC")
+    zone: tzinfo = ZoneInfo(tz)
+    suffix = _ZONE_SUFFIX.search(text)
+    if suffix and not re.search(r"[+-]\d{2}:?\d{2}$", text):
+        text = text[: suffix.start()]
+        zone = _ZONES[suffix.group(1).upper()]
     text = text.replace(",", " ").replace("  ", " ").strip()
     moment: datetime | None = None
     us = _US_TIME.match(text)

@@ -19,6 +19,7 @@ first whose header fits an audit layout (:func:`importers.audit_layouts.fits_aud
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 from collections.abc import Iterator
@@ -30,7 +31,7 @@ from typing import Any
 from importers.audit_layouts import fits_audit
 from importers.report import clean_cell
 
-__all__ = ["AuditRows", "open_audit", "AGENCY_KEYS", "ROW_LIST_KEYS"]
+__all__ = ["AuditRows", "open_audit", "text_encoding", "AGENCY_KEYS", "ROW_LIST_KEYS"]
 
 #: Keys of a per-agency JSON record that name its agency, and that hold its rows.
 AGENCY_KEYS = ("agency", "agency_name", "org_name", "organization", "name")
@@ -46,6 +47,7 @@ class AuditRows:
     agency: str | None = None
     sheet: str | None = None
     closer: ExitStack = field(default_factory=ExitStack)
+    encoding: str = "utf-8"
 
     def close(self) -> None:
         """Close the underlying file."""
@@ -65,9 +67,31 @@ def open_audit(path: str | Path) -> AuditRows:
     return _csv(file)
 
 
+def text_encoding(file: Path) -> str:
+    """``utf-8-sig`` if the whole file is UTF-8, else ``cp1252`` (exports from Windows tools), read in
+    chunks so that a large file is not held.
+
+    >>> import tempfile
+    >>> f = tempfile.NamedTemporaryFile(delete=False); _ = f.write("caf\u00e9".encode("cp1252")); f.close()
+    >>> text_encoding(Path(f.name))
+    'cp1252'
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(file, "rb") as fh:
+        try:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig"
+
+
 def _csv(file: Path) -> AuditRows:
     stack = ExitStack()
-    fh = stack.enter_context(open(file, encoding="utf-8-sig", newline=""))
+    encoding = text_encoding(file)
+    fh = stack.enter_context(open(file, encoding=encoding, errors="strict" if encoding != "cp1252" else "replace",
+                                  newline=""))
     reader = csv.reader(fh)
     header = next(reader, None)
     if header is None:
@@ -78,7 +102,7 @@ def _csv(file: Path) -> AuditRows:
         for row in reader:
             yield reader.line_num, row
 
-    return AuditRows(header, rows(), closer=stack)
+    return AuditRows(header, rows(), closer=stack, encoding=encoding)
 
 
 def _dict_rows(records: Iterator[tuple[int, Any]], first: dict[str, Any]) -> tuple[list[str], Iterator]:

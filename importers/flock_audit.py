@@ -58,7 +58,7 @@ from importers.audit_layouts import DEFAULT_TZ, AuditLayout, detect_layout, pars
 from importers.audit_sources import open_audit
 from importers.flock_sharing import format_time
 from importers.report import PLACEHOLDER_VALUES, ImportResult, clean_cell, is_placeholder
-from importers.sniff import is_empty, wrong_kind
+from importers.sniff import is_empty, looks_like, wrong_kind
 from schemas.parties import Party
 
 __all__ = ["import_flock_audit", "parse_search_date", "searcher_of", "DEFAULT_TZ", "SOURCE", "RECENT_IDS"]
@@ -84,7 +84,7 @@ def _count(value: object) -> int | None:
         number = float(value)
     else:
         try:
-            number = float(clean_cell(value).replace(",", "").replace("_", ""))
+            number = float(str(value).replace(",", "").replace("_", ""))
         except ValueError:
             return None
     if number != number or number < 0 or number in (float("inf"), float("-inf")):
@@ -134,6 +134,9 @@ def import_flock_audit(
     ZoneInfo(tz)  # fail early on an unknown zone
     if is_empty(file):
         raise ValueError("empty file: no header, no rows")
+    what, _ = looks_like(file)
+    if what.startswith(("binary", "a zip", "a folder")):
+        raise ValueError(wrong_kind(file, "flock-audit"))
     result = ImportResult(kind="flock-audit", files=[str(file)], sink=sink)
     try:
         rows = open_audit(file)
@@ -143,6 +146,8 @@ def import_flock_audit(
         if "sheet" in str(e):
             raise
         raise ValueError(f"{e}; {wrong_kind(file, 'flock-audit')}") from e
+    if rows.encoding == "cp1252":
+        result.warn(file, 0, "not UTF-8: read as Windows-1252")
     try:
         try:
             layout = detect_layout(rows.header)
@@ -185,7 +190,7 @@ def _read_rows(  # noqa: C901 - one row, one place
         return None if value.lower() in placeholders else value
 
     for line, raw in rows:
-        row = [clean_cell(c) for c in raw]  # each cell cleaned once
+        row = [" ".join(c.split()) if c.__class__ is str else clean_cell(c) for c in raw]  # cleaned once
         if not any(row):
             continue
         result.read()

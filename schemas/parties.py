@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -112,18 +112,16 @@ class PartyRegistry:
         fields = getattr(event, "PARTY_FIELDS", ())
         if not fields:
             return
-        # A pydantic model keeps its fields in __dict__ and extra fields in __pydantic_extra__: read them there
-        # (asking the model for an attribute it lacks goes through a slow failed lookup, for every event).
-        extra = getattr(event, "__pydantic_extra__", None)
-        values = {**vars(event), **extra} if isinstance(extra, dict) else None
+        if isinstance(event, BaseModel):  # declared fields and extras, without pydantic's slow attribute misses
+            values: dict[str, Any] = {**vars(event), **(event.model_extra or {})}
+        else:
+            values = {name: getattr(event, name, None) for f in fields for name in (f, f"{f}_name", f"{f}_state")}
+        get = values.get
         for field in fields:
-            party_id = values.get(field) if values is not None else getattr(event, field, None)
+            party_id = get(field)
             if not party_id or party_id in self._parties:
                 continue
-            if values is not None:
-                hint = (values.get(f"{field}_name"), values.get(f"{field}_state"))
-            else:
-                hint = (getattr(event, f"{field}_name", None), getattr(event, f"{field}_state", None))
+            hint = (get(f"{field}_name"), get(f"{field}_state"))
             if hint == (None, None) or self._hints.get(party_id) == hint:
                 continue
             self._hints[party_id] = hint

@@ -168,10 +168,13 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None) -> faust.App:
             for p, values in sorted(route.forward.items()):
                 for chunk in chunks(values, BUNDLE_BYTES):
                     box.send(judge_in, f"bundle-{p}".encode(), b"\n".join(chunk), partition=p)
+            parsed: set[bytes] = set()  # a request sent to two partitions this worker holds is parsed once
             for p, offset, bundle in remote:
                 for raw in bundle.split(b"\n"):
                     try:
-                        route.judge.append(parse_event(raw))
+                        if raw not in parsed:
+                            route.judge.append(parse_event(raw))
+                            parsed.add(raw)
                     except ValueError as e:  # intake validated it: a bug, or a foreign writer; say so
                         log.error("judge-in partition %s offset %s: cannot parse forwarded event: %s", p, offset, e)
                         box.send(verdicts, b"judge-error", accounting("judge-error", partition=p, offset=offset,

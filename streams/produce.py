@@ -1,4 +1,4 @@
-"""Produce a ``.jsonl`` log to custodiet's input topics (keyed by event id): ``python -m streams.produce LOG``.
+"""Produce a ``.jsonl`` log to custodiet's input topics (keyed by routing key): ``python -m streams.produce LOG``.
 
 Settings (broker, topic prefix) come from the environment, as for the workers.
 """

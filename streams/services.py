@@ -2,7 +2,7 @@
 ``python -m streams.services ring --scenario default --seed 7 --events 6000``.
 
 Every service process steps the same deterministic world (same scenario, seed and event count) and
-publishes only its own events (``source = "sim:<service>"``) to the input topics, keyed by event id. Run all
+publishes only its own events (``source = "sim:<service>"``) to the input topics, keyed by routing key. Run all
 five and the topics carry exactly the log ``custodiet simulate`` writes. Broker and topic prefix come from
 the environment, as for the workers. The services do not read each other's messages back from Kafka:
 their conversation is the shared world; what crosses Kafka is what the agents judge.

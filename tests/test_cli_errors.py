@@ -306,3 +306,18 @@ def test_audit_trail_that_cannot_be_written_or_continued(tmp_path: Path, monkeyp
     res = runner.invoke(app, ["check", str(log), "--audit", str(garbage)])
     one_line_error(res, str(garbage), "damaged record", "verify the trail")
     assert res.stderr.count(str(garbage)) == 1
+
+
+def test_stdin_that_is_plainly_not_events_is_refused() -> None:
+    import subprocess
+    import sys
+
+    cli = str(Path(sys.executable).with_name("custodiet"))
+    csv_bytes = (ROOT / "tests/data/flock-sharing/agency_access20250101.csv").read_bytes()
+    done = subprocess.run([cli, "check", "-"], input=csv_bytes, capture_output=True, timeout=120)
+    lines = done.stderr.decode().strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1, done.stderr
+    assert "stdin: not an events log: looks like a Flock sharing CSV" in lines[0]
+    events = b"\n".join(json.dumps(e).encode() for e in VALID) + b"\n"
+    done = subprocess.run([cli, "check", "-", "--json"], input=events, capture_output=True, timeout=120)
+    assert done.returncode == 0 and json.loads(done.stdout)["processed"] == 4, done.stderr

@@ -510,3 +510,16 @@ def test_flock_audit_json_lines_and_searcher_registry(tmp_path: Path) -> None:
     assert (result.rows_read, result.events_written, result.skipped_by_reason) == (3, 2, {"not a row": 1})
     assert {(p.id, p.state, p.kind) for p in result.parties} == {
         ("agency:shasta-county-so", "CA", "sheriff"), ("agency:co-fort-collins-pd", "CO", "local")}
+
+
+def test_flock_audit_of_a_windows_1252_export(tmp_path: Path) -> None:
+    path = tmp_path / "audit.csv"
+    text = ("Name,Org Name,Search Time,Reason\n"
+            "A,Shasta County SO,11/13/2025 10:00 PM PST,\u201cstolen\u201d car\n")
+    path.write_bytes(text.encode("cp1252"))
+    result = import_flock_audit(path)
+    _valid(result)
+    (event,) = result.events
+    assert (event["reason"], event["purpose"], event["occurred_at"]) == (
+        "\u201cstolen\u201d car", "property_crime", "2025-11-14T06:00:00Z")
+    assert [w.reason for w in result.warnings] == ["not UTF-8: read as Windows-1252"]

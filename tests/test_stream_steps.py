@@ -208,3 +208,20 @@ def test_agent_turns_a_bad_line_header_into_a_dead_letter(app_and_box: tuple[Any
     (dead,) = [json.loads(v) for t, _k, v, _h, _p in box.sent if t == "t.dead-letters"]
     assert dead["reason"] == "bad 'line' header: 'twelve' is not a line number"
     assert [r["kind"] for r in box.records("t.verdicts") if r["kind"] != "progress"] == ["dead"]
+
+
+# --- errors a person sees -------------------------------------------------------------------------------
+
+def test_check_on_a_port_where_nothing_listens_is_one_line_and_exit_2(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from custodiet.cli import app
+    from streams.check import free_port
+
+    log = tmp_path / "log.jsonl"
+    log.write_bytes(REC + b"\n")
+    port = free_port()
+    res = CliRunner().invoke(app, ["check", str(log), "--broker", f"kafka://127.0.0.1:{port}"])
+    assert res.exit_code == 2
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert lines == [f"custodiet: error: no Kafka broker at 127.0.0.1:{port}: connection refused"]

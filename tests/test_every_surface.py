@@ -1,0 +1,158 @@
+"""One simulated scenario through every surface that shows custody: the same accounting, the same
+violations per rule, and the same clips, paths and parties reaching each federal party.
+
+Surfaces: the in-process runner (`check --json`), `reach --json`, `check --broker` (Faust agents on a real
+broker), `demo --json` (which runs its own broker), the live view fed from the log and fed a streaming run's
+verdicts over the broker, and the tracer's `/reach/` view. The reference numbers are the in-process
+`check` and `reach` documents; every other surface must equal them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from classify.registry import default_registry
+from custodiet.cli import app
+from judge.logread import read_lines
+from live.state import LiveState
+from streams.check import KafkaRun, free_port
+from streams.collector import Collector
+from streams.live_feed import follow_verdicts
+
+pytestmark = pytest.mark.broker
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO, SEED, EVENTS = "default", 11, 2000
+ACCOUNTING = ("events_in", "processed", "duplicates", "dead_letters")
+
+
+def cli_json(*args: str) -> Any:
+    r = CliRunner().invoke(app, list(args))
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def rule_counts(stats: dict[str, Any]) -> dict[str, int]:
+    return {r["rule"]: r["gated"] + r["flagged"] for r in stats["rules"] if r["gated"] + r["flagged"]}
+
+
+def reach_key(doc: dict[str, Any]) -> tuple[int, int, list[str]]:
+    """What a reach answer says about one party: clips, paths, and the parties with a path in."""
+    return doc["clip_count"], doc["path_count"], sorted(p["party"] for p in doc["parties"])
+
+
+def _get(url: str) -> dict[str, Any]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return json.loads(r.read())
+    except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+        return {}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The simulated log, and the in-process `check` and `reach` documents on it."""
+    log = tmp_path_factory.mktemp("surfaces") / "sim.jsonl"
+    r = CliRunner().invoke(app, ["simulate", "--scenario", SCENARIO, "--seed", str(SEED), "--events", str(EVENTS),
+                                 "-o", str(log)])
+    assert r.exit_code == 0, r.output
+    check = cli_json("check", str(log), "--json")
+    assert check["events_in"] == EVENTS and sum(check["violations"].values()) > 0
+    registry = default_registry()  # the registry every surface uses when none is given
+    receivers = {json.loads(raw).get("to_party") for _, raw in read_lines(log)}
+    federal = sorted(p for p in receivers if p and registry.kind_of(p) == "federal")
+    reach = {p: cli_json("reach", str(log), "--to", p, "--json") for p in federal}
+    reach = {p: d for p, d in reach.items() if d["clip_count"]}
+    assert reach, "the scenario should bring some clip to a federal party"
+    return {"log": log, "check": check, "reach": reach}
+
+
+def test_demo_json_is_the_same_run(reference: dict[str, Any]) -> None:
+    demo = cli_json("demo", "--json", "--scenario", SCENARIO, "--seed", str(SEED), "--events", str(EVENTS))
+    check = reference["check"]
+    assert demo["simulated"] is True
+    assert {k: demo[k] for k in ACCOUNTING} == {k: check[k] for k in ACCOUNTING}
+    assert demo["violations"] == check["violations"]
+    reached = {row["party"]: (row["clips"], row["paths"]) for row in demo["reached"] if row["clips"]}
+    assert reached == {p: (d["clip_count"], d["path_count"]) for p, d in reference["reach"].items()}
+
+
+def test_live_view_from_the_log(reference: dict[str, Any]) -> None:
+    check = reference["check"]
+    state = LiveState()
+    state.feed_lines(read_lines(reference["log"]))
+    state.settle()
+    stats = state.stats(max_age=0)
+    assert {k: stats[k] for k in ("events_in", "processed", "duplicates")} == \
+        {k: check[k] for k in ("events_in", "processed", "duplicates")}
+    assert len(state.dead) == check["dead_letters"]
+    assert stats["outcomes"] == check["outcomes"]
+    assert rule_counts(stats) == check["violations"]
+    for party, doc in reference["reach"].items():
+        assert reach_key(state.reach(party)) == reach_key(doc), party
+
+
+def test_broker_check_live_view_and_tracer(reference: dict[str, Any], kafka_bootstrap: str) -> None:
+    check, log = reference["check"], reference["log"]
+    lines = list(read_lines(log))
+    with KafkaRun(f"kafka://{kafka_bootstrap}", None) as run:
+        live = LiveState()
+        stop = threading.Event()
+        follower = follow_verdicts(live, kafka_bootstrap, run.layout, stop)
+        port = free_port()
+        cfg = replace(run.cfg, web_port=port, data_dir=str(run.log_dir / "tracer"))
+        env = {**os.environ, **cfg.to_env(), "PYTHONPATH": str(ROOT)}
+        env.pop("BROKER_URL", None)
+        tracer_log = (run.log_dir / "tracer.log").open("ab")
+        tracer = subprocess.Popen([sys.executable, "-m", "streams.tracer", "worker", "-l", "warn", "--web-port",
+                                   str(port)], env=env, cwd=ROOT, stdout=tracer_log, stderr=subprocess.STDOUT)
+        try:
+            n = run.produce(lines)
+            col = run.collect(Collector(n, run.layout.partitions), timeout=240)
+            streamed = col.document(run.rule_sets)
+            # check --broker: the same document as in-process, field for field.
+            assert {k: streamed[k] for k in ACCOUNTING} == {k: check[k] for k in ACCOUNTING}
+            assert streamed["violations"] == check["violations"]
+            assert streamed["outcomes"] == check["outcomes"]
+
+            # The live view over the broker: done when it shows what the pipeline decided, or time is up.
+            deadline = time.monotonic() + 90
+            while (live.stats(max_age=0)["processed"], live.stats(max_age=0)["outcomes"]) != \
+                    (check["processed"], check["outcomes"]):
+                assert time.monotonic() < deadline, live.stats(max_age=0)["outcomes"]
+                live.wait_for_change(live.version, 0.5)
+            stats = live.stats(max_age=0)
+            assert rule_counts(stats) == check["violations"]
+            for party, doc in reference["reach"].items():
+                assert reach_key(live.reach(party)) == reach_key(doc), party
+
+            # The tracer's view: the same reach per federal party once it has caught up with custody-edges.
+            base = f"http://127.0.0.1:{port}"
+            for party, doc in reference["reach"].items():
+                want = (doc["clip_count"], doc["path_count"])
+                got: dict[str, Any] = {}
+                deadline = time.monotonic() + 120
+                while (got.get("clip_count"), got.get("path_count")) != want:
+                    assert tracer.poll() is None, (run.log_dir / "tracer.log").read_text()[-2000:]
+                    assert time.monotonic() < deadline, f"tracer {party}: {got.get('clip_count')} of {want}"
+                    got = _get(f"{base}/reach/?to={urllib.parse.quote(party)}")
+                assert [c["clip"] for c in got["clips"]] == [c["clip"] for c in doc["clips"]], party
+        finally:
+            stop.set()
+            follower.join(timeout=10)
+            tracer.terminate()
+            tracer.wait(timeout=15)
