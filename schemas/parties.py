@@ -73,9 +73,17 @@ _PARTY_LIST = TypeAdapter(list[Party])
 
 
 @cache
+@cache
 def _hint_keys(field: str) -> tuple[str, str]:
     """The fields beside a party field that carry its name and state as an importer read them."""
     return f"{field}_name", f"{field}_state"
+
+
+@cache
+def _declares_hints(model: type[BaseModel], fields: tuple[str, ...]) -> bool:
+    """Whether ``model`` declares a name or state field beside any of its party ``fields``."""
+    declared = model.model_fields
+    return any(key in declared for f in fields for key in _hint_keys(f))
 
 
 class PartyRegistry:
@@ -120,8 +128,10 @@ class PartyRegistry:
         if not fields:
             return
         if isinstance(event, BaseModel):  # declared fields and extras, without pydantic's slow attribute misses
-            declared: dict[str, Any] = vars(event)
             extra: dict[str, Any] = event.model_extra or {}
+            if not extra and not _declares_hints(type(event), fields):
+                return  # no field of this event can carry a hint (most events): nothing to learn
+            declared: dict[str, Any] = vars(event)
         else:
             declared = {name: getattr(event, name, None) for f in fields for name in (f, *_hint_keys(f))}
             extra = {}
