@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from classify.agency_words import STATELESS_CATEGORIES
 from judge.state import CustodyState, platform_slug
 from schemas.parties import PartyRegistry
 
@@ -43,14 +44,14 @@ class Context:
     def note_state_unknown(self, *parties: str | None) -> None:
         """Remember the agencies among ``parties`` whose state the registry does not know (businesses,
         vendor test organisations and multistate centers have none to know)."""
-        from classify.agency_words import STATELESS_CATEGORIES
-
+        unknown = self.state_unknown
+        get = self.registry.get
         for p in parties:
-            if not p or p in self.state_unknown:
+            if not p or p in unknown:
                 continue
-            party = self.registry.get(p)
+            party = get(p)
             if party.state is None and party.kind in _STATEFUL_KINDS and party.subkind not in STATELESS_CATEGORIES:
-                self.state_unknown.add(p)
+                unknown.add(p)
 
 
 def event_platform(ev: Any, state: CustodyState) -> str:
