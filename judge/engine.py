@@ -159,17 +159,19 @@ class Judge:
         at = ev.occurred_at
         plan = self._plan(ev.type, event_platform(ev, self.state), at)
         mediated: bool | None = None
+        parties: list[str] = []
         ctx = self.ctx
         for rs, rule, fn, gateable in plan:
             evidence = fn(rule, ev, ctx)
             if evidence is None:
                 continue
-            if mediated is None:
+            if mediated is None:  # worked out once per event, when a first rule fires
                 mediated = self._mediated(ev)
+                parties = ev.parties()  # each violation validates its own copy
             values = {
                 "rule_id": rule.id, "rule_set": rs.id, "verdict": "gated" if mediated and gateable else "flagged",
                 "event_id": ev.event_id, "event_type": ev.type, "occurred_at": at, "source": rule.source,
-                "description": rule.description, "parties": ev.parties(), "evidence": evidence,
+                "description": rule.description, "parties": parties, "evidence": evidence,
             }
             found.append(_new(Violation, values))
         return found
