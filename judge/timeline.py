@@ -98,6 +98,10 @@ def _order(h: _Held) -> tuple[datetime, int, str]:
     return h.key
 
 
+def _first(pair: tuple[tuple[datetime, int, str], Event]) -> tuple[datetime, int, str]:
+    return pair[0]
+
+
 class EventTimeJudge:
     """Judging in event time with re-judgement of what a late event can change (see the module doc)."""
 
@@ -115,7 +119,9 @@ class EventTimeJudge:
         self.late_after = late_after
         self.hold = hold
         self.provisional = provisional
-        self._held: list[tuple[tuple[datetime, int, str], _Held]] = []  # a heap by order key
+        # A heap by order key: (time, type rank, event id, held event), flat so that a comparison stops at the
+        # (unique) event id without comparing nested key tuples twice.
+        self._held: list[tuple[datetime, int, str, _Held]] = []
         self._last: tuple[datetime, int, str] | None = None  # the latest order key held
         self._by_key: dict[StateKey, list[_Held]] = {}  # provisional: the held events touching each key
         self._settled = CustodyState()  # provisional: the state under those keys before the held events
@@ -165,9 +171,9 @@ class EventTimeJudge:
         out: list[Change] = []
         if not fresh:
             return out
-        fresh.sort(key=event_order)
-        for ev in fresh:
-            h = _Held(event_order(ev), ev, state_keys(ev) if self.provisional else ())
+        keyed = sorted([(event_order(ev), ev) for ev in fresh], key=_first)  # unique keys: ids were de-duplicated
+        for key, ev in keyed:
+            h = _Held(key, ev, state_keys(ev) if self.provisional else ())
             if self._frontier is not None and h.key < self._frontier:
                 self._beyond_window(h, out)
                 continue
@@ -176,7 +182,7 @@ class EventTimeJudge:
             in_order = not self._held or self._last is None or self._last < h.key
             if in_order:
                 self._last = h.key
-            heappush(self._held, (h.key, h))
+            heappush(self._held, (*h.key, h))
             if not self.provisional:
                 continue
             self._register(h)
@@ -269,9 +275,9 @@ class EventTimeJudge:
         held = self._held
         cut = None if self._newest is None or self.late_after is None else self._newest - self.late_after
         while held:
-            if not everything and (cut is None or len(held) <= self.hold or held[0][0][0] >= cut):
+            if not everything and (cut is None or len(held) <= self.hold or held[0][0] >= cut):
                 break
-            h = heappop(held)[1]
+            h = heappop(held)[3]
             self._frontier = h.key
             if not self.provisional:
                 out.append((self.judge.judge(h.event), None))
