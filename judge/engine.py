@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from classify.registry import default_registry
-from judge.checks import CHECKS, Context, event_platform
+from judge.checks import COMPARES, Context, event_platform
 from judge.rulesets import RuleSet, load_rule_sets
 from judge.state import CustodyState
 from schemas.events import EVENT_TYPES, Event
@@ -93,7 +93,7 @@ class Judge:
         self._by_type: dict[str, list[tuple[RuleSet, Any, Any]]] = {t: [] for t in EVENT_TYPES}
         for rs in self.rule_sets:
             for rule in rs.rules:
-                fn, types = CHECKS[rule.check]
+                fn, types = COMPARES[rule.check]
                 for t in types:
                     self._by_type[t].append((rs, rule, fn))
         # (event type, platform, era segment) -> the checks that apply, worked out once per key: which rule
@@ -162,8 +162,8 @@ class Judge:
         parties: list[str] = []
         ctx = self.ctx
         for rs, rule, fn, gateable in plan:
-            evidence = fn(rule, ev, ctx)
-            if evidence is None:
+            compared = fn(rule, ev, ctx)  # the comparison explain prints; a breach's facts are its evidence
+            if not compared.fired:
                 continue
             if mediated is None:  # worked out once per event, when a first rule fires
                 mediated = self._mediated(ev)
@@ -171,7 +171,7 @@ class Judge:
             values = {
                 "rule_id": rule.id, "rule_set": rs.id, "verdict": "gated" if mediated and gateable else "flagged",
                 "event_id": ev.event_id, "event_type": ev.type, "occurred_at": at, "source": rule.source,
-                "description": rule.description, "parties": parties, "evidence": evidence,
+                "description": rule.description, "parties": parties, "evidence": compared.facts,
             }
             found.append(_new(Violation, values))
         return found
