@@ -158,12 +158,17 @@ def run_check(
     judge = EventTimeJudge(rule_sets, registry, judge=judge_with, late_after=late_after, provisional=False)
     tally = CheckTally()
     kept = _Kept() if keep else None
-    events: dict[str, Event] = {}  # the batch's events by id, until judged
+    events: dict[str, Event] = {}  # the batch's events by id, until judged (only when a caller wants them)
     batch: list[Event] = []
 
     def take(changes: list[tuple[Verdict, Verdict | None]]) -> None:
+        count = tally.take
+        if on_verdict is None and kept is None:  # counting only (check): nothing to look up or keep
+            for v, _ in changes:
+                count(v)
+            return
         for v, _ in changes:
-            tally.take(v)
+            count(v)
             if on_verdict is not None:
                 on_verdict(events[v.event_id], v)
             if kept is not None:
@@ -171,11 +176,12 @@ def run_check(
             del events[v.event_id]
 
     def judge_batch() -> None:
-        for ev in batch:
-            if ev.event_id not in events and ev.event_id not in judge:
-                events[ev.event_id] = ev
-                if kept is not None:
-                    kept.events.append(ev)
+        if on_verdict is not None or kept is not None:
+            for ev in batch:
+                if ev.event_id not in events and ev.event_id not in judge:
+                    events[ev.event_id] = ev
+                    if kept is not None:
+                        kept.events.append(ev)
         take(judge.add(batch))
         batch.clear()
 
