@@ -27,7 +27,7 @@ from judge.checks import CHECKS, Context, event_platform
 from judge.rulesets import RuleSet, load_rule_sets
 from judge.state import CustodyState
 from schemas.events import EVENT_TYPES, Event
-from schemas.flow import edge_values
+from schemas.flow import edge_values, search_links
 from schemas.parties import PartyRegistry
 from schemas.records import CustodyEdge, Outcome, Verdict, Violation
 
@@ -231,9 +231,11 @@ class Judge:
             values.update(verdict="flagged" if violations else "ok", rules=[v.rule_id for v in violations])
             edge = _new(CustodyEdge, values, _GRANT_FIELDS)
         st.apply(ev, gated)
-        return _new(Verdict, {"event_id": ev.event_id, "event_type": kind, "occurred_at": ev.occurred_at,
-                              "outcome": outcome, "violations": violations, "edge": edge, "late": late},
-                    _ALL_VERDICT_FIELDS)
+        values = {"event_id": ev.event_id, "event_type": kind, "occurred_at": ev.occurred_at, "outcome": outcome,
+                  "violations": violations, "edge": edge, "late": late}
+        if kind == "search":  # what flows: schemas.flow; a gated search lets nothing through
+            values["links"] = search_links(ev, outcome, [v.rule_id for v in violations])
+        return _new(Verdict, values, _ALL_VERDICT_FIELDS)
 
     def judge_all(self, events: Iterable[Event]) -> list[Verdict]:
         """Judge events in event-time order (whatever order they came in)."""

@@ -1,10 +1,12 @@
 """The tracer: a Faust app that consumes ``custody-edges`` and answers live ``trace`` and ``reach`` queries.
 
-Edges are kept in a changelog-backed table keyed by clip id (grants by grantor), co-partitioned with
-``custody-edges``. ``GET /trace/{clip}/?to=PARTY`` is routed by Faust to the worker that owns the clip's
-partition and answers with the same document as ``custodiet trace --json``; ``GET /reach/?to=PARTY``
-answers from the partitions this worker owns (all of them when one tracer runs) with the document of
-``custodiet reach --json`` plus the partitions it covered. Read-only; binds 127.0.0.1 unless told otherwise.
+Custody records (origins, hand-overs, grants, search links) are kept in a changelog-backed table keyed as
+``custody-edges`` is (by clip id; grants and search links by the party whose cameras they reach into),
+co-partitioned with it, each record under ``schemas.flow.record_id``; a retraction takes its record out.
+``GET /trace/{clip}/?to=PARTY`` is routed by Faust to the worker that owns the clip's partition and answers with the
+same document as ``custodiet trace --json``; ``GET /reach/?to=PARTY`` answers from the partitions this worker
+owns (all of them when one tracer runs) with the document of ``custodiet reach --json`` plus the partitions it
+covered. Read-only; binds 127.0.0.1 unless told otherwise.
 
 Run: ``python -m streams.tracer worker -l warn --web-port 6066``.
 """
@@ -21,6 +23,7 @@ import faust
 from graph.custody import CustodyGraph
 from graph.reach import reach
 from graph.trace import TraceError, trace
+from schemas.flow import record_id
 from schemas.records import CustodyEdge
 from streams.app import seal_changelog
 from streams.config import StreamConfig
@@ -62,10 +65,12 @@ def create_tracer_app(cfg: StreamConfig) -> faust.App:
                 key = ev.key.decode() if isinstance(ev.key, bytes) else str(ev.key)
                 doc = json.loads(ev.value)
                 entries = dict(custody.data.get(key) or {})
-                if doc.get("retracted"):
-                    entries.pop(doc["event_id"], None)
+                if doc.get("retracted") and "to_party" not in doc:  # naming only its event: all of its records
+                    entries = {k: e for k, e in entries.items() if e["event_id"] != doc["event_id"]}
+                elif doc.get("retracted"):
+                    entries.pop(record_id(doc), None)
                 else:
-                    entries[doc["event_id"]] = doc
+                    entries[record_id(doc)] = doc
                 custody.data[key] = entries
                 changed[key] = ev.message.partition
             writes = [custody.send_changelog(p, key, custody.data[key]) for key, p in changed.items()]
