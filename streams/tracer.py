@@ -29,7 +29,7 @@ from streams.app import seal_changelog
 from streams.config import StreamConfig
 from streams.faust_settings import faust_app_settings
 
-__all__ = ["create_tracer_app", "graph_of"]
+__all__ = ["create_tracer_app", "graph_of", "apply_record"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,30 @@ def graph_of(entries: Any) -> CustodyGraph:
     ('resident:r', 'judged')
     """
     return CustodyGraph.from_edges([], (CustodyEdge.model_validate(e) for e in entries))
+
+
+def apply_record(entries: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+    """The records stored under one ``custody-edges`` key after one document of that key: a record is kept
+    under its ``schemas.flow.record_id`` (a search's links apart), a retraction takes out the record it names
+    (or, naming only an event, every record of that event).
+
+    >>> link = {"kind": "search", "event_id": "s", "from_party": "agency:a", "to_party": "agency:fbi"}
+    >>> held = apply_record(apply_record({}, link), {**link, "to_party": "agency:b"})
+    >>> sorted(held)
+    ['s:agency:a->agency:b', 's:agency:a->agency:fbi']
+    >>> sorted(apply_record(held, {**link, "retracted": True}))
+    ['s:agency:a->agency:b']
+    >>> apply_record(held, {"event_id": "s", "retracted": True})
+    {}
+    """
+    if doc.get("retracted") and "to_party" not in doc:
+        return {k: e for k, e in entries.items() if e["event_id"] != doc["event_id"]}
+    out = dict(entries)
+    if doc.get("retracted"):
+        out.pop(record_id(doc), None)
+    else:
+        out[record_id(doc)] = doc
+    return out
 
 
 def create_tracer_app(cfg: StreamConfig) -> faust.App:
@@ -64,14 +88,7 @@ def create_tracer_app(cfg: StreamConfig) -> faust.App:
             for ev in batch:
                 key = ev.key.decode() if isinstance(ev.key, bytes) else str(ev.key)
                 doc = json.loads(ev.value)
-                entries = dict(custody.data.get(key) or {})
-                if doc.get("retracted") and "to_party" not in doc:  # naming only its event: all of its records
-                    entries = {k: e for k, e in entries.items() if e["event_id"] != doc["event_id"]}
-                elif doc.get("retracted"):
-                    entries.pop(record_id(doc), None)
-                else:
-                    entries[record_id(doc)] = doc
-                custody.data[key] = entries
+                custody.data[key] = apply_record(custody.data.get(key) or {}, doc)
                 changed[key] = ev.message.partition
             writes = [custody.send_changelog(p, key, custody.data[key]) for key, p in changed.items()]
             await seal_changelog(custody, set(changed.values()), writes)
