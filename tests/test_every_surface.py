@@ -32,6 +32,7 @@ from custodiet.cli import app
 from judge.logread import read_lines
 from live.state import LiveState
 from schemas.events import parse_event
+from schemas.flow import edges_of
 from streams.check import KafkaRun, free_port
 from streams.collector import Collector
 from streams.live_feed import follow_verdicts
@@ -83,9 +84,12 @@ def reference(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     assert check["events_in"] == events and sum(check["violations"].values()) > 0
     registry = default_registry()  # the registry every surface uses when none is given
     parsed = [parse_event(raw) for _, raw in read_lines(log)]
-    named = {p for ev in parsed for p in ev.parties()}
-    federal = sorted(p for p in named if registry.kind_of(p) == "federal")
-    reach = {p: cli_json("reach", str(log), "--to", p, "--json") for p in federal}
+    receivers = {e.to_party for ev in parsed for e in edges_of(ev)}  # of a hand-over, grant or search link
+    federal = sorted(p for p in receivers if registry.kind_of(p) == "federal")
+    answers = {p: CliRunner().invoke(app, ["reach", str(log), "--to", p, "--json"]) for p in federal}
+    for r in answers.values():  # a party only gated steps would reach is not in custody as judged
+        assert r.exit_code == 0 or "not in the log's custody as judged" in r.output, r.output
+    reach = {p: json.loads(r.stdout) for p, r in answers.items() if r.exit_code == 0}
     reach = {p: d for p, d in reach.items() if d["clip_count"] or d["parties"]}
     assert any(d["clip_count"] for d in reach.values()), "the scenario should bring some clip to a federal party"
     if any(ev.type == "search" and ev.on_behalf_of for ev in parsed):
