@@ -1,5 +1,5 @@
 """``shuffled_vs_sorted_in_process``: time of the in-process ``check`` on a log in random order over the same
-log in time order (400,000 events; quick 40,000). Target <= 1.2.
+log in time order (400,000 events; quick 30,000). Target <= 1.2.
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from bench import Figure, best_of, scaled_lines
 from bench.streaming import shuffled
 
-SETTINGS = {"full": (400_000, 2), "quick": (40_000, 3), "smoke": (500, 1)}
+SETTINGS = {"full": (400_000, 2), "quick": (30_000, 2), "smoke": (500, 1)}
 TARGET = 1.2
 
 

@@ -98,12 +98,18 @@ def serve(
     is_sim = False  # the page says so at the top
     if broker is not None:
         from streams.broker import broker_url_to_bootstrap
+        from streams.check import StreamError, probe_broker
         from streams.live_feed import follow_verdicts
         from streams.topics import TopicLayout
 
+        bootstrap = broker_url_to_bootstrap(broker)
+        try:
+            probe_broker(bootstrap)  # one line now, rather than a traceback in the feed's thread later
+        except StreamError as e:
+            raise CliError(f"--broker {broker}: {e}") from None
         state = LiveState(reg, rules, source=f"{broker} ({topic_prefix}*)", max_bytes=max_event_bytes)
-        workers.append(follow_verdicts(state, broker_url_to_bootstrap(broker),
-                                       TopicLayout(prefix=topic_prefix, partitions=partitions), stop))
+        workers.append(follow_verdicts(state, bootstrap, TopicLayout(prefix=topic_prefix, partitions=partitions),
+                                       stop))
     elif simulate is not None:
         from custodiet.app import load_scenario_named
         from custodiet.demo import display_registry

@@ -26,7 +26,7 @@ def simulate(
     seed: Annotated[
         int, typer.Option("--seed", help="random seed: the same seed gives a byte-identical file")
     ] = 1,
-    events: Annotated[int, typer.Option("--events", min=0, help="exactly this many events")] = 10_000,
+    events: Annotated[int, typer.Option("--events", min=1, help="exactly this many events")] = 10_000,
     output: Annotated[
         str, typer.Option("-o", "--output", help=".jsonl file to write, or - for stdout")
     ] = "-",

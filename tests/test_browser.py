@@ -17,10 +17,12 @@ from typing import Any
 
 import pytest
 
+from custodiet.demo import display_registry
 from graph.trace import trace
 from live.server import serve
 from live.state import LiveState
 from reports.names import party_name
+from scenarios.load import load_scenario
 from tests.test_live_api import (
     EVIL_CLIP,
     EVIL_EVENT,
@@ -76,7 +78,7 @@ def driver() -> Iterator[Any]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def _click_federal(d: Any, state: LiveState) -> tuple[str, str]:
+def _click_federal(d: Any, state: LiveState, names: Any) -> tuple[str, str]:
     """Click the first listed path into a federal party (the list re-renders live: retry when stale)."""
     from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.common.by import By
@@ -93,7 +95,7 @@ def _click_federal(d: Any, state: LiveState) -> tuple[str, str]:
                     a.click()
                     picked.update(clip=clip, to=to)
                     shown = WebDriverWait(drv, 3, ignored_exceptions=(StaleElementReferenceException,))
-                    title = f"{clip} → {party_name(to, state.registry)}"
+                    title = f"{clip} → {party_name(to, names)}"
                     try:
                         return bool(shown.until(lambda x, t=title: x.find_element(By.ID, "view-title").text == t))
                     except TimeoutException:
@@ -120,7 +122,9 @@ def test_live_page(driver: Any, tmp_path: Path) -> None:
 
     d = driver
     state = LiveState(source="simulated default (seed 7)")
-    server = serve(state, port=0, push_interval=0.25)
+    # Names for people from the scenario (agencies, states, camera owners' places); the judge keeps its registry.
+    names = display_registry(load_scenario("default"))
+    server = serve(state, port=0, push_interval=0.25, names=names, simulated=True)
     try:
         replay = state.start_replay(simulate("default", 7, 6000), rate=2500)
         d.get(server.url)
@@ -128,9 +132,9 @@ def test_live_page(driver: Any, tmp_path: Path) -> None:
         wait.until(lambda x: x.find_element(By.ID, "conn").text == "live", "the event stream did not connect")
 
         # 1. While the scenario streams: a path into a federal party appears; click it.
-        clip, to = _click_federal(d, state)
+        clip, to = _click_federal(d, state, names)
         assert replay.is_alive() or state.stats()["events_in"] == 6000
-        name = party_name(to, state.registry)
+        name = party_name(to, names)
         assert name != to and ":" not in name  # people read names, not ids
         wait.until(lambda x: x.find_element(By.ID, "view-title").text == f"{clip} → {name}")
         wait.until(lambda x: _shown_events(x), "no hand-over list after the click")
@@ -151,8 +155,8 @@ def test_live_page(driver: Any, tmp_path: Path) -> None:
         parties = doc["paths"][0]["parties"]
         for i, row in enumerate(rows):
             cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
-            names = (party_name(parties[i], state.registry), party_name(parties[i + 1], state.registry))
-            assert cells[0] == doc["paths"][0]["events"][i] and (cells[2], cells[3]) == names
+            pair = (party_name(parties[i], names), party_name(parties[i + 1], names))
+            assert cells[0] == doc["paths"][0]["events"][i] and (cells[2], cells[3]) == pair
             hover = [c.get_attribute("title") for c in row.find_elements(By.TAG_NAME, "td")[2:4]]
             assert hover == [parties[i], parties[i + 1]]  # the ids, on hover
         assert d.find_elements(By.CSS_SELECTOR, "#graph .node.federal.target")
@@ -181,8 +185,8 @@ def test_live_page(driver: Any, tmp_path: Path) -> None:
             EVIL_CLIP), "the injected clip did not reach the federal list")
         link = d.execute_script(
             "return [...document.querySelectorAll('#federal a')].find(a => a.dataset.clip === arguments[0])", EVIL_CLIP)
-        target = party_name(FEDERAL_TARGET, state.registry)
-        evil_party, evil_owner = (party_name(p, state.registry) for p in (EVIL_PARTY, EVIL_OWNER))
+        target = party_name(FEDERAL_TARGET, names)
+        evil_party, evil_owner = (party_name(p, names) for p in (EVIL_PARTY, EVIL_OWNER))
         assert link.text == f"{EVIL_CLIP} → {target}"
         link.click()
         wait.until(lambda x: x.find_element(By.ID, "view-title").text == f"{EVIL_CLIP} → {target}")
