@@ -31,6 +31,7 @@ class _Rule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(pattern=r"\S")  # not empty: results are counted by rule id
+    title: str | None = Field(default=None, description="a few plain words a reader sees in tables and headlines")
     description: str
     source: str
 

@@ -143,11 +143,7 @@ def search_links(event: Any, outcome: str, rules: list[str]) -> list[CustodyEdge
     if event.type != "search" or outcome == "gated":
         return []
     flagged = "flagged" if outcome == "flagged" else "ok"
-    out = []
-    for v in _search_values(event):
-        v.update(verdict=flagged, rules=list(rules))
-        out.append(CustodyEdge.model_construct(set(v), **v))
-    return out
+    return [CustodyEdge(**v, verdict=flagged, rules=list(rules)) for v in _search_values(event)]
 
 
 def judged_edges(event: Any, verdict: Verdict | None) -> list[CustodyEdge]:
