@@ -28,7 +28,7 @@ records a judged event contributes to "custody as judged".
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from schemas.records import CustodyEdge, Verdict
 
@@ -142,7 +142,7 @@ def search_links(event: Any, outcome: str, rules: list[str]) -> list[CustodyEdge
     """
     if event.type != "search" or outcome == "gated":
         return []
-    flagged = "flagged" if outcome == "flagged" else "ok"
+    flagged: Literal["ok", "flagged"] = "flagged" if outcome == "flagged" else "ok"
     return [CustodyEdge(**v, verdict=flagged, rules=list(rules)) for v in _search_values(event)]
 
 
