@@ -76,7 +76,14 @@ def graph_of_log(
     each within its era, as ``custodiet check``) and build its graph as the verdicts come: custody as judged,
     or with ``attempts`` every valid step of every event (``schemas.flow.edges_of``). The run's document
     (``CheckResult.document()``) is the ``check`` document either way; ``on_verdict(event, verdict)`` is
-    also called for each event (e.g. to collect its source)."""
+    also called for each event (e.g. to collect its source).
+
+    >>> line = (b'{"event_id":"g","type":"access_grant","occurred_at":"2024-01-01T00:00:00Z",'
+    ...         b'"grantor":"agency:a-pd","grantee":"agency:fbi","system":"flock","scope":"x"}')
+    >>> g, res = graph_of_log([(1, line)], ["core"], attempts=True)
+    >>> g.basis, g.grants, res.document()["processed"]
+    ('attempts', 1, 1)
+    """
     g = CustodyGraph(registry, basis="attempts" if attempts else "judged")
 
     def take(ev: Any, v: Verdict) -> None:

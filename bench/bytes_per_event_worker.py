@@ -1,5 +1,5 @@
 """``bytes_per_event_worker``: a worker's peak resident memory over its resident memory once started and
-joined (``/proc``: VmHWM - VmRSS), per event, after the 400,000-event time-ordered run (quick 20,000).
+joined (``/proc``: VmHWM - VmRSS), per event, after the 400,000-event time-ordered run (quick 12,000).
 Target <= 500 bytes per event. The store the bench's workers use is in ``measured.store``.
 """
 

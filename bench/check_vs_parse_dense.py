@@ -9,7 +9,7 @@ from bench import Figure
 from bench.check_vs_parse import compare
 from bench.dense import dense_lines
 
-SETTINGS = {"full": (200_000, 3), "quick": (40_000, 3), "smoke": (500, 1)}
+SETTINGS = {"full": (200_000, 3), "quick": (20_000, 3), "smoke": (500, 1)}
 TARGET = 0.25
 
 

@@ -1,5 +1,5 @@
 """``shuffled_vs_sorted_kafka``: time of the Faust pipeline (one worker, 8 partitions) on a log in random
-order over the same log in time order (400,000 events; quick 20,000). Target <= 1.2.
+order over the same log in time order (400,000 events; quick 12,000). Target <= 1.2.
 """
 
 from __future__ import annotations

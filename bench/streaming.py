@@ -225,7 +225,7 @@ async def _raw(bootstrap: str, topic: str, lines: list[bytes], partitions: int) 
 # --- the runs every streaming figure reads ------------------------------------------------------------
 
 STREAM_EVENTS = {"full": 40_000, "quick": 8_000, "smoke": 400}
-SHUFFLE_EVENTS = {"full": 400_000, "quick": 20_000, "smoke": 400}
+SHUFFLE_EVENTS = {"full": 400_000, "quick": 12_000, "smoke": 400}
 PARTITIONS = 8
 _RUNS: dict[str, dict[str, Any]] = {}
 

@@ -50,6 +50,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from classify.agency_words import (  # the classifier's keyword tables
+    ACRONYM_STATES,
     AMBIGUOUS_CODES,
     CAPS_WORDS,
     CATEGORIES,
@@ -219,6 +220,9 @@ def state_of_name(name: str) -> str | None:
     ['CA', 'CA', 'OK']
     >>> [state_of_name(n) for n in ["Lake In The Hills IL PD", "La Mesa CA PD", "Austin Texas PD", "FBI"]]
     ['IL', 'CA', 'TX', None]
+    >>> state_of_name("NCRIC")  # a regional intelligence center's acronym that names its state's region
+    'CA'
+
     """
     text = _strip_notes(normalise_name(name))
     tokens = _tokens(text)
@@ -238,6 +242,9 @@ def state_of_name(name: str) -> str | None:
         if len(last) == 2 and last.upper() in STATE_CODES and last.upper() not in WORDLIKE_CODES:
             return last.upper()
     words = _words(text)
+    for acronym, state in ACRONYM_STATES.items():
+        if f" {acronym} " in words:
+            return state
     for phrase, code in PLACE_NAME_TRAPS.items():
         if f" {phrase} " in words:
             return code

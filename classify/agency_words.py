@@ -16,6 +16,7 @@ __all__ = [
     "CAPS_WORDS",
     "SUFFIX_TOKENS",
     "PLACE_NAME_TRAPS",
+    "ACRONYM_STATES",
     "TOWN_AFTER_STATE_NAME",
     "NOTE_PHRASES",
     "CATEGORIES",
@@ -435,6 +436,16 @@ FUSION_PHRASES: tuple[str, ...] = (
     "cac",
     "information network",
 )
+
+#: Acronyms of state and regional intelligence centers that name no state but serve one (words, lowercase).
+ACRONYM_STATES: dict[str, str] = {
+    "ncric": "CA",  # Northern California Regional Intelligence Center
+    "jric": "CA",  # Joint Regional Intelligence Center (Los Angeles)
+    "stic": "IL",  # Statewide Terrorism and Intelligence Center (Illinois)
+    "nysic": "NY",  # New York State Intelligence Center
+    "miac": "MO",  # Missouri Information Analysis Center
+    "gisac": "GA",  # Georgia Information Sharing and Analysis Center
+}
 
 #: The six Regional Information Sharing Systems centers, each serving several states.
 MULTISTATE_PHRASES: tuple[str, ...] = (

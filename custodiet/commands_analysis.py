@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from custodiet.app import (
     ATTEMPTS_OPT,
@@ -22,14 +21,17 @@ from custodiet.app import (
     RULES_OPT,
     CliError,
     app,
+    check_party,
     counted,
     emit_json,
-    err,
     guarded,
     load_graph,
     load_log,
     load_registry,
     out,
+    progress,
+    table,
+    unknown_name,
 )
 from schemas.parties import PARTY_KINDS
 
@@ -64,19 +66,23 @@ def conduits(
 
     _kind(to_kind, PARTY_KINDS, "--to-kind")
     g, _ = load_graph(events, registry, rules, attempts)
+    if to is not None:
+        check_party(g, to)
     doc = conduit_document(g, to, to_kind, limit)
     if to_kind and not doc["targets"]:
         raise CliError(f"--to-kind {to_kind}: no party of that kind in {events}")
     if as_json:
         emit_json(doc)
         return
-    aim = to or (f"{to_kind} parties" if to_kind else "anyone")
-    t = Table(title=f"conduits towards {aim} ({doc['count']}; {counted(doc['basis'])})")
-    for col in ("party", "clips", "direct", "recipients", "grants", "hand-overs"):
-        t.add_column(col, justify="left" if col == "party" else "right")
-    for r in doc["conduits"][: limit or 40]:
-        t.add_row(r["party"], *(str(r[k]) for k in ("clips", "direct", "recipients", "grants", "hand_overs")))
-    out.print(t)
+    from reports.names import kind_words, party_name
+
+    aim = party_name(to, g.registry) if to else (f"{kind_words(to_kind, 2)}" if to_kind else "anyone")
+    out.print(table(f"conduits towards {aim} ({doc['count']:,}; {counted(doc['basis'])})",
+                    [("party", "party"), ("clips passed on", "n"), ("direct links", "n"),
+                     ("recipients", "n"), ("grants", "n"), ("hand-overs", "n")],
+                    [((party_name(r["party"], g.registry), r["party"]),
+                      *(r[k] for k in ("clips", "direct", "recipients", "grants", "hand_overs")))
+                     for r in doc["conduits"][: limit or 40]]))
 
 
 @app.command()
@@ -124,9 +130,9 @@ def cut(
     if to_kind == "out-of-state" and not from_state:
         raise CliError("--to-kind out-of-state needs --from-state")
     g, _ = load_graph(events, registry, rules, attempts)
-    missing = [p for p in [*(from_party or []), *(to or [])] if not g.has_party(p)]
-    if missing:
-        raise CliError(g.absent("party", missing[0]))
+    for option, parties in (("--from", from_party or []), ("--to", to or [])):
+        for p in parties:
+            check_party(g, p, option)
     sources = select_parties(g, kinds=from_kind or (), state=from_state, parties=from_party or ())
     if from_party and not (from_state or from_kind):
         sources = set(from_party)
@@ -152,12 +158,13 @@ def cut(
         f"{doc['sources']} source(s), {doc['sinks']} sink(s) ({doc['reachable_sinks_before']} reachable); "
         f"min cut: [bold]{doc['cut_size']}[/bold] ({doc['capacity_note']}; {counted(doc['basis'])})"
     )
-    t = Table(title="links to cut")
-    for col in ("from", "to", "hand-overs", "grants", "searches"):
-        t.add_column(col, justify="right" if col in ("hand-overs", "grants", "searches") else "left")
-    for r in doc["links"]:
-        t.add_row(r["from"], r["to"], str(r["hand_overs"]), str(r["grants"]), str(r["searches"]))
-    out.print(t)
+    from reports.names import party_name
+
+    out.print(table("links to cut", [("from", "party"), ("to", "party"), ("hand-overs", "n"),
+                                      ("grants", "n"), ("searches", "n")],
+                    [((party_name(r["from"], g.registry), r["from"]), (party_name(r["to"], g.registry), r["to"]),
+                      r["hand_overs"],
+                      r["grants"], r["searches"]) for r in doc["links"]]))
 
 
 @app.command()
@@ -193,14 +200,14 @@ def whatif(
         f"adding {', '.join(doc['added'])} to {', '.join(doc['base']) or '(no rules)'} forbids "
         f"[bold]{doc['forbidden_count']}[/bold] step(s) over {len(doc['links'])} link(s)"
     )
-    t = Table(title="forbidden, by origin agency")
-    for col in ("agency", "grants", "hand-overs", "other", "recipients"):
-        t.add_column(col, justify="left" if col == "agency" else "right")
-    for r in doc["by_agency"][:40]:
-        t.add_row(
-            r["agency"], str(r["grants"]), str(r["hand_overs"]), str(r["other"]), str(len(r["recipients"]))
-        )
-    out.print(t)
+    from reports.names import party_name
+
+    reg = load_registry(registry)
+    out.print(table(f"forbidden, by origin agency ({len(doc['by_agency']):,}; the first 40)",
+                    [("agency", "party"), ("grants", "n"), ("hand-overs", "n"), ("other", "n"),
+                     ("recipients", "n")],
+                    [((party_name(r["agency"], reg), r["agency"]), r["grants"], r["hand_overs"], r["other"],
+                      len(r["recipients"])) for r in doc["by_agency"][:40]]))
     b, a = fr["before"], fr["after"]
     out.print(
         f"{kind} reach (custody as judged; parties whose data reaches a {kind} party by a clip's hand-overs, a "
@@ -213,8 +220,11 @@ def whatif(
 @guarded
 def export(
     events: Annotated[str, EVENTS_ARG],
-    fmt: Annotated[str, typer.Option("--format", help="graphml, gexf, prov (PROV-JSON) or json")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="file to write")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="file to write; its suffix names the format "
+                                         "(.graphml, .gexf, .prov.json or .json)")],
+    fmt: Annotated[str | None, typer.Option("--format", help="graphml, gexf, prov (PROV-JSON) or json; "
+                                            "default: from the suffix of -o")] = None,
+    as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
@@ -222,23 +232,57 @@ def export(
     """Write the custody graph as GraphML, GEXF, W3C PROV-JSON or plain JSON."""
     from graph.export import FORMATS, write_export
 
+    fmt = fmt or format_from_suffix(output)
     if fmt not in FORMATS:
-        raise CliError(f"--format: unknown format {fmt!r} (use one of: {', '.join(FORMATS)})")
+        raise CliError(unknown_name("format", fmt, FORMATS, f"--format: unknown format {fmt!r}"))
     if output.is_dir():
         raise CliError(f"{output}: is a directory, expected a file")
     if not output.parent.exists():
         raise CliError(f"{output.parent}: no such directory")
-    g, _ = load_graph(events, registry, rules, attempts)
-    path = write_export(g, fmt, output)
-    err.print(f"wrote {path} ({g.graph.number_of_nodes()} parties, {g.graph.number_of_edges()} links; "
-              f"{counted(g.basis)})")
+    from reports.render import is_simulated
+
+    sources: set[str | None] = set()
+    with progress("reading the log") as (bar, task):
+        g, _ = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source))
+        bar.update(task, description=f"writing {fmt}")
+        path = write_export(g, fmt, output)
+    simulated = is_simulated(sources)
+    doc = {"output": str(path), "format": fmt, "parties": g.graph.number_of_nodes(),
+           "links": g.graph.number_of_edges(), "bytes": path.stat().st_size, "basis": g.basis,
+           "simulated": simulated}
+    if as_json:
+        emit_json(doc)
+        return
+    out.print(f"wrote {path} ({fmt}: {doc['parties']:,} parties, {doc['links']:,} links; {counted(g.basis)})"
+              + ("; the events are simulated" if simulated else ""), markup=False, highlight=False)
+
+
+def format_from_suffix(path: Path) -> str:
+    """The export format a file name asks for.
+
+    >>> [format_from_suffix(Path(n)) for n in ("x.graphml", "p.prov.json", "g.json")]
+    ['graphml', 'prov', 'json']
+    >>> format_from_suffix(Path("x.txt"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    custodiet.app.CliError: x.txt: cannot tell the format from the suffix '.txt' (give --format: ...)
+    """
+    name = path.name.lower()
+    if name.endswith(".prov.json") or name.endswith(".provn.json"):
+        return "prov"
+    for fmt, suffix in (("graphml", ".graphml"), ("gexf", ".gexf"), ("json", ".json")):
+        if name.endswith(suffix):
+            return fmt
+    raise CliError(f"{path}: cannot tell the format from the suffix {path.suffix!r} (give --format: graphml, "
+                   "gexf, prov or json)")
 
 
 @app.command()
 @guarded
 def report(
     events: Annotated[str, EVENTS_ARG],
-    to: Annotated[str, typer.Option("--to", help="the party the report is about, e.g. agency:fbi")],
+    to: Annotated[list[str], typer.Option("--to", help="the party the report is about, e.g. agency:fbi "
+                                          "(repeatable)")],
     output: Annotated[Path, typer.Option("-o", "--output", help="folder to write index.html and files into")],
     rules: Annotated[
         list[str] | None,
@@ -252,23 +296,36 @@ def report(
     max_hops: Annotated[
         int, typer.Option("--max-hops", min=1, max=6, help="hop layers drawn and counted")
     ] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="print what was written as one JSON document")] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
 ) -> None:
-    """An HTML report about TO (tables, pictures as PNG/SVG, exports) that opens from disk."""
-    from reports.render import credits_for, write_report
+    """An HTML report about TO (headline, method, pictures as PNG/SVG, tables, exports) that opens from disk."""
+    from custodiet.demo import reached_row
+    from reports.names import party_name
+    from reports.render import credits_for, holds_of, is_simulated, write_report
 
     if output.exists() and not output.is_dir():
         raise CliError(f"{output}: exists and is not a directory")
     sources: set[str | None] = set()
-    # judged once: the violations, and custody as judged (or every attempt)
-    g, res = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source))
-    if not g.has_party(to):
-        raise CliError(g.absent("party", to))
-    check_doc = res.document()
-    credits = [*credits_for(sorted(s for s in sources if s)), *(credit or [])]
-    page = write_report(
-        g, check_doc, output, to, title or f"Where data reaches {to}", credits, max_hops=max_hops
-    )
-    err.print(f"wrote {page}")
-    out.print(str(page))
+    with progress("reading and judging the log") as (bar, task):
+        # judged once: the violations, and custody as judged (or every attempt)
+        g, res = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source))
+        for t in to:
+            check_party(g, t)
+        check_doc = res.document()
+        credits = [*credits_for(sorted(s for s in sources if s)), *(credit or [])]
+        reached = [reached_row(g, t) for t in to]
+        doc = {"simulated": is_simulated(sources), "events_in": check_doc["events_in"],
+               "violations": check_doc["violations"], "basis": g.basis, "reached": reached,
+               "holds": [holds_of(g, r["party"]) for r in reached if not r["clips"]]}
+        about = ", ".join(party_name(t, g.registry) for t in to)
+        page = write_report(g, check_doc, output, to, title or f"Where data reaches {about}", credits,
+                            headline_doc=doc, max_hops=max_hops, step=lambda what: bar.update(task, description=what))
+    files = sorted(p.name for p in output.iterdir())
+    size = sum(p.stat().st_size for p in output.iterdir() if p.is_file())
+    if as_json:
+        emit_json({"report": str(page), "folder": str(output), "files": files, "bytes": size, "to": to,
+                   "headline": doc})
+        return
+    out.print(f"wrote {page} ({len(files)} files, {size / 1e6:.1f} MB)", markup=False, highlight=False)

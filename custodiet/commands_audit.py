@@ -12,11 +12,11 @@ from typing import Annotated
 
 import typer
 
-from custodiet.app import CliError, app, check_readable_file, emit_json, err, guarded, out
+from custodiet.app import CliError, app, check_readable_file, emit_json, err, guarded, out, sub_app
 
 __all__ = ["audit_app", "verify_cmd"]
 
-audit_app = typer.Typer(help="The tamper-evident audit trail (hash chain, signed checkpoints).",
+audit_app = sub_app(help="The tamper-evident audit trail (hash chain, signed checkpoints).",
                         no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from custodiet.app import (
     ATTEMPTS_OPT,
@@ -15,6 +14,7 @@ from custodiet.app import (
     RULES_OPT,
     CliError,
     app,
+    check_party,
     counted,
     emit_json,
     err,
@@ -22,6 +22,7 @@ from custodiet.app import (
     load_graph,
     load_registry,
     out,
+    table,
 )
 
 
@@ -40,18 +41,20 @@ def trace(
     """Every time-respecting path by which CLIP reached party TO (custody as judged, or --attempts)."""
     from graph.trace import trace as do_trace
 
-    doc = do_trace(load_graph(events, registry, rules, attempts)[0], clip, to, limit=limit)
+    g = load_graph(events, registry, rules, attempts)[0]
+    check_party(g, to)
+    doc = do_trace(g, clip, to, limit=limit)
     if as_json:
         emit_json(doc)
         return
-    t = Table(title=f"{clip} -> {to}: {doc['count']} path(s), {counted(doc['basis'])}"
-              + (" (list truncated)" if doc["truncated"] else ""))
-    t.add_column("#", justify="right")
-    t.add_column("parties")
-    t.add_column("hand-overs")
-    for i, p in enumerate(doc["paths"], 1):
-        t.add_row(str(i), " -> ".join(p["parties"]), ", ".join(p["events"]))
-    out.print(t)
+    from reports.names import count_of, party_name
+
+    reg = g.registry
+    title = (f"{clip} -> {party_name(to, reg)}: {count_of(doc['count'], 'time-respecting path')}, "
+             f"{counted(doc['basis'])}" + (" (list truncated)" if doc["truncated"] else ""))
+    out.print(table(title, [("#", "n"), ("parties (ids: --json)", "text"), ("hand-over events", "id")],
+                    [(i, " -> ".join(party_name(x, reg) for x in p["parties"]), ", ".join(p["events"]))
+                     for i, p in enumerate(doc["paths"], 1)]))
     static = doc["static"]
     if static["count"] is None:
         out.print(f"time-blind count (overstates): not known, counting stopped at its {static['stopped']}")
@@ -77,37 +80,42 @@ def reach(
     (by a clip's hand-overs, a direct grant or a search; custody as judged, or --attempts)."""
     from graph.reach import reach as do_reach
 
-    doc = do_reach(load_graph(events, registry, rules, attempts)[0], to, max_hops=max_hops, onward=onward)
+    g = load_graph(events, registry, rules, attempts)[0]
+    check_party(g, to)
+    doc = do_reach(g, to, max_hops=max_hops, onward=onward)
     if as_json:
         emit_json(doc)
         return
-    out.print(f"[bold]{doc['clip_count']}[/bold] clip(s) reached {to} by {doc['path_count']} path(s) "
-              f"({counted(doc['basis'])})")
-    t = Table(title="conduits (clips passed on)")
-    t.add_column("party")
-    t.add_column("clips", justify="right")
-    for c in doc["conduits"][:20]:
-        t.add_row(c["party"], str(c["clips"]))
-    out.print(t)
+    from reports.names import count_of, party_name
+
+    reg = g.registry
+    name = party_name(to, reg)
+    if doc["clip_count"]:
+        out.print(f"{count_of(doc['clip_count'], 'clip')} reached {name} ({to}) by "
+                  f"{count_of(doc['path_count'], 'time-respecting path')} ({counted(doc['basis'])})", markup=False,
+                  highlight=False)
+        out.print(table(f"conduits: clips passed on that reached {name}", [("party", "party"),
+                                                                              ("clips passed on", "n")],
+                        [((party_name(c["party"], reg), c["party"]), c["clips"]) for c in doc["conduits"][:20]]))
+    else:  # real data of grants and searches: say what it holds, not "0 clips"
+        from reports.headline import holds_sentences
+        from reports.render import holds_of
+
+        for sentence in holds_sentences(holds_of(g, to), reg):
+            out.print(sentence, markup=False, highlight=False)
+        out.print(f"No clip in this log reached {name} ({counted(doc['basis'])}).", markup=False, highlight=False)
     reached = [r for r in doc["parties"] if not r.get("onward")]
-    p = Table(title=f"parties whose data reaches {to} ({len(reached)}): by a clip's hand-overs, a direct grant "
-                    "or a search")
-    p.add_column("party")
-    p.add_column("by")
-    p.add_column("min hops", justify="right")
-    p.add_column("paths", justify="right")
-    for row in reached[:40]:
-        p.add_row(row["party"], ", ".join(row["by"]), str(row["min_hops"]), str(row["paths"]))
-    out.print(p)
+    out.print(table(f"parties whose data reaches {name} ({len(reached):,}; the first 40): by a clip's hand-overs, "
+                    "a direct grant or a search",
+                    [("party", "party"), ("by", "text"), ("hops", "n"), ("paths", "n")],
+                    [((party_name(r["party"], reg), r["party"]), ", ".join(r["by"]), r["min_hops"], r["paths"])
+                     for r in reached[:40]]))
     if onward:
         more = [r for r in doc["parties"] if r.get("onward")]
-        o = Table(title=f"onward exposure only ({len(more)}): an upper bound assuming re-sharing, not observed")
-        o.add_column("party")
-        o.add_column("min hops", justify="right")
-        o.add_column(f"paths (<= {max_hops} links)", justify="right")
-        for row in more[:40]:
-            o.add_row(row["party"], str(row["min_hops"]), str(row["paths"]))
-        out.print(o)
+        out.print(table(f"onward exposure only ({len(more):,}; the first 40): an upper bound assuming re-sharing, "
+                        "not observed",
+                        [("party", "party"), ("hops", "n"), (f"paths (<= {max_hops} links)", "n")],
+                        [((party_name(r["party"], reg), r["party"]), r["min_hops"], r["paths"]) for r in more[:40]]))
 
 
 @app.command()
@@ -231,12 +239,10 @@ def _print_check(doc: dict) -> None:  # type: ignore[type-arg]
     if doc.get("beyond_lateness"):
         out.print(f"beyond lateness: {doc['beyond_lateness']} event(s) came after the run stopped waiting for "
                   "them (--max-lateness); judged as they came, marked late")
-    t = Table(title="violations by rule")
-    t.add_column("rule")
-    t.add_column("count", justify="right")
-    for rule, n in sorted(doc["violations"].items(), key=lambda kv: -kv[1]):
-        t.add_row(rule, str(n))
-    out.print(t)
+    from reports.names import rule_title
+
+    out.print(table("violations by rule (records the gates wrote)", [("rule", "party"), ("violations", "n")],
+                    [((rule_title(r), r), n) for r, n in sorted(doc["violations"].items(), key=lambda kv: -kv[1])]))
     for d in doc["dead_letter_list"][:10]:
         err.print(f"dead letter: line {d['line']}: {d['reason']}", markup=False)
 

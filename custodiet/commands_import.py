@@ -10,7 +10,20 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from custodiet.app import EVENTS_ARG, JSON_OPT, CliError, app, check_readable_file, emit_json, err, guarded, out
+from custodiet.app import (
+    EVENTS_ARG,
+    JSON_OPT,
+    CliError,
+    app,
+    check_readable_file,
+    emit_json,
+    err,
+    guarded,
+    no_path_twice,
+    out,
+    progress,
+    unknown_name,
+)
 
 
 def _check_paths(kind: str, paths: list[str]) -> list[Path]:
@@ -51,7 +64,7 @@ def import_(
     from importers import IMPORTERS
 
     if kind not in IMPORTERS:
-        raise CliError(f"unknown import kind {kind!r} (known: {', '.join(sorted(IMPORTERS))})")
+        raise CliError(unknown_name("import kind", kind, sorted(IMPORTERS)))
     ps = _check_paths(kind, paths)
     p = ps[0]
     if kind != "atlas-ring" and output is None:
@@ -73,14 +86,15 @@ def import_(
         kw_path = p
     streaming = kind == "flock-audit" and output is not None
     try:
-        if streaming:
-            with open(str(output), "w", encoding="utf-8") as fh:
-                def sink(event: dict[str, Any]) -> None:
-                    fh.write(json.dumps(event, ensure_ascii=False) + "\n")
+        with progress(f"importing {p.name}"):
+            if streaming:
+                with open(str(output), "w", encoding="utf-8") as fh:
+                    def sink(event: dict[str, Any]) -> None:
+                        fh.write(json.dumps(event, ensure_ascii=False) + "\n")
 
-                result = IMPORTERS[kind](kw_path, sink=sink, **kw)
-        else:
-            result = IMPORTERS[kind](kw_path, **kw)
+                    result = IMPORTERS[kind](kw_path, sink=sink, **kw)
+            else:
+                result = IMPORTERS[kind](kw_path, **kw)
     except (OSError, UnicodeDecodeError, ValueError) as e:
         if streaming:
             Path(str(output)).unlink(missing_ok=True)  # no half-written log left behind
@@ -90,8 +104,8 @@ def import_(
             raise CliError(f"{p}: not UTF-8 text; {wrong_kind(p, kind)}") from e
         if isinstance(e, ValueError):
             text = str(e).splitlines()[0]
-            raise CliError(text if text.startswith(str(p)) else f"{p}: {text}") from e
-        raise CliError(f"{p}: cannot read ({e})") from e
+            raise CliError(no_path_twice(p, text)) from e
+        raise CliError(no_path_twice(p, f"cannot read ({e})")) from e
     if output and kind != "flock-audit":
         result.write_jsonl(output)
     if registry or (kind == "atlas-ring" and output is None):

@@ -19,7 +19,35 @@ import typer
 
 from custodiet.app import CliError, app, check_events_file, err, guarded, load_registry
 
-__all__ = ["serve"]
+__all__ = ["serve", "log_is_simulated"]
+
+
+def log_is_simulated(path: str, lines: int = 50) -> bool:
+    """Whether the first ``lines`` events of a log come from custodiet's simulator (``source`` ``sim:...``).
+
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "e.jsonl")
+    >>> _ = open(p, "w").write('{"event_id": "a", "source": "sim:ring"}\\n')
+    >>> log_is_simulated(p)
+    True
+    """
+    import json
+
+    from reports.render import is_simulated
+
+    sources = []
+    try:
+        with open(path, "rb") as f:
+            for _, raw in zip(range(lines), f, strict=False):
+                try:
+                    doc = json.loads(raw)
+                except ValueError:
+                    continue
+                if isinstance(doc, dict):
+                    sources.append(doc.get("source"))
+    except OSError:
+        return False
+    return is_simulated(s if isinstance(s, str) else None for s in sources)
 
 
 @app.command()
@@ -66,22 +94,31 @@ def serve(
     reg = load_registry(registry)
     stop = threading.Event()
     workers: list[threading.Thread] = []
+    names = None  # names for people, where the judge's registry knows only ids
+    is_sim = False  # the page says so at the top
     if broker is not None:
         from streams.broker import broker_url_to_bootstrap
+        from streams.check import StreamError, probe_broker
         from streams.live_feed import follow_verdicts
         from streams.topics import TopicLayout
 
+        bootstrap = broker_url_to_bootstrap(broker)
+        try:
+            probe_broker(bootstrap)  # one line now, rather than a traceback in the feed's thread later
+        except StreamError as e:
+            raise CliError(f"--broker {broker}: {e}") from None
         state = LiveState(reg, rules, source=f"{broker} ({topic_prefix}*)", max_bytes=max_event_bytes)
-        workers.append(follow_verdicts(state, broker_url_to_bootstrap(broker),
-                                       TopicLayout(prefix=topic_prefix, partitions=partitions), stop))
+        workers.append(follow_verdicts(state, bootstrap, TopicLayout(prefix=topic_prefix, partitions=partitions),
+                                       stop))
     elif simulate is not None:
-        from scenarios.load import ScenarioError, load_scenario
+        from custodiet.app import load_scenario_named
+        from custodiet.demo import display_registry
         from world.simulate import simulate as run_simulation
 
-        try:
-            scenario = load_scenario(simulate)
-        except ScenarioError as e:
-            raise CliError(e.args[0] if e.args else str(e)) from e
+        scenario = load_scenario_named(simulate)
+        is_sim = True
+        if registry is None:
+            names = display_registry(scenario)
         state = LiveState(reg, rules, source=f"simulated {simulate} (seed {seed})", max_bytes=max_event_bytes)
         simulated = run_simulation(scenario, seed, n_events)
         workers.append(state.start_replay(simulated, rate, stop=stop))
@@ -118,9 +155,11 @@ def serve(
         def sink(rec: dict) -> None:  # type: ignore[type-arg]
             trail.record(rec["component"], "query", rec["actor"], str(rec["outcome"]),
                          {"method": rec["method"], "path": rec["path"]})
+    if events not in (None, "-"):
+        is_sim = log_is_simulated(str(events))
     with _sigterm_as_interrupt():  # from here on, SIGTERM and Ctrl-C both end in the cleanup below
         try:
-            server = start_server(state, host, port, audit=sink)
+            server = start_server(state, host, port, audit=sink, names=names, simulated=is_sim)
         except OSError as e:
             stop.set()
             if trail is not None:

@@ -10,16 +10,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from custodiet.app import JSON_OPT, CliError, app, emit_json, err, guarded, out
+from custodiet.app import JSON_OPT, CliError, app, emit_json, err, guarded, load_scenario_named, out
 
 
 def _scenario(name: str):  # type: ignore[no-untyped-def]
-    from scenarios.load import ScenarioError, load_scenario
-
-    try:
-        return load_scenario(name)
-    except ScenarioError as e:
-        raise CliError(str(e)) from e
+    return load_scenario_named(name)
 
 
 @app.command()
@@ -31,7 +26,7 @@ def simulate(
     seed: Annotated[
         int, typer.Option("--seed", help="random seed: the same seed gives a byte-identical file")
     ] = 1,
-    events: Annotated[int, typer.Option("--events", min=0, help="exactly this many events")] = 10_000,
+    events: Annotated[int, typer.Option("--events", min=1, help="exactly this many events")] = 10_000,
     output: Annotated[
         str, typer.Option("-o", "--output", help=".jsonl file to write, or - for stdout")
     ] = "-",
@@ -124,7 +119,7 @@ def scenarios(as_json: Annotated[bool, JSON_OPT] = False) -> None:
     from scenarios.load import ALIASES, available_scenarios
 
     docs = []
-    for name in available_scenarios():
+    for name in [*available_scenarios(), *ALIASES]:
         sc = _scenario(name)
         states = sorted({a.state for a in sc.agencies if a.state})
         docs.append(
@@ -143,10 +138,13 @@ def scenarios(as_json: Annotated[bool, JSON_OPT] = False) -> None:
     if as_json:
         emit_json(docs)
         return
-    t = Table(title="scenarios")
-    for col in ("name", "era", "rule sets", "states"):
-        t.add_column(col)
+    # What must be typed (names, rule-set ids) is never cut or wrapped: one per line, columns as wide as
+    # the longest; the era wraps in what is left of the width.
+    t = Table(title="scenarios (custodiet demo --scenario NAME)", show_lines=True)
+    t.add_column("name", no_wrap=True, min_width=max(len(d["name"]) for d in docs))
+    t.add_column("era; states")
+    t.add_column("rule sets", no_wrap=True, min_width=max(len(r) for d in docs for r in d["rule_sets"]))
     for d in docs:
-        alias = f" (= {', '.join(d['aliases'])})" if d["aliases"] else ""
-        t.add_row(d["name"] + alias, d["era"], ", ".join(d["rule_sets"]), ", ".join(d["states"]))
+        alias = f"\n(= {', '.join(d['aliases'])})" if d["aliases"] else ""
+        t.add_row(d["name"] + alias, f"{d['era']}; {', '.join(d['states'])}", "\n".join(d["rule_sets"]))
     out.print(t)

@@ -43,9 +43,9 @@ def broker(
 @app.command()
 @guarded
 def demo(
-    scenario: Annotated[str, typer.Option("--scenario", help="scenario name")] = "default",
-    events: Annotated[int, typer.Option("--events", min=100, help="events to simulate")] = 6000,
-    seed: Annotated[int, typer.Option("--seed")] = 7,
+    scenario: Annotated[str, typer.Option("--scenario", help="scenario name (see: custodiet scenarios)")] = "default",
+    events: Annotated[int, typer.Option("--events", min=100, help="simulated events")] = 6000,
+    seed: Annotated[int, typer.Option("--seed", help="random seed (the same seed, the same run)")] = 7,
     in_process: Annotated[bool, typer.Option("--in-process", help="do not start a broker")] = False,
     report: Annotated[str, typer.Option("-o", "--report", help="report folder")] = "custodiet-demo-report",
     serve: Annotated[bool, typer.Option("--serve", help="then serve the live view until Ctrl-C")] = False,

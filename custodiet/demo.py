@@ -1,6 +1,7 @@
 """``custodiet demo``: simulate the default scenario, run it through the Faust agents on a local broker
 (or in-process when no broker can start), and end with the headline and a report folder; or, with
-``--json``, print one document (:func:`demo_document`) that says what the headline says."""
+``--json``, print one document (:func:`demo_document`) that says what the headline says; the headline
+(``reports.headline``) is rendered from that document, never counted again."""
 
 from __future__ import annotations
 
@@ -11,11 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from custodiet.app import err, out
 
-__all__ = ["run_demo", "headline", "demo_document"]
+__all__ = ["run_demo", "demo_document", "reached_row", "display_registry"]
 
 
 def _progress() -> Progress:
@@ -39,6 +39,25 @@ def _on_kafka(lines: list[tuple[int, bytes]], rules: list[str], broker: Any) -> 
         run.collect(col, timeout=240, until=until)
         bar.update(task, completed=n)
         return col.document(run.rule_sets), list(col.verdicts.values())
+
+
+def reached_row(graph: Any, party: str) -> dict[str, Any]:
+    """One row of ``reached`` (see :func:`demo_document`): clips and paths into ``party`` as ``reach`` counts
+    them, the intermediaries that passed them on, and the bases of their hand-overs into it.
+
+    >>> from graph.custody import CustodyGraph
+    >>> g = CustodyGraph(); g.add_grant("g", "agency:a-pd", "agency:fbi", 0.0)
+    >>> reached_row(g, "agency:fbi")
+    {'party': 'agency:fbi', 'clips': 0, 'paths': 0, 'via': [], 'bases': {}}
+    """
+    from graph.reach import reach
+
+    r = reach(graph, party)
+    clips = {c["clip"] for c in r["clips"]}
+    bases = Counter(str(d.get("basis", "?")) for _, _, d in graph.graph.in_edges(party, data=True)
+                    if d.get("clip") in clips)
+    return {"party": party, "clips": r["clip_count"], "paths": r["path_count"], "via": r["conduits"],
+            "bases": dict(bases.most_common())}
 
 
 def demo_document(
@@ -75,16 +94,7 @@ def demo_document(
     >>> doc["simulated"], doc["reached"]
     (True, [{'party': 'agency:fbi', 'clips': 1, 'paths': 1, 'via': [], 'bases': {'consent': 1}}])
     """
-    from graph.reach import reach
-
-    reached: list[dict[str, Any]] = []
-    for party in sorted(p for p in graph.graph if registry.kind_of(p) == "federal"):
-        r = reach(graph, party)
-        clips = {c["clip"] for c in r["clips"]}
-        bases = Counter(str(d.get("basis", "?")) for _, _, d in graph.graph.in_edges(party, data=True)
-                        if d.get("clip") in clips)
-        reached.append({"party": party, "clips": r["clip_count"], "paths": r["path_count"],
-                        "via": r["conduits"], "bases": dict(bases.most_common())})
+    reached = [reached_row(graph, p) for p in sorted(p for p in graph.graph if registry.kind_of(p) == "federal")]
     reached.sort(key=lambda row: (-row["clips"], row["party"]))
     return {
         "simulated": True,
@@ -104,53 +114,37 @@ def demo_document(
     }
 
 
-def headline(doc: dict[str, Any]) -> tuple[list[str], str | None]:
-    """The lines a journalist would quote (from :func:`demo_document`), and the federal party most clips
-    reached.
+def display_registry(sc: Any) -> Any:
+    """Names for people: the scenario's agencies (names, states, jurisdictions: where camera owners live)
+    over the default registry the run is judged with (kinds for counting stay the judge's)."""
+    from classify.agencies import resolve_party
+    from schemas.parties import PartyRegistry
 
-    >>> headline({"reached": [{"party": "agency:fbi", "clips": 2, "paths": 3, "via": [], "bases": {"lookup": 2}}],
-    ...           "violations": {"core.custody-continuity": 1}})[1]
-    'agency:fbi'
-    """
-    lines: list[str] = []
-    best = None
-    for row in doc["reached"]:
-        if not row["clips"]:
-            continue
-        via = ", ".join(f"{c['party'].split(':', 1)[-1]} ({c['clips']})" for c in row["via"][:3]) or "directly"
-        lines.append(f"{row['clips']} clip(s) reached {row['party']} by {row['paths']} path(s), through {via}; "
-                     f"bases: {', '.join(f'{b} {n}' for b, n in row['bases'].items())}")
-        best = best or row["party"]
-    top = sorted(doc["violations"].items(), key=lambda kv: -kv[1])[:5]
-    if top:
-        lines.append("rules broken on the way: " + "; ".join(f"{rule} x{n}" for rule, n in top))
-    return lines, best
+    return PartyRegistry(list(sc.registry()), resolver=resolve_party)
 
 
 def run_demo(
     *, scenario: str, n_events: int, seed: int, in_process: bool, report_dir: str, serve: bool,
     as_json: bool = False,
-) -> None:
+) -> dict[str, Any]:
     """Run the demo end to end (see the module docstring); ``as_json``: print :func:`demo_document` on
-    stdout instead of the headline, with no report and no live view."""
+    stdout instead of the headline, with no report and no live view. Returns the document."""
     from analysis.judged import judged_graph
-    from custodiet.app import CliError, emit_json, load_registry
+    from custodiet.app import emit_json, load_registry, load_scenario_named, progress
     from judge.pipeline import load_events, run_check
+    from reports.headline import headline
     from reports.render import write_report
-    from scenarios.load import ScenarioError, load_scenario
     from world.simulate import simulate
 
     say = err if as_json else out
     started = time.monotonic()
-    try:
-        sc = load_scenario(scenario)
-    except ScenarioError as e:
-        raise CliError(str(e).splitlines()[0]) from e
+    sc = load_scenario_named(scenario)
     # Judged with the registry ``custodiet check`` uses on a log (and the Faust agents here): the same
     # simulated log gives the same numbers on every surface.
     registry = load_registry(None)
-    say.print(f"[bold]custodiet demo[/bold] (simulated): scenario {sc.name!r}, {n_events} events, seed {seed}; "
-              f"rule sets: {', '.join(sc.rule_sets)}")
+    names = display_registry(sc)
+    say.print(f"[bold]custodiet demo[/bold] (simulated): scenario {sc.name!r}, {n_events} simulated events, "
+              f"seed {seed}; rule sets: {', '.join(sc.rule_sets)}")
     broker = None
     if not in_process:
         from streams.broker import BrokerStartError, LocalBroker
@@ -168,51 +162,54 @@ def run_demo(
             events = simulate(sc, seed, n_events, progress=lambda k: bar.update(task, completed=k))
         lines = list(enumerate((json.dumps(e).encode() for e in events), start=1))
         if broker is not None:
-            doc, verdicts = _on_kafka(lines, sc.rule_sets, broker)
+            check_doc, verdicts = _on_kafka(lines, sc.rule_sets, broker)
             mode = f"Faust agents on kafka://{broker.bootstrap}"
             decoded = load_events(lines)[0]
         else:
             res = run_check(lines, sc.rule_sets, registry, keep=True)
-            doc, verdicts, mode, decoded = res.document(), res.verdicts, "in-process", res.events
+            check_doc, verdicts, mode, decoded = res.document(), res.verdicts, "in-process", res.events
     finally:
         if broker is not None:
             broker.stop()
     # Custody as judged: origins, and the hand-overs, grants and searches the gates let through.
     graph = judged_graph(decoded, verdicts, registry)
-    document = demo_document(scenario=sc.name, seed=seed, n_events=n_events, check_doc=doc, graph=graph,
-                             registry=registry, mode=mode)
+    doc = demo_document(scenario=sc.name, seed=seed, n_events=n_events, check_doc=check_doc, graph=graph,
+                        registry=registry, mode=mode)
     if as_json:
-        emit_json(document)
-        return
-    o = doc["outcomes"]
+        emit_json(doc)
+        return doc
+    o = check_doc["outcomes"]
     out.print(f"\n{mode}: events in {doc['events_in']} = processed {doc['processed']} + duplicates "
-              f"{doc['duplicates']} + dead letters {doc['dead_letters']}; ok {o['ok']}, flagged {o['flagged']}, "
-              f"gated {o['gated']}")
-    lines_out, target = headline(document)
-    t = Table(title="Where the footage went (simulated; custody as judged)", show_lines=False)
-    t.add_column("headline")
-    for line in lines_out or ["no clip reached a federal party in this run"]:
-        t.add_row(line)
-    out.print(t)
-    if target is not None:
-        page = write_report(graph, doc, report_dir, target, f"custodiet demo (simulated): {sc.name}", sc.credit)
-        out.print(f"report: {Path(page).resolve()}")
-    out.print(f"data: {'; '.join(sc.credit)}")
-    out.print(f"done in {time.monotonic() - started:.1f}s")
+              f"{doc['duplicates']} + dead letters {doc['dead_letters']}; of those processed: ok {o['ok']}, "
+              f"flagged (let through) {o['flagged']}, gated (blocked) {o['gated']}")
+    out.print("\n[bold]Where the footage went[/bold]")
+    for sentence in headline(doc, names):
+        out.print(f"  {sentence}", markup=False, highlight=False)
+    targets = [r["party"] for r in doc["reached"] if r["clips"]]
+    if targets:
+        with progress("writing the report") as (bar, task):
+            page = write_report(graph, check_doc, report_dir, targets, f"custodiet demo (simulated): {sc.title}",
+                                sc.credit, headline_doc=doc, simulated=True, registry=names,
+                                step=lambda what: bar.update(task, description=what))
+        out.print(f"\nreport: {Path(page).resolve()}", markup=False, highlight=False)
+    out.print(f"agency names from: {'; '.join(sc.credit)} (the events are simulated)", markup=False,
+              highlight=False)
+    err.print(f"done in {time.monotonic() - started:.1f}s")
     if serve:
-        _serve(events, sc.rule_sets)
+        _serve(events, sc.rule_sets, names)
+    return doc
 
 
-def _serve(events: list[dict[str, Any]], rules: list[str]) -> None:
+def _serve(events: list[dict[str, Any]], rules: list[str], registry: Any) -> None:
     try:
         from live.server import serve
         from live.state import LiveState
     except ModuleNotFoundError:
         err.print("the live view is not available in this build")
         return
-    state = LiveState(rule_sets=rules)
+    state = LiveState(rule_sets=rules, source="simulated demo")  # judged as check judges a log
     state.feed_event_dicts(events)
-    server = serve(state, "127.0.0.1", 0)
+    server = serve(state, "127.0.0.1", 0, names=registry, simulated=True)
     out.print(f"live view: {server.url}  (Ctrl-C to stop)")
     try:
         import threading

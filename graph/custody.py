@@ -94,7 +94,12 @@ class CustodyGraph:
 
     def add_link(self, event_id: str, src: str, dst: str, t: float, kind: str = "grant", **attrs: Any) -> None:
         """A one-hop link (no clip): ``src``'s own camera data reaches ``dst`` and stops there
-        (``kind`` ``"grant"`` or ``"search"``, see ``schemas.flow``)."""
+        (``kind`` ``"grant"`` or ``"search"``, see ``schemas.flow``).
+
+        >>> g = CustodyGraph(); g.add_link("s", "agency:a", "agency:fbi", 0.0, "search")
+        >>> g.searches, g.grants, g.hand_over_count
+        (1, 0, 0)
+        """
         src, dst = sys.intern(src), sys.intern(dst)
         self._node(src)
         self._node(dst)
@@ -109,7 +114,17 @@ class CustodyGraph:
         self.add_link(event_id, grantor, grantee, t, "grant", **attrs)
 
     def add_record(self, e: Any) -> None:
-        """Add one custody-edge record (``schemas.records.CustodyEdge``, as ``schemas.flow`` makes them)."""
+        """Add one custody-edge record (``schemas.records.CustodyEdge``, as ``schemas.flow`` makes them).
+
+        >>> from schemas.events import parse_event
+        >>> from schemas.flow import edges_of
+        >>> g = CustodyGraph()
+        >>> for e in edges_of(parse_event('{"event_id":"g","type":"access_grant","occurred_at":"2024-01-01T00:00:00Z",'
+        ...                               '"grantor":"agency:a","grantee":"agency:b","system":"flock","scope":"x"}')):
+        ...     g.add_record(e)
+        >>> g.grants, g.graph.edges["agency:a", "agency:b", "g"]["kind"]
+        (1, 'grant')
+        """
         t = e.occurred_at.timestamp()
         if e.kind == "origin":
             if e.clip_id is not None:
@@ -169,7 +184,12 @@ class CustodyGraph:
 
     @property
     def hand_over_count(self) -> int:
-        """Hand-overs in the graph (every edge that is not a one-hop grant or search link)."""
+        """Hand-overs in the graph (every edge that is not a one-hop grant or search link).
+
+        >>> g = CustodyGraph(); g.add_hand_over("t", "c", "a", "b", 0.0); g.add_grant("g", "a", "b", 0.0)
+        >>> g.hand_over_count
+        1
+        """
         return int(self.graph.number_of_edges()) - self.grants - self.searches
 
     # -- reading -------------------------------------------------------------------------------------

@@ -177,6 +177,11 @@ def parties_into(
     or through it; ``links``: its direct grant and search links. ``truncated``: more than ``budget``
     hand-over paths, so the hand-over path counts are lower bounds. ``max_hops`` is not used (hand-over
     paths of any length count); it is kept for callers that pass it along to :func:`onward_into`.
+
+    >>> g = CustodyGraph(); g.add_recording("c", "o", 0.0); g.add_hand_over("t", "c", "o", "x", 1.0)
+    >>> g.add_grant("g", "a", "x", 0.0); g.add_grant("h", "z", "a", 0.0)
+    >>> [(r["party"], r["by"], r["paths"]) for r in parties_into(g, "x")[0]]
+    [('a', ['grant'], 1), ('o', ['hand-over'], 1)]
     """
     del max_hops
     return _party_rows(g, to, list(_clip_routes(g, to)) if to in g.graph else [], budget)
@@ -297,7 +302,13 @@ def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward:
     """The reach document: clips that reached ``to`` (time-respecting hand-over paths), path counts,
     conduits, and the parties whose data reaches it by the flow model (:func:`parties_into`). With
     ``onward``, the parties only onward exposure adds (:func:`onward_into`), each marked ``"onward": true``.
-    ``basis`` says what the graph counts (``judged`` or ``attempts``)."""
+    ``basis`` says what the graph counts (``judged`` or ``attempts``).
+
+    >>> g = CustodyGraph(); g.add_grant("g", "a", "x", 0.0); g.add_grant("h", "z", "a", 0.0)
+    >>> doc = reach(g, "x", onward=True)
+    >>> doc["basis"], doc["party_count"], [(r["party"], r.get("onward", False)) for r in doc["parties"]]
+    ('judged', 1, [('a', False), ('z', True)])
+    """
     if not g.has_party(to):
         raise TraceError(g.absent("party", to))
     routes = list(_clip_routes(g, to))

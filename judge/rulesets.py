@@ -30,7 +30,8 @@ __all__ = [
 class _Rule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str
+    id: str = Field(pattern=r"\S")  # not empty: results are counted by rule id
+    title: str | None = Field(default=None, description="a few plain words a reader sees in tables and headlines")
     description: str
     source: str
 
@@ -139,7 +140,7 @@ class RuleSet(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str
+    id: str = Field(pattern=r"\S")  # not empty: named on every violation
     title: str
     description: str
     era: Era = Era()

@@ -10,8 +10,14 @@ Routes:
 ``/`` the page; ``/api/trace?clip=&to=&limit=`` and ``/api/reach?to=&max_hops=`` (exactly the
 ``custodiet trace``/``reach --json`` documents); ``/api/stats``; ``/api/violations?limit=&rule=``;
 ``/api/clip?id=``; ``/api/links?to=``; ``/api/search?q=``; ``/api/events`` (server-sent events: a
-``stats`` event whenever the state changes, at most every ``push_interval`` seconds, and a comment
-every 15 s to keep the connection open).
+``stats`` event whenever the state changes, at most every ``push_interval`` seconds, once a second while
+rates are still falling back to zero after a stream ended, and a comment every 15 s to keep the connection
+open).
+
+Every JSON document keeps its ids and carries ``labels``: the name a reader knows each party and rule by
+(``reports.names``), so the page never shows a slug where a name exists; ``groups`` gives camera owners'
+group (``camera owners in Aurora, IL``) for drawing them aggregated. ``/api/stats`` also says ``stream``:
+``"streaming"``, ``"ended"`` (a replay or followed source finished: rates fall to zero) or ``"idle"``.
 
 >>> from live.state import LiveState
 >>> srv = serve(LiveState(), port=0)
@@ -39,8 +45,10 @@ from urllib.parse import parse_qs, urlsplit
 from graph.reach import DEFAULT_MAX_HOPS
 from graph.trace import DEFAULT_LIMIT, TraceError
 from live.state import LiveState
+from reports.names import party_group, party_name, rule_title
+from schemas.parties import PartyRegistry
 
-__all__ = ["serve", "LiveServer", "CSP", "dumps", "MAX_LIMIT"]
+__all__ = ["serve", "LiveServer", "CSP", "dumps", "MAX_LIMIT", "labelled", "stream_status"]
 
 CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"
 #: The most paths ``/api/trace`` lists (the count stays exact whatever the limit).
@@ -58,6 +66,60 @@ def dumps(doc: Any) -> bytes:
     """
     text = json.dumps(doc, ensure_ascii=False, default=str)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("utf-8")
+
+
+_PARTY_PREFIXES = ("agency:", "resident:", "platform:", "federal:", "public")
+
+
+def _strings(doc: Any) -> Any:
+    if isinstance(doc, str):
+        yield doc
+    elif isinstance(doc, dict):
+        for k, v in doc.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(doc, (list, tuple)):
+        for v in doc:
+            yield from _strings(v)
+
+
+def labelled(doc: dict[str, Any], state: LiveState, names: PartyRegistry | None = None) -> dict[str, Any]:
+    """``doc`` with ``labels`` {id: name} for every party and rule id it mentions, and ``groups`` {id: group}
+    for camera owners.
+
+    >>> d = labelled({"to": "agency:fbi", "rules": [{"rule": "core.custody-continuity"}]}, LiveState())
+    >>> d["labels"]["agency:fbi"], d["labels"]["core.custody-continuity"]
+    ('FBI', 'Handed over a clip it did not hold at the time')
+    """
+    reg = names if names is not None else state.registry
+    labels: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    for s in set(_strings(doc)):
+        if s.startswith(_PARTY_PREFIXES):
+            labels[s] = party_name(s, reg)
+            if reg.kind_of(s) == "resident" or s.startswith("resident:"):
+                groups[s] = party_group(s, reg)[1]
+        elif "." in s and " " not in s:
+            title = rule_title(s)
+            if title != s:
+                labels[s] = title
+    return {**doc, "labels": labels, "groups": groups}
+
+
+def stream_status(doc: dict[str, Any]) -> str:
+    """``streaming`` while a source feeds the state, ``ended`` once it stopped after feeding, else ``idle``.
+
+    >>> stream_status({"feeding": True, "events_in": 0}), stream_status({"feeding": False, "events_in": 9})
+    ('streaming', 'ended')
+    """
+    if doc.get("feeding"):
+        return "streaming"
+    return "ended" if doc.get("events_in") else "idle"
+
+
+def _stats(state: LiveState, names: PartyRegistry | None = None, simulated: bool = False) -> dict[str, Any]:
+    doc = state.stats()
+    return labelled({**doc, "stream": stream_status(doc), "simulated": simulated}, state, names)
 
 
 def _page() -> bytes:
@@ -102,8 +164,11 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, addr: tuple[str, int], state: LiveState, push_interval: float,
-                 audit: Callable[[dict[str, Any]], None] | None) -> None:
+                 audit: Callable[[dict[str, Any]], None] | None, names: PartyRegistry | None = None,
+                 simulated: bool = False) -> None:
         self.state = state
+        self.names = names
+        self.simulated = simulated
         self.push_interval = push_interval
         self.audit = audit
         self.stopping = threading.Event()
@@ -194,23 +259,28 @@ class _Handler(BaseHTTPRequestHandler):
             elif route == "/api/events":
                 self._events()
             elif route == "/api/stats":
-                self._json(HTTPStatus.OK, state.stats())
+                self._json(HTTPStatus.OK, _stats(state, self.server.names, self.server.simulated))
             elif route == "/api/trace":
                 clip, to = _str(params, "clip"), _str(params, "to")
-                self._json(HTTPStatus.OK, state.trace(clip, to, _int(params, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT)))
+                limit = _int(params, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT)
+                self._json(HTTPStatus.OK, labelled(state.trace(clip, to, limit), state, self.server.names))
             elif route == "/api/reach":
                 to = _str(params, "to")
-                self._json(HTTPStatus.OK, state.reach(to, _int(params, "max_hops", DEFAULT_MAX_HOPS, 1, 6)))
+                doc = state.reach(to, _int(params, "max_hops", DEFAULT_MAX_HOPS, 1, 6))
+                self._json(HTTPStatus.OK, labelled(doc, state, self.server.names))
             elif route == "/api/violations":
                 rule = params.get("rule", [None])[0] or None
-                self._json(HTTPStatus.OK, state.violations(_int(params, "limit", 100, 0, 5000), rule))
+                doc = state.violations(_int(params, "limit", 100, 0, 5000), rule)
+                self._json(HTTPStatus.OK, labelled(doc, state, self.server.names))
             elif route == "/api/clip":
-                self._json(HTTPStatus.OK, state.clip_detail(_str(params, "id")))
+                self._json(HTTPStatus.OK, labelled(state.clip_detail(_str(params, "id")), state, self.server.names))
             elif route == "/api/links":
                 to = _str(params, "to")
-                self._json(HTTPStatus.OK, state.links_into(to, _int(params, "max_hops", DEFAULT_MAX_HOPS, 1, 6)))
+                max_nodes = _int(params, "max_nodes", 60, 2, 2000)
+                doc = state.links_into(to, _int(params, "max_hops", DEFAULT_MAX_HOPS, 1, 6), max_nodes)
+                self._json(HTTPStatus.OK, labelled(doc, state, self.server.names))
             elif route == "/api/search":
-                self._json(HTTPStatus.OK, state.search(params.get("q", [""])[0]))
+                self._json(HTTPStatus.OK, labelled(state.search(params.get("q", [""])[0]), state, self.server.names))
             else:
                 self._json(HTTPStatus.NOT_FOUND, {"error": f"no such page: {url.path}"})
         except BadRequest as e:
@@ -233,19 +303,21 @@ class _Handler(BaseHTTPRequestHandler):
         seen = -1
         last_push = 0.0
         last_write = time.monotonic()
+        moving = False  # the last push showed a stream running or rates above zero: push again until still
         self.wfile.write(b"retry: 2000\n\n")
         while not srv.stopping.is_set():
             version = state.wait_for_change(seen, timeout=min(KEEPALIVE_SECONDS, 1.0))
             if srv.stopping.is_set():
                 break
             now = time.monotonic()
-            if version != seen:
+            if version != seen or (moving and now - last_push >= 1.0):
                 wait = last_push + srv.push_interval - now
                 if wait > 0:
                     srv.stopping.wait(wait)
                     continue
-                doc = state.stats()
+                doc = _stats(state, srv.names, srv.simulated)
                 seen = doc["version"]
+                moving = doc["stream"] == "streaming" or bool(doc.get("rate"))
                 self.wfile.write(b"event: stats\ndata: " + dumps(doc) + b"\n\n")
                 self.wfile.flush()
                 last_push = last_write = time.monotonic()
@@ -290,10 +362,15 @@ def serve(
     *,
     push_interval: float = 0.5,
     audit: Callable[[dict[str, Any]], None] | None = None,
+    names: PartyRegistry | None = None,
+    simulated: bool = False,
 ) -> LiveServer:
     """Start serving ``state`` on ``host``:``port`` (0 picks a free port) in a background thread.
 
     ``audit``, if given, is called with one record per request (component, actor, method, path, outcome).
+    ``names``, if given, names parties for people (e.g. a scenario's agencies and places) where the state's
+    registry, which the judge uses, knows only ids. ``simulated``: the events are simulated (the page says so
+    at the top; ``/api/stats`` carries ``"simulated": true``).
     Raises ``OSError`` when the address cannot be bound.
     """
     family_host = host.strip("[]")
@@ -303,9 +380,9 @@ def serve(
         class _Server6(_Server):
             address_family = socket.AF_INET6
 
-        httpd: _Server = _Server6((family_host, port), state, push_interval, audit)
+        httpd: _Server = _Server6((family_host, port), state, push_interval, audit, names, simulated)
     else:
-        httpd = _Server((family_host, port), state, push_interval, audit)
+        httpd = _Server((family_host, port), state, push_interval, audit, names, simulated)
     srv = LiveServer(httpd)
     srv.thread.start()
     return srv

@@ -1,8 +1,10 @@
 """``custodiet report``: one HTML page that opens from disk (no network, inline CSS, pictures referenced
-relatively), with its pictures (PNG and SVG) and the graph exports in the same folder.
+relatively), in story order: the headline, the method (what is counted, the data and its credits), the
+pictures, then tables of the rows that matter (at most :data:`ROW_LIMIT`, every row in a CSV beside the
+page), and the graph exports (gzip-compressed, so the folder stays small on real networks).
 
-Every string that comes from events (party ids and names, purposes, rule evidence) goes through
-:func:`html.escape`; the pictures are PNG and SVG with text drawn as paths.
+People are named by :mod:`reports.names` (ids in their own column); every string that comes from events
+goes through :func:`html.escape`; the pictures are PNG and SVG with text drawn as paths.
 
 >>> import tempfile
 >>> from graph.custody import CustodyGraph
@@ -15,20 +17,27 @@ Every string that comes from events (party ids and names, purposes, rule evidenc
 
 from __future__ import annotations
 
+import csv
+import gzip
 import html
-from collections.abc import Iterable, Mapping, Sequence
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graph.conduits import conduits
 from graph.custody import CustodyGraph
 from graph.export import write_export
-from graph.reach import clips_reaching, parties_into
+from graph.reach import clips_reaching
 from graph.trace import TraceError
-from reports.figures import flows_figure, paths_figure, violation_counts, violations_figure
+from reports.figures import into_figure, save, violation_counts, violations_figure
+from reports.headline import headline
+from reports.names import basis_words, count_of, counted_words, party_name, rule_set_title, rule_title
+from schemas.parties import PartyRegistry
 
-__all__ = ["write_report", "credits_for", "CREDITS", "EXPORTS"]
+__all__ = ["write_report", "credits_for", "holds_of", "CREDITS", "EXPORTS", "ROW_LIMIT", "is_simulated"]
 
 #: Credit lines of the shared data sets (keep them wherever the data is shown), by event ``source`` prefix.
 CREDITS: dict[str, str] = {
@@ -39,23 +48,27 @@ CREDITS: dict[str, str] = {
     "School of Journalism, University of Nevada, Reno (Atlas of Surveillance); subset made by filtering "
     "Technology = Ring/Neighbors Partnership.",
 }
-#: Graph basis -> what the page says it counts.
-COUNTED = {"judged": "custody as judged (the hand-overs the gates let through)",
-           "attempts": "every attempt in the log (each valid transfer a hand-over)"}
-EXPORTS = {"graphml": "graph.graphml", "gexf": "graph.gexf", "prov": "prov.json", "json": "graph.json"}
-ROW_LIMIT = 200
+#: The graph exports, gzip-compressed (networkx, Gephi and ``gunzip`` read them).
+EXPORTS = {"graphml": "graph.graphml.gz", "gexf": "graph.gexf.gz", "prov": "prov.json.gz", "json": "graph.json.gz"}
+ROW_LIMIT = 25
 
 _CSS = """
-body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1150px;margin:2em auto;
-padding:0 1em;
-color:#222}
-h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em}
-table{border-collapse:collapse;margin:.6em 0;font-size:.9em}td,th{border:1px solid #ddd;padding:.25em .6em;
-text-align:left;vertical-align:top}th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
-figure{margin:1em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.85em;color:#555}
-.note{color:#555;font-size:.9em}.stats span{display:inline-block;margin-right:1.5em}
+body{font:16px/1.5 Georgia,"Times New Roman",serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
+h1{font-size:1.7em;margin-bottom:.2em;font-family:system-ui,sans-serif}
+h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em;font-family:system-ui,sans-serif}
+h3{font-family:system-ui,sans-serif}
+table{border-collapse:collapse;margin:.6em 0;font:.85em/1.4 system-ui,sans-serif}
+td,th{border:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:top}th{background:#f4f4f4}
+td.n{text-align:right;font-variant-numeric:tabular-nums}td.id{color:#666;font-family:monospace;font-size:.9em}
+figure{margin:1.2em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.85em;color:#555}
+.note{color:#555;font-size:.9em}.headline p{font-size:1.1em;margin:.4em 0}
+.simulated{background:#fff3cd;border:1px solid #e0c36c;padding:.6em 1em;font-family:system-ui,sans-serif}
 footer{margin-top:3em;border-top:1px solid #ddd;font-size:.85em;color:#444}
 """
+
+
+def _n(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def _e(value: Any) -> str:
@@ -63,21 +76,53 @@ def _e(value: Any) -> str:
 
 
 def credits_for(sources: Iterable[str | None]) -> list[str]:
-    """Credit lines for the event sources seen (``source`` fields).
+    """Credit lines for the event sources seen (``source`` fields); simulated sources have none.
 
     >>> credits_for(["flock-sharing-nc-2024", None])[0][:22]
     'Flock sharing network '
+    >>> credits_for(["sim:ring"])
+    []
     """
     seen = {s for s in sources if s}
     return [line for prefix, line in CREDITS.items() if any(s.startswith(prefix) for s in seen)]
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], numeric: Sequence[int] = ()) -> str:
+def is_simulated(sources: Iterable[str | None]) -> bool:
+    """Whether events came from custodiet's simulator (``source`` ``sim:...``).
+
+    >>> is_simulated(["sim:ring", None]), is_simulated(["flock-sharing-nc-2024"])
+    (True, False)
+    """
+    return any(s and s.startswith("sim:") for s in sources)
+
+
+def holds_of(g: CustodyGraph, party: str) -> dict[str, Any]:
+    """What a graph holds into ``party`` besides clips (``graph.reach.one_hop_into``): access grants (and their
+    grantors and states) and search links.
+
+    >>> g = CustodyGraph(); g.add_grant("g1", "agency:a-ca-pd", "agency:fbi", 0.0)
+    >>> holds_of(g, "agency:fbi")
+    {'party': 'agency:fbi', 'grants': 1, 'grantors': 1, 'states': 1, 'searches': 0}
+    """
+    from graph.cut import registry_of
+    from graph.reach import one_hop_into
+
+    reg = registry_of(g)
+    links = one_hop_into(g, party)
+    grantors = {p: kinds.get("grant", 0) for p, kinds in links.items() if kinds.get("grant")}
+    states = {reg.state_of(p) for p in grantors} - {None}
+    return {"party": party, "grants": sum(grantors.values()), "grantors": len(grantors), "states": len(states),
+            "searches": sum(kinds.get("search", 0) for kinds in links.values())}
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], numeric: Sequence[int] = (),
+           ids: Sequence[int] = ()) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = []
     for row in rows:
         cells = "".join(
-            f'<td class="n">{_e(c)}</td>' if i in numeric else f"<td>{_e(c)}</td>" for i, c in enumerate(row)
+            f'<td class="n">{_e(c)}</td>' if i in numeric else f'<td class="id">{_e(c)}</td>' if i in ids
+            else f"<td>{_e(c)}</td>" for i, c in enumerate(row)
         )
         body.append(f"<tr>{cells}</tr>")
     if not body:
@@ -85,155 +130,171 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], numeric: Seque
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _limited(rows: list[Any], what: str) -> tuple[list[Any], str]:
-    if len(rows) <= ROW_LIMIT:
-        return rows, ""
-    return rows[
-        :ROW_LIMIT
-    ], f'<p class="note">showing {ROW_LIMIT} of {len(rows)} {_e(what)}; all are in graph.json</p>'
+def _section(out: Path, stem: str, heading: str, note: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+             numeric: Sequence[int] = (), ids: Sequence[int] = ()) -> str:
+    """A table of the first ROW_LIMIT rows, every row in ``stem.csv`` beside the page."""
+    with (out / f"{stem}.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(headers)
+        w.writerows(rows)
+    more = (f"showing the first {ROW_LIMIT} of {len(rows):,} rows; " if len(rows) > ROW_LIMIT else "")
+    return (f"<h3>{_e(heading)}</h3><p class=\"note\">{_e(note)} ({more}all rows: "
+            f"<a href=\"{_e(stem)}.csv\">{_e(stem)}.csv</a>)</p>"
+            + _table(headers, rows[:ROW_LIMIT], numeric, ids))
 
 
-def _figure(stem: str, caption: str) -> str:
-    return (
-        f'<figure><img src="{stem}.png" alt="{_e(caption)}"><figcaption>{_e(caption)} '
-        f'(<a href="{stem}.svg">SVG</a>, <a href="{stem}.png">PNG</a>)</figcaption></figure>'
-    )
+def _figure(stem: str, alt: str) -> str:
+    return (f'<figure><img src="{_e(stem)}.png" alt="{_e(alt)}"><figcaption>{_e(alt)} '
+            f'(<a href="{_e(stem)}.svg">SVG</a>, <a href="{_e(stem)}.png">PNG</a>)</figcaption></figure>')
 
 
-def _sections(g: CustodyGraph, check_doc: Mapping[str, Any], target: str, max_hops: int) -> list[str]:
+def _slug(party: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in party.split(":", 1)[-1])[:60]
+
+
+def _target_tables(g: CustodyGraph, out: Path, target: str, reg: PartyRegistry) -> list[str]:
+    from graph.reach import one_hop_into
+
+    name = party_name(target, reg)
     clips = clips_reaching(g, target)
     purposes: dict[str, set[str]] = {}
+    bases: dict[str, set[str]] = {}
     for _, _, d in g.graph.in_edges(target, data=True):
-        if d.get("clip") is not None and d.get("purpose"):
-            purposes.setdefault(d["clip"], set()).add(str(d["purpose"]))
-    conduit_rows = conduits(g, to=target)
-    parties, truncated = parties_into(g, target, max_hops=max_hops)
-    vcounts = violation_counts(check_doc)
-    out = [
-        "<h2>Pictures</h2>",
-        _figure(
-            "paths", f"Paths into {target}: parties by fewest hops (left: farthest), shortest-path links"
-        ),
-        _figure(
-            "flows",
-            f"Flows by hop into {target}: parties by kind per hop layer; bands weighted by the "
-            "hand-overs + grants + searches that carry data there",
-        ),
-        _figure("violations", "Violations by agency, stacked by rule"),
-    ]
-    rows, note = _limited(clips, "clips")
-    out += [
-        f"<h2>Clips that reached {_e(target)} ({len(clips)})</h2>",
-        '<p class="note">time-respecting paths (each hand-over no earlier than the previous arrival)</p>',
-        _table(
-            ["clip", "owner", "paths", "first reached", "through", "purposes (last hand-over)"],
-            [
-                (
-                    c["clip"],
-                    c["owner"],
-                    c["paths"],
-                    c["first_reached"],
-                    ", ".join(c["intermediaries"]),
-                    "; ".join(sorted(purposes.get(c["clip"], ()))),
-                )
-                for c in rows
-            ],
-            numeric=(2,),
-        ),
-        note,
-    ]
-    rows, note = _limited(conduit_rows, "conduits")
-    out += [
-        f"<h2>Conduits towards {_e(target)}</h2>",
-        '<p class="note">clips passed on that reached the party; links straight into it; recipients and '
-        "grants on links that carry data to it (hand-overs on its clips' paths, grants and searches into it)"
-        "</p>",
-        _table(
-            ["party", "clips", "direct links", "recipients", "grants", "hand-overs"],
-            [
-                (r["party"], r["clips"], r["direct"], r["recipients"], r["grants"], r["hand_overs"])
-                for r in rows
-            ],
-            numeric=(1, 2, 3, 4, 5),
-        ),
-        note,
-    ]
-    rows, note = _limited(parties, "parties")
-    out += [
-        f"<h2>Parties whose data reaches {_e(target)} ({len(parties)})</h2>",
-        '<p class="note">by a time-respecting hand-over path of a clip, a direct access grant or a search by '
-        "or for it; chains of grants carry nothing; paths: hand-over paths through the party plus its direct "
-        f"links{' (count truncated)' if truncated else ''}</p>",
-        _table(
-            ["party", "by", "min hops", "paths"],
-            [(p["party"], ", ".join(p["by"]), p["min_hops"], p["paths"]) for p in rows],
-            numeric=(2, 3),
-        ),
-        note,
-    ]
-    vrows = sorted(vcounts.items(), key=lambda kv: (-kv[1], kv[0]))
-    rows, note = _limited(vrows, "rows")
-    by_rule = check_doc.get("violations", {})
-    out += [
-        "<h2>Violations by rule and agency</h2>",
-        _table(["rule", "violations"], sorted(by_rule.items(), key=lambda kv: -kv[1]), numeric=(1,)),
-        _table(["rule", "agency", "violations"], [(r, a, n) for (r, a), n in rows], numeric=(2,)),
-        note,
-    ]
-    return out
+        if d.get("clip") is not None:
+            if d.get("purpose"):
+                purposes.setdefault(d["clip"], set()).add(str(d["purpose"]))
+            if d.get("basis"):
+                bases.setdefault(d["clip"], set()).add(basis_words(str(d["basis"])))
+    grantors = Counter({p: kinds["grant"] for p, kinds in one_hop_into(g, target).items() if kinds.get("grant")})
+    slug = _slug(target)
+    html_parts = []
+    if clips:
+        rows: list[tuple[Any, ...]] = [(party_name(c["owner"], reg), c["paths"], c["first_reached"][:10],
+                 "; ".join(party_name(p, reg) for p in c["intermediaries"]) or "directly",
+                 "; ".join(sorted(bases.get(c["clip"], ()))), "; ".join(sorted(purposes.get(c["clip"], ()))),
+                 c["clip"]) for c in sorted(clips, key=lambda c: (-c["paths"], c["clip"]))]
+        html_parts.append(_section(
+            out, f"clips-{slug}", f"Clips that reached {name} ({len(clips):,})",
+            "each clip with its owner, its time-respecting paths (each hand-over no earlier than the one before), "
+            "who passed it on, and the basis and purpose of the hand-over into the party",
+            ["owner", "paths", "first reached", "through", "basis", "purpose", "clip id"], rows, (1,), (6,)))
+    if grantors:
+        rows = [(party_name(p, reg), reg.state_of(p) or "", n, p)
+                for p, n in sorted(grantors.items(), key=lambda kv: (-kv[1], party_name(kv[0], reg)))]
+        html_parts.append(_section(
+            out, f"grants-{slug}", f"Agencies that gave {name} access to their cameras ({len(grantors):,})",
+            "access grants straight into the party: each carries the grantor's own camera data and stops there",
+            ["agency", "state", "access grants", "party id"], rows, (2,), (3,)))
+    return html_parts
 
 
 def write_report(
     graph: CustodyGraph,
     check_doc: Mapping[str, Any],
     out_dir: str | Path,
-    target: str,
+    targets: str | Sequence[str],
     title: str,
     credits: Sequence[str],
     *,
+    headline_doc: Mapping[str, Any] | None = None,
+    simulated: bool | None = None,
     max_hops: int = 3,
+    step: Callable[[str], None] | None = None,
+    registry: PartyRegistry | None = None,
 ) -> Path:
-    """Write ``out_dir/index.html`` with its pictures (PNG, SVG) and exports; returns the page's path."""
-    if not graph.has_party(target):
-        raise TraceError(f"party {target!r} is not in the log")
+    """Write ``out_dir/index.html`` with its pictures (PNG, SVG), CSVs and exports; returns the page's path.
+
+    ``headline_doc`` is the document the headline is written from (the demo's); without one, the headline
+    says what the graph holds into each target. ``step`` is told what is being written (for progress);
+    ``registry`` names parties for people (default: the graph's)."""
+    del max_hops  # paths are drawn as far as they go; kept for callers that pass it
+    targets = [targets] if isinstance(targets, str) else list(targets)
+    for t in targets:
+        if not graph.has_party(t):
+            raise TraceError(f"party {t!r} is not in the log")
+    from graph.cut import registry_of
+
+    tell = step or (lambda _s: None)
+    reg = registry or registry_of(graph)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths_figure(graph, target, out, max_hops=max_hops)
-    flows_figure(graph, target, out, max_hops=max_hops)
-    violations_figure(check_doc, out)
-    for fmt, name in EXPORTS.items():
-        write_export(graph, fmt, out / name)
-    g = graph.graph
-    stats = {
-        "parties": g.number_of_nodes(),
-        "links": g.number_of_edges(),
-        "access grants": graph.grants,
-        "clips": len(graph.clips),
-        "events judged": check_doc.get("processed", "?"),
-        "violations": sum(check_doc.get("violations", {}).values()),
-    }
-    rule_sets = ", ".join(check_doc.get("rule_sets", [])) or "(none)"
-    exports = " · ".join(f'<a href="{name}">{_e(name)}</a> ({_e(fmt)})' for fmt, name in EXPORTS.items())
-    credit_html = "".join(f"<li>{_e(c)}</li>" for c in credits) or "<li>no external data credited</li>"
+    doc: dict[str, Any] = dict(headline_doc) if headline_doc is not None else {
+        "violations": check_doc.get("violations", {}), "holds": [holds_of(graph, t) for t in targets]}
+    simulated = bool(doc.get("simulated")) if simulated is None else simulated
+    doc["simulated"] = simulated
+    data = "simulated events (custodiet)" if simulated else "; ".join(c.split(":")[0] for c in credits) or "the log"
+    sentences = headline(doc, reg)
+    # -- pictures --
+    figures = []
+    for t in targets:
+        tell(f"drawing what reached {party_name(t, reg)}")
+        stem = f"into-{_slug(t)}"
+        save(into_figure(graph, t, data, registry=reg), out, stem)
+        figures.append(_figure(stem, f"What reached {party_name(t, reg)}: clips by hand-over, access grants"))
+    tell("drawing violations")
+    save(violations_figure(check_doc, data, reg), out, "violations")
+    figures.append(_figure("violations", "Violations by agency, stacked by rule"))
+    # -- tables --
+    tell("writing tables")
+    tables: list[str] = []
+    for t in targets:
+        tables += _target_tables(graph, out, t, reg)
+    by_rule = sorted(check_doc.get("violations", {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    tables.append(_section(out, "violations-by-rule", "Violations by rule", "every rule broken, with its count",
+                           ["rule", "violations", "rule id"], [(rule_title(r), n, r) for r, n in by_rule], (1,), (2,)))
+    vrows = sorted(violation_counts(check_doc, reg).items(), key=lambda kv: (-kv[1], kv[0]))
+    tables.append(_section(
+        out, "violations-by-agency", "Violations by agency and rule",
+        "each violation counted against the first agency it names",
+        ["agency", "rule", "violations", "party id", "rule id"],
+        [(party_name(a, reg), rule_title(r), n, a, r) for (r, a), n in vrows], (2,), (3, 4)))
+    # -- exports --
+    tell("writing exports")
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt, name in EXPORTS.items():
+            raw = write_export(graph, fmt, Path(tmp) / name.removesuffix(".gz"))
+            with raw.open("rb") as src, gzip.open(out / name, "wb", compresslevel=6) as dst:
+                shutil.copyfileobj(src, dst)
+    rule_sets = [str(r) for r in check_doc.get("rule_sets", [])]
+    held = ", ".join(count_of(n, what) for n, what in ((graph.graph.number_of_nodes(), "party"),
+                     (graph.grants, "access grant"), (len(graph.clips), "recorded clip")) if n)
+    counted = counted_words(str(doc.get("basis", getattr(graph, "basis", "judged"))), full=True)
+    credit_html = "".join(f"<li>{_e(c)}</li>" for c in credits) or "<li>no external data used</li>"
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    banner = ('<p class="simulated"><b>Simulated.</b> Every event in this report was produced by custodiet\'s '
+              "simulator: no real footage was shared and no real agency took these steps. Agency names come from "
+              "public lists, so that the simulated network looks like a real one.</p>") if simulated else ""
+    method = [
+        "<h2>Method</h2>",
+        f"<p><b>What is counted.</b> Clips and paths count {_e(counted)}. A path is a sequence of hand-overs "
+        "of one clip, each no earlier than the one before; an access grant carries only the grantor's own "
+        "camera data to the grantee and stops there. Violations are the records the rule gates wrote, one per "
+        "rule broken per event.</p>",
+        f"<p><b>Data.</b> {_e(_n(check_doc.get('events_in', '?')))} events read, "
+        f"{_e(_n(check_doc.get('processed', '?')))} judged; {_e(held)}. Rules applied: "
+        f"{_e('; '.join(rule_set_title(r) for r in rule_sets) or '(none)')}.</p>",
+        f"<p><b>Credits.</b></p><ul>{credit_html}</ul>",
+    ]
+    exports = " · ".join(f'<a href="{_e(name)}">{_e(name)}</a> ({_e(fmt)})' for fmt, name in EXPORTS.items())
     body = [
         f"<h1>{_e(title)}</h1>",
-        f'<p class="note">Target: <b>{_e(target)}</b> · rule sets: {_e(rule_sets)} · counted: '
-        f"{_e(COUNTED.get(graph.basis, graph.basis))} · generated {_e(when)} by custodiet</p>",
-        '<p class="stats">'
-        + "".join(f"<span><b>{_e(v)}</b> {_e(k)}</span>" for k, v in stats.items())
-        + "</p>",
-        *_sections(graph, check_doc, target, max_hops),
-        f"<h2>Exports</h2><p>{exports}</p>",
+        banner,
+        f'<p class="note">About: {_e(", ".join(party_name(t, reg) for t in targets))} · generated {_e(when)} by '
+        "custodiet</p>",
+        '<div class="headline">' + "".join(f"<p>{_e(s)}</p>" for s in sentences) + "</div>",
+        *method,
+        "<h2>Pictures</h2>",
+        *figures,
+        "<h2>Tables</h2>",
+        *tables,
+        f"<h2>Exports</h2><p>The whole custody graph, gzip-compressed: {exports}.</p>",
         f"<footer><h2>Data credits</h2><ul>{credit_html}</ul></footer>",
     ]
     page = out / "index.html"
     page.write_text(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n",
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n",
         encoding="utf-8",
     )
     return page

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -71,6 +72,12 @@ class Party(BaseModel):
 _PARTY_LIST = TypeAdapter(list[Party])
 
 
+@cache
+def _hint_keys(field: str) -> tuple[str, str]:
+    """The fields beside a party field that carry its name and state as an importer read them."""
+    return f"{field}_name", f"{field}_state"
+
+
 class PartyRegistry:
     """Parties by id; lookups fall back to what the id itself says.
 
@@ -109,11 +116,21 @@ class PartyRegistry:
         >>> reg.learn(ev); reg.state_of("agency:co-fort-collins-pd"), reg.get("agency:co-fort-collins-pd").name
         ('CO', 'CO - Fort Collins PD')
         """
-        for field in getattr(event, "PARTY_FIELDS", ()):
-            party_id = getattr(event, field, None)
+        fields = getattr(event, "PARTY_FIELDS", ())
+        if not fields:
+            return
+        if isinstance(event, BaseModel):  # declared fields and extras, without pydantic's slow attribute misses
+            declared: dict[str, Any] = vars(event)
+            extra: dict[str, Any] = event.model_extra or {}
+        else:
+            declared = {name: getattr(event, name, None) for f in fields for name in (f, *_hint_keys(f))}
+            extra = {}
+        for field in fields:
+            party_id = declared.get(field)
             if not party_id or party_id in self._parties:
                 continue
-            hint = (getattr(event, f"{field}_name", None), getattr(event, f"{field}_state", None))
+            name_key, state_key = _hint_keys(field)
+            hint = (declared.get(name_key, extra.get(name_key)), declared.get(state_key, extra.get(state_key)))
             if hint == (None, None) or self._hints.get(party_id) == hint:
                 continue
             self._hints[party_id] = hint

@@ -17,9 +17,12 @@ from typing import Any
 
 import pytest
 
+from custodiet.demo import display_registry
 from graph.trace import trace
 from live.server import serve
 from live.state import LiveState
+from reports.names import party_name
+from scenarios.load import load_scenario
 from tests.test_live_api import (
     EVIL_CLIP,
     EVIL_EVENT,
@@ -75,7 +78,7 @@ def driver() -> Iterator[Any]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def _click_federal(d: Any, state: LiveState) -> tuple[str, str]:
+def _click_federal(d: Any, state: LiveState, names: Any) -> tuple[str, str]:
     """Click the first listed path into a federal party (the list re-renders live: retry when stale)."""
     from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.common.by import By
@@ -92,7 +95,7 @@ def _click_federal(d: Any, state: LiveState) -> tuple[str, str]:
                     a.click()
                     picked.update(clip=clip, to=to)
                     shown = WebDriverWait(drv, 3, ignored_exceptions=(StaleElementReferenceException,))
-                    title = f"{clip} → {to}"
+                    title = f"{clip} → {party_name(to, names)}"
                     try:
                         return bool(shown.until(lambda x, t=title: x.find_element(By.ID, "view-title").text == t))
                     except TimeoutException:
@@ -119,7 +122,9 @@ def test_live_page(driver: Any, tmp_path: Path) -> None:
 
     d = driver
     state = LiveState(source="simulated default (seed 7)")
-    server = serve(state, port=0, push_interval=0.25)
+    # Names for people from the scenario (agencies, states, camera owners' places); the judge keeps its registry.
+    names = display_registry(load_scenario("default"))
+    server = serve(state, port=0, push_interval=0.25, names=names, simulated=True)
     try:
         replay = state.start_replay(simulate("default", 7, 6000), rate=2500)
         d.get(server.url)
@@ -127,9 +132,11 @@ def test_live_page(driver: Any, tmp_path: Path) -> None:
         wait.until(lambda x: x.find_element(By.ID, "conn").text == "live", "the event stream did not connect")
 
         # 1. While the scenario streams: a path into a federal party appears; click it.
-        clip, to = _click_federal(d, state)
+        clip, to = _click_federal(d, state, names)
         assert replay.is_alive() or state.stats()["events_in"] == 6000
-        wait.until(lambda x: x.find_element(By.ID, "view-title").text == f"{clip} → {to}")
+        name = party_name(to, names)
+        assert name != to and ":" not in name  # people read names, not ids
+        wait.until(lambda x: x.find_element(By.ID, "view-title").text == f"{clip} → {name}")
         wait.until(lambda x: _shown_events(x), "no hand-over list after the click")
         shown = _shown_events(d)
         with state.lock:
@@ -148,10 +155,23 @@ def test_live_page(driver: Any, tmp_path: Path) -> None:
         parties = doc["paths"][0]["parties"]
         for i, row in enumerate(rows):
             cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
-            assert cells[0] == doc["paths"][0]["events"][i] and (cells[2], cells[3]) == (parties[i], parties[i + 1])
+            pair = (party_name(parties[i], names), party_name(parties[i + 1], names))
+            assert cells[0] == doc["paths"][0]["events"][i] and (cells[2], cells[3]) == pair
+            hover = [c.get_attribute("title") for c in row.find_elements(By.TAG_NAME, "td")[2:4]]
+            assert hover == [parties[i], parties[i + 1]]  # the ids, on hover
         assert d.find_elements(By.CSS_SELECTOR, "#graph .node.federal.target")
         assert d.find_element(By.CSS_SELECTOR, '#topics tr[data-topic="transfers"]').text.split()[-1] != "0"
         wait.until(lambda x: x.find_element(By.CSS_SELECTOR, "#totals b").text == "6,000")
+        # The stream is over: the page says so, and the rates fall to zero instead of freezing.
+        wait.until(lambda x: x.find_element(By.ID, "stream").text == "stream ended: 6,000 events read")
+        wait.until(lambda x: all(tr.find_elements(By.TAG_NAME, "td")[1].text == "0.0"
+                                 for tr in x.find_elements(By.CSS_SELECTOR, "#topics tbody tr")),
+                   "rates did not fall to zero after the stream ended")
+        # Every count says what it counts; rules by title with the id on hover.
+        labels = [e.text for e in d.find_elements(By.CSS_SELECTOR, "#totals span")]
+        assert "flagged events" in labels and "gated events" in labels
+        first_rule = d.find_element(By.CSS_SELECTOR, "#rules tbody td")
+        assert "." not in first_rule.text.split()[0] and "." in first_rule.get_attribute("title").split(":")[0]
         # The README's picture is refreshed on request (CUSTODIET_SCREENSHOT=docs/live-view.png); a plain run
         # leaves the tree as it was and still proves a screenshot can be taken.
         shot = Path(os.environ.get("CUSTODIET_SCREENSHOT") or tmp_path / "live-view.png")
@@ -165,17 +185,39 @@ def test_live_page(driver: Any, tmp_path: Path) -> None:
             EVIL_CLIP), "the injected clip did not reach the federal list")
         link = d.execute_script(
             "return [...document.querySelectorAll('#federal a')].find(a => a.dataset.clip === arguments[0])", EVIL_CLIP)
-        assert link.text == f"{EVIL_CLIP} → {FEDERAL_TARGET}"
+        target = party_name(FEDERAL_TARGET, names)
+        evil_party, evil_owner = (party_name(p, names) for p in (EVIL_PARTY, EVIL_OWNER))
+        assert link.text == f"{EVIL_CLIP} → {target}"
         link.click()
-        wait.until(lambda x: x.find_element(By.ID, "view-title").text == f"{EVIL_CLIP} → {FEDERAL_TARGET}")
+        wait.until(lambda x: x.find_element(By.ID, "view-title").text == f"{EVIL_CLIP} → {target}")
         wait.until(lambda x: _shown_events(x) == ["x-t1", EVIL_EVENT])
         table = d.find_element(By.ID, "handovers").text
-        for s in (EVIL_OWNER, EVIL_PARTY, EVIL_PURPOSE, EVIL_EVENT):
+        for s in (evil_owner, evil_party, EVIL_PURPOSE, EVIL_EVENT):
             assert s in table, s
-        assert EVIL_OWNER in d.find_element(By.ID, "view-note").text
-        assert d.find_element(By.ID, "paths").text.endswith(f"{EVIL_OWNER} → {EVIL_PARTY} → {FEDERAL_TARGET}")
+        hovers = d.execute_script("return [...document.querySelectorAll('#handovers td[title]')].map(t => t.title)")
+        assert EVIL_OWNER in hovers and EVIL_PARTY in hovers
+        assert evil_owner in d.find_element(By.ID, "view-note").text
+        assert d.find_element(By.ID, "paths").text.endswith(f"{evil_owner} → {evil_party} → {target}")
         titles = d.execute_script("return [...document.querySelectorAll('#graph title')].map(t => t.textContent)")
         assert any(t.startswith(EVIL_PARTY) for t in titles)
+
+        # 4. A party's neighbourhood: its own table headings, at most ten nodes a column until expanded.
+        d.get(server.url + "#to=" + FEDERAL_TARGET)
+        wait.until(lambda x: x.find_element(By.ID, "view-title").text == target)
+        heads = [th.text for th in d.find_elements(By.CSS_SELECTOR, "#parties thead th")]
+        assert heads[:2] == ["party", "fewest links to it"]
+        assert not d.find_element(By.ID, "handovers").is_displayed()
+        wait.until(lambda x: x.find_elements(By.CSS_SELECTOR, "#parties tbody tr"))
+        labels = d.execute_script("return [...document.querySelectorAll('#graph .node text')].map(t => t.textContent)")
+        assert labels and not any(t.startswith(("agency:", "resident:")) for t in labels), labels
+        boxes = d.execute_script(
+            "return [...document.querySelectorAll('#graph .node text')].map(t => {const b = t.getBoundingClientRect();"
+            " return [b.left, b.top, b.right, b.bottom];})")
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], "node labels overlap"
+        shot = Path(os.environ.get("CUSTODIET_SCREENSHOT_PARTY") or tmp_path / "live-party.png")
+        assert d.save_screenshot(str(shot))
         assert d.execute_script("return document.querySelectorAll('script').length") == scripts
         assert d.execute_script("return window.__pwned === undefined")
         injected = d.execute_script(

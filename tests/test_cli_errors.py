@@ -173,6 +173,17 @@ def test_bad_output_or_side_file(args: list[str], needles: list[str], place: Pat
     one_line_error(runner.invoke(app, args), *needles)
 
 
+@pytest.mark.parametrize("args,needles", [
+    (["serve", "--broker", "kafka://127.0.0.1:{port}", "--duration", "1"], ["no Kafka broker", "connection refused"]),
+    (["serve", "--broker", "kafka://no-such-host.invalid:9092", "--duration", "1"], ["no-such-host.invalid"]),
+])
+def test_nothing_to_listen_to(args: list[str], needles: list[str]) -> None:
+    from streams.check import free_port
+
+    port = free_port()
+    one_line_error(runner.invoke(app, [a.format(port=port) for a in args]), *[n.format(port=port) for n in needles])
+
+
 def test_bad_lines_inside_a_readable_log_are_dead_letters(tmp_path: Path) -> None:
     big = b'{"event_id":"big","type":"search","occurred_at":"2024-05-01T00:00:00Z","reason":"' + b"x" * (50 << 20) \
         + b'","searcher":"agency:a","networks_searched":1}'
@@ -276,6 +287,7 @@ def test_followed_log_may_start_empty(tmp_path: Path) -> None:
     (["check", "{log}", "--bogus"], ["No such option: --bogus"]),
     (["no-such-command"], ["No such command 'no-such-command'"]),
     (["simulate", "--seed", "abc"], ["--seed"]),
+    (["simulate", "--events", "0", "-o", "{log}.sim"], ["--events"]),
     (["audit", "verify"], ["audit verify:", "Missing argument"]),
     (["audit", "verify", "{log}", "--key-env", ""], ["--key-env"]),
     (["export", "{log}", "--format", "json", "-o", "/dev/full"], ["No space left on device"]),

@@ -191,6 +191,17 @@ def test_rule_set_files_load_or_are_refused_with_the_file_named() -> None:
     run()
 
 
+@pytest.mark.parametrize("old,new", [(b'id = "core"', b'id = ""'), (b'id = "core.custody-continuity"', b'id = " "')])
+def test_a_rule_set_or_rule_without_an_id_is_refused(old: bytes, new: bytes) -> None:
+    """Found by the long run: an empty id was accepted, and would have named no rule in any count."""
+    data = (ROOT / "policies" / "core.toml").read_bytes()
+    assert old in data
+    path = _scratch() / "rules.toml"
+    path.write_bytes(data.replace(old, new, 1))
+    with pytest.raises(RuleSetError, match="id"):
+        load_rule_set(path)
+
+
 # -- audit trails ------------------------------------------------------------------------------------
 
 KEY = b"fuzz-key"

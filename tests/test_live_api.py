@@ -83,10 +83,16 @@ def get(url: str) -> tuple[int, dict[str, str], bytes]:
         return e.code, dict(e.headers), e.read()
 
 
-def api(server: Any, path: str, **params: Any) -> Any:
+def api(server: Any, path: str, labels: bool = False, **params: Any) -> Any:
+    """The API's document; without ``labels``, the names it adds for people (``labels``, ``groups``) set apart,
+    so what is left compares with the command's document."""
     status, _, body = get(server.url + path.lstrip("/") + ("?" + urlencode(params) if params else ""))
     assert status == 200, body
-    return json.loads(body)
+    doc = json.loads(body)
+    if not labels and isinstance(doc, dict):
+        doc.pop("labels", None)
+        doc.pop("groups", None)
+    return doc
 
 
 def cli_json(*args: str) -> Any:
@@ -113,6 +119,20 @@ def test_trace_and_reach_are_the_command_documents(served: Any, graph: CustodyGr
     assert api(served, "/api/reach", to=to, max_hops=2) == reach(graph, to, max_hops=2)
     assert api(served, "/api/reach", to=FEDERAL_TARGET) == cli_json("reach", str(log), "--to", FEDERAL_TARGET,
                                                                      "--json")
+
+
+def test_documents_carry_names_for_every_party_and_rule(served: Any) -> None:
+    from reports.names import party_name, rule_title
+
+    doc = api(served, "/api/reach", labels=True, to=FEDERAL_TARGET)
+    mentioned = {doc["to"], *(c["owner"] for c in doc["clips"]), *(p["party"] for p in doc["parties"])}
+    assert mentioned <= set(doc["labels"])
+    assert doc["labels"][FEDERAL_TARGET] == party_name(FEDERAL_TARGET, served.state.registry)
+    assert all(doc["groups"][p] == "camera owners" for p in mentioned if p.startswith("resident:"))
+    stats = api(served, "/api/stats", labels=True)
+    assert stats["stream"] in ("streaming", "ended", "idle")
+    for r in stats["rules"]:
+        assert stats["labels"][r["rule"]] == rule_title(r["rule"]) != r["rule"]
 
 
 def test_stats_and_violations_match_check(served: Any, log: Path) -> None:
@@ -257,6 +277,34 @@ def test_server_sent_events_push_changes() -> None:
         started = time.monotonic()
         server.shutdown()
         assert time.monotonic() - started < 5
+
+
+def test_event_stream_says_when_a_stream_ended() -> None:
+    """A finished replay is pushed as ``ended`` (not left at "streaming"), even though the state's version
+    does not change when a replay stops."""
+    state = LiveState()
+    server = serve(state, port=0, push_interval=0.05)
+    try:
+        conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
+        conn.request("GET", "/api/events")
+        r = conn.getresponse()
+        seen = []
+        from world.simulate import simulate
+
+        replay = state.start_replay(simulate("default", 7, 400), rate=800)
+        event = None
+        while not seen or seen[-1]["stream"] != "ended":
+            line = r.fp.readline().decode().rstrip("\n")
+            if line.startswith("event: "):
+                event = line[7:]
+            elif line.startswith("data: ") and event == "stats":
+                seen.append(json.loads(line[6:]))
+        replay.join(timeout=10)
+        assert "streaming" in [d["stream"] for d in seen]
+        assert seen[-1]["events_in"] == 400 and seen[-1]["feeding"] is False
+        conn.close()
+    finally:
+        server.shutdown()
 
 
 def test_follow_reads_appended_lines(tmp_path: Path) -> None:

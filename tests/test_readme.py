@@ -3,11 +3,12 @@
 How the README is read: each fenced block's language tag says what it is. ``sh`` (``bash``, ``shell``)
 and ``python`` blocks are commands and are run; ``text``, ``toml``, ``json`` and ``yaml`` blocks are
 shown, not run; a block with no tag, or another tag, fails the first test (so a new block says which it
-is). The blocks of one ``##`` section run in order in ONE bash shell, as if pasted into one terminal
-(a ``python`` block through ``python -``), with ``set -e`` so a failing command fails the test; processes
-a block leaves in the background are stopped when its section ends (the README stops them itself, and
-the test makes sure). Sections run side by side, except that a section that names a file an earlier
-section writes (``-o FILE``, ``--registry FILE``) waits for that section.
+is). A ``##`` section whose commands start background processes (``cmd &``) runs in ONE bash shell, its
+blocks in order, as if pasted into one terminal (the later blocks use what the first started: the broker,
+its jobs); any other block runs in a shell of its own. ``python`` blocks run through ``python -``; ``set -e``
+makes a failing command fail the test; processes left in the background are stopped when the shell ends
+(the README stops them itself, and the test makes sure). These units run side by side, except that one
+that names a file an earlier unit writes (``-o FILE``, ``--registry FILE``) waits for that unit.
 
 Where: a temporary folder holding links to the project's files, beside a link named ``shared`` to the
 real ``../shared`` (so ``../shared/data/...`` resolves as in a checkout); outputs land in the temporary
@@ -85,6 +86,27 @@ def read_readme(text: str) -> list[Section]:
             lines.append(line)
     assert fence is None, f"README.md line {fence.line}: a fenced block is never closed"
     return sections
+
+
+_BACKGROUND = re.compile(r"(?<![&>|])&(?![&>])")
+
+
+def units_of(sections: list[Section]) -> list[Section]:
+    """What runs in one shell: a section that starts background processes, else each block alone.
+
+    >>> [u.title for u in units_of(read_readme("## A\\n```sh\\na &\\n```\\n```sh\\nb\\n```\\n## B\\n"
+    ...                                                 "```sh\\nc 2>&1\\n```\\n```sh\\nd && e\\n```\\n"))]
+    ['A', 'B (line 9)', 'B (line 12)']
+    """
+    units = []
+    for s in sections:
+        if not s.runnable:
+            continue
+        if any(_BACKGROUND.search(line) for b in s.runnable if b.tag == "sh" for line in b.text.splitlines()):
+            units.append(s)
+        else:
+            units += [Section(f"{s.title} (line {b.line})", [b]) for b in s.runnable]
+    return units
 
 
 def outputs_of(section: Section) -> set[str]:
@@ -190,7 +212,7 @@ def test_substitutions_keep_the_commands() -> None:
 
 @pytest.mark.broker
 def test_readme_commands_run_as_pasted(tmp_path: Path) -> None:
-    sections = [s for s in read_readme(README.read_text()) if s.runnable]
+    sections = units_of(read_readme(README.read_text()))
     proj = lay_out(tmp_path)
     bin_dir = str(Path(sys.executable).parent)
     env = {k: v for k, v in os.environ.items() if k != "BROKER_URL" and not k.startswith("CUSTODIET_")}
