@@ -34,6 +34,7 @@ from graph.cut import select_parties
 from graph.reach import clips_reaching, reaching
 from judge.engine import Judge, event_order
 from judge.rulesets import load_rule_sets
+from schemas.flow import judged_edges
 from schemas.parties import PartyRegistry
 from schemas.records import Verdict
 
@@ -155,13 +156,13 @@ def whatif(
     for ev in evs:
         vb, vw = j_base.judge(ev), j_with.judge(ev)
         rules = [x.rule_id for x in vw.violations if x.rule_set in extra_ids]
-        lost = vb.edge is not None and vw.edge is None
-        if vb.edge is not None:
-            before_edges.append(vb.edge)
+        carried_before, carried_after = judged_edges(ev, vb), judged_edges(ev, vw)  # hand-overs, grants, searches
+        lost = bool(carried_before) and not carried_after
+        before_edges += carried_before
         if rules or lost:
             forbidden.append(_step(vw, ev, rules, "gated by the added rules" if lost else "flagged"))
-        elif vw.edge is not None:
-            after_edges.append(vw.edge)
+        else:
+            after_edges += carried_after
     recordings = [ev for ev in evs if ev.type == "clip_recorded"]
     reg = j_base.registry
     before = federal_reach(CustodyGraph.from_edges(recordings, before_edges, reg), kind)

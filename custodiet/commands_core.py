@@ -90,12 +90,20 @@ def reach(
 
     reg = g.registry
     name = party_name(to, reg)
-    out.print(f"{count_of(doc['clip_count'], 'clip')} reached {name} ({to}) by "
-              f"{count_of(doc['path_count'], 'time-respecting path')} ({counted(doc['basis'])})", markup=False,
-              highlight=False)
-    out.print(table(f"conduits: clips passed on that reached {name}", [("party", "party"),
-                                                                          ("clips passed on", "n")],
-                    [((party_name(c["party"], reg), c["party"]), c["clips"]) for c in doc["conduits"][:20]]))
+    if doc["clip_count"]:
+        out.print(f"{count_of(doc['clip_count'], 'clip')} reached {name} ({to}) by "
+                  f"{count_of(doc['path_count'], 'time-respecting path')} ({counted(doc['basis'])})", markup=False,
+                  highlight=False)
+        out.print(table(f"conduits: clips passed on that reached {name}", [("party", "party"),
+                                                                              ("clips passed on", "n")],
+                        [((party_name(c["party"], reg), c["party"]), c["clips"]) for c in doc["conduits"][:20]]))
+    else:  # real data of grants and searches: say what it holds, not "0 clips"
+        from reports.headline import holds_sentences
+        from reports.render import holds_of
+
+        for sentence in holds_sentences(holds_of(g, to), reg):
+            out.print(sentence, markup=False, highlight=False)
+        out.print(f"No clip in this log reached {name} ({counted(doc['basis'])}).", markup=False, highlight=False)
     reached = [r for r in doc["parties"] if not r.get("onward")]
     out.print(table(f"parties whose data reaches {name} ({len(reached):,}; the first 40): by a clip's hand-overs, "
                     "a direct grant or a search",

@@ -26,7 +26,7 @@ from judge.checks import COMPARES, Context, event_platform
 from judge.rulesets import RuleSet, load_rule_sets
 from judge.state import CustodyState
 from schemas.events import EVENT_TYPES, Event
-from schemas.flow import edge_values
+from schemas.flow import edge_values, search_links
 from schemas.parties import PartyRegistry
 from schemas.records import CustodyEdge, Outcome, Verdict, Violation
 
@@ -212,8 +212,11 @@ class Judge:
             values.update(verdict="flagged" if violations else "ok", rules=[v.rule_id for v in violations])
             edge = _new(CustodyEdge, values)
         st.apply(ev, gated)
-        return _new(Verdict, {"event_id": ev.event_id, "event_type": kind, "occurred_at": ev.occurred_at,
-                              "outcome": outcome, "violations": violations, "edge": edge, "late": late})
+        values = {"event_id": ev.event_id, "event_type": kind, "occurred_at": ev.occurred_at, "outcome": outcome,
+                  "violations": violations, "edge": edge, "late": late}
+        if kind == "search":  # what flows: schemas.flow; a gated search lets nothing through
+            values["links"] = search_links(ev, outcome, [v.rule_id for v in violations])
+        return _new(Verdict, values)
 
     def judge_all(self, events: Iterable[Event]) -> list[Verdict]:
         """Judge events in event-time order (whatever order they came in)."""

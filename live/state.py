@@ -180,8 +180,9 @@ class LiveState:
         return len(batch)
 
     def feed_verdicts(self, verdicts: Iterable[Verdict]) -> int:
-        """Count verdicts judged elsewhere (a streaming run's output) and add their custody edges; a later
-        verdict for the same event (a re-judgement) replaces the earlier one, in the counts and the graph."""
+        """Count verdicts judged elsewhere (a streaming run's output) and add the custody records they carry
+        (the judge's edge, a search's links); a later verdict for the same event (a re-judgement) replaces the
+        earlier one, in the counts and the graph."""
         n = 0
         with self.lock:
             for v in verdicts:
@@ -195,8 +196,7 @@ class LiveState:
                 else:
                     self._unrecord(previous)
                 self._record(v)
-                self._swap([previous.edge] if previous is not None and previous.edge is not None else [],
-                           [v.edge] if v.edge is not None else [])
+                self._swap(_judged(None, previous), _judged(None, v))
             self._touch()
         return n
 
@@ -584,12 +584,10 @@ class LiveState:
 
 def _judged(ev: Any, v: Verdict | None) -> list[Any]:
     """The custody records an event's verdict lets through (``schemas.flow.judged_edges``); without the
-    event at hand, the verdict's own edge."""
+    event at hand (``None``), the verdict's own records (its edge, or a search's links)."""
     if v is None:
         return []
-    if ev is not None:
-        return judged_edges(ev, v)
-    return [v.edge] if v.edge is not None else []
+    return judged_edges(ev, v)
 
 
 def _brief(v: dict[str, Any]) -> dict[str, Any]:

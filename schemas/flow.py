@@ -28,11 +28,12 @@ records a judged event contributes to "custody as judged".
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from schemas.records import CustodyEdge, Verdict
 
-__all__ = ["edges_of", "edge_values", "judged_edges", "carries", "TRANSITIVE", "ONE_HOP", "FLOW_KINDS", "PUBLIC"]
+__all__ = ["edges_of", "edge_values", "judged_edges", "search_links", "record_id", "carries", "TRANSITIVE", "ONE_HOP",
+           "FLOW_KINDS", "PUBLIC"]
 
 #: The party a public post reaches.
 PUBLIC = "public"
@@ -126,10 +127,31 @@ def _search_values(ev: Any) -> list[dict[str, Any]]:
     } for src, dst in ends]
 
 
+def search_links(event: Any, outcome: str, rules: list[str]) -> list[CustodyEdge]:
+    """The search links a judged search lets through (the judge puts them on its verdict as ``links``): none
+    when the search was gated or the event is not a search, else each of its links (:func:`edges_of`) with
+    the verdict (``ok`` or ``flagged``) and the rules it broke.
+
+    >>> from schemas.events import parse_event
+    >>> s = parse_event('{"event_id":"s","type":"search","occurred_at":"2024-01-01T00:00:00Z",'
+    ...   '"searcher":"agency:a-pd","reason":"x","networks_searched":3,"on_behalf_of":"agency:fbi"}')
+    >>> [(e.from_party, e.to_party, e.verdict, e.rules) for e in search_links(s, "flagged", ["r"])]
+    [('agency:a-pd', 'agency:fbi', 'flagged', ['r'])]
+    >>> search_links(s, "gated", ["r"])
+    []
+    """
+    if event.type != "search" or outcome == "gated":
+        return []
+    flagged: Literal["ok", "flagged"] = "flagged" if outcome == "flagged" else "ok"
+    return [CustodyEdge(**v, verdict=flagged, rules=list(rules)) for v in _search_values(event)]
+
+
 def judged_edges(event: Any, verdict: Verdict | None) -> list[CustodyEdge]:
     """The records an event contributes to custody as judged: the judge's edge when it made one (a hand-over,
-    grant or origin the gates let through), the search links of a search that was not gated, else none.
-    With no verdict (a raw log read as attempts) every edge the event makes counts.
+    grant or origin the gates let through), the search links of a search that was not gated (the verdict's
+    ``links``; :func:`search_links` of the event for a verdict made without them), else none. With no
+    verdict (a raw log read as attempts) every edge the event makes counts. With no event (``None``: a
+    verdict judged elsewhere, read from a topic) the verdict's own records.
 
     >>> from schemas.events import parse_event
     >>> s = parse_event('{"event_id":"s","type":"search","occurred_at":"2024-01-01T00:00:00Z",'
@@ -139,13 +161,27 @@ def judged_edges(event: Any, verdict: Verdict | None) -> list[CustodyEdge]:
     [('agency:fbi', 'flagged')]
     >>> judged_edges(s, v.model_copy(update={"outcome": "gated"}))
     []
+    >>> carried = v.model_copy(update={"links": judged_edges(s, v)})
+    >>> [(e.from_party, e.to_party) for e in judged_edges(None, carried)]
+    [('agency:a-pd', 'agency:fbi')]
     """
     if verdict is None:
         return edges_of(event)
     if verdict.edge is not None:
         return [verdict.edge]
-    if event.type != "search" or verdict.outcome == "gated":
-        return []
-    rules = [v.rule_id for v in verdict.violations]
-    flagged = "flagged" if verdict.outcome == "flagged" else "ok"
-    return [e.model_copy(update={"verdict": flagged, "rules": rules}) for e in edges_of(event)]
+    if verdict.links or event is None:
+        return list(verdict.links)
+    return search_links(event, verdict.outcome, [v.rule_id for v in verdict.violations])
+
+
+def record_id(edge: Any) -> str:
+    """What tells one custody-edge record from another (a record, or its JSON document, or a retraction
+    naming one): its event id, from and to (a search makes one record per link, each with the search's
+    event id; the graph keys its edges the same way).
+
+    >>> record_id({"event_id": "s", "from_party": "agency:a", "to_party": "agency:fbi", "retracted": True})
+    's:agency:a->agency:fbi'
+    """
+    if isinstance(edge, dict):
+        return f"{edge['event_id']}:{edge['from_party']}->{edge['to_party']}"
+    return f"{edge.event_id}:{edge.from_party}->{edge.to_party}"

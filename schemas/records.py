@@ -1,4 +1,5 @@
-"""What the judge says about an event: its verdict, the violations it found and the custody edge it made.
+"""What the judge says about an event: its verdict, the violations it found and the custody edge (or a
+search's links) it made.
 
 >>> v = Violation(rule_id="ring-2019-portal.max-window", rule_set="ring-2019-portal", verdict="gated",
 ...               event_id="r1", event_type="footage_request", occurred_at="2019-05-01T00:00:00Z",
@@ -70,6 +71,9 @@ class Verdict(BaseModel):
     outcome: Outcome
     violations: list[Violation] = Field(default_factory=list)
     edge: CustodyEdge | None = None
+    links: list[CustodyEdge] = Field(default_factory=list, description="a search the gates let through: its "
+                                     "search links (schemas.flow.search_links), results of the networks searched "
+                                     "reaching the searcher and the party it searched for")
     late: bool = Field(default=False, description="arrived after the stream stopped waiting for events this "
                        "early: judged against the state as it stood, not re-judged in place")
 

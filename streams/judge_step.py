@@ -1,11 +1,13 @@
 """The judge step, without a broker: one event-time judge for every judge partition a worker holds.
 
 Requests, consent decisions and legal process are held and judged once per worker (not once per partition);
-recordings and hand-overs are judged on the worker that holds their clip's partition. Each verdict belongs
-to its event's home partition (``judge_partition(routing_key(event))``): only the worker holding it writes
-the verdict, its revisions, violations and custody edges, so a request judged on every worker is reported
-once. After each batch every held partition gets a progress record (how many requests and decisions the
-worker holds), in the same message as that partition's verdicts: a reader that has the mark has them all.
+recordings and hand-overs are judged on the worker that holds their clip's partition. Each verdict belongs to
+its event's home partition (``judge_partition(routing_key(event))``): only the worker holding it writes the
+verdict, its revisions, violations and custody records (``schemas.flow.judged_edges``: a hand-over, origin or
+grant, or each link of a search the gates let through; a record a re-judgement no longer lets through is
+retracted), so a request judged on every worker is reported once. After each batch every held partition gets a
+progress record (how many requests and decisions the worker holds), in the same message as that partition's
+verdicts: a reader that has the mark has them all.
 
 >>> from schemas.events import parse_event
 >>> step = WorkerJudge(["core"], None, partitions=2, local={0, 1})
@@ -14,6 +16,10 @@ worker holds), in the same message as that partition's verdicts: a reader that h
 >>> out = step.add([rec])
 >>> [(s.topic, s.key) for s in out.sends], sorted(out.books)
 ([('custody-edges', b'c')], [0, 1])
+>>> s = parse_event('{"event_id":"s","type":"search","occurred_at":"2024-01-02T00:00:00Z","searcher":"agency:a-pd",'
+...                 '"reason":"theft","networks_searched":3,"on_behalf_of":"agency:fbi"}')
+>>> [(m.key, json.loads(m.value)["to_party"]) for m in step.add([s]).sends if m.topic == "custody-edges"]
+[(b'agency:a-pd', 'agency:fbi')]
 """
 
 from __future__ import annotations
@@ -26,8 +32,9 @@ from typing import Any, Protocol
 
 from judge.timeline import DEFAULT_LATE_AFTER, EventTimeJudge
 from schemas.events import Event
+from schemas.flow import judged_edges, record_id
 from schemas.parties import PartyRegistry
-from schemas.records import Verdict
+from schemas.records import CustodyEdge, Verdict
 from streams.context import custody_headers
 from streams.records import progress_record, verdict_record
 from streams.topics import is_broadcast, judge_partition, routing_key
@@ -126,19 +133,35 @@ class WorkerJudge:
             doc = b'{"event_id":' + _json_str(verdict.event_id) + b',"violations":[' + b",".join(
                 v.model_dump_json().encode() for v in verdict.violations) + b"]}"
             out.sends.append(Send("violations", verdict.event_id.encode(), doc))
-        edge = verdict.edge
-        if edge is not None:
-            hdrs = custody_headers(clip_id=edge.clip_id or "", event_id=edge.event_id, from_party=edge.from_party,
-                                   to_party=edge.to_party, occurred_at=edge.occurred_at.isoformat(),
-                                   parent_event_id=edge.parent_event, hop=edge.hop)
-            out.sends.append(Send("custody-edges", (edge.clip_id or edge.from_party).encode(),
-                                  edge.model_dump_json().encode(), hdrs))
-        elif previous is not None and previous.edge is not None:
-            old = previous.edge
-            out.sends.append(Send("custody-edges", (old.clip_id or old.from_party).encode(),
-                                  b'{"event_id":' + _json_str(old.event_id) + b',"retracted":true}',
-                                  [("custody-retracted", b"1"), ("custody-event", old.event_id.encode())]))
+        records = judged_edges(None, verdict)
+        for edge in records:
+            out.sends.append(_edge_send(edge))
+        if previous is not None:
+            kept = {record_id(e) for e in records}
+            out.sends.extend(_retraction(old) for old in judged_edges(None, previous) if record_id(old) not in kept)
 
+
+def _edge_key(edge: CustodyEdge) -> bytes:
+    """The ``custody-edges`` key of a record: its clip, or (grants, search links) the party whose cameras it
+    reaches into."""
+    return (edge.clip_id or edge.from_party).encode()
+
+
+def _edge_send(edge: CustodyEdge) -> Send:
+    """One custody record (a hand-over, origin, grant or search link) for ``custody-edges``, with its custody
+    headers."""
+    hdrs = custody_headers(clip_id=edge.clip_id or "", event_id=edge.event_id, from_party=edge.from_party,
+                           to_party=edge.to_party, occurred_at=edge.occurred_at.isoformat(),
+                           parent_event_id=edge.parent_event, hop=edge.hop)
+    return Send("custody-edges", _edge_key(edge), edge.model_dump_json().encode(), hdrs)
+
+
+def _retraction(old: CustodyEdge) -> Send:
+    """Take back a record a re-judgement no longer lets through (named by ``schemas.flow.record_id``)."""
+    doc = json.dumps({"event_id": old.event_id, "kind": old.kind, "from_party": old.from_party,
+                      "to_party": old.to_party, "retracted": True}, separators=(",", ":")).encode()
+    return Send("custody-edges", _edge_key(old), doc, [("custody-retracted", b"1"),
+                                                       ("custody-event", old.event_id.encode())])
 
 
 @dataclass

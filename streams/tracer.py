@@ -1,10 +1,12 @@
 """The tracer: a Faust app that consumes ``custody-edges`` and answers live ``trace`` and ``reach`` queries.
 
-Edges are kept in a changelog-backed table keyed by clip id (grants by grantor), co-partitioned with
-``custody-edges``. ``GET /trace/{clip}/?to=PARTY`` is routed by Faust to the worker that owns the clip's
-partition and answers with the same document as ``custodiet trace --json``; ``GET /reach/?to=PARTY``
-answers from the partitions this worker owns (all of them when one tracer runs) with the document of
-``custodiet reach --json`` plus the partitions it covered. Read-only; binds 127.0.0.1 unless told otherwise.
+Custody records (origins, hand-overs, grants, search links) are kept in a changelog-backed table keyed as
+``custody-edges`` is (by clip id; grants and search links by the party whose cameras they reach into),
+co-partitioned with it, each record under ``schemas.flow.record_id``; a retraction takes its record out.
+``GET /trace/{clip}/?to=PARTY`` is routed by Faust to the worker that owns the clip's partition and answers with the
+same document as ``custodiet trace --json``; ``GET /reach/?to=PARTY`` answers from the partitions this worker
+owns (all of them when one tracer runs) with the document of ``custodiet reach --json`` plus the partitions it
+covered. Read-only; binds 127.0.0.1 unless told otherwise.
 
 Run: ``python -m streams.tracer worker -l warn --web-port 6066``.
 """
@@ -21,12 +23,13 @@ import faust
 from graph.custody import CustodyGraph
 from graph.reach import reach
 from graph.trace import TraceError, trace
+from schemas.flow import record_id
 from schemas.records import CustodyEdge
 from streams.app import seal_changelog
 from streams.config import StreamConfig
 from streams.faust_settings import faust_app_settings
 
-__all__ = ["create_tracer_app", "graph_of"]
+__all__ = ["create_tracer_app", "graph_of", "apply_record"]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,30 @@ def graph_of(entries: Any) -> CustodyGraph:
     ('resident:r', 'judged')
     """
     return CustodyGraph.from_edges([], (CustodyEdge.model_validate(e) for e in entries))
+
+
+def apply_record(entries: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+    """The records stored under one ``custody-edges`` key after one document of that key: a record is kept
+    under its ``schemas.flow.record_id`` (a search's links apart), a retraction takes out the record it names
+    (or, naming only an event, every record of that event).
+
+    >>> link = {"kind": "search", "event_id": "s", "from_party": "agency:a", "to_party": "agency:fbi"}
+    >>> held = apply_record(apply_record({}, link), {**link, "to_party": "agency:b"})
+    >>> sorted(held)
+    ['s:agency:a->agency:b', 's:agency:a->agency:fbi']
+    >>> sorted(apply_record(held, {**link, "retracted": True}))
+    ['s:agency:a->agency:b']
+    >>> apply_record(held, {"event_id": "s", "retracted": True})
+    {}
+    """
+    if doc.get("retracted") and "to_party" not in doc:
+        return {k: e for k, e in entries.items() if e["event_id"] != doc["event_id"]}
+    out = dict(entries)
+    if doc.get("retracted"):
+        out.pop(record_id(doc), None)
+    else:
+        out[record_id(doc)] = doc
+    return out
 
 
 def create_tracer_app(cfg: StreamConfig) -> faust.App:
@@ -61,12 +88,7 @@ def create_tracer_app(cfg: StreamConfig) -> faust.App:
             for ev in batch:
                 key = ev.key.decode() if isinstance(ev.key, bytes) else str(ev.key)
                 doc = json.loads(ev.value)
-                entries = dict(custody.data.get(key) or {})
-                if doc.get("retracted"):
-                    entries.pop(doc["event_id"], None)
-                else:
-                    entries[doc["event_id"]] = doc
-                custody.data[key] = entries
+                custody.data[key] = apply_record(custody.data.get(key) or {}, doc)
                 changed[key] = ev.message.partition
             writes = [custody.send_changelog(p, key, custody.data[key]) for key, p in changed.items()]
             await seal_changelog(custody, set(changed.values()), writes)

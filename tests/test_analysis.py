@@ -326,3 +326,18 @@ def test_real_fbi_direct_sources_and_el_cajon(real):
     assert set(doc["federal_reach"]["before"]["direct_list"]) >= fbi_sources
     cut = min_cut(g, select_parties(g, state="CA"), select_parties(g, kinds=["federal"]))
     assert 0 < cut["cut_size"] == len(cut["links"])
+
+
+def test_whatif_counts_search_links_into_federal_parties() -> None:
+    """A lookup run for a federal agency carries results to it; a rule set that forbids it removes that reach."""
+    from analysis.whatif import whatif
+    from schemas.events import parse_event
+
+    search = parse_event(json.dumps({
+        "event_id": "s1", "type": "search", "occurred_at": "2025-06-01T12:00:00Z", "searcher": "agency:danville-il-pd",
+        "reason": "ICE ERO case", "networks_searched": ["agency:oak-lawn-il-pd"], "on_behalf_of": "agency:ice-ero"}))
+    doc = whatif([search], ["flock-2025"], base=["core"])
+    reach = doc["federal_reach"]
+    assert reach["before"]["party_list"] == ["agency:oak-lawn-il-pd"]  # the network searched reaches ICE ERO
+    assert doc["forbidden_count"] == 1 and reach["after"]["party_list"] == []
+    assert reach["parties_losing_reach"] == ["agency:oak-lawn-il-pd"]

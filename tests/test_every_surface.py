@@ -1,5 +1,7 @@
-"""One simulated scenario through every surface that shows custody: the same accounting, the same
-violations per rule, and the same clips, paths and parties reaching each federal party.
+"""Simulated scenarios through every surface that shows custody: the same accounting, the same violations per
+rule, and the same clips, paths and parties reaching each federal party. One scenario moves clips by hand-over
+only; the other also has access grants and searches run on behalf of federal agencies, whose links reach
+federal parties on every surface (in-process, and over a broker through `custody-edges` and `verdicts`).
 
 Surfaces: the in-process runner (`check --json`), `reach --json`, `check --broker` (Faust agents on a real
 broker), `demo --json` (which runs its own broker), the live view fed from the log and fed a streaming run's
@@ -29,6 +31,8 @@ from classify.registry import default_registry
 from custodiet.cli import app
 from judge.logread import read_lines
 from live.state import LiveState
+from schemas.events import parse_event
+from schemas.flow import edges_of
 from streams.check import KafkaRun, free_port
 from streams.collector import Collector
 from streams.live_feed import follow_verdicts
@@ -36,7 +40,9 @@ from streams.live_feed import follow_verdicts
 pytestmark = pytest.mark.broker
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIO, SEED, EVENTS = "default", 11, 2000
+#: (scenario, seed, events): hand-overs only; and hand-overs, grants and searches (some on behalf of a federal
+#: agency: seed 11 brings search links to ICE, the FBI and others, and a clip to CBP and ICE).
+SCENARIOS = [("default", 11, 2000), ("ring-2025-community", 11, 1500)]
 ACCOUNTING = ("events_in", "processed", "duplicates", "dead_letters")
 
 
@@ -50,8 +56,11 @@ def rule_counts(stats: dict[str, Any]) -> dict[str, int]:
     return {r["rule"]: r["gated"] + r["flagged"] for r in stats["rules"] if r["gated"] + r["flagged"]}
 
 
-def reach_key(doc: dict[str, Any]) -> tuple[int, int, list[str]]:
-    """What a reach answer says about one party: clips, paths, and the parties with a path in."""
+def reach_key(doc: dict[str, Any]) -> tuple[int, int, list[str]] | None:
+    """What a reach answer says about one party: clips, paths, and the parties with a path or link in (None
+    for no answer yet)."""
+    if "clip_count" not in doc:
+        return None
     return doc["clip_count"], doc["path_count"], sorted(p["party"] for p in doc["parties"])
 
 
@@ -63,32 +72,41 @@ def _get(url: str) -> dict[str, Any]:
         return {}
 
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+@pytest.fixture(scope="module", params=SCENARIOS, ids=[s for s, _, _ in SCENARIOS])
+def reference(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The simulated log, and the in-process `check` and `reach` documents on it."""
+    scenario, seed, events = request.param
     log = tmp_path_factory.mktemp("surfaces") / "sim.jsonl"
-    r = CliRunner().invoke(app, ["simulate", "--scenario", SCENARIO, "--seed", str(SEED), "--events", str(EVENTS),
+    r = CliRunner().invoke(app, ["simulate", "--scenario", scenario, "--seed", str(seed), "--events", str(events),
                                  "-o", str(log)])
     assert r.exit_code == 0, r.output
     check = cli_json("check", str(log), "--json")
-    assert check["events_in"] == EVENTS and sum(check["violations"].values()) > 0
+    assert check["events_in"] == events and sum(check["violations"].values()) > 0
     registry = default_registry()  # the registry every surface uses when none is given
-    receivers = {json.loads(raw).get("to_party") for _, raw in read_lines(log)}
-    federal = sorted(p for p in receivers if p and registry.kind_of(p) == "federal")
-    reach = {p: cli_json("reach", str(log), "--to", p, "--json") for p in federal}
-    reach = {p: d for p, d in reach.items() if d["clip_count"]}
-    assert reach, "the scenario should bring some clip to a federal party"
-    return {"log": log, "check": check, "reach": reach}
+    parsed = [parse_event(raw) for _, raw in read_lines(log)]
+    receivers = {e.to_party for ev in parsed for e in edges_of(ev)}  # of a hand-over, grant or search link
+    federal = sorted(p for p in receivers if registry.kind_of(p) == "federal")
+    answers = {p: CliRunner().invoke(app, ["reach", str(log), "--to", p, "--json"]) for p in federal}
+    for r in answers.values():  # a party only gated steps would reach is not in custody as judged
+        assert r.exit_code == 0 or "not in the log's custody as judged" in r.output, r.output
+    reach = {p: json.loads(r.stdout) for p, r in answers.items() if r.exit_code == 0}
+    reach = {p: d for p, d in reach.items() if d["clip_count"] or d["parties"]}
+    assert any(d["clip_count"] for d in reach.values()), "the scenario should bring some clip to a federal party"
+    if any(ev.type == "search" and ev.on_behalf_of for ev in parsed):
+        by_search = [p for p, d in reach.items() if any("search" in row["by"] for row in d["parties"])]
+        assert by_search, "a search run on behalf of a federal party should link to it"
+    return {"log": log, "check": check, "reach": reach, "scenario": scenario, "seed": seed, "events": events}
 
 
 def test_demo_json_is_the_same_run(reference: dict[str, Any]) -> None:
-    demo = cli_json("demo", "--json", "--scenario", SCENARIO, "--seed", str(SEED), "--events", str(EVENTS))
+    demo = cli_json("demo", "--json", "--scenario", reference["scenario"], "--seed", str(reference["seed"]),
+                    "--events", str(reference["events"]))
     check = reference["check"]
     assert demo["simulated"] is True
     assert {k: demo[k] for k in ACCOUNTING} == {k: check[k] for k in ACCOUNTING}
     assert demo["violations"] == check["violations"]
     reached = {row["party"]: (row["clips"], row["paths"]) for row in demo["reached"] if row["clips"]}
-    assert reached == {p: (d["clip_count"], d["path_count"]) for p, d in reference["reach"].items()}
+    assert reached == {p: (d["clip_count"], d["path_count"]) for p, d in reference["reach"].items() if d["clip_count"]}
 
 
 def test_live_view_from_the_log(reference: dict[str, Any]) -> None:
@@ -140,15 +158,16 @@ def test_broker_check_live_view_and_tracer(reference: dict[str, Any], kafka_boot
             for party, doc in reference["reach"].items():
                 assert reach_key(live.reach(party)) == reach_key(doc), party
 
-            # The tracer's view: the same reach per federal party once it has caught up with custody-edges.
+            # The tracer's view: the same reach per federal party (clips, paths, and the parties with a path or
+            # a link in) once it has caught up with custody-edges.
             base = f"http://127.0.0.1:{port}"
             for party, doc in reference["reach"].items():
-                want = (doc["clip_count"], doc["path_count"])
+                want = reach_key(doc)
                 got: dict[str, Any] = {}
                 deadline = time.monotonic() + 120
-                while (got.get("clip_count"), got.get("path_count")) != want:
+                while reach_key(got) != want:
                     assert tracer.poll() is None, (run.log_dir / "tracer.log").read_text()[-2000:]
-                    assert time.monotonic() < deadline, f"tracer {party}: {got.get('clip_count')} of {want}"
+                    assert time.monotonic() < deadline, f"tracer {party}: {reach_key(got)}, not {want}"
                     got = _get(f"{base}/reach/?to={urllib.parse.quote(party)}")
                 assert [c["clip"] for c in got["clips"]] == [c["clip"] for c in doc["clips"]], party
         finally:

@@ -241,3 +241,14 @@ def test_paths_through_each_party_match_enumeration(seed):
             row[1] = min(row[1], len(path) - i)
     rows = {r["party"]: [r["paths"], r["min_hops"]] for r in reach(g, "x")["parties"]}
     assert rows == expected
+
+
+def test_reach_on_grants_alone_says_what_the_data_holds(tmp_path: Path):
+    log = write_log(tmp_path / "grants.jsonl", [grant("g1", "agency:el-cajon-ca-pd", "agency:fbi"),
+                                                grant("g2", "agency:cabot-ar-pd", "agency:fbi"),
+                                                grant("g3", "agency:cabot-ar-pd", "agency:anoka-county-mn-so")])
+    r = RUNNER.invoke(app, ["reach", str(log), "--to", "agency:fbi"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    first = r.stdout.splitlines()[0]
+    assert first.startswith("2 agencies in 2 states gave FBI access to search"), first
+    assert "0 clips" not in r.stdout and "No clip in this log reached FBI" in r.stdout

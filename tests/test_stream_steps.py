@@ -10,13 +10,18 @@ from typing import Any
 
 import pytest
 
+from judge.engine import default_judge
 from judge.pipeline import run_check
+from live.state import LiveState
 from schemas.events import parse_event
+from schemas.records import Verdict
 from streams.app import create_app
 from streams.config import StreamConfig
+from streams.context import parse_custody_headers
 from streams.intake import Inbound, Intake
 from streams.judge_step import WorkerJudge, route_events
 from streams.topics import TopicLayout, is_broadcast, judge_partition, routing_key
+from streams.tracer import apply_record
 from world.simulate import simulate
 
 RULES = ["core", "ring-2019-portal", "ca-sb34", "ca-sb54", "il-hb3326"]
@@ -128,6 +133,60 @@ def test_a_late_recording_revises_the_verdicts_it_changes() -> None:
     revised = _verdicts_from(again.books)
     assert revised["t"]["outcome"] == "ok" and revised["r1"]["outcome"] == "ok"
     assert [s.topic for s in again.sends].count("violations") == 1  # the cleared violation is announced
+
+
+class Scripted:
+    """An event-time judge that answers each batch with the next of the changes it was given."""
+
+    def __init__(self, *changes: list[tuple[Verdict, Verdict | None]]) -> None:
+        self.changes = list(changes)
+        self.ids: set[str] = set()
+
+    def add(self, batch: Any) -> list[tuple[Verdict, Verdict | None]]:
+        self.ids |= {e.event_id for e in batch}
+        return self.changes.pop(0)
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self.ids
+
+
+def test_a_search_sends_its_links_and_a_gating_rejudgement_retracts_them() -> None:
+    search = parse_event('{"event_id":"s","type":"search","occurred_at":"2024-01-02T00:00:00Z",'
+                         '"searcher":"agency:a-pd","reason":"theft","networks_searched":["agency:b-pd","agency:c-pd"],'
+                         '"on_behalf_of":"agency:fbi"}')
+    ok = default_judge(["core"]).judge(search)
+    assert ok.outcome != "gated" and ok.edge is None
+    gated = ok.model_copy(update={"outcome": "gated", "links": []})
+    req = parse_event('{"event_id":"q","type":"footage_request","occurred_at":"2024-01-03T00:00:00Z","request_id":"q",'
+                      '"requester":"agency:a-pd","platform":"ring","area":{"lat":0,"lon":0,"radius_m":100},'
+                      '"window":{"start":"2024-01-01T00:00:00Z","end":"2024-01-01T06:00:00Z"},'
+                      '"investigation_code":"C-1","purpose":"theft"}')
+    script = Scripted([(ok, None)], [(gated, ok)])
+    wj = WorkerJudge(["core"], None, partitions=1, local={0}, make_judge=lambda *_: script)
+    first = [s for s in wj.add([search]).sends if s.topic == "custody-edges"]
+    links = [("agency:b-pd", "agency:a-pd"), ("agency:b-pd", "agency:fbi"), ("agency:c-pd", "agency:a-pd"),
+             ("agency:c-pd", "agency:fbi")]
+    assert [(s.key.decode(), json.loads(s.value)["to_party"]) for s in first] == links  # keyed by network
+    heads = [parse_custody_headers(s.headers) for s in first]
+    assert [(h["event_id"], h["from"], h["to"], h["clip"]) for h in heads] == [("s", a, b, "") for a, b in links]
+
+    # The live view fed the verdicts and the tracer fed custody-edges hold the same links, then neither.
+    live = LiveState()
+    live.feed_verdicts([ok])
+    held: dict[str, dict[str, Any]] = {}
+    for s in first:
+        held[s.key.decode()] = apply_record(held.get(s.key.decode(), {}), json.loads(s.value))
+    stored = sorted((e["from_party"], e["to_party"]) for v in held.values() for e in v.values())
+    assert stored == links == sorted((u, v) for u, v, k in live.graph.graph.edges(keys=True) if k == "s")
+
+    again = [s for s in wj.add([req]).sends if s.topic == "custody-edges"]
+    assert sorted((s.key.decode(), json.loads(s.value)["to_party"]) for s in again) == links
+    assert all(json.loads(s.value)["retracted"] for s in again)
+    for s in again:
+        held[s.key.decode()] = apply_record(held[s.key.decode()], json.loads(s.value))
+    live.feed_verdicts([gated])
+    assert held == {"agency:b-pd": {}, "agency:c-pd": {}}
+    assert live.graph.graph.number_of_edges() == 0 and live.stats(max_age=0)["outcomes"]["gated"] == 1
 
 
 # --- the agent, through Faust's test context ------------------------------------------------------------
