@@ -59,9 +59,7 @@ def destination_limit(rule: Any, ev: Any, ctx: Context) -> Comparison:
     if not origin or not recipient:
         return outside(lambda: "no recipient named")
     reg = ctx.registry
-    origin_state = reg.state_of(origin)
-    if origin_state is None:
-        ctx.note_state_unknown(origin)
+    origin_state = ctx.state_of(origin)  # an agency of unknown state is noted
     if origin_state not in rule.origin_states:
         return outside(lambda: f"{origin} is not an agency of {', '.join(rule.origin_states)} "
                                f"({_state_words(origin_state)})",
@@ -100,9 +98,7 @@ def forbidden_purpose(rule: Any, ev: Any, ctx: Context) -> Comparison:
     """Sharing or searching by an agency in ``states``: the purpose, classified, against ``purposes``, and
     the recipient against the ``recipients`` that enforce immigration law."""
     origin, recipient = _ends(ev)
-    origin_state = ctx.registry.state_of(origin) if origin else None
-    if origin and origin_state is None:
-        ctx.note_state_unknown(origin)
+    origin_state = ctx.state_of(origin) if origin else None  # an agency of unknown state is noted
     if not origin or origin_state not in rule.states:
         return outside(lambda: f"{origin or 'no origin'} is not an agency of {', '.join(rule.states)} "
                        f"({_state_words(origin_state)})", {"origin": origin, "origin_state": origin_state,

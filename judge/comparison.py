@@ -41,17 +41,26 @@ class Context:
     #: Agencies a rule that needs a state looked at without knowing their state (reported, never silent).
     state_unknown: set[str] = field(default_factory=set)
 
+    def state_of(self, party_id: str) -> str | None:
+        """The two-letter state of a party, if the registry knows it; an agency whose state it does not know
+        is remembered (businesses, vendor test organisations and multistate centers have none to know).
+
+        >>> ctx = Context(CustodyState(), PartyRegistry())
+        >>> ctx.state_of("agency:x-pd"), ctx.state_of("resident:r"), sorted(ctx.state_unknown)
+        (None, None, ['agency:x-pd'])
+        """
+        party = self.registry.get(party_id)
+        state = party.state
+        if (state is None and party_id not in self.state_unknown and party.kind in _STATEFUL_KINDS
+                and party.subkind not in STATELESS_CATEGORIES):
+            self.state_unknown.add(party_id)
+        return state
+
     def note_state_unknown(self, *parties: str | None) -> None:
-        """Remember the agencies among ``parties`` whose state the registry does not know (businesses,
-        vendor test organisations and multistate centers have none to know)."""
-        unknown = self.state_unknown
-        get = self.registry.get
+        """Remember the agencies among ``parties`` whose state the registry does not know (``state_of``)."""
         for p in parties:
-            if not p or p in unknown:
-                continue
-            party = get(p)
-            if party.state is None and party.kind in _STATEFUL_KINDS and party.subkind not in STATELESS_CATEGORIES:
-                unknown.add(p)
+            if p:
+                self.state_of(p)
 
 
 def event_platform(ev: Any, state: CustodyState) -> str:
