@@ -141,8 +141,13 @@ class PartyRegistry:
                 continue
             name_key, state_key = _hint_keys(field)
             hint = (declared.get(name_key, extra.get(name_key)), declared.get(state_key, extra.get(state_key)))
-            if hint == (None, None) or self._hints.get(party_id) == hint:
+            if hint == (None, None):
                 continue
+            known = self._hints.get(party_id)
+            if known is not None:  # a later event that leaves out the name or the state keeps what was known
+                hint = (hint[0] or known[0], hint[1] or known[1])
+                if hint == known:
+                    continue
             self._hints[party_id] = hint
             self._cache.pop(party_id, None)
 

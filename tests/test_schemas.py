@@ -74,3 +74,18 @@ def test_every_event_type_has_a_schema_file() -> None:
     for t in ("clip_recorded", "footage_request", "consent_decision", "transfer", "search", "legal_process",
               "access_grant"):
         assert f"{t}.schema.json" in names
+
+
+def test_registry_keeps_a_learned_state_when_a_later_event_names_the_party_without_one() -> None:
+    from schemas.parties import PartyRegistry
+
+    reg = PartyRegistry()
+
+    def grant(**hints: str) -> object:
+        return type("Grant", (), {"PARTY_FIELDS": ("grantor",), "grantor": "agency:x-pd", **hints})()
+
+    reg.learn(grant(grantor_name="X PD", grantor_state="CO"))
+    reg.learn(grant(grantor_name="X Police Department"))
+    assert (reg.state_of("agency:x-pd"), reg.get("agency:x-pd").name) == ("CO", "X Police Department")
+    reg.learn(grant(grantor_state="WY"))
+    assert (reg.state_of("agency:x-pd"), reg.get("agency:x-pd").name) == ("WY", "X Police Department")
