@@ -146,8 +146,8 @@ def import_flock_audit(
         if "sheet" in str(e):
             raise
         raise ValueError(f"{e}; {wrong_kind(file, 'flock-audit')}") from e
-    if rows.encoding == "cp1252":
-        result.warn(file, 0, "not UTF-8: read as Windows-1252")
+    for what in rows.assumptions:
+        result.assume(what)
     try:
         try:
             layout = detect_layout(rows.header)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["text_encoding", "head_text", "open_table", "Table", "Notes"]
+__all__ = ["text_encoding", "head_text", "open_table", "delimiter_of", "Table", "Notes"]
 
 _CHUNK = 1 << 20
 
@@ -99,7 +99,12 @@ class Table:
     delimiter: str
 
 
-def _delimiter(first_line: str) -> str:
+def delimiter_of(first_line: str) -> str:
+    """The separator of a CSV's header line: comma, tab or semicolon (the most frequent; comma if none).
+
+    >>> delimiter_of("a\\tb\\tc"), delimiter_of("a;b"), delimiter_of("one")
+    ('\\t', ';', ',')
+    """
     counts = {d: first_line.count(d) for d in (",", "\t", ";")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -115,7 +120,7 @@ def open_table(path: str | Path, notes: Notes | None = None) -> Iterator[Table]:
     with open(path, encoding=encoding, errors=errors, newline="") as fh:
         first = fh.readline()
         fh.seek(0)
-        delimiter = _delimiter(first)
+        delimiter = delimiter_of(first)
         if delimiter != "," and notes is not None:
             notes.assume("columns separated by " + ("tabs" if delimiter == "\t" else "semicolons"))
         reader = csv.reader(fh, delimiter=delimiter)
