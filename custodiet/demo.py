@@ -33,7 +33,7 @@ def _on_kafka(lines: list[tuple[int, bytes]], rules: list[str], broker: Any) -> 
         col = Collector(n, run.layout.partitions)
 
         def until() -> bool:
-            bar.update(task, completed=min(len(col.positions), len(col.verdicts) + len(col.dead)))
+            bar.update(task, completed=min(len(col.positions), len(col.verdicts) + col.tally.dead_letters))
             return col.done()
 
         run.collect(col, timeout=240, until=until)
