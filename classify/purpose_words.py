@@ -84,6 +84,7 @@ REPRODUCTIVE_CARE_TERMS: tuple[str, ...] = (
 MISSING_PERSON_TERMS: tuple[str, ...] = (
     "missing*",
     "misper",
+    "suicid*",
     "amber",
     "silver alert",
     "endangered",

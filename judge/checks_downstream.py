@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from classify.purposes import classify_reason, search_purpose
+from classify.reason_tiers import search_reading
 from judge.comparison import Comparison, Context, a, breach, event_platform, outside, passes
 from schemas.events import Search
 from schemas.parties import PartyRegistry
@@ -143,12 +144,25 @@ def federal_lookup(rule: Any, ev: Any, ctx: Context) -> Comparison:
 
 
 def search_reason(rule: Any, ev: Search, ctx: Context) -> Comparison:
-    """A search's free-text reason, classified: a blank or placeholder reason reads as unspecified."""
-    purpose = search_purpose(ev.reason, ev.offense_type)  # an offense type that gives the purpose is a reason
-    facts = {"reason": ev.reason, "offense_type": ev.offense_type, "classified_as": purpose}
-    if purpose == "unspecified":
-        return breach(facts, lambda: f"the reason {ev.reason!r} states no real reason")
-    return passes(facts, lambda: f"the reason {ev.reason!r} reads as {purpose}")
+    """A search's reason, read into its tier (``classify.reason_tiers``): only a *missing* reason (blank or a
+    placeholder) is a finding; a reason the source does not publish is unknown, a code or case number alone
+    and words of no known purpose are stated."""
+    reading = search_reading(ev)
+    facts = {"reason": ev.reason, "offense_type": ev.offense_type, "reason_tier": reading.tier,
+             "reason_words": list(reading.words),
+             "classified_as": search_purpose(ev.reason, ev.offense_type)}
+    said = {
+        "missing": "states no reason (blank or a placeholder)",
+        "not_published": "is not published by the source (unknown, not missing)",
+        "code_only": f"gives only a code or case number ({', '.join(reading.words)})",
+        "unrecognised": "states a reason of no purpose custodiet recognises",
+        "category": f"reads as {reading.category} ({', '.join(reading.words)})",
+    }[reading.tier]
+    if reading.tier == "missing":
+        return breach(facts, lambda: f"the reason {ev.reason!r} {said}")
+    if reading.tier == "not_published":
+        return outside(lambda: f"the reason {said}", facts)
+    return passes(facts, lambda: f"the reason {ev.reason!r} {said}")
 
 
 def ccops_approval(rule: Any, ev: Any, ctx: Context) -> Comparison:

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from classify.assists import with_inferred_assist
 from classify.registry import default_registry
 from judge.checks import COMPARES, Context, event_platform
 from judge.rulesets import RuleSet, load_rule_sets
@@ -186,7 +187,7 @@ class Judge:
 
     def judge(self, event: Event, *, late: bool = False) -> Verdict:
         """Judge one event against the state so far, then apply it to the state (``late``: mark it so)."""
-        ev: Any = event  # one of the event models; dispatch is on ev.type
+        ev: Any = with_inferred_assist(event)  # one of the event models; a search's federal party from its text
         self.registry.learn(ev)  # names and states the import read, for parties the registry does not list
         violations = self._violations(ev)
         gated = False

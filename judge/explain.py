@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from classify.assists import with_inferred_assist
 from judge.checks import COMPARES
 from judge.comparison import Comparison, a, json_ready
 from judge.engine import Judge, event_order
@@ -85,6 +86,7 @@ class LookingJudge(Judge):
         if self.want is not None and not self.want(event):
             return super().judge(event, late=late)
         ctx = self.ctx
+        event = with_inferred_assist(event)  # as the judge reads it
         comparisons = [(rs.id, rule, COMPARES[rule.check][0](rule, event, ctx)) for rs, rule in self.rules_for(event)]
         verdict = super().judge(event, late=late)
         self.looks[event.event_id] = (event, verdict, _looks(event, verdict, comparisons))
