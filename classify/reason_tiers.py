@@ -85,19 +85,25 @@ def _is_missing(raw: str) -> str | None:
     return None
 
 
+def _is_code(tok: str) -> bool:
+    bare = tok.lstrip("#")
+    return bool(_CODE_TOKEN.match(bare)) or is_case_number(bare) or is_case_number(tok)
+
+
 def _code_words(raw: str) -> tuple[str, ...] | None:
     """The codes of a reason that is only codes and numbers (at least two digits in all), else None."""
-    low = raw.lower().replace("# ", "#")
+    low = raw.lower().replace("# ", "#").replace("p.c.", "pc").replace("v.c.", "vc")
     tokens = [t.strip(_EDGE_PUNCT) for t in _SPLIT.split(low)]
     codes: list[str] = []
     for tok in tokens:
-        if not tok or tok in CODE_WORDS or tok.strip("#") in CODE_WORDS:
-            continue
-        bare = tok.lstrip("#")
-        if _CODE_TOKEN.match(bare) or is_case_number(bare) or is_case_number(tok):
-            codes.append(tok)
-            continue
-        return None
+        parts = [tok] if _is_code(tok) else tok.split("/")  # "664/187" is one code, "PC459/PC496" two
+        for part in parts:
+            part = part.strip(_EDGE_PUNCT)
+            if not part or part in CODE_WORDS or part.strip("#") in CODE_WORDS:
+                continue
+            if not _is_code(part):
+                return None
+            codes.append(part)
     if not codes or sum(c.isdigit() for c in "".join(codes)) < 2:
         return None
     return tuple(codes)
@@ -123,10 +129,12 @@ words=('***',)))
         if placeholder is not None:
             tier = ReasonReading("missing", None, (placeholder,) if placeholder else ())
         else:
+            purpose, words = purpose_and_words(raw)
+            if purpose == "immigration":  # "287(g)" names immigration enforcement, not only a section
+                return ReasonReading("category", purpose, words)
             codes = _code_words(raw)
             if codes is not None:
                 return ReasonReading("code_only", None, codes)
-            purpose, words = purpose_and_words(raw)
             if purpose != "unspecified":
                 return ReasonReading("category", purpose, words)
             tier = ReasonReading("unrecognised", None, tuple(reason_words(raw)[:8]))
