@@ -32,7 +32,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.custody import CustodyGraph
+from graph.custody import ORIGIN_UNKNOWN_NOTE, UNKNOWN_ORIGIN, CustodyGraph
 from graph.paths import (
     DEFAULT_BUDGET,
     count_paths,
@@ -75,10 +75,12 @@ def _clip_routes(g: CustodyGraph, to: str) -> Iterable[tuple[str, Any, list[Any]
     into ``to``."""
     candidates = sorted({d["clip"] for _, _, d in g.graph.in_edges(to, data=True) if d.get("clip") is not None})
     for clip in candidates:
-        origin = g.clips.get(clip)
-        if origin is None or origin.owner == to:
+        start = g.custody_start(clip)
+        if start is None:
             continue
-        hs = g.clip_hand_overs(clip)
+        origin, hs = start
+        if origin.owner == to or to in origin.senders:
+            continue
         useful = useful_hand_overs(hs, origin.owner, origin.t, to)
         n, exact = count_paths(hs, origin.owner, origin.t, to, useful=useful)
         if n:
@@ -99,10 +101,15 @@ def clips_reaching(g: CustodyGraph, to: str) -> list[dict[str, Any]]:
 def _clip_rows(routes: list[tuple[str, Any, list[Any], int, bool]], to: str) -> list[dict[str, Any]]:
     out = []
     for clip, origin, useful, n, exact in routes:
-        via = sorted({h.src for h in useful} - {origin.owner, to})
+        # A clip with no recording counts from its sender (the first on a path in), origin unknown.
+        owner = origin.owner if origin.known else min((h.t, h.dst) for h in useful if h.src == UNKNOWN_ORIGIN)[1]
+        via = sorted({h.src for h in useful} - {origin.owner, owner, to})
         first = min(h.t for h in useful if h.dst == to)
-        out.append({"clip": clip, "owner": origin.owner, "paths": n, "count_exact": exact,
-                    "intermediaries": via, "first_reached": _iso(first)})
+        row = {"clip": clip, "owner": owner, "paths": n, "count_exact": exact, "intermediaries": via,
+               "first_reached": _iso(first), "origin_known": origin.known}
+        if not origin.known:
+            row["origin"] = ORIGIN_UNKNOWN_NOTE
+        out.append(row)
     return out
 
 
@@ -157,7 +164,8 @@ def flow_links_into(g: CustodyGraph, to: str) -> dict[tuple[str, str], Counter[s
     links: dict[tuple[str, str], Counter[str]] = {}
     for _, _, useful, _, _ in _clip_routes(g, to):
         for h in useful:
-            links.setdefault((h.src, h.dst), Counter())["hand_overs"] += 1
+            if h.src != UNKNOWN_ORIGIN:  # the stand-in start of a clip with no recording is no link
+                links.setdefault((h.src, h.dst), Counter())["hand_overs"] += 1
     for p, kinds in one_hop_into(g, to).items():
         c = links.setdefault((p, to), Counter())
         for k, n in kinds.items():
@@ -199,6 +207,8 @@ def _party_rows(
         return r
 
     def add(p: str, clip: str, paths: int, hops: int) -> None:
+        if p == UNKNOWN_ORIGIN:  # the stand-in start of a clip with no recording: its senders count
+            return
         r = row(p)
         r["by"].add("hand-over")
         r["paths"] += paths
