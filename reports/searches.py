@@ -26,7 +26,7 @@ from typing import Any
 from analysis.searches import WHAT
 
 __all__ = ["figure_rows", "searcher_rows", "SEARCHER_COLUMNS", "searches_section", "add_searches_section",
-           "TIER_WORDS"]
+           "add_report_section", "TIER_WORDS"]
 
 #: Reason tiers in words (table headings).
 TIER_WORDS = {"missing": "missing", "not_published": "not published", "code_only": "code only",
@@ -139,3 +139,11 @@ def add_searches_section(page: Path, doc: Mapping[str, Any], credits: Sequence[s
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     os.replace(tmp, page)
+
+
+def add_report_section(page: Path, events: str | Path, rule_sets: Sequence[str] | None,
+                       credits: Sequence[str]) -> None:
+    """The report's hook: summarise the searches of ``events`` and put the section into ``page``."""
+    from analysis.searches import summarise_searches
+
+    add_searches_section(page, summarise_searches(events, rule_sets), credits)
