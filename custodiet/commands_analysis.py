@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -309,10 +309,14 @@ def report(
         raise CliError(f"{output}: exists and is not a directory")
     sources: set[str | None] = set()
     types: set[str] = set()
+
+    def seen(ev: Any, _verdict: Any) -> None:
+        sources.add(ev.source)
+        types.add(ev.type)
+
     with progress("reading and judging the log") as (bar, task):
         # judged once: the violations, and custody as judged (or every attempt)
-        g, res = load_graph(events, registry, rules, attempts,
-                            on_verdict=lambda ev, _: (sources.add(ev.source), types.add(ev.type)))
+        g, res = load_graph(events, registry, rules, attempts, on_verdict=seen)
         for t in to:
             check_party(g, t)
         check_doc = res.document()
