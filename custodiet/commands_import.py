@@ -10,20 +10,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from custodiet.app import (
-    EVENTS_ARG,
-    JSON_OPT,
-    CliError,
-    app,
-    check_readable_file,
-    emit_json,
-    err,
-    guarded,
-    no_path_twice,
-    out,
-    progress,
-    unknown_name,
-)
+from custodiet.app import EVENTS_ARG, JSON_OPT, app
+from custodiet.console import emit_json, err, out, progress
+from custodiet.errors import CliError, guarded, no_path_twice, unknown_name
+from custodiet.inputs import check_readable_file
 
 
 def _check_paths(kind: str, paths: list[str]) -> list[Path]:
