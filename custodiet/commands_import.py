@@ -132,9 +132,9 @@ def _print_summary(kind: str, ps: list[Path], result: Any, output: str | None) -
         t.add_row(f"  skipped: {reason}", str(n))
     out.print(t)
     for merge in result.merges:
-        err.print(f"merged party ids: {merge}", markup=False)
+        err.print(f"merged party ids: {merge}", markup=False, soft_wrap=True)
     for s in result.skipped[:10]:
-        err.print(f"skipped {s.file}:{s.line}: {s.reason}", markup=False)
+        err.print(f"skipped {s.file}:{s.line}: {s.reason}", markup=False, soft_wrap=True)
     if output:
         out.print(f"wrote {summary['events_written']} events to {output}")
 
