@@ -40,9 +40,9 @@ __all__ = ["into_figure", "violations_figure", "violation_counts", "save", "labe
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
-KIND_COLOURS = {  # fire and rescue agencies are local bodies: coloured as local (8 colours, 10 kinds)
+KIND_COLOURS = {
     "federal": "#D55E00", "state": "#CC79A7", "fusion": "#E69F00", "sheriff": "#0072B2", "local": "#56B4E9",
-    "fire": "#56B4E9", "resident": "#009E73", "platform": "#000000", "public": "#F0E442", "unknown": "#999999",
+    "resident": "#009E73", "platform": "#000000", "public": "#F0E442", "unknown": "#999999",
 }
 _LINK_COLOURS = {"hand_overs": "#0072B2", "grants": "#E69F00", "searches": "#CC79A7"}
 MAX_LABELS = 25
