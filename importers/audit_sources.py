@@ -28,7 +28,7 @@ from typing import Any
 
 from importers.audit_layouts import fits_audit
 from importers.report import clean_cell
-from importers.text import open_table
+from importers.text import open_table, open_text
 
 __all__ = ["AuditRows", "open_audit", "agency_of_record", "AGENCY_KEYS", "PORTAL_KEYS", "ROW_LIST_KEYS"]
 
@@ -146,7 +146,8 @@ def _json(file: Path) -> AuditRows:
 
 def _jsonl(file: Path) -> AuditRows:
     stack = ExitStack()
-    fh = stack.enter_context(open(file, encoding="utf-8-sig"))
+    notes = AuditRows([], iter(()))
+    fh = stack.enter_context(open_text(file, notes))
 
     def records() -> Iterator[tuple[int, Any]]:
         for i, line in enumerate(fh, 1):
@@ -167,7 +168,7 @@ def _jsonl(file: Path) -> AuditRows:
         yield from it
 
     header, rows = _dict_rows(chained(), first)
-    return AuditRows(header, rows, closer=stack)
+    return AuditRows(header, rows, closer=stack, assumptions=notes.assumptions)
 
 
 _HEADER_SEARCH_ROWS = 20

@@ -49,6 +49,7 @@ from importers.kinds import Recognises
 from importers.observed import observed_time
 from importers.report import ImportResult, clean_cell, is_placeholder
 from importers.sniff import is_empty, looks_like, wrong_kind
+from importers.text import read_text
 from schemas.parties import Party
 
 __all__ = ["import_flock_portal", "SOURCE", "RECOGNISES"]
@@ -77,8 +78,8 @@ def _recognise(obj: dict[str, Any]) -> str | None:
 RECOGNISES = Recognises("flock-portal", json=_recognise)
 
 
-def _records(file: Path) -> list[tuple[int, Any]]:
-    text = file.read_text(encoding="utf-8-sig")
+def _records(file: Path, notes: ImportResult) -> list[tuple[int, Any]]:
+    text = read_text(file, notes)
     if file.suffix.lower() == ".jsonl":
         return [(i, json.loads(line)) for i, line in enumerate(text.splitlines(), 1) if line.strip()]
     data = json.loads(text)
@@ -213,7 +214,7 @@ def import_flock_portal(
     for file in files:
         result.files.append(str(file))
         try:
-            records = _records(file)
+            records = _records(file, result)
         except (ValueError, UnicodeDecodeError) as exc:
             result.read()
             result.skip(file, 0, f"not JSON: {str(exc).splitlines()[0]}")

@@ -25,9 +25,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TextIO
 
-__all__ = ["text_encoding", "head_text", "open_table", "delimiter_of", "Table", "Notes"]
+__all__ = ["text_encoding", "head_text", "open_text", "read_text", "open_table", "delimiter_of", "Table", "Notes"]
 
 _CHUNK = 1 << 20
 
@@ -87,6 +87,27 @@ def text_encoding(path: str | Path) -> tuple[str, str | None]:
             return "cp1252", f"not UTF-8 (the last line ends inside a character, line {lines_before + 1}): " \
                 "read as Windows-1252"
     return "utf-8-sig", None
+
+
+def open_text(path: str | Path, notes: Notes | None = None) -> TextIO:
+    """Open any text input (JSON, JSON Lines) in the encoding :func:`text_encoding` finds; the assumption, if
+    any, goes to ``notes``. The caller closes it."""
+    encoding, assumed = text_encoding(path)
+    if assumed and notes is not None:
+        notes.assume(assumed)
+    return open(path, encoding=encoding, errors="replace" if encoding == "cp1252" else "strict")
+
+
+def read_text(path: str | Path, notes: Notes | None = None) -> str:
+    """The whole of a small text input, read as :func:`open_text` reads it.
+
+    >>> import tempfile
+    >>> f = tempfile.NamedTemporaryFile(delete=False); _ = f.write('{"a": "\u00e9"}'.encode("utf-16")); f.close()
+    >>> read_text(f.name)
+    '{"a": "é"}'
+    """
+    with open_text(path, notes) as fh:
+        return fh.read()
 
 
 @dataclass

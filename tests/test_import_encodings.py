@@ -68,3 +68,13 @@ def test_utf16_csv_is_recognised_not_binary(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_bytes(SHARING.read_text(encoding="utf-8").encode("utf-16"))
     assert looks_like(path)[1] == "custodiet import flock-sharing"
+
+
+def test_an_unreadable_file_of_the_right_kind_never_says_it_is_not_one(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    path.write_bytes(b'{"id": "1", "searchDate": "2025-01-01 00:00:00", "reason": "caf\xe9"}\n')
+    res = runner.invoke(app, ["import", "flock-audit", str(path), "--agency", "Eugene OR PD",
+                              "-o", str(tmp_path / "e.jsonl")])
+    assert res.exit_code == 0, res.output  # one bad byte loses nothing: read, and said how
+    assert "assumed: not UTF-8 (line 1 has byte 0xe9): read as Windows-1252" in res.stderr
+    assert "not an input of flock-audit" not in res.stderr
