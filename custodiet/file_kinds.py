@@ -201,9 +201,7 @@ def describe_head(head: bytes, whole: bool, read_all: Callable[[], bytes | None]
     if document is not None:
         return _json_document_kind(document)
     if any(_starts_like_an_event(x) for x in lines):
-        if utf16 is not None:
-            return "is UTF-16 text: an events log is UTF-8 (convert it: iconv -f UTF-16 -t UTF-8 FILE)"
-        return None
+        return None  # UTF-16 too: judge.logread reads it as UTF-8
     if b"\x00" in head and utf16 is None or not lines:
         return "looks like binary data, not JSON lines of text"
     first = lines[0]

@@ -94,3 +94,17 @@ def test_a_file_of_only_binary_is_still_refused(tmp_path: Path) -> None:
     p = tmp_path / "noise.jsonl"
     p.write_bytes(bytes(range(256)) * 64)
     assert "binary" in (what_it_is(p) or "")
+
+
+def test_a_utf16_events_log_is_read(tmp_path: Path) -> None:
+    lines = [json.dumps({**EVENT, "event_id": f"e{i}", "clip_id": f"c{i}", "owner": "resident:r-\u00e9"})
+             for i in range(3)]
+    utf8, utf16 = tmp_path / "log8.jsonl", tmp_path / "log16.jsonl"
+    utf8.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    utf16.write_bytes(("\n".join(lines) + "\n").encode("utf-16"))
+    docs = []
+    for log in (utf8, utf16):
+        res = runner.invoke(app, ["check", str(log), "--json"])
+        assert res.exit_code == 0, res.output
+        docs.append({k: v for k, v in json.loads(res.stdout).items() if k != "source"})
+    assert docs[0] == docs[1] and docs[1]["processed"] == 3
