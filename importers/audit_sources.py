@@ -28,7 +28,7 @@ from typing import Any
 
 from importers.audit_layouts import fits_audit
 from importers.report import clean_cell
-from importers.text import open_table, open_text
+from importers.text import open_table, open_text, read_text
 
 __all__ = ["AuditRows", "open_audit", "agency_of_record", "AGENCY_KEYS", "PORTAL_KEYS", "ROW_LIST_KEYS"]
 
@@ -121,7 +121,8 @@ def agency_of_record(record: dict[str, Any]) -> str | None:
 
 
 def _json(file: Path) -> AuditRows:
-    text = file.read_text(encoding="utf-8-sig")
+    notes = AuditRows([], iter(()))
+    text = read_text(file, notes)
     if not text.strip():
         raise ValueError("empty file")
     data = json.loads(text)
@@ -141,7 +142,7 @@ def _json(file: Path) -> AuditRows:
     if not keys:
         raise ValueError("no search records in the JSON")
     header, rows = _dict_rows(iter(enumerate(data, 1)), keys)
-    return AuditRows(header, rows, agency=agency)
+    return AuditRows(header, rows, agency=agency, assumptions=notes.assumptions)
 
 
 def _jsonl(file: Path) -> AuditRows:
