@@ -86,6 +86,7 @@ def destination_limit(rule: Any, ev: Any, ctx: Context) -> Comparison:
         "recipient_state": reg.state_of(recipient), "recipient_kind": reg.kind_of(recipient),
         "forbidden_destinations": rule.forbidden_destinations, "recipient_declared": recipient in rule.declared,
     }
+    _note_inferred(ev, facts)
     def said() -> str:
         return (f"{origin} ({origin_state}) to {recipient} ({facts['recipient_kind']}, "
                 f"state {facts['recipient_state'] or 'none'}): {(dest or 'in state').replace('_', ' ')}")
@@ -146,7 +147,10 @@ def federal_lookup(rule: Any, ev: Any, ctx: Context) -> Comparison:
     facts: dict[str, Any] = {"party_kinds": kinds, "federal_parties": fed}
     _note_inferred(ev, facts)
     def said() -> str:
-        return ", ".join(f"{p} is {k}" for p, k in kinds.items())
+        words = facts.get("on_behalf_of_inferred")
+        read = f" (read from the text: {', '.join(words)})" if words else ""
+        return ", ".join(f"{p} is {k}" + (read if p == getattr(ev, "on_behalf_of", None) else "")
+                         for p, k in kinds.items())
 
     if fed:
         return breach(facts, lambda: f"{said()}: run by or for a federal agency")
