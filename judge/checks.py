@@ -192,7 +192,7 @@ def consent_scope(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
 def retention(rule: Any, ev: Transfer | LegalProcess, ctx: Context) -> Comparison:
     """A platform's disclosure (any basis: warrant, subpoena, emergency, ...) or legal process: each clip's
     age against the retention (the clip's own, else ``retention_days``). The platform holds a clip only
-    while it retains it, so what has expired cannot be disclosed."""
+    while it retains it, so what has expired cannot be disclosed, even when the log records its upload."""
     st = ctx.state
     if ev.type == "transfer":
         if not ev.from_party.startswith("platform:"):  # type: ignore[union-attr]
@@ -212,7 +212,10 @@ def retention(rule: Any, ev: Transfer | LegalProcess, ctx: Context) -> Compariso
         ages[cid] = round((ev.occurred_at - clip.recorded_at).total_seconds() / 86400, 3)
         if clip.retention_days is not None:
             own[cid] = clip.retention_days
-        if not st.holds(cid, f"platform:{clip.platform}", ev.occurred_at, rule.retention_days):
+        # Age against retention, whether or not the log records the upload to the platform's cloud (a recorded
+        # upload makes the platform a holder in custody terms, but its copy still expires).
+        kept = clip.retention_days if clip.retention_days is not None else rule.retention_days
+        if ev.occurred_at - clip.recorded_at > timedelta(days=kept):
             expired.append(cid)
     facts: dict[str, Any] = {"clip_age_days": ages, "retention_days": rule.retention_days}
     if own:
