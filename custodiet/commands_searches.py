@@ -6,20 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from custodiet.app import (
-    EVENTS_ARG,
-    JSON_OPT,
-    RULES_OPT,
-    CliError,
-    app,
-    check_events_file,
-    emit_json,
-    err,
-    guarded,
-    out,
-    progress,
-    table,
-)
+from custodiet.app import EVENTS_ARG, JSON_OPT, RULES_OPT, app
+from custodiet.console import emit_json, err, out, progress, table
+from custodiet.errors import CliError, guarded
+from custodiet.inputs import check_events_file
 
 
 @app.command()
