@@ -146,3 +146,57 @@ def test_eugene_missing_reasons_are_its_blank_rows() -> None:
     tiers = Counter(read_reason(r).tier for r in reasons)
     assert sum(tiers.values()) == len(reasons) == 4294
     assert tiers["missing"] == blank
+
+
+# ---- where a rule applies ---------------------------------------------------------------------------
+
+STATE_LAW = ("Civil Code", "ILCS", "SB ", "HB ", "Penal Code", "Revised Statutes", "Values Act")
+
+
+def test_every_rule_citing_a_state_statute_says_where_it_applies() -> None:
+    from judge.rulesets import available_rule_sets, load_rule_set
+
+    for name in available_rule_sets():
+        for rule in load_rule_set(name).rules:
+            if any(w in rule.source for w in STATE_LAW):
+                assert rule.applies_in, f"{rule.id} cites {rule.source!r} but names no state it applies in"
+    assert not load_rule_set("flock-2025").applies_in  # a platform's rules, applied anywhere
+
+
+def test_a_state_law_never_fires_against_another_state_and_unknown_is_not_a_violation() -> None:
+    from judge.pipeline import run_check
+
+    def line(i: str, searcher: str) -> bytes:
+        return json.dumps({"event_id": i, "type": "search", "occurred_at": "2025-02-02T12:00:00Z",
+                           "searcher": searcher, "reason": "deportation", "networks_searched": 4}).encode()
+
+    lines = [line("ca", "agency:oakland-ca-pd"), line("or", "agency:eugene-or-pd"),
+             line("unk", "agency:metro-task-force")]
+    res = run_check(enumerate(lines, 1), ["ca-sb54", "il-hb3326"], keep=True)
+    fired = {v.event_id: [x.rule_id for x in v.violations] for v in res.verdicts}
+    assert fired == {"ca": ["ca-sb54.no-immigration-enforcement"], "or": [], "unk": []}
+    assert any("metro-task-force" in p for p in res.state_unknown)
+    assert not any("eugene" in p or "oakland" in p for p in res.state_unknown)
+
+
+def test_a_rule_names_its_own_states_else_its_sets() -> None:
+    from judge.rulesets import RuleSet
+
+    rs = RuleSet.model_validate({"id": "x", "title": "t", "description": "d", "applies_in": ["OR"], "rules": [
+        {"id": "x.a", "check": "search_reason", "description": "d", "source": "s"},
+        {"id": "x.b", "check": "search_reason", "description": "d", "source": "s", "applies_in": ["WA"]}]})
+    assert [r.applies_in for r in rs.rules] == [["OR"], ["WA"]]
+
+
+def test_a_check_with_no_state_of_its_own_is_bound_by_applies_in() -> None:
+    from judge.rulesets import RuleSet
+
+    rs = RuleSet.model_validate({"id": "ca-log", "title": "t", "description": "d", "applies_in": ["CA"], "rules": [
+        {"id": "ca-log.purpose", "check": "search_reason", "description": "d", "source": "Civil Code 1798.90.52"}]})
+    judge = Judge([rs])
+    got = {s: judge.judge(_search(event_id=s, searcher=s)).outcome
+           for s in ("agency:oakland-ca-pd", "agency:eugene-or-pd", "agency:metro-task-force")}
+    assert got == {"agency:oakland-ca-pd": "flagged", "agency:eugene-or-pd": "ok", "agency:metro-task-force": "ok"}
+    assert judge.ctx.state_unknown == {"agency:metro-task-force"}
+    assert Judge([rs.model_copy(update={"applies_in": []})]).judge(_search(searcher="agency:eugene-or-pd")).outcome \
+        == "ok"  # a copy of the set keeps its rules' states: the rules carry them
