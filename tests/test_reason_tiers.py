@@ -200,3 +200,19 @@ def test_a_check_with_no_state_of_its_own_is_bound_by_applies_in() -> None:
     assert judge.ctx.state_unknown == {"agency:metro-task-force"}
     assert Judge([rs.model_copy(update={"applies_in": []})]).judge(_search(searcher="agency:eugene-or-pd")).outcome \
         == "ok"  # a copy of the set keeps its rules' states: the rules carry them
+
+
+@pytest.mark.parametrize("attempts", [False, True])
+def test_reach_counts_a_federal_party_read_from_a_log(attempts: bool) -> None:
+    """A log whose search names the FBI only in its reason: the FBI is reached from the networks searched,
+    as judged and as every attempt (the event is read through the same decode)."""
+    from analysis.judged import graph_of_log
+    from graph.reach import reach
+
+    line = json.dumps({"event_id": "s", "type": "search", "occurred_at": "2025-06-18T10:00:00Z",
+                       "searcher": "agency:eugene-or-pd", "reason": "FBI SAFE ST TF",
+                       "networks_searched": ["agency:springfield-or-pd"]}).encode()
+    g, res = graph_of_log([(1, line)], ["flock-2025"], attempts=attempts)
+    assert res.document()["violations"] == {"flock-2025.no-federal-lookups": 1}
+    parties = {r["party"] for r in reach(g, "agency:fbi")["parties"]}
+    assert "agency:springfield-or-pd" in parties
