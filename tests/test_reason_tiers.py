@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +217,62 @@ def test_reach_counts_a_federal_party_read_from_a_log(attempts: bool) -> None:
     assert res.document()["violations"] == {"flock-2025.no-federal-lookups": 1}
     parties = {r["party"] for r in reach(g, "agency:fbi")["parties"]}
     assert "agency:springfield-or-pd" in parties
+
+
+# ---- end to end: a network audit imported and checked --------------------------------------------------
+
+_HEADER = ["Name", "Org Name", "Total Networks Searched", "Total Devices Searched", "Time Frame", "License Plate",
+           "Reason", "Case #", "Filters", "Search Time", "Search Type", "Text Prompt", "Moderation"]
+_FORMAT = "%m/%d/%Y, %I:%M:%S %p UTC"
+
+
+def _audit_rows() -> list[dict[str, str]]:
+    """Rows in the network-audit layout: reasons in the forms real audits use, time frames reaching back from
+    a day to more than a year, some rows with none."""
+    reasons = ["459", "n/a", "", "FBI ASSIST: BANK THEFT", "Wanted fugitive, US Marshall assist", "patrol",
+               "Stolen Vehicle", "24-012345", "ICAC", "TBD", "I.C.E.", "***", "Sex Offenses", "county DHS"]
+    backs = [1, 29, 31, 45, 400, None, 12, 90, None, 2]
+    ran = datetime(2025, 11, 13, 22, 0, 17, tzinfo=UTC)
+    rows = []
+    for i in range(70):
+        back = backs[i % len(backs)]
+        at = ran + timedelta(minutes=i)
+        frame = "" if back is None else \
+            f"{(at - timedelta(days=back)).strftime(_FORMAT)} - {at.strftime(_FORMAT)}"
+        rows.append(dict(zip(_HEADER, [f"Officer {i}", "Eugene OR PD", "3", "120", frame, "", reasons[i % len(reasons)],
+                                       "", "", at.strftime(_FORMAT), "License Plate", "", ""], strict=True)))
+    return rows
+
+
+def test_a_network_audit_imported_and_checked_counts_what_the_rows_say(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from custodiet.cli import app
+
+    rows = _audit_rows()
+    audit = tmp_path / "audit.csv"
+    with audit.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, _HEADER)
+        w.writeheader()
+        w.writerows(rows)
+    log = tmp_path / "searches.jsonl"
+    runner = CliRunner()
+    done = runner.invoke(app, ["import", "flock-audit", str(audit), "-o", str(log)])
+    assert done.exit_code == 0, done.output
+    doc = json.loads(runner.invoke(app, ["check", str(log), "--rules", "flock-2025", "--json"]).stdout)
+
+    def back(r: dict[str, str]) -> float | None:
+        if not r["Time Frame"]:
+            return None
+        start = datetime.strptime(r["Time Frame"].split(" - ")[0], _FORMAT)
+        return (datetime.strptime(r["Search Time"], _FORMAT) - start).total_seconds() / 86400
+
+    stand_ins = {"", "n/a", "tbd", "***"}
+    federal = ("FBI", "Marshall", "I.C.E.")
+    want = {
+        "flock-2025.search-lookback": sum(1 for r in rows if (b := back(r)) is not None and b > 30),
+        "flock-2025.search-reason": sum(1 for r in rows if r["Reason"].strip().lower() in stand_ins),
+        "flock-2025.no-federal-lookups": sum(1 for r in rows if any(f in r["Reason"] for f in federal)),
+    }
+    assert doc["violations"] == want
+    assert doc["processed"] == len(rows)
