@@ -56,7 +56,7 @@ CODE_WORDS: frozenset[str] = frozenset({
     "gs", "mc", "lmc", "ccr", "penal", "code", "vehicle", "veh", "health", "and", "safety", "sec", "sec.",
     "section", "§", "cal", "ca", "pen", "statute", "stat", "case", "case#", "cr", "rpt", "report", "inc",
     "incident", "dr", "no", "no.", "number", "num", "#", "cad", "call", "ref", "file", "event", "ev", "radio",
-    "10-code",
+    "10-code", "rd", "ir", "rb", "gr", "ccn", "oca", "ocn", "evt", "cn", "pr", "agency", "id",
 })
 _SPLIT = re.compile(r"[\s,;|+]+")
 _EDGE_PUNCT = ".:#*-_'\"!?"
@@ -93,7 +93,10 @@ def _is_missing(raw: str) -> str | None:
 
 def _is_code(tok: str) -> bool:
     bare = tok.lstrip("#")
-    return bool(_CODE_TOKEN.match(bare)) or is_case_number(bare) or is_case_number(tok)
+    if _CODE_TOKEN.match(bare) or is_case_number(bare) or is_case_number(tok):
+        return True
+    kind, hash_, number = bare.partition("#")  # "cad#250612-1234", "rd#24-1234"
+    return bool(hash_) and kind in CODE_WORDS and (bool(_CODE_TOKEN.match(number)) or is_case_number(number))
 
 
 def _code_words(raw: str) -> tuple[str, ...] | None:
