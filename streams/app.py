@@ -16,6 +16,7 @@ see ``streams.config``).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -248,6 +249,9 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
                                   for p, ids in took.new_ids.items() for items in [list(ids.items())]
                                   for i in range(0, len(items), ENTRY_EVENTS)])
             held["busy"] = False
+            # What the worker holds (the judge's state and window, the tables) is long-lived and acyclic: moved
+            # out of the cyclic collector's sight, so its full passes do not re-scan it after every batch.
+            gc.freeze()
             yield {"inputs": len(inbound), "forwarded": len(took.events), "dead": len(took.dead),
                    "judged": len(route.judge), "sent_on": sum(map(len, route.forward.values()))}
 
