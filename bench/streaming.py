@@ -77,6 +77,7 @@ class Pipeline:
     layout: Any = None
     cfg: Any = None
     pool: Any = None
+    lateness: str = "7d"  # the workers' --max-lateness
     log_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="custodiet-bench-")))
 
     def start(self) -> None:
@@ -88,7 +89,7 @@ class Pipeline:
         run = uuid.uuid4().hex[:8]
         self.layout = TopicLayout(prefix=f"bench-{run}.", partitions=self.partitions)
         self.cfg = StreamConfig(bootstrap=self.bootstrap, layout=self.layout, rules=None,
-                                app_id=f"custodiet-bench-{run}", data_dir=str(self.log_dir))
+                                app_id=f"custodiet-bench-{run}", data_dir=str(self.log_dir), max_lateness=self.lateness)
         create_topics(self.bootstrap, self.layout.all_topics())
         self.pool = WorkerPool(self.cfg, self.log_dir)
         for i in range(self.workers):
@@ -322,13 +323,15 @@ def stream_runs(size: str) -> dict[str, Any]:
     expected = run_check(enumerate(lines, start=1)).document()
     shuffled_lines = shuffled(sorted_lines)
     expected_sorted = run_check(enumerate(sorted_lines, start=1)).document()
-    expected_shuffled = run_check(enumerate(shuffled_lines, start=1)).document()
+    # A full shuffle of a year-long log is far beyond the 7-day lateness: which events come too late then
+    # depends on arrival order, which differs between a file and a broker's topics. Both sides wait for ever.
+    expected_shuffled = run_check(enumerate(shuffled_lines, start=1), late_after=None).document()
     out["in_process"] = {"events": len(lines), "wall_s": round(t_in, 3), "wall_rate": round(len(lines) / t_in)}
     with broker() as bootstrap:
         pools = {"bare": BarePipeline(bootstrap, 1, PARTITIONS), "one": Pipeline(bootstrap, 1, PARTITIONS),
                  "two": Pipeline(bootstrap, 2, PARTITIONS),
                  "four": Pipeline(bootstrap, 4, PARTITIONS), "sorted": Pipeline(bootstrap, 1, PARTITIONS),
-                 "shuffled": Pipeline(bootstrap, 1, PARTITIONS)}
+                 "shuffled": Pipeline(bootstrap, 1, PARTITIONS, lateness="none")}
         try:
             for p in pools.values():
                 p.start()
