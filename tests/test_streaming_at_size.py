@@ -1,5 +1,6 @@
 """``check --broker`` at real size: 40,000 events delivered out of order (within a few days of event time, a
-hundredth of them twice), three runs on fresh topics, each the in-process document, count for count.
+hundredth of them twice), three runs on fresh topics (the third with two workers, which send requests and
+consent decisions to each other and their watermarks with them), each the in-process document, count for count.
 
 Through a broker a worker reads one topic per event type and may read a whole type ahead of the others; the
 verdicts must not depend on that (``streams.watermark``). Expected values come from the in-process runner on
@@ -52,13 +53,13 @@ def expected(lines: list[tuple[int, bytes]]) -> dict[str, Any]:
     return run_check(lines, RULES).document()
 
 
-@pytest.mark.parametrize("run", [1, 2, 3])
+@pytest.mark.parametrize(("run", "workers"), [(1, 1), (2, 1), (3, 2)])
 def test_forty_thousand_shuffled_events_give_the_in_process_document_every_run(
-    kafka_bootstrap: str, lines: list[tuple[int, bytes]], expected: dict[str, Any], run: int
+    kafka_bootstrap: str, lines: list[tuple[int, bytes]], expected: dict[str, Any], run: int, workers: int
 ) -> None:
     assert expected["events_in"] == len(lines) == N + N // 100 + 2
     assert expected["beyond_lateness"] == 0 and expected["violations"]  # within the setting; rules fire
-    with KafkaRun(f"kafka://{kafka_bootstrap}", RULES, partitions=4) as k:
+    with KafkaRun(f"kafka://{kafka_bootstrap}", RULES, partitions=4, workers=workers) as k:
         n = k.produce(lines)
         doc = k.collect(Collector(n, k.layout.partitions), timeout=600).document(k.rule_sets)
     assert doc == expected
