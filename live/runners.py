@@ -96,9 +96,8 @@ class LiveBrokerRunner(Runner):
         deadline = time.monotonic() + timeout
         version = self.state.version
         while True:
-            with self.state.lock:
-                if self.state.collector.done():
-                    return self.state.tally
+            if self.state.caught_up():
+                return self.state.tally
             run.pool.check_alive()
             if self.thread is not None and not self.thread.is_alive():
                 raise StreamError("the live view's feed stopped")

@@ -197,6 +197,12 @@ class LiveState:
             self.collector.expected = expected_inputs
             return self.collector
 
+    def caught_up(self) -> bool:
+        """Fed from a streaming run: whether every expected input is counted and every verdict is final
+        (``streams.collector.Collector.done``)."""
+        with self.lock:
+            return self.collector.done()
+
     def feed_records(self, partition: int, value: bytes | str) -> int:
         """Feed one message of a streaming run's ``verdicts`` topic (accounting records and verdicts, counted by
         ``streams.collector.Collector`` as ``check --broker`` counts them); a re-judgement replaces the earlier
