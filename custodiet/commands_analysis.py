@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -292,9 +292,15 @@ def report(
     if output.exists() and not output.is_dir():
         raise CliError(f"{output}: exists and is not a directory")
     sources: set[str | None] = set()
+    types: set[str] = set()
+
+    def seen(ev: Any, _verdict: Any) -> None:
+        sources.add(ev.source)
+        types.add(ev.type)
+
     with progress("reading and judging the log") as (bar, task):
         # judged once: the violations, and custody as judged (or every attempt)
-        g, res = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source))
+        g, res = load_graph(events, registry, rules, attempts, on_verdict=seen)
         for t in to:
             check_party(g, t)
         check_doc = res.document()
@@ -306,6 +312,10 @@ def report(
         about = ", ".join(party_name(t, g.registry) for t in to)
         page = write_report(g, check_doc, output, to, title or f"Where data reaches {about}", credits,
                             headline_doc=doc, max_hops=max_hops, step=lambda what: bar.update(task, description=what))
+        if "search" in types and events != "-":  # the log holds searches: the search-audit summary
+            from reports.searches import add_report_section
+
+            add_report_section(page, events, rules, credits)
     files = sorted(p.name for p in output.iterdir())
     size = sum(p.stat().st_size for p in output.iterdir() if p.is_file())
     if as_json:

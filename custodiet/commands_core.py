@@ -41,6 +41,8 @@ def trace(
     out.print(table(title, [("#", "n"), ("parties (ids: --json)", "text"), ("hand-over events", "id")],
                     [(i, " -> ".join(party_name(x, reg) for x in p["parties"]), ", ".join(p["events"]))
                      for i, p in enumerate(doc["paths"], 1)]))
+    if not doc["origin_known"]:
+        out.print(f"{clip}: {doc['note']}", markup=False, highlight=False)
     static = doc["static"]
     if static["count"] is None:
         out.print(f"time-blind count (overstates): not known, counting stopped at its {static['stopped']}")
@@ -80,6 +82,10 @@ def reach(
         out.print(f"{count_of(doc['clip_count'], 'clip')} reached {name} ({to}) by "
                   f"{count_of(doc['path_count'], 'time-respecting path')} ({counted(doc['basis'])})", markup=False,
                   highlight=False)
+        unknown = sum(1 for c in doc["clips"] if not c["origin_known"])
+        if unknown:
+            out.print(f"{count_of(unknown, 'clip')} of these: no recording in the log, origin unknown; counted from "
+                      "the party that handed it over first", markup=False, highlight=False)
         out.print(table(f"conduits: clips passed on that reached {name}", [("party", "party"),
                                                                               ("clips passed on", "n")],
                         [((party_name(c["party"], reg), c["party"]), c["clips"]) for c in doc["conduits"][:20]]))

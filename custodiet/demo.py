@@ -56,7 +56,9 @@ def reached_row(graph: Any, party: str) -> dict[str, Any]:
     clips = {c["clip"] for c in r["clips"]}
     bases = Counter(str(d.get("basis", "?")) for _, _, d in graph.graph.in_edges(party, data=True)
                     if d.get("clip") in clips)
-    return {"party": party, "clips": r["clip_count"], "paths": r["path_count"], "via": r["conduits"],
+    # via: the intermediaries, each with the clips it passed on that it does not own (owners hand on their own)
+    via = [{"party": c["party"], "clips": c["clips"] - c["own"]} for c in r["conduits"] if c["clips"] > c["own"]]
+    return {"party": party, "clips": r["clip_count"], "paths": r["path_count"], "via": via,
             "bases": dict(bases.most_common())}
 
 
