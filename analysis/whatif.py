@@ -77,18 +77,12 @@ def federal_reach(g: CustodyGraph, kind: str = "federal") -> dict[str, Any]:
 
 
 def _step(v: Verdict, ev: Any, rules: list[str], why: str) -> dict[str, Any]:
-    ends = {
-        "access_grant": ("grantor", "grantee"),
-        "transfer": ("from_party", "to_party"),
-        "search": ("searcher", "on_behalf_of"),
-        "footage_request": ("requester", "on_behalf_of"),
-        "legal_process": ("requester", "platform"),
-    }.get(ev.type, ("", ""))
+    origin, recipient = ev.ends()  # the event model's ENDS
     return {
         "event_id": ev.event_id,
         "type": ev.type,
-        "from": getattr(ev, ends[0], None) if ends[0] else None,
-        "to": getattr(ev, ends[1], None) if ends[1] else None,
+        "from": origin,
+        "to": recipient,
         "clip": getattr(ev, "clip_id", None),
         "verdict": v.outcome,
         "rules": rules,

@@ -30,17 +30,6 @@ __all__ = ["destination_limit", "forbidden_purpose", "federal_lookup", "search_r
            "ccops_approval"]
 
 
-def _ends(ev: Any) -> tuple[str | None, str | None]:
-    """(origin, recipient) of a transfer, grant or search."""
-    if ev.type == "transfer":
-        return ev.from_party, ev.to_party
-    if ev.type == "access_grant":
-        return ev.grantor, ev.grantee
-    if ev.type == "search":
-        return ev.searcher, ev.on_behalf_of
-    return None, None
-
-
 def _note_inferred(ev: Any, facts: dict[str, Any]) -> None:
     """Say so when a search's ``on_behalf_of`` was read from its text (``classify.assists``), and from which
     words."""
@@ -65,7 +54,7 @@ def _state_words(state: str | None) -> str:
 def destination_limit(rule: Any, ev: Any, ctx: Context) -> Comparison:
     """Data from an agency in ``origin_states`` (through ``systems``): the recipient's class (federal,
     out of state, or neither) against ``forbidden_destinations``, unless it signed a declaration."""
-    origin, recipient = _ends(ev)
+    origin, recipient = ev.ends()
     if not origin or not recipient:
         return outside(lambda: "no recipient named")
     reg = ctx.registry
@@ -107,7 +96,7 @@ def _purpose_text(ev: Any) -> str:
 def forbidden_purpose(rule: Any, ev: Any, ctx: Context) -> Comparison:
     """Sharing or searching by an agency in ``states``: the purpose, classified, against ``purposes``, and
     the recipient against the ``recipients`` that enforce immigration law."""
-    origin, recipient = _ends(ev)
+    origin, recipient = ev.ends()
     origin_state = ctx.state_of(origin) if origin else None  # an agency of unknown state is noted
     if not origin or origin_state not in rule.states:
         return outside(lambda: f"{origin or 'no origin'} is not an agency of {', '.join(rule.states)} "
