@@ -111,7 +111,7 @@ class Pipeline:
                                       1_000_000))
         collector = Collector(n, self.partitions)
         stamps = asyncio.run(_consume(self.bootstrap, self.layout.name("verdicts"), self.partitions,
-                                      collector.apply_json, collector.done,
+                                      lambda _p, v: collector.apply_json(_p, v), collector.done,
                                       timeout, self.pool.check_alive))
         wall = time.perf_counter() - t0
         cpu = sum(cpu_seconds(p) for p in pids) - cpu0
