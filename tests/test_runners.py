@@ -180,3 +180,46 @@ def test_the_live_view_from_a_broker_counts_inputs_not_verdicts(kafka_bootstrap:
         runner.settle(timeout=300)
         stats = runner.state.stats(max_age=0)
     assert (stats["events_in"], stats["processed"], stats["duplicates"], stats["dead_letters"]) == (3, 1, 1, 1)
+
+
+def test_serve_broker_page_shows_what_check_broker_counts(kafka_bootstrap: str, tmp_path: Any) -> None:
+    """``custodiet serve --broker`` (the command, its web page): on the issue's three lines the page's stats
+    say 3 in, 1 processed, 1 duplicate, 1 dead letter, as ``check --broker`` does."""
+    import http.client
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from streams.check import KafkaRun, free_port
+
+    root = Path(__file__).resolve().parents[1]
+    port = free_port()
+    with KafkaRun(f"kafka://{kafka_bootstrap}", ["core"]) as kafka:
+        n = kafka.produce(three_lines()[0])
+        cmd = [sys.executable, "-c", "from custodiet.cli import main; main()", "serve", "--broker",
+               f"kafka://{kafka_bootstrap}", "--topic-prefix", kafka.layout.prefix, "--partitions",
+               str(kafka.layout.partitions), "--port", str(port), "--rules", "core", "--duration", "120"]
+        page = subprocess.Popen(cmd, cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, stderr=subprocess.PIPE,
+                                text=True)
+        try:
+            assert page.stderr is not None
+            started = page.stderr.readline()  # "custodiet: serving http://...": it listens
+            assert "serving" in started, started + page.stderr.read()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", "/api/events")  # server-sent events: stats pushed as they change
+            r = conn.getresponse()
+            stats: dict[str, Any] = {}
+            event = None
+            while (stats.get("events_in"), stats.get("processed")) != (n, 1):
+                line = r.fp.readline().decode().rstrip("\n")
+                assert line or page.poll() is None, "the page stopped"
+                if line.startswith("event: "):
+                    event = line[7:]
+                elif line.startswith("data: ") and event == "stats":
+                    stats = json.loads(line[6:])
+            conn.close()
+        finally:
+            page.terminate()
+            page.wait(timeout=20)
+    assert (stats["events_in"], stats["processed"], stats["duplicates"], stats["dead_letters"]) == (3, 1, 1, 1)
