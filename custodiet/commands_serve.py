@@ -165,7 +165,8 @@ class _Source:
 
     def from_file(self, events: str, follow: bool) -> None:
         """A log read whole, or (``--follow``) read and then followed as it grows."""
-        from live.state import LiveState, LogFollower
+        from live.follow import LogFollower
+        from live.state import LiveState
 
         check_events_file(events, allow_empty=follow)
         self.simulated = log_is_simulated(events)
