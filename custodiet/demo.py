@@ -109,6 +109,7 @@ def demo_document(
         "processed": check_doc["processed"],
         "duplicates": check_doc["duplicates"],
         "dead_letters": check_doc["dead_letters"],
+        "beyond_lateness": check_doc.get("beyond_lateness", 0),
         "outcomes": check_doc.get("outcomes", {}),
         "violations": check_doc["violations"],
         "basis": graph.basis,
