@@ -36,7 +36,6 @@ __all__ = [
     "load_registry",
     "check_readable_file",
     "unknown_name",
-    "check_party",
     "no_path_twice",
     "load_scenario_named",
     "sub_app",
@@ -120,8 +119,14 @@ def _main(
 EVENTS_ARG = typer.Argument(help="a .jsonl log of events, or - for stdin")
 JSON_OPT = typer.Option("--json", help="print one JSON document on stdout")
 REGISTRY_OPT = typer.Option("--registry", help="party registry (JSON list or .jsonl of parties)")
-RULES_OPT = typer.Option("--rules", help="rule set name or TOML file (repeatable); default: every set, each "
-                         "within its era")
+def _comma_list(values: list[str] | None) -> list[str] | None:
+    from custodiet.typed_names import comma_list
+
+    return comma_list(values)
+
+
+RULES_OPT = typer.Option("--rules", help="rule set name or TOML file (repeatable, or a comma list); default: every "
+                         "set, each within its era", callback=_comma_list)
 ATTEMPTS_OPT = typer.Option("--attempts", help="count every valid transfer in the log as a hand-over, not only "
                             "the custody the gates let through (the default)")
 
@@ -202,34 +207,6 @@ def _suggest_rule_set(message: str) -> str:
     from judge.rulesets import available_rule_sets
 
     return unknown_name("rule set", m.group(1), available_rule_sets(), message)
-
-
-def check_party(graph: Any, party: str, option: str = "--to") -> None:
-    """A CliError naming ``option`` when ``party`` is not in the graph, suggesting ids by id and by name.
-
-    >>> from graph.custody import CustodyGraph
-    >>> g = CustodyGraph(); g.add_grant("g", "agency:el-cajon-ca-pd", "agency:fbi", 0.0)
-    >>> check_party(g, "FBI")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    custodiet.app.CliError: --to: party 'FBI' is not in the log... (did you mean agency:fbi?)
-    """
-    if graph.has_party(party):
-        return
-    from reports.names import party_name
-
-    ids = sorted(str(p) for p in graph.graph)
-    by_word: dict[str, str] = {}
-    for p in ids:
-        by_word.setdefault(p.lower(), p)
-        by_word.setdefault(p.split(":", 1)[-1].lower(), p)
-        by_word.setdefault(party_name(p, graph.registry).lower(), p)
-    key = party.lower().strip()
-    hits = [by_word[key]] if key in by_word else []
-    hits += [by_word[w] for w in difflib.get_close_matches(key, list(by_word), n=5, cutoff=0.6)]
-    hits = list(dict.fromkeys(hits))[:3]
-    hint = f" (did you mean {' or '.join(hits)}?)" if hits else ""
-    raise CliError(f"{option}: {graph.absent('party', party)}{hint}")
 
 
 def no_path_twice(path: Any, message: str) -> str:

@@ -21,7 +21,6 @@ from custodiet.app import (
     RULES_OPT,
     CliError,
     app,
-    check_party,
     counted,
     emit_json,
     guarded,
@@ -33,6 +32,7 @@ from custodiet.app import (
     table,
     unknown_name,
 )
+from custodiet.typed_names import comma_list, resolve_party, state_code
 from schemas.parties import PARTY_KINDS
 
 __all__ = ["conduits", "cut", "whatif", "export", "report"]
@@ -67,7 +67,7 @@ def conduits(
     _kind(to_kind, PARTY_KINDS, "--to-kind")
     g, _ = load_graph(events, registry, rules, attempts)
     if to is not None:
-        check_party(g, to)
+        to = resolve_party(g, to, "--to")
     doc = conduit_document(g, to, to_kind, limit)
     if to_kind and not doc["targets"]:
         raise CliError(f"--to-kind {to_kind}: no party of that kind in {events}")
@@ -90,7 +90,7 @@ def conduits(
 def cut(
     events: Annotated[str, EVENTS_ARG],
     from_state: Annotated[
-        str | None, typer.Option("--from-state", help="sources: parties of this state, e.g. CA")
+        str | None, typer.Option("--from-state", help="sources: parties of this state, e.g. CA or California")
     ] = None,
     from_kind: Annotated[
         list[str] | None,
@@ -129,10 +129,10 @@ def cut(
         raise CliError("name the sinks: --to-kind or --to")
     if to_kind == "out-of-state" and not from_state:
         raise CliError("--to-kind out-of-state needs --from-state")
+    from_state = state_code(from_state) if from_state else None
     g, _ = load_graph(events, registry, rules, attempts)
-    for option, parties in (("--from", from_party or []), ("--to", to or [])):
-        for p in parties:
-            check_party(g, p, option)
+    from_party = [resolve_party(g, p, "--from") for p in from_party or []]
+    to = [resolve_party(g, p, "--to") for p in to or []]
     sources = select_parties(g, kinds=from_kind or (), state=from_state, parties=from_party or ())
     if from_party and not (from_state or from_kind):
         sources = set(from_party)
@@ -172,10 +172,12 @@ def cut(
 def whatif(
     events: Annotated[str, EVENTS_ARG],
     rules: Annotated[
-        list[str], typer.Option("--rules", help="rule set to switch on (repeatable), e.g. ca-sb34")
+        list[str], typer.Option("--rules", help="rule set to switch on (repeatable, or a comma list), e.g. ca-sb34",
+                                callback=comma_list)
     ],
     base: Annotated[
-        list[str] | None, typer.Option("--base", help="base rule sets (repeatable; default: core)")
+        list[str] | None, typer.Option("--base", help="base rule sets (repeatable, or a comma list; default: core)",
+                                       callback=comma_list)
     ] = None,
     kind: Annotated[str, typer.Option("--reach-kind", help="reach into parties of this kind")] = "federal",
     as_json: Annotated[bool, JSON_OPT] = False,
@@ -288,7 +290,8 @@ def report(
         list[str] | None,
         typer.Option(
             "--rules",
-            help="rule sets for the violations (repeatable; default: every set, each within its era)",
+            help="rule sets for the violations (repeatable, or a comma list; default: every set, each within its "
+            "era)", callback=comma_list,
         ),
     ] = None,
     title: Annotated[str | None, typer.Option("--title", help="page title")] = None,
@@ -311,8 +314,7 @@ def report(
     with progress("reading and judging the log") as (bar, task):
         # judged once: the violations, and custody as judged (or every attempt)
         g, res = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source))
-        for t in to:
-            check_party(g, t)
+        to = [resolve_party(g, t, "--to") for t in to]
         check_doc = res.document()
         credits = [*credits_for(sorted(s for s in sources if s)), *(credit or [])]
         reached = [reached_row(g, t) for t in to]

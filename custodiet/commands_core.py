@@ -14,7 +14,6 @@ from custodiet.app import (
     RULES_OPT,
     CliError,
     app,
-    check_party,
     counted,
     emit_json,
     err,
@@ -24,6 +23,7 @@ from custodiet.app import (
     out,
     table,
 )
+from custodiet.typed_names import LogParties, in_log_words, resolve_party
 
 
 @app.command()
@@ -31,7 +31,7 @@ from custodiet.app import (
 def trace(
     events: Annotated[str, EVENTS_ARG],
     clip: Annotated[str, typer.Option("--clip", help="clip id")],
-    to: Annotated[str, typer.Option("--to", help="party id, e.g. agency:ice-hsi")],
+    to: Annotated[str, typer.Option("--to", help="party id or name, e.g. agency:ice-hsi or \"ICE HSI\"")],
     limit: Annotated[int, typer.Option("--limit", min=0, help="list at most N paths (the count stays exact)")] = 1000,
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
@@ -41,9 +41,12 @@ def trace(
     """Every time-respecting path by which CLIP reached party TO (custody as judged, or --attempts)."""
     from graph.trace import trace as do_trace
 
-    g = load_graph(events, registry, rules, attempts)[0]
-    check_party(g, to)
-    doc = do_trace(g, clip, to, limit=limit)
+    log = LogParties()
+    g = load_graph(events, registry, rules, attempts, on_verdict=log)[0]
+    to = resolve_party(g, to, "--to", log)
+    doc = do_trace(g, clip, to, limit=limit, named=to in log)
+    if not g.has_party(to):
+        doc["in_log"] = log.held(to)
     if as_json:
         emit_json(doc)
         return
@@ -68,7 +71,7 @@ def trace(
 @guarded
 def reach(
     events: Annotated[str, EVENTS_ARG],
-    to: Annotated[str, typer.Option("--to", help="party id")],
+    to: Annotated[str, typer.Option("--to", help="party id or name, e.g. agency:fbi or FBI")],
     max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="with --onward: count party paths of at "
                                           "most N links")] = 3,
     onward: Annotated[bool, typer.Option("--onward", help="also list onward exposure: parties with any path of "
@@ -82,9 +85,11 @@ def reach(
     (by a clip's hand-overs, a direct grant or a search; custody as judged, or --attempts)."""
     from graph.reach import reach as do_reach
 
-    g = load_graph(events, registry, rules, attempts)[0]
-    check_party(g, to)
-    doc = do_reach(g, to, max_hops=max_hops, onward=onward)
+    log = LogParties()
+    g = load_graph(events, registry, rules, attempts, on_verdict=log)[0]
+    to = resolve_party(g, to, "--to", log)
+    doc = do_reach(g, to, max_hops=max_hops, onward=onward, named=to in log)
+    doc["in_log"] = log.held(to)
     if as_json:
         emit_json(doc)
         return
@@ -109,7 +114,8 @@ def reach(
 
         for sentence in holds_sentences(holds_of(g, to), reg):
             out.print(sentence, markup=False, highlight=False)
-        out.print(f"No clip in this log reached {name} ({counted(doc['basis'])}).", markup=False, highlight=False)
+        out.print(f"No clip in this log reached {name} ({counted(doc['basis'])}): 0 clips, 0 paths; {name} is "
+                  f"{in_log_words(doc['in_log'])}.", markup=False, highlight=False)
     reached = [r for r in doc["parties"] if not r.get("onward")]
     out.print(table(f"parties whose data reaches {name} ({len(reached):,}; the first 40): by a clip's hand-overs, "
                     "a direct grant or a search",
@@ -128,8 +134,7 @@ def reach(
 @guarded
 def check(
     events: Annotated[str, EVENTS_ARG],
-    rules: Annotated[list[str] | None, typer.Option("--rules", help="rule set name or TOML file (repeatable); "
-                                                     "default: every set, each within its era")] = None,
+    rules: Annotated[list[str] | None, RULES_OPT] = None,
     broker: Annotated[str | None, typer.Option("--broker", help="kafka://HOST:PORT: run through real topics "
                                                 "and Faust agents")] = None,
     as_json: Annotated[bool, JSON_OPT] = False,

@@ -15,15 +15,25 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from custodiet.app import EVENTS_ARG, JSON_OPT, REGISTRY_OPT, CliError, app, emit_json, err, guarded, out, sub_app
+from custodiet.app import (
+    EVENTS_ARG,
+    JSON_OPT,
+    REGISTRY_OPT,
+    RULES_OPT,
+    CliError,
+    app,
+    emit_json,
+    err,
+    guarded,
+    out,
+    sub_app,
+)
 
 __all__ = ["rules_app", "test_cmd", "explain"]
 
 rules_app = sub_app(help="Rule sets: prove each rule with its cases.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
-RULES_OPT = typer.Option("--rules", help="rule set name or TOML file (repeatable); default: every set, each "
-                                         "within its era")
 
 
 @rules_app.command("test")

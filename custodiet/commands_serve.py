@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from custodiet.app import CliError, app, check_events_file, err, guarded, load_registry
+from custodiet.app import RULES_OPT, CliError, app, check_events_file, err, guarded, load_registry
 
 __all__ = ["serve", "log_is_simulated"]
 
@@ -65,8 +65,7 @@ def serve(
     n_events: Annotated[int, typer.Option("--events", min=1, help="events of the simulated scenario")] = 20_000,
     rate: Annotated[float, typer.Option("--rate", min=0, help="simulated events per second (0: all at once)")]
     = 2000.0,
-    rules: Annotated[list[str] | None, typer.Option("--rules", help="rule set name or TOML file (repeatable); "
-                                                    "default: every set, each within its era")] = None,
+    rules: Annotated[list[str] | None, RULES_OPT] = None,
     registry: Annotated[str | None, typer.Option("--registry", help="party registry file")] = None,
     max_event_bytes: Annotated[int, typer.Option("--max-event-bytes", min=64, help="larger lines are dead "
                                                  "letters")] = 1_000_000,

@@ -97,12 +97,12 @@ def is_simulated(sources: Iterable[str | None]) -> bool:
 
 
 def holds_of(g: CustodyGraph, party: str) -> dict[str, Any]:
-    """What a graph holds into ``party`` besides clips (``graph.reach.one_hop_into``): access grants (and their
-    grantors and states) and search links.
+    """What a graph holds into ``party`` besides clips that reached it: access grants (and their grantors and
+    states) and search links (``graph.reach.one_hop_into``), and hand-overs into it (on a path or not).
 
     >>> g = CustodyGraph(); g.add_grant("g1", "agency:a-ca-pd", "agency:fbi", 0.0)
     >>> holds_of(g, "agency:fbi")
-    {'party': 'agency:fbi', 'grants': 1, 'grantors': 1, 'states': 1, 'searches': 0}
+    {'party': 'agency:fbi', 'grants': 1, 'grantors': 1, 'states': 1, 'searches': 0, 'hand_overs': 0}
     """
     from graph.cut import registry_of
     from graph.reach import one_hop_into
@@ -112,7 +112,9 @@ def holds_of(g: CustodyGraph, party: str) -> dict[str, Any]:
     grantors = {p: kinds.get("grant", 0) for p, kinds in links.items() if kinds.get("grant")}
     states = {reg.state_of(p) for p in grantors} - {None}
     return {"party": party, "grants": sum(grantors.values()), "grantors": len(grantors), "states": len(states),
-            "searches": sum(kinds.get("search", 0) for kinds in links.values())}
+            "searches": sum(kinds.get("search", 0) for kinds in links.values()),
+            "hand_overs": sum(1 for _, _, d in g.graph.in_edges(party, data=True) if d.get("clip") is not None)
+            if party in g.graph else 0}
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], numeric: Sequence[int] = (),
