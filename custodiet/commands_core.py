@@ -6,23 +6,10 @@ from typing import Annotated
 
 import typer
 
-from custodiet.app import (
-    ATTEMPTS_OPT,
-    EVENTS_ARG,
-    JSON_OPT,
-    REGISTRY_OPT,
-    RULES_OPT,
-    CliError,
-    app,
-    counted,
-    emit_json,
-    err,
-    guarded,
-    load_graph,
-    load_registry,
-    out,
-    table,
-)
+from custodiet.app import ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_OPT, RULES_OPT, app
+from custodiet.console import counted, emit_json, err, out, table
+from custodiet.errors import CliError, guarded
+from custodiet.inputs import load_graph, load_registry
 from custodiet.typed_names import LogParties, in_log_words, resolve_party
 
 
@@ -160,7 +147,7 @@ def check(
 
     load_rule_sets(rules)  # fail fast on an unknown rule set
     if events != "-":
-        from custodiet.app import check_events_file
+        from custodiet.inputs import check_events_file
 
         check_events_file(events)
     else:

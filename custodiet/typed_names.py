@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from custodiet.app import CliError
+from custodiet.errors import CliError
 
 __all__ = ["comma_list", "state_code", "LogParties", "resolve_party", "in_log_words"]
 
@@ -42,7 +42,7 @@ def state_code(given: str) -> str:
     >>> state_code("Calfornia")
     Traceback (most recent call last):
     ...
-    custodiet.app.CliError: unknown state 'Calfornia' (did you mean california?)
+    custodiet.errors.CliError: unknown state 'Calfornia' (did you mean california?)
     """
     from classify.agency_words import STATE_CODES, STATE_NAMES
 
@@ -138,7 +138,7 @@ def resolve_party(graph: Any, given: str, option: str = "--to", log: LogParties 
     >>> resolve_party(g, "FBl")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    custodiet.app.CliError: --to: party 'FBl' is not in the log... (did you mean agency:fbi?)
+    custodiet.errors.CliError: --to: party 'FBl' is not in the log... (did you mean agency:fbi?)
     """
     known = set(graph.graph) | set(log.named if log is not None else ())
     if given in known:

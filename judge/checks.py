@@ -28,7 +28,14 @@ from datetime import timedelta
 from typing import Any
 
 from classify.purposes import classify_reason
-from judge.checks_downstream import ccops_approval, destination_limit, federal_lookup, forbidden_purpose, search_reason
+from judge.checks_downstream import (
+    ccops_approval,
+    destination_limit,
+    federal_lookup,
+    forbidden_purpose,
+    search_lookback,
+    search_reason,
+)
 from judge.comparison import Comparison, Context, a, breach, days, event_platform, hours, outside, passes
 from schemas.events import FootageRequest, LegalProcess, Transfer
 from schemas.geo import distance_m
@@ -252,6 +259,7 @@ COMPARES: dict[str, tuple[Compare, tuple[str, ...]]] = {
     "forbidden_purpose": (forbidden_purpose, ("transfer", "access_grant", "search")),
     "federal_lookup": (federal_lookup, ("transfer", "access_grant", "search")),
     "search_reason": (search_reason, ("search",)),
+    "search_lookback": (search_lookback, ("search",)),
     "ccops_approval": (ccops_approval, ("footage_request", "search", "transfer")),
 }
 
