@@ -232,8 +232,8 @@ def export(
     with progress("reading the log") as (bar, task):
         g, _ = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source))
         bar.update(task, description=f"writing {fmt}")
-        path = write_export(g, fmt, output)
-    simulated = is_simulated(sources)
+        simulated = is_simulated(sources)
+        path = write_export(g, fmt, output, simulated=simulated)
     doc = {"output": str(path), "format": fmt, "parties": g.graph.number_of_nodes(),
            "links": g.graph.number_of_edges(), "bytes": path.stat().st_size, "basis": g.basis,
            "simulated": simulated}
@@ -313,12 +313,15 @@ def report(
                "violations": check_doc["violations"], "basis": g.basis, "reached": reached,
                "holds": [holds_of(g, r["party"]) for r in reached if not r["clips"]]}
         about = ", ".join(party_name(t, g.registry) for t in to)
-        page = write_report(g, check_doc, output, to, title or f"Where data reaches {about}", credits,
-                            headline_doc=doc, max_hops=max_hops, step=lambda what: bar.update(task, description=what))
-        if "search" in types and events != "-":  # the log holds searches: the search-audit summary
+
+        def searches_section(page: Path) -> None:  # the log holds searches: the search-audit summary
             from reports.searches import add_report_section
 
             add_report_section(page, events, rules, credits)
+
+        page = write_report(g, check_doc, output, to, title or f"Where data reaches {about}", credits,
+                            headline_doc=doc, max_hops=max_hops, step=lambda what: bar.update(task, description=what),
+                            before_publish=searches_section if "search" in types and events != "-" else None)
     files = sorted(p.name for p in output.iterdir())
     size = sum(p.stat().st_size for p in output.iterdir() if p.is_file())
     if as_json:

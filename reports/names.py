@@ -66,7 +66,9 @@ _AREAS: weakref.WeakKeyDictionary[PartyRegistry, dict[str, Any]] = weakref.WeakK
 
 
 def _slug(party_id: str) -> str:
-    return party_id.split(":", 1)[1] if ":" in party_id else party_id
+    """The part of ``kind:slug`` after the kind; an id without a kind prefix whole (``=X("http://y")``)."""
+    kind, sep, rest = party_id.partition(":")
+    return rest if sep and kind.isalpha() and kind.islower() else party_id
 
 
 def _has_state(name: str, state: str) -> bool:
@@ -81,7 +83,7 @@ def owner_place(party_id: str, registry: PartyRegistry | None = None) -> str | N
     >>> owner_place("resident:x-pd-tx-3-1", reg), owner_place("resident:r-1", reg)
     ('X, TX', None)
     """
-    reg = registry or _REGISTRY
+    reg = registry if registry is not None else _REGISTRY
     areas = _AREAS.get(reg)
     if areas is None:
         areas = _AREAS[reg] = {_slug(p.id): p for p in reg if p.kind != "resident"}
@@ -108,7 +110,7 @@ def party_name(party_id: str, registry: PartyRegistry | None = None) -> str:
         return "the public"
     if party_id in _PLATFORMS:
         return _PLATFORMS[party_id]
-    reg = registry or _REGISTRY
+    reg = registry if registry is not None else _REGISTRY
     party = reg.get(party_id)
     if party.kind == "resident" or party_id.startswith("resident:"):
         place = owner_place(party_id, reg)
@@ -132,7 +134,8 @@ def party_group(party_id: str, registry: PartyRegistry | None = None) -> tuple[s
     >>> party_group("resident:r-1"), party_group("agency:fbi")
     (('a camera owner', 'camera owners'), ('FBI', 'FBI'))
     """
-    if party_id.startswith("resident:") or (registry or _REGISTRY).kind_of(party_id) == "resident":
+    reg = registry if registry is not None else _REGISTRY
+    if party_id.startswith("resident:") or reg.kind_of(party_id) == "resident":
         place = owner_place(party_id, registry)
         where = f" in {place}" if place else ""
         return f"a camera owner{where}", f"camera owners{where}"
