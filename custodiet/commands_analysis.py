@@ -13,11 +13,12 @@ from typing import Annotated, Any
 
 import typer
 
-from custodiet.app import ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_OPT, RULES_OPT, app
-from custodiet.console import counted, emit_json, out, progress, table
+from custodiet.app import ALL_OPT, ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_OPT, ROWS_OPT, RULES_OPT, app
+from custodiet.console import counted, emit_json, out, progress, shown, table
 from custodiet.errors import CliError, guarded, unknown_name
 from custodiet.inputs import load_graph, load_log, load_registry
 from custodiet.typed_names import comma_list, resolve_party, state_code
+from reports.names import names_in
 from schemas.parties import PARTY_KINDS
 
 __all__ = ["conduits", "cut", "whatif", "export", "report"]
@@ -40,11 +41,13 @@ def conduits(
         str | None,
         typer.Option("--to-kind", help="rank by what reaches any party of this kind, e.g. federal"),
     ] = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="list at most N parties")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="list at most N parties (default for the "
+                                              "table: 40; --json: every one)")] = None,
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
+    every: Annotated[bool, ALL_OPT] = False,
 ) -> None:
     """Parties ranked by how much they pass on: clips handed on, distinct recipients, grants given."""
     from graph.conduits import conduit_document
@@ -53,21 +56,22 @@ def conduits(
     g, _ = load_graph(events, registry, rules, attempts)
     if to is not None:
         to = resolve_party(g, to, "--to")
-    doc = conduit_document(g, to, to_kind, limit)
+    doc = conduit_document(g, to, to_kind, limit if as_json else None)
     if to_kind and not doc["targets"]:
         raise CliError(f"--to-kind {to_kind}: no party of that kind in {events}")
     if as_json:
-        emit_json(doc)
+        emit_json(dict(doc, names=names_in(doc, g.registry)))
         return
     from reports.names import kind_words, party_name
 
     aim = party_name(to, g.registry) if to else (f"{kind_words(to_kind, 2)}" if to_kind else "anyone")
-    out.print(table(f"conduits towards {aim} ({doc['count']:,}; {counted(doc['basis'])})",
+    rows, how_many = shown(doc["conduits"], limit, every)
+    out.print(table(f"conduits towards {aim} ({how_many}; {counted(doc['basis'])})",
                     [("party", "party"), ("clips passed on", "n"), ("direct links", "n"),
                      ("recipients", "n"), ("grants", "n"), ("hand-overs", "n")],
                     [((party_name(r["party"], g.registry), r["party"]),
                       *(r[k] for k in ("clips", "direct", "recipients", "grants", "hand_overs")))
-                     for r in doc["conduits"][: limit or 40]]))
+                     for r in rows]))
 
 
 @app.command()
@@ -137,7 +141,7 @@ def cut(
         "to": to or [],
     }
     if as_json:
-        emit_json(doc)
+        emit_json(dict(doc, names=names_in(doc, g.registry)))
         return
     out.print(
         f"{doc['sources']} source(s), {doc['sinks']} sink(s) ({doc['reachable_sinks_before']} reachable); "
@@ -167,6 +171,8 @@ def whatif(
     kind: Annotated[str, typer.Option("--reach-kind", help="reach into parties of this kind")] = "federal",
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
+    limit: Annotated[int | None, ROWS_OPT] = None,
+    every: Annotated[bool, ALL_OPT] = False,
 ) -> None:
     """What a rule set forbids when switched on (agency by agency) and how federal reach changes."""
     from analysis.whatif import whatif as do_whatif
@@ -175,12 +181,13 @@ def whatif(
     _kind(kind, PARTY_KINDS, "--reach-kind")
     load_rule_sets([*(base or []), *rules])  # fail fast on an unknown rule set
     evs, *_ = load_log(events)
+    reg = load_registry(registry)
     try:
-        doc = do_whatif(evs, rules, base, load_registry(registry), kind=kind)
+        doc = do_whatif(evs, rules, base, reg, kind=kind)
     except ValueError as e:
         raise CliError(str(e)) from e
     if as_json:
-        emit_json(doc)
+        emit_json(dict(doc, names=names_in(doc, reg)))
         return
     fr = doc["federal_reach"]
     out.print(
@@ -189,12 +196,12 @@ def whatif(
     )
     from reports.names import party_name
 
-    reg = load_registry(registry)
-    out.print(table(f"forbidden, by origin agency ({len(doc['by_agency']):,}; the first 40)",
+    rows, how_many = shown(doc["by_agency"], limit, every)
+    out.print(table(f"forbidden, by origin agency ({how_many})",
                     [("agency", "party"), ("grants", "n"), ("hand-overs", "n"), ("other", "n"),
                      ("recipients", "n")],
                     [((party_name(r["agency"], reg), r["agency"]), r["grants"], r["hand_overs"], r["other"],
-                      len(r["recipients"])) for r in doc["by_agency"][:40]]))
+                      len(r["recipients"])) for r in rows]))
     b, a = fr["before"], fr["after"]
     out.print(
         f"{kind} reach (custody as judged; parties whose data reaches a {kind} party by a clip's hand-overs, a "
@@ -326,6 +333,6 @@ def report(
     size = sum(p.stat().st_size for p in output.iterdir() if p.is_file())
     if as_json:
         emit_json({"report": str(page), "folder": str(output), "files": files, "bytes": size, "to": to,
-                   "headline": doc})
+                   "headline": doc, "names": names_in({"to": to, "headline": doc}, g.registry)})
         return
     out.print(f"wrote {page} ({len(files)} files, {size / 1e6:.1f} MB)", markup=False, highlight=False)

@@ -21,6 +21,7 @@ from custodiet.app import RULES_OPT, app
 from custodiet.console import err
 from custodiet.errors import CliError, guarded
 from custodiet.inputs import check_events_file, load_registry
+from world.defaults import DEFAULT_EVENTS, DEFAULT_SEED
 
 __all__ = ["serve", "log_is_simulated"]
 
@@ -64,8 +65,9 @@ def serve(
     follow: Annotated[bool, typer.Option("--follow", help="keep reading lines appended to EVENTS")] = False,
     simulate: Annotated[str | None, typer.Option("--simulate", help="stream a scenario (name or file) into the "
                                                  "page instead of reading a log")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="seed of the simulated scenario")] = 1,
-    n_events: Annotated[int, typer.Option("--events", min=1, help="events of the simulated scenario")] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the simulated scenario")] = DEFAULT_SEED,
+    n_events: Annotated[int, typer.Option("--events", min=1, help="events of the simulated scenario")]
+    = DEFAULT_EVENTS,
     rate: Annotated[float, typer.Option("--rate", min=0, help="simulated events per second (0: all at once)")]
     = 2000.0,
     rules: Annotated[list[str] | None, RULES_OPT] = None,

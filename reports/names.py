@@ -30,7 +30,8 @@ from typing import Any
 from schemas.parties import PartyRegistry
 
 __all__ = [
-    "party_name", "party_group", "aggregate", "owner_place", "rule_title", "rule_set_title", "basis_words",
+    "party_name", "names_in", "PARTY_KEYS",
+    "party_group", "aggregate", "owner_place", "rule_title", "rule_set_title", "basis_words",
     "kind_words", "plural", "count_of", "counted_words", "COUNTED",
 ]
 
@@ -126,6 +127,41 @@ def party_name(party_id: str, registry: PartyRegistry | None = None) -> str:
     if party.state and party.kind != "federal" and not _has_state(name, party.state):
         name = f"{name} ({party.state})"
     return name
+
+
+#: Keys of ``--json`` documents whose values are party ids (a string, or a list of them).
+PARTY_KEYS = frozenset({
+    "party", "owner", "to", "from", "agency", "parties", "intermediaries", "senders", "targets", "party_list",
+    "direct_list", "grantor", "grantee", "searcher", "on_behalf_of", "from_party", "to_party", "requester",
+    "federal_parties",
+})
+
+
+def names_in(doc: Any, registry: PartyRegistry | None = None) -> dict[str, str]:
+    """The name of every party id a ``--json`` document names (under :data:`PARTY_KEYS`), id -> name, so a
+    document carries names beside its ids with or without a registry.
+
+    >>> names_in({"to": "agency:fbi", "clips": [{"owner": "agency:el-cajon-ca-pd", "intermediaries": []}],
+    ...           "parties": [{"party": "platform:ring"}]})
+    {'agency:el-cajon-ca-pd': 'El Cajon CA PD', 'agency:fbi': 'FBI', 'platform:ring': 'Ring'}
+    """
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in PARTY_KEYS and isinstance(v, str):
+                    found.add(v)
+                elif k in PARTY_KEYS and isinstance(v, list) and all(isinstance(x, str) for x in v):
+                    found.update(v)
+                else:
+                    walk(v)
+        elif isinstance(node, list):
+            for x in node:
+                walk(x)
+
+    walk(doc)
+    return {p: party_name(p, registry) for p in sorted(found)}
 
 
 def party_group(party_id: str, registry: PartyRegistry | None = None) -> tuple[str, str]:
