@@ -101,6 +101,28 @@ def owner_place(party_id: str, registry: PartyRegistry | None = None) -> str | N
     return f"{place}, {best.state}" if best.state and not _has_state(place, best.state) else place
 
 
+_SMALL_WORDS = frozenset({"of", "the", "and", "for", "at", "on", "in", "de", "la", "del"})
+
+
+def _name_from_id(party_id: str, kind: str) -> str:
+    """A name rebuilt from an id when nothing carried one (no registry entry, no name on an event): small words
+    in lower case after the first, and a fusion centre's one-word slug as the acronym it is.
+
+    >>> _name_from_id("agency:city-of-riverside-ca-pd", "local"), _name_from_id("agency:ncric", "fusion")
+    ('City of Riverside CA PD', 'NCRIC')
+    """
+    slug = _slug(party_id)
+    if not party_id.startswith("agency:"):
+        return slug
+    if kind == "fusion" and slug.isalpha():
+        return slug.upper()
+    from classify.agencies import name_from_slug
+
+    words = name_from_slug(slug).split(" ")
+    return " ".join(w.lower() if i and w.lower() in _SMALL_WORDS and w != w.upper() else w
+                    for i, w in enumerate(words))
+
+
 def party_name(party_id: str, registry: PartyRegistry | None = None) -> str:
     """The name a reader knows a party by: name and state for agencies, a place for camera owners.
 
@@ -118,12 +140,7 @@ def party_name(party_id: str, registry: PartyRegistry | None = None) -> str:
         return f"a camera owner in {place}" if place else "a camera owner"
     name = party.name
     if not name:
-        if party_id.startswith("agency:"):
-            from classify.agencies import name_from_slug
-
-            name = name_from_slug(_slug(party_id))
-        else:
-            name = _slug(party_id)
+        name = _name_from_id(party_id, party.kind)
     if party.state and party.kind != "federal" and not _has_state(name, party.state):
         name = f"{name} ({party.state})"
     return name
