@@ -105,7 +105,7 @@ def reach(
 
         for sentence in holds_sentences(holds_of(g, to), reg):
             out.print(sentence, markup=False, highlight=False)
-        out.print(f"No clip in this log reached {name} ({counted(doc['basis'])}): 0 clips, 0 paths; {name} is "
+        out.print(f"No clip in this log reached {name} ({counted(doc['basis'])}); {name} is "
                   f"{in_log_words(doc['in_log'])}.", markup=False, highlight=False)
     reached, how_many = shown([r for r in doc["parties"] if not r.get("onward")], limit, every)
     if reached:
