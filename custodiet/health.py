@@ -4,9 +4,9 @@
 KEY (``--expect KEY=VALUE``: whose KEY is VALUE, read as JSON when it parses, so a walkthrough waits for the
 answer it shows, not the first answer), whatever the status below 500 (the tracer's ``/reach/`` answers
 404 for a party it has not seen, and that is a healthy answer: the view ran and said which partitions it
-owns). Anything else exits 1 with one line saying what was wrong: nothing listening, a time-out, a server error, a body that is not the view's.
-A ``kafka://HOST:PORT`` URL asks only whether the broker accepts a connection. ``--wait SECONDS`` asks
-again until the answer is healthy or the time is up.
+owns). Anything else exits 1 with one line saying what was wrong: nothing listening, a time-out, a server
+error, a body that is not the view's. A ``kafka://HOST:PORT`` URL asks only whether the broker accepts a
+connection. ``--wait SECONDS`` asks again until the answer is healthy or the time is up.
 
 >>> probe("http://127.0.0.1:1/", "status")
 (False, 'http://127.0.0.1:1/: no answer (Connection refused)')
