@@ -17,10 +17,11 @@ from typing import Annotated, Any
 
 import typer
 
-from custodiet.app import app
+from custodiet.app import RULES_OPT, app
 from custodiet.console import err
 from custodiet.errors import CliError, guarded
 from custodiet.inputs import check_events_file, load_registry
+from world.defaults import DEFAULT_EVENTS, DEFAULT_SEED
 
 __all__ = ["serve", "log_is_simulated"]
 
@@ -64,12 +65,12 @@ def serve(
     follow: Annotated[bool, typer.Option("--follow", help="keep reading lines appended to EVENTS")] = False,
     simulate: Annotated[str | None, typer.Option("--simulate", help="stream a scenario (name or file) into the "
                                                  "page instead of reading a log")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="seed of the simulated scenario")] = 1,
-    n_events: Annotated[int, typer.Option("--events", min=1, help="events of the simulated scenario")] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the simulated scenario")] = DEFAULT_SEED,
+    n_events: Annotated[int, typer.Option("--events", min=1, help="events of the simulated scenario")]
+    = DEFAULT_EVENTS,
     rate: Annotated[float, typer.Option("--rate", min=0, help="simulated events per second (0: all at once)")]
     = 2000.0,
-    rules: Annotated[list[str] | None, typer.Option("--rules", help="rule set name or TOML file (repeatable); "
-                                                    "default: every set, each within its era")] = None,
+    rules: Annotated[list[str] | None, RULES_OPT] = None,
     registry: Annotated[str | None, typer.Option("--registry", help="party registry file")] = None,
     max_event_bytes: Annotated[int, typer.Option("--max-event-bytes", min=64, help="larger lines are dead "
                                                  "letters")] = 1_000_000,
