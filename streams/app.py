@@ -275,7 +275,9 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
                                   for i in range(0, len(items), ENTRY_EVENTS)])
             held["busy"] = False
             # What the worker holds (the judge's state and window, the tables) is long-lived and acyclic: moved
-            # out of the cyclic collector's sight, so its full passes do not re-scan it after every batch.
+            # out of the cyclic collector's sight, so its full passes do not re-scan it after every batch. The
+            # batch's own cyclic garbage is collected first (a pass over what is not frozen yet), so none is kept.
+            gc.collect()
             gc.freeze()
             yield {"inputs": len(inbound), "forwarded": len(took.events), "dead": len(took.dead),
                    "judged": len(route.judge), "sent_on": sum(map(len, route.forward.values()))}
