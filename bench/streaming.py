@@ -202,32 +202,20 @@ def _rate(n: int, stamps: tuple[int, int, int]) -> dict[str, Any]:
 
 async def _consume(bootstrap: str, topic: str, partitions: int, apply: Any, done: Any, timeout: float,
                    alive: Any) -> tuple[int, int, int]:
-    """Read ``topic`` from the start until ``done()``: (first record timestamp, last, records read)."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition
+    """Read ``topic`` from the start until ``done()`` (``streams.reader.read_topic``): (first record timestamp,
+    last, records read)."""
+    from streams.reader import read_topic
 
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                                auto_offset_reset="earliest")
-    await consumer.start()
-    first, last, records = 1 << 62, 0, 0
-    try:
-        tps = [TopicPartition(topic, p) for p in range(partitions)]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        deadline = time.monotonic() + timeout
-        while not done():
-            alive()
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"timed out reading {topic}")
-            batches = await consumer.getmany(timeout_ms=200, max_records=10_000)
-            for tp, recs in batches.items():
-                for r in recs:
-                    records += 1
-                    first = min(first, r.timestamp)
-                    last = max(last, r.timestamp)
-                    apply(tp.partition, r.value)
-    finally:
-        await consumer.stop()
-    return first, last, records
+    stamps = [1 << 62, 0, 0]
+
+    def take(partition: int, r: Any) -> None:
+        stamps[0] = min(stamps[0], r.timestamp)
+        stamps[1] = max(stamps[1], r.timestamp)
+        stamps[2] += 1
+        apply(partition, r.value)
+
+    await read_topic(bootstrap, topic, partitions, take, done=done, timeout=timeout, alive=alive)
+    return stamps[0], stamps[1], stamps[2]
 
 
 def cpu_seconds(pid: int) -> float:
