@@ -9,6 +9,11 @@ changelog-backed tables: ``seen`` (event id -> where it was first read) and ``hi
 judge partition holds), so a restarted or added worker recovers it. Tables are written with an explicit
 changelog partition because the agent takes events in batches that span partitions.
 
+Event time: the worker's watermark is the minimum over its input partitions (``streams.watermark``) and the
+marks the other workers announce on ``judge-in``; events it has passed get their final verdicts, judged once.
+When every input has stayed read to its end for a whole check of the idle timer, the rest get provisional
+verdicts (``judge.timeline.EventTimeJudge.provide``), which a later, earlier event revises.
+
 Run a worker: ``python -m streams.worker worker -l warn --web-port 6067`` (settings from the environment,
 see ``streams.config``).
 """
