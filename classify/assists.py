@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from classify.purpose_words import DHS_NOT_FEDERAL
 from classify.purposes import reason_words, without_false_friends
 
 __all__ = ["Assist", "ASSIST_TERMS", "DHS_NOT_FEDERAL", "federal_assist", "with_inferred_assist"]
@@ -67,13 +68,6 @@ ASSIST_TERMS: dict[str, tuple[str, ...]] = {
     "agency:us-postal-inspection-service": ("uspis", "postal inspector*", "postal inspection*"),
     "agency:secret-service": ("usss", "secret service"),
 }
-#: Words around "DHS" that make it a county or state Department of Human or Health Services, not federal.
-DHS_NOT_FEDERAL: tuple[str, ...] = (
-    "county", "human service*", "health service*", "human svcs", "child welfare", "cps", "caseworker*",
-    "case worker*", "social worker*", "foster", "odhs", "state dhs", "oregon", "iowa", "minnesota",
-    "arkansas", "alabama", "oklahoma", "wisconsin", "pennsylvania", "michigan", "illinois", "tennessee",
-    "benefit*", "snap", "medicaid", "welfare check",
-)
 def _found(words: list[str], joined: str, term: str) -> str | None:
     if term.endswith("*"):
         stem = term[:-1]
@@ -103,9 +97,6 @@ def federal_assist(text: str | None) -> Assist | None:
     for party, terms in ASSIST_TERMS.items():
         hits = [w for w in (_found(words, joined, t) for t in terms) if w]
         if not hits:
-            continue
-        if party == "agency:dhs" and any(_found(words, joined, t) for t in DHS_NOT_FEDERAL) \
-                and not any("homeland" in h for h in hits):
             continue
         return Assist(party, tuple(dict.fromkeys(hits)))
     return None
