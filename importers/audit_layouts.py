@@ -18,6 +18,13 @@ Header names are compared after dropping case and everything but letters and dig
 ('network', 1, 4)
 >>> detect_layout(["id", "userId", "searchDate", "cameraCount", "reason"]).name
 'portal'
+
+A transparency portal's own export names the searcher in ``Name/Agency`` and counts ``Networks`` and
+``Devices``:
+
+>>> c = detect_layout(["Name/Agency", "Search Time", "Time Frame", "Networks", "Devices", "Reason"]).columns
+>>> c["org"], c["networks"], c["cameras"]
+(0, 3, 4)
 """
 
 from __future__ import annotations
@@ -46,9 +53,10 @@ DEFAULT_TZ = "America/Los_Angeles"
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "id": ("id", "searchid"),
     "user": ("userid", "user", "name", "username"),
-    "org": ("orgname", "organization", "organizationname", "org"),
+    "org": ("orgname", "organization", "organizationname", "org", "nameagency", "agencyname"),
     "date": ("searchdate", "searchtime", "searchedat", "timestamp", "date"),
-    "cameras": ("cameracount", "totaldevicessearched", "camerassearched", "cameras", "devicessearched"),
+    "cameras": ("cameracount", "totaldevicessearched", "camerassearched", "cameras", "devicessearched", "devices",
+                "devicecount"),
     "networks": ("networkcount", "totalnetworkssearched", "networkssearched", "networks"),
     "reason": ("reason", "searchreason"),
     "case": ("casenumber", "case", "caseno"),

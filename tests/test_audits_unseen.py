@@ -9,7 +9,9 @@ and the figures compared with the hand count.
 
 from __future__ import annotations
 
+import csv
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -44,3 +46,159 @@ def test_a_county_dhs_child_welfare_search_is_no_immigration_finding(tmp_path: P
     flagged = {v["event_id"].rsplit(":", 1)[1] for v in _check(log)["violation_list"]
                if v["rule_id"] == "ca-sb54.no-immigration-enforcement"}
     assert flagged == {"3"}
+
+
+# Each row: (who searched, reason, case #, offense type, days the time frame reaches back, networks, devices,
+# HAND LABELS: reason missing?, federal party the text names). Written and labelled by hand.
+M, S = True, False  # missing / stated
+CA_PORTAL_EXPORT = [
+    ("Los Gatos Monte Sereno CA PD", "", "", "", 7, 1, 42, M, None),
+    ("Los Gatos Monte Sereno CA PD", "n/a", "", "", 95, 12, 1500, M, None),
+    ("Los Gatos Monte Sereno CA PD", "N/A", "", "", 3, 1, 42, M, None),
+    ("Los Gatos Monte Sereno CA PD", "***", "", "", 30, 1, 42, M, None),
+    ("Los Gatos Monte Sereno CA PD", "None", "", "", 2, 1, 42, M, None),
+    ("Los Gatos Monte Sereno CA PD", "x", "", "", 1, 1, 42, M, None),
+    ("Los Gatos Monte Sereno CA PD", "TBD", "", "", 1, 1, 42, M, None),
+    ("Los Gatos Monte Sereno CA PD", "-", "", "", 31, 1, 42, M, None),
+    ("Los Gatos Monte Sereno CA PD", "", "24-00981", "", 5, 1, 42, M, None),
+    ("Los Gatos Monte Sereno CA PD", "", "", "Burglary", 5, 1, 42, S, None),
+    ("Los Gatos Monte Sereno CA PD", "459", "24-004411", "", 7, 1, 42, S, None),
+    ("Los Gatos Monte Sereno CA PD", "211", "", "", 7, 3, 260, S, None),
+    ("Los Gatos Monte Sereno CA PD", "10851 VC", "", "", 14, 1, 42, S, None),
+    ("Los Gatos Monte Sereno CA PD", "1700", "", "", 1, 1, 42, S, None),
+    ("Los Gatos Monte Sereno CA PD", "920", "", "", 1, 1, 42, S, None),
+    ("Los Gatos Monte Sereno CA PD", "24-012345", "", "", 1, 1, 42, S, None),
+    ("Los Gatos Monte Sereno CA PD", "SUICIDAL SUBJECT", "", "", 1, 1, 42, S, None),
+    ("Los Gatos Monte Sereno CA PD", "patrol", "", "", 1, 1, 42, S, None),
+    ("Los Gatos Monte Sereno CA PD", "Sex Offenses", "", "", 1, 1, 42, S, None),
+    ("Campbell CA PD", "FBI ASSIST: BANK THEFT", "", "", 63, 3, 300, S, "agency:fbi"),
+    ("Campbell CA PD", "Wanted fugitive, US Marshall assist", "", "", 10, 1, 42, S, "agency:us-marshals"),
+    ("San Jose CA PD", "FBI SAFE ST TF", "", "", 10, 1, 42, S, "agency:fbi"),
+    ("San Jose CA PD", "I.C.E.", "", "", 10, 1, 42, S, "agency:ice"),
+    ("San Jose CA PD", "287(g)", "", "", 10, 1, 42, S, "agency:ice"),
+    ("San Jose CA PD", "Dept of Homeland Security", "", "", 400, 1, 42, S, "agency:dhs"),
+    ("San Jose CA PD", "ICAC", "", "", 10, 1, 42, S, None),
+    ("San Jose CA PD", "police", "", "", 10, 1, 42, S, None),
+    ("San Jose CA PD", "device", "", "", 10, 1, 42, S, None),
+    ("San Jose CA PD", "county DHS child welfare", "", "", 10, 1, 42, S, None),
+    ("San Jose CA PD", "Stolen vehicle", "", "", 10, 1, 42, S, None),
+]
+#: A sheriff's network audit from Oregon: its own deputies and the agencies searching its network.
+OR_SHERIFF_NETWORK = [
+    ("Washington County OR SO", "", "", "", 120, 1, 85, M, None),
+    ("Washington County OR SO", "unknown", "", "", 45, 1, 85, M, None),
+    ("Washington County OR SO", "?", "", "", 2, 1, 85, M, None),
+    ("Washington County OR SO", "none", "", "", 2, 1, 85, M, None),
+    ("Washington County OR SO", "925", "", "", 2, 1, 85, S, None),
+    ("Washington County OR SO", "1700", "", "", 31, 1, 85, S, None),
+    ("Washington County OR SO", "Locate fugitive of justice.", "", "", 2, 1, 85, S, None),
+    ("Washington County OR SO", "disturbance", "", "", 2, 1, 85, S, None),
+    ("Washington County OR SO", "Obstructing Justice", "", "", 2, 1, 85, S, None),
+    ("Washington County OR SO", "office", "", "", 2, 1, 85, S, None),
+    ("Washington County OR SO", "Oregon DHS welfare check", "", "", 2, 1, 85, S, None),
+    ("Washington County OR SO", "HSI", "", "", 2, 1, 85, S, "agency:ice-hsi"),
+    ("Washington County OR SO", "assist USMS warrant", "", "", 2, 1, 85, S, "agency:us-marshals"),
+    ("Washington County OR SO", "theft", "FBI 24-1187", "", 2, 1, 85, S, "agency:fbi"),
+    ("Beaverton OR PD", "", "", "", 365, 4, 400, M, None),
+    ("Beaverton OR PD", "Border Patrol", "", "", 2, 4, 400, S, "agency:cbp"),
+    ("Beaverton OR PD", "FBI ASSIST: BANK THEFT", "", "", 40, 4, 400, S, "agency:fbi"),
+    ("Yakima WA PD", "n/a", "", "", 2, 6, 700, M, None),
+    ("Yakima WA PD", "287(g)", "", "", 2, 6, 700, S, "agency:ice"),
+    ("Los Gatos CA PD", "I.C.E.", "", "", 2, 9, 900, S, "agency:ice"),
+]
+
+
+def _time(moment: datetime) -> str:
+    return moment.strftime("%m/%d/%Y, %I:%M:%S %p UTC")
+
+
+def _searched_at(i: int) -> datetime:
+    return datetime(2025, 6, 2, 21, 15, tzinfo=UTC) + timedelta(hours=i)
+
+
+def _write_portal_export(path: Path, rows: list[tuple]) -> None:
+    """A transparency portal's CSV export (``Name/Agency, Time Frame, Networks, Devices, Reason, Case #, Offense
+    type, Search Type``, with the search time)."""
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Name/Agency", "Search Time", "Time Frame", "Networks", "Devices", "Reason", "Case #",
+                    "Offense type", "Search Type"])
+        for i, (who, reason, case, offense, back, nets, devices, *_labels) in enumerate(rows):
+            at = _searched_at(i)
+            w.writerow([who, _time(at), f"{_time(at - timedelta(days=back))} - {_time(at)}", nets, devices, reason,
+                        case, offense, "Vehicle"])
+
+
+def _write_network_audit(path: Path, rows: list[tuple]) -> None:
+    """A sheriff's network-audit export with underscores and the time frame split in two columns."""
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Name", "Org_Name", "Total_Networks_Searched", "Total_Devices_Searched", "Time_Frame_Start",
+                    "Time_Frame_End", "License_Plate", "Reason", "Case_#", "Filters", "Search_Time",
+                    "Search_Type", "Text_Prompt", "Moderation"])
+        for i, (who, reason, case, offense, back, nets, devices, *_labels) in enumerate(rows):
+            at = _searched_at(i)
+            w.writerow(["***", who, nets, devices, _time(at - timedelta(days=back)), _time(at), "***", reason, case,
+                        offense, _time(at), "lookup", "", ""])
+
+
+def _hand_count(rows: list[tuple], retention: float = 30.0) -> dict:
+    return {
+        "missing": sum(1 for r in rows if r[7]),
+        "lookback": sum(1 for r in rows if r[4] > retention),
+        "longest": max(r[4] for r in rows),
+        "assists": {p: sum(1 for r in rows if r[8] == p) for p in {r[8] for r in rows if r[8]}},
+        "multi": sum(1 for r in rows if r[5] > 1),
+        "devices_max": max(r[6] for r in rows),
+    }
+
+
+def _summary(log: Path) -> dict:
+    res = RUN.invoke(app, ["searches", str(log), "--json"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def _compare(log: Path, rows: list[tuple]) -> tuple[dict, dict]:
+    truth = _hand_count(rows)
+    doc = _summary(log)
+    o = doc["overall"]
+    assert o["searches"] == len(rows)
+    assert abs(o["reason_tiers"]["missing"] - truth["missing"]) <= 0.1 * truth["missing"], o["reason_tiers"]
+    assert o["lookback"]["beyond_retention"] == truth["lookback"]
+    assert round(o["lookback"]["longest_days"]) == truth["longest"]
+    assert o["assists"]["by_party"] == truth["assists"]
+    assert o["networks"]["multi"] == truth["multi"] and o["devices"]["largest"] == truth["devices_max"]
+    verdicts = _check(log)
+    assert abs(verdicts["violations"].get("flock-2025.search-reason", 0) - truth["missing"]) <= 0.1 * truth["missing"]
+    assert verdicts["violations"].get("flock-2025.search-lookback", 0) == truth["lookback"]
+    return doc, verdicts
+
+
+def test_a_transparency_portal_export_counts_as_hand_counted(tmp_path: Path) -> None:
+    audit, log = tmp_path / "los-gatos-search-audit.csv", tmp_path / "s.jsonl"
+    _write_portal_export(audit, CA_PORTAL_EXPORT)
+    _import(audit, log)  # Name/Agency names the searcher on each row: no --agency
+    doc, verdicts = _compare(log, CA_PORTAL_EXPORT)
+    names = {s["name"] for s in doc["searchers"]}
+    assert names == {r[0] for r in CA_PORTAL_EXPORT}
+    fbi_rows = {r[0] for r in CA_PORTAL_EXPORT if r[8] == "agency:fbi"}
+    res = RUN.invoke(app, ["reach", str(log), "--to", "agency:fbi", "--json"])
+    assert res.exit_code == 0, res.output
+    reached = {p["party"] for p in json.loads(res.stdout)["parties"]}
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    assert reached == {e["searcher"] for e in events if e["searcher_name"] in fbi_rows}
+
+
+def test_a_sheriffs_network_audit_from_oregon(tmp_path: Path) -> None:
+    audit, log = tmp_path / "wcso-network-audit.csv", tmp_path / "s.jsonl"
+    _write_network_audit(audit, OR_SHERIFF_NETWORK)
+    _import(audit, log)
+    _doc, verdicts = _compare(log, OR_SHERIFF_NETWORK)
+    # Every statute cited applies in the searcher's own state: California's law only against the California
+    # searcher, never against an Oregon or Washington agency.
+    state = {json.loads(line)["event_id"]: json.loads(line)["searcher_state"] for line in log.read_text().splitlines()}
+    cited = {(v["rule_set"], state[v["event_id"]]) for v in verdicts["violation_list"]
+             if v["rule_set"].startswith(("ca-", "il-"))}
+    assert cited and all(s == "CA" for rs, s in cited if rs.startswith("ca-")), cited
+    assert not any(rs.startswith("il-") for rs, _ in cited)
