@@ -167,6 +167,8 @@ def import_flock_audit(
                 "(e.g. --agency 'Eugene OR PD')"
             )
         default = searcher_of(fixed) if fixed else None
+        if default is not None and not agency:
+            result.assume(f"searcher {default.name} ({default.party_id}): the agency the record names")
         _read_rows(result, rows.rows, layout, default, tz, source, file)
     finally:
         rows.close()
@@ -186,6 +188,7 @@ def _read_rows(  # noqa: C901 - one row, one place
     published = "reason" in col  # a portal without a reason column publishes none: not published, not missing
     width = len(layout.header)
     recent = _Recent(RECENT_IDS)
+    zone_said = False  # whether the zone of zone-less times was said (a file writes every time one way)
     placeholders = PLACEHOLDER_VALUES
     searchers: dict[str, Party] = {}  # one entry per searching agency (the registry, for --registry)
 
@@ -212,6 +215,12 @@ def _read_rows(  # noqa: C901 - one row, one place
         except ValueError as exc:
             result.skip(file, line, f"bad date: {exc}")
             continue
+        if not zone_said:
+            zone_said = True
+            if (when_cell.tzinfo is None if isinstance(when_cell, datetime)
+                    else parse_search_time(when_cell, "UTC") != when):
+                result.assume(f"search times without a zone read as local time in {tz}"
+                              + (" (the default: give --tz ZONE for another)" if tz == DEFAULT_TZ else ""))
         org = cell(row, "org")
         searcher = searcher_of(org) if org else default
         if searcher is None:

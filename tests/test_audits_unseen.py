@@ -202,3 +202,48 @@ def test_a_sheriffs_network_audit_from_oregon(tmp_path: Path) -> None:
              if v["rule_set"].startswith(("ca-", "il-"))}
     assert cited and all(s == "CA" for rs, s in cited if rs.startswith("ca-")), cited
     assert not any(rs.startswith("il-") for rs, _ in cited)
+
+
+def test_a_portal_that_publishes_no_reason_has_none_missing(tmp_path: Path) -> None:
+    # Case numbers only, no reason column: every reason is "not published", none "missing"; a case text that
+    # names the US Marshals is a search for them.
+    cases = ["24-0001", "", "USMS 24-1187", "2025-004567", "", "24-0002"]
+    audit, log = tmp_path / "mountain-view-audit.csv", tmp_path / "s.jsonl"
+    audit.write_text("id,userId,searchDate,networkCount,caseNumber\n" + "".join(
+        f"{i},u{i % 2},2025-06-0{i + 1} 10:00:00,{1 + i % 3},{c}\n" for i, c in enumerate(cases)))
+    _import(audit, log, "--agency", "Mountain View CA PD")
+    o = _summary(log)["overall"]
+    assert o["reason_tiers"]["not_published"] == len(cases) and o["reason_tiers"]["missing"] == 0
+    assert o["assists"]["by_party"] == {"agency:us-marshals": sum("USMS" in c for c in cases)}
+    assert "flock-2025.search-reason" not in _check(log)["violations"]
+
+
+def test_a_json_record_names_its_agency_and_the_import_says_what_it_assumed(tmp_path: Path) -> None:
+    rows = [("n/a", M, None), ("FBI ASSIST: BANK THEFT", S, "agency:fbi"), ("", M, None), ("459", S, None)]
+    record = {"agency": "Campbell CA PD", "portal": "https://transparency.flocksafety.com/campbell-ca-pd",
+              "searches": [{"id": f"c{i}", "searchDate": f"2025-06-01 1{i}:00:00", "cameraCount": 40, "reason": r}
+                           for i, (r, _m, _a) in enumerate(rows)]}
+    audit, log = tmp_path / "campbell.json", tmp_path / "s.jsonl"
+    audit.write_text(json.dumps(record))
+    said = _import(audit, log)  # no --agency: the record names it
+    assert "assumed: searcher Campbell CA PD" in said
+    assert "assumed: search times without a zone read as local time in America/Los_Angeles" in said
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    assert events[0]["occurred_at"] == "2025-06-01T17:00:00Z"  # 10:00 Pacific daylight time
+    o = _summary(log)["overall"]
+    assert o["reason_tiers"]["missing"] == sum(m for _r, m, _a in rows)
+    assert o["assists"]["by_party"] == {"agency:fbi": 1}
+
+
+def test_the_zone_of_local_times_is_said_and_a_given_zone_is_used(tmp_path: Path) -> None:
+    audit = tmp_path / "cook-county-network-audit.csv"
+    audit.write_text("Name,Org Name,Total Networks Searched,Reason,Search Time\n"
+                     "***,Cook County IL SO,1,theft,06/01/2025 10:00 AM\n")
+    said = _import(audit, tmp_path / "a.jsonl")
+    assert "local time in America/Los_Angeles (the default: give --tz ZONE for another)" in said
+    said = _import(audit, tmp_path / "b.jsonl", "--tz", "America/Chicago")
+    assert "local time in America/Chicago" in said
+    assert json.loads((tmp_path / "b.jsonl").read_text())["occurred_at"] == "2025-06-01T15:00:00Z"
+    utc = tmp_path / "utc.csv"
+    utc.write_text(audit.read_text().replace("10:00 AM", "10:00 AM UTC"))
+    assert "zone" not in _import(utc, tmp_path / "c.jsonl")
