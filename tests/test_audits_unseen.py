@@ -247,3 +247,52 @@ def test_the_zone_of_local_times_is_said_and_a_given_zone_is_used(tmp_path: Path
     utc = tmp_path / "utc.csv"
     utc.write_text(audit.read_text().replace("10:00 AM", "10:00 AM UTC"))
     assert "zone" not in _import(utc, tmp_path / "c.jsonl")
+
+
+# An organisation's sharing page (Flock's export), owned by Los Gatos: each row an organisation, the first list
+# its networks shared with the owner, the second the owner's networks shared with it. By hand: the federal
+# grantees are two agencies (the Postal Inspection Service and the FBI), however Flock writes their names.
+OWNER = "Los Gatos Monte Sereno CA PD"
+SHARING_PAGE = [
+    ("1", "(Federal) US Postal Inspection Service", "", OWNER),
+    ("1", "US Postal Inspection Service", "", OWNER),
+    ("1", "FBI (Federal)", "", OWNER),
+    ("1", "[Federal] Federal Bureau of Investigation (FBI)", "", OWNER),
+    ("1", "Campbell CA PD", "Campbell CA PD", OWNER),
+    ("2", "[DEACTIVATED] - demo", "Demo Network", ""),
+    ("2", "Beaverton OR PD", "Beaverton OR PD", OWNER),
+]
+FEDERAL_GRANTEES_BY_HAND = {"agency:us-postal-inspection-service": 2, "agency:fbi": 2}
+
+
+def test_the_organisation_sharing_page_merges_federal_grantees(tmp_path: Path) -> None:
+    page, log = tmp_path / "los-gatos-sharing-2025-06-01.csv", tmp_path / "g.jsonl"
+    with page.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Page", "Organization Name", "Networks Shared With Me", "Networks I'm Sharing"])
+        w.writerows(SHARING_PAGE)
+    res = RUN.invoke(app, ["import", "flock-sharing", str(page), "--agency", OWNER, "-o", str(log), "--json"])
+    assert res.exit_code == 0, res.output
+    assert "assumed: observed 2025-06-01: the date in the file name" in res.stderr
+    grants = [json.loads(line) for line in log.read_text().splitlines()]
+    federal = {g["grantee"] for g in grants if g["grantee"] in FEDERAL_GRANTEES_BY_HAND}
+    assert federal == set(FEDERAL_GRANTEES_BY_HAND)  # one party each, the rows naming it twice are one grant
+    assert not any("federal-bureau" in g["grantee"] or "deactivated" in g["grantor"] for g in grants)
+    reach = RUN.invoke(app, ["reach", str(log), "--to", "agency:fbi", "--json"])
+    assert {p["party"] for p in json.loads(reach.stdout)["parties"]} == {"agency:los-gatos-monte-sereno-ca-pd"}
+
+
+def test_a_federal_searcher_written_in_full_is_the_party_reach_asks_for(tmp_path: Path) -> None:
+    # Flock's federal-search export writes "[Federal] Federal Bureau of Investigation (FBI)" as the searcher.
+    audit, log = tmp_path / "federal-searches.csv", tmp_path / "s.jsonl"
+    audit.write_text("ID,Name,Org Name,Total Networks Searched,License Plate,Reason,Case #,Filters,Search Time,"
+                     "Search Type\n"
+                     'a1,***,[Federal] Federal Bureau of Investigation (FBI),1103,***,Other - Not Applicable,,,'
+                     '"04/10/2026, 05:01:33 AM UTC",lookup\n'
+                     'a2,***,[Federal] US Postal Inspection Service,2690,***,mail theft,,,'
+                     '"04/10/2026, 06:01:33 AM UTC",lookup\n')
+    _import(audit, log)
+    searchers = [json.loads(line)["searcher"] for line in log.read_text().splitlines()]
+    assert searchers == ["agency:fbi", "agency:us-postal-inspection-service"]
+    flagged = [v["parties"] for v in _check(log)["violation_list"] if v["rule_id"] == "flock-2025.no-federal-lookups"]
+    assert flagged == [["agency:fbi"], ["agency:us-postal-inspection-service"]]
