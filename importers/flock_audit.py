@@ -151,7 +151,8 @@ def import_flock_audit(
     except ValueError as e:
         if "sheet" in str(e):
             raise
-        raise ValueError(f"{e}; {wrong_kind(file, 'flock-audit')}") from e
+        what = wrong_kind(file, "flock-audit")
+        raise ValueError(f"{e}" if "search audit" in what else f"{e}; {what}") from e
     if rows.encoding == "cp1252":
         result.warn(file, 0, "not UTF-8: read as Windows-1252")
     try:

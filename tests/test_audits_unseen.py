@@ -296,3 +296,12 @@ def test_a_federal_searcher_written_in_full_is_the_party_reach_asks_for(tmp_path
     assert searchers == ["agency:fbi", "agency:us-postal-inspection-service"]
     flagged = [v["parties"] for v in _check(log)["violation_list"] if v["rule_id"] == "flock-2025.no-federal-lookups"]
     assert flagged == [["agency:fbi"], ["agency:us-postal-inspection-service"]]
+
+
+def test_a_json_record_with_no_searches_is_refused_in_words_that_agree(tmp_path: Path) -> None:
+    audit = tmp_path / "palo-alto.json"
+    audit.write_text(json.dumps({"agency": "Palo Alto CA PD", "searches": []}))
+    res = RUN.invoke(app, ["import", "flock-audit", str(audit), "-o", str(tmp_path / "s.jsonl")])
+    assert res.exit_code == 2
+    line = res.stderr.strip()
+    assert "no search records" in line and "not an input of flock-audit" not in line, line
