@@ -327,20 +327,22 @@ def conduits_from(clips: list[dict[str, Any]], targets: Iterable[str] = ()) -> l
     return [{"party": p, "clips": len(ids), "own": owners[p]} for p, ids in ranked]
 
 
-def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward: bool = False) -> dict[str, Any]:
+def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward: bool = False,
+          named: bool = False) -> dict[str, Any]:
     """The reach document: clips that reached ``to`` (time-respecting hand-over paths), path counts,
     conduits, and the parties whose data reaches it by the flow model (:func:`parties_into`). With
     ``onward``, the parties only onward exposure adds (:func:`onward_into`), each marked ``"onward": true``.
-    ``basis`` says what the graph counts (``judged`` or ``attempts``).
+    ``basis`` says what the graph counts (``judged`` or ``attempts``). ``named``: the log names ``to``
+    (the caller knows), so a party the graph does not hold is an answer of zero, not an error.
 
     >>> g = CustodyGraph(); g.add_grant("g", "a", "x", 0.0); g.add_grant("h", "z", "a", 0.0)
     >>> doc = reach(g, "x", onward=True)
     >>> doc["basis"], doc["party_count"], [(r["party"], r.get("onward", False)) for r in doc["parties"]]
     ('judged', 1, [('a', False), ('z', True)])
     """
-    if not g.has_party(to):
+    if not g.has_party(to) and not named:
         raise TraceError(g.absent("party", to))
-    routes = list(_clip_routes(g, to))
+    routes = list(_clip_routes(g, to)) if g.has_party(to) else []
     clips = _clip_rows(routes, to)
     parties, truncated = _party_rows(g, to, routes, PATH_BUDGET)
     doc: dict[str, Any] = {

@@ -26,17 +26,18 @@ class TraceError(LookupError):
     """The clip or party asked about does not appear in the log."""
 
 
-def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
+def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT, *, named: bool = False) -> dict[str, Any]:
     """The trace document: ``{"clip","to","count","truncated","paths":[{"parties","events"}]}``.
 
     ``count`` is exact (all paths, not just those listed); ``truncated`` says the list stopped at
     ``limit``. ``static`` gives the time-blind count beside it, labelled, for comparison only; when
     counting it stopped at its work budget, its ``count`` is None and ``stopped`` says why. ``basis``
     says what the graph counts (``judged``: hand-overs the gates let through; ``attempts``: every one).
+    ``named``: the log names ``to`` (the caller knows), so a party the graph does not hold gets a count of 0.
     """
     if clip not in g.clips and clip not in g.hand_overs:
         raise TraceError(g.absent("clip", clip))
-    if not g.has_party(to):
+    if not g.has_party(to) and not named:
         raise TraceError(g.absent("party", to))
     start = g.custody_start(clip)
     assert start is not None  # the clip is in the graph

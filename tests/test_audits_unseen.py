@@ -227,7 +227,7 @@ def test_a_json_record_names_its_agency_and_the_import_says_what_it_assumed(tmp_
     audit.write_text(json.dumps(record))
     said = _import(audit, log)  # no --agency: the record names it
     assert "assumed: searcher Campbell CA PD" in said
-    assert "assumed: search times without a zone read as local time in America/Los_Angeles" in said
+    assert "assumed: times that carry no zone are read as America/Los_Angeles" in said
     events = [json.loads(line) for line in log.read_text().splitlines()]
     assert events[0]["occurred_at"] == "2025-06-01T17:00:00Z"  # 10:00 Pacific daylight time
     o = _summary(log)["overall"]
@@ -240,13 +240,11 @@ def test_the_zone_of_local_times_is_said_and_a_given_zone_is_used(tmp_path: Path
     audit.write_text("Name,Org Name,Total Networks Searched,Reason,Search Time\n"
                      "***,Cook County IL SO,1,theft,06/01/2025 10:00 AM\n")
     said = _import(audit, tmp_path / "a.jsonl")
-    assert "local time in America/Los_Angeles (the default: give --tz ZONE for another)" in said
+    assert "assumed: times that carry no zone are read as America/Los_Angeles (give --tz ZONE" in said
+    assert json.loads((tmp_path / "a.jsonl").read_text())["occurred_at"] == "2025-06-01T17:00:00Z"
     said = _import(audit, tmp_path / "b.jsonl", "--tz", "America/Chicago")
-    assert "local time in America/Chicago" in said
+    assert "America/Los_Angeles" not in said
     assert json.loads((tmp_path / "b.jsonl").read_text())["occurred_at"] == "2025-06-01T15:00:00Z"
-    utc = tmp_path / "utc.csv"
-    utc.write_text(audit.read_text().replace("10:00 AM", "10:00 AM UTC"))
-    assert "zone" not in _import(utc, tmp_path / "c.jsonl")
 
 
 # An organisation's sharing page (Flock's export), owned by Los Gatos: each row an organisation, the first list
