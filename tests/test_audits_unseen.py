@@ -303,3 +303,17 @@ def test_a_json_record_with_no_searches_is_refused_in_words_that_agree(tmp_path:
     assert res.exit_code == 2
     line = res.stderr.strip()
     assert "no search records" in line and "not an input of flock-audit" not in line, line
+
+
+def test_blanks_written_by_a_spreadsheet_or_a_dropdown_are_missing(tmp_path: Path) -> None:
+    # A portal audit re-saved with pandas writes a blank reason as "nan"; others type "(blank)"; Flock's own
+    # federal-search export writes "Other - Not Applicable". Labelled by hand: M = no reason given.
+    rows = [("nan", M), ("(blank)", M), ("Other - Not Applicable", M), ("[none]", M), ("Other", S),
+            ("nan", M), ("459", S), ("see notes", S), ("NaN", M), ("Unknown reason", M)]
+    audit, log = tmp_path / "fremont-audit.csv", tmp_path / "s.jsonl"
+    audit.write_text("id,userId,searchDate,cameraCount,reason\n" + "".join(
+        f"{i},u,2025-06-01 1{i}:00:00,5,{r}\n" for i, (r, _m) in enumerate(rows)))
+    _import(audit, log, "--agency", "Fremont CA PD")
+    truth = sum(m for _r, m in rows)
+    assert _summary(log)["overall"]["reason_tiers"]["missing"] == truth
+    assert _check(log)["violations"]["flock-2025.search-reason"] == truth
