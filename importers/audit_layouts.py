@@ -161,6 +161,7 @@ _LOCAL_FORMATS = (
     "%b %d %Y",
     "%B %d %Y",
     "%m/%d/%Y",
+    "%m/%d/%y",
     "%Y-%m-%d",
 )
 
@@ -246,6 +247,8 @@ def parse_time_frame(value: object, tz: str = DEFAULT_TZ) -> tuple[datetime, dat
     >>> s, e = parse_time_frame("11/12/2025, 10:00:17 PM UTC - 11/13/2025, 10:00:17 PM UTC")
     >>> s.isoformat(), e.isoformat()
     ('2025-11-12T22:00:17+00:00', '2025-11-13T22:00:17+00:00')
+    >>> [t.date().isoformat() for t in parse_time_frame("5/1/25 - 5/10/25", "UTC")]  # a spreadsheet's short dates
+    ['2025-05-01', '2025-05-10']
     """
     text = clean_cell(value)
     parts = _FRAME_SPLIT.split(text)

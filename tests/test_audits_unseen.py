@@ -317,3 +317,16 @@ def test_blanks_written_by_a_spreadsheet_or_a_dropdown_are_missing(tmp_path: Pat
     truth = sum(m for _r, m in rows)
     assert _summary(log)["overall"]["reason_tiers"]["missing"] == truth
     assert _check(log)["violations"]["flock-2025.search-reason"] == truth
+
+
+def test_a_time_frame_in_a_spreadsheets_short_dates_is_read(tmp_path: Path) -> None:
+    # Re-saved by a spreadsheet, the network audit writes the time frame as short dates; by hand, the first
+    # search reaches back 45 days (beyond 30), the second 9.
+    audit, log = tmp_path / "network-audit-resaved.csv", tmp_path / "s.jsonl"
+    audit.write_text("Name,Org Name,Total Networks Searched,Time Frame,Reason,Search Time\n"
+                     "***,Marion County OR SO,2,4/16/25 - 5/31/25,theft,5/31/25 0:00\n"
+                     "***,Marion County OR SO,2,5/22/25 - 5/31/25,theft,5/31/25 0:00\n")
+    _import(audit, log)
+    o = _summary(log)["overall"]
+    assert o["lookback"]["with_time_frame"] == 2 and o["lookback"]["beyond_retention"] == 1
+    assert o["lookback"]["longest_days"] == 45
