@@ -53,7 +53,7 @@ DEFAULT_TZ = "America/Los_Angeles"
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "id": ("id", "searchid"),
     "user": ("userid", "user", "name", "username"),
-    "org": ("orgname", "organization", "organizationname", "org", "nameagency", "agencyname"),
+    "org": ("orgname", "organization", "organizationname", "org", "nameagency", "agencyname", "agency"),
     "date": ("searchdate", "searchtime", "searchedat", "timestamp", "date"),
     "cameras": ("cameracount", "totaldevicessearched", "camerassearched", "cameras", "devicessearched", "devices",
                 "devicecount"),

@@ -330,3 +330,16 @@ def test_a_time_frame_in_a_spreadsheets_short_dates_is_read(tmp_path: Path) -> N
     o = _summary(log)["overall"]
     assert o["lookback"]["with_time_frame"] == 2 and o["lookback"]["beyond_retention"] == 1
     assert o["lookback"]["longest_days"] == 45
+
+
+def test_an_agency_column_names_each_rows_searcher(tmp_path: Path) -> None:
+    # A sheriff's office publishes its network's searches with an "Agency" column: each row's searcher, not one
+    # agency for the whole file. By hand: 2 searchers, 1 missing reason (Salem's "n/a").
+    audit, log = tmp_path / "lcso-searches.csv", tmp_path / "s.jsonl"
+    audit.write_text("Date,User,Agency,Reason,Case Number,Networks,Devices\n"
+                     "2025-06-01 10:00:00,***,Lane County OR SO,theft,25-1,1,40\n"
+                     "2025-06-01 11:00:00,***,Salem OR PD,n/a,,3,120\n")
+    _import(audit, log)
+    o = _summary(log)
+    assert sorted(s["name"] for s in o["searchers"]) == ["Lane County OR SO", "Salem OR PD"]
+    assert o["overall"]["reason_tiers"]["missing"] == 1 and o["overall"]["devices"]["largest"] == 120
