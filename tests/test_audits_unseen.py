@@ -343,3 +343,27 @@ def test_an_agency_column_names_each_rows_searcher(tmp_path: Path) -> None:
     o = _summary(log)
     assert sorted(s["name"] for s in o["searchers"]) == ["Lane County OR SO", "Salem OR PD"]
     assert o["overall"]["reason_tiers"]["missing"] == 1 and o["overall"]["devices"]["largest"] == 120
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def test_data_is_credited_to_those_who_published_it_and_no_one_else(tmp_path: Path) -> None:
+    # An Oregon sheriff's audit is not EyesOff Eugene's, a Los Gatos sharing page not the News & Observer's.
+    audit, log = tmp_path / "wcso-network-audit.csv", tmp_path / "s.jsonl"
+    _write_network_audit(audit, OR_SHERIFF_NETWORK)
+    _import(audit, log)
+    res = RUN.invoke(app, ["searches", str(log)])
+    assert res.exit_code == 0 and "Eugene" not in res.stderr and "EyesOff" not in res.stdout + res.stderr
+    page, grants = tmp_path / "los-gatos-sharing-2025-06-01.csv", tmp_path / "g.jsonl"
+    page.write_text("Organization Name,Networks Shared With Me,Networks I'm Sharing\nFBI,,Los Gatos CA PD\n")
+    assert RUN.invoke(app, ["import", "flock-sharing", str(page), "--agency", "Los Gatos CA PD", "-o",
+                            str(grants)]).exit_code == 0
+    report = tmp_path / "report"
+    assert RUN.invoke(app, ["report", str(grants), "--to", "agency:fbi", "-o", str(report)]).exit_code == 0
+    assert "News &amp; Observer" not in (report / "index.html").read_text()
+    eugene = SHARED / "flock-search-audit-eugene-2025" / "EPDSearchAuditLogs.csv"
+    if eugene.is_file():  # the shared data set keeps its credit
+        elog = tmp_path / "eugene.jsonl"
+        _import(eugene, elog, "--agency", "Eugene OR PD")
+        assert "EyesOff Eugene" in RUN.invoke(app, ["searches", str(elog)]).stderr
