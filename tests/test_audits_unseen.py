@@ -278,6 +278,11 @@ def test_the_organisation_sharing_page_merges_federal_grantees(tmp_path: Path) -
     assert not any("federal-bureau" in g["grantee"] or "deactivated" in g["grantor"] for g in grants)
     reach = RUN.invoke(app, ["reach", str(log), "--to", "agency:fbi", "--json"])
     assert {p["party"] for p in json.loads(reach.stdout)["parties"]} == {"agency:los-gatos-monte-sereno-ca-pd"}
+    # By hand: Los Gatos (California) shares with two federal agencies and one Oregon agency: 3 SB 34 findings;
+    # Campbell and Beaverton sharing with Los Gatos are not California's data leaving (Beaverton is Oregon's).
+    sb34 = [v for v in _check(log)["violation_list"] if v["rule_id"] == "ca-sb34.public-agencies-only"]
+    assert sorted(v["event_id"].split(":")[2] for v in sb34) == [
+        "beaverton-or-pd", "fbi", "us-postal-inspection-service"]
 
 
 def test_a_federal_searcher_written_in_full_is_the_party_reach_asks_for(tmp_path: Path) -> None:
