@@ -318,13 +318,15 @@ def clips_passed_on(clips: Iterable[dict[str, Any]], targets: Iterable[str] = ()
 
 def conduits_from(clips: list[dict[str, Any]], targets: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Parties ranked by how many of ``clips`` (rows of :func:`clips_reaching`) they passed on towards the
-    target (:func:`clips_passed_on`, as ``conduits --to`` counts them), and how many of those they own.
+    target (:func:`clips_passed_on`, as ``conduits --to`` counts them), and how many of those they own. A clip
+    whose recording the log does not hold is counted from its sender, and is no one's own.
 
     >>> conduits_from([{"clip": "c", "owner": "o", "intermediaries": ["a", "b"]},
-    ...                {"clip": "d", "owner": "b", "intermediaries": []}])
-    [{'party': 'b', 'clips': 2, 'own': 1}, {'party': 'a', 'clips': 1, 'own': 0}, {'party': 'o', 'clips': 1, 'own': 1}]
+    ...                {"clip": "d", "owner": "b", "intermediaries": []},
+    ...                {"clip": "e", "owner": "a", "intermediaries": [], "origin_known": False}])
+    [{'party': 'a', 'clips': 2, 'own': 0}, {'party': 'b', 'clips': 2, 'own': 1}, {'party': 'o', 'clips': 1, 'own': 1}]
     """
-    owners = Counter(c["owner"] for c in clips)
+    owners = Counter(c["owner"] for c in clips if c.get("origin_known", True))
     ranked = sorted(clips_passed_on(clips, targets).items(), key=lambda kv: (-len(kv[1]), kv[0]))
     return [{"party": p, "clips": len(ids), "own": owners[p]} for p, ids in ranked]
 
