@@ -14,6 +14,10 @@ marks the other workers announce on ``judge-in``; events it has passed get their
 When every input has stayed read to its end for a whole check of the idle timer, the rest get provisional
 verdicts (``judge.timeline.EventTimeJudge.provide``), which a later, earlier event revises.
 
+Nothing skipped: Faust can drop a fetched message around a rebalance and commit past it; the agent takes the
+messages of each input partition only in unbroken offset order and seeks back to the first one missing
+(``streams.offsets``), so it is read again.
+
 Run a worker: ``python -m streams.worker worker -l warn --web-port 6067`` (settings from the environment,
 see ``streams.config``).
 """
@@ -24,7 +28,7 @@ import asyncio
 import gc
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -37,6 +41,7 @@ from streams.config import StreamConfig
 from streams.faust_settings import faust_app_settings
 from streams.intake import Inbound, Intake, header
 from streams.judge_step import JudgeOut, WorkerJudge, route_events
+from streams.offsets import ReadOffsets
 from streams.records import accounting, batch_record, chunks, dead_letter_value
 from streams.watermark import InputClock, TopicPart
 
@@ -128,9 +133,15 @@ def _consumer_ends(app: faust.App, inputs: set[str]) -> Ends:
     return ends
 
 
-def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | None = None) -> faust.App:
-    """Build the app, its topics, tables and agent for one configuration (``outbox``, ``ends``: for tests;
-    ``ends`` says which input partitions the worker reads and where they end, by default the consumer's)."""
+#: ``(input partition, offset) -> None``: read the partition again from the offset.
+Seek = Callable[[TopicPart, int], Awaitable[None]]
+
+
+def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | None = None,
+               seek: Seek | None = None) -> faust.App:
+    """Build the app, its topics, tables and agent for one configuration (``outbox``, ``ends``, ``seek``: for
+    tests; ``ends`` says which input partitions the worker reads and where they end, by default the
+    consumer's; ``seek`` makes it read a partition again from an offset, by default the consumer's seek)."""
     layout = cfg.layout
     parts = layout.partitions
     app = faust.App(**faust_app_settings(cfg.bootstrap, app_id=cfg.app_id, web_port=cfg.web_port,
@@ -146,6 +157,12 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
     late_after = parse_lateness(cfg.max_lateness)
     intake = Intake(parts, cfg.max_event_bytes)
     clock = InputClock(late_after)
+    read = ReadOffsets()  # offsets Faust skipped around a rebalance are read again, never lost
+
+    async def consumer_seek(tp: TopicPart, offset: int) -> None:
+        await app.consumer.seek(_tp(tp), offset)
+
+    seek_back = seek if seek is not None else consumer_seek
     inputs_end = ends if ends is not None else _consumer_ends(app, {*layout.inputs(), judge_in})
     # The judge partitions this worker holds; the judge is rebuilt from ``history`` when they change.
     held: dict[str, Any] = {"local": frozenset(range(parts)), "judge": None, "busy": False, "announced": None,
@@ -154,6 +171,7 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
     @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def _assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
         held["local"] = frozenset(tp.partition for tp in assigned if tp.topic == judge_in)
+        read.keep((tp.topic, tp.partition) for tp in assigned)
         held["judge"] = None
         clock.forget(list(clock.next))  # read again from the committed offsets, rebuilt from the tables
         held["announced"] = None
@@ -236,6 +254,8 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
             inbound, remote = [], []
             for ev in batch:
                 msg = ev.message
+                if not read.take((msg.topic, msg.partition), msg.offset):
+                    continue  # offsets before it were skipped: it is read again with them
                 value = ev.value if isinstance(ev.value, bytes) else bytes(ev.value or b"")
                 if msg.topic == judge_in:
                     clock.read((msg.topic, msg.partition), msg.offset)
@@ -245,6 +265,8 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
                 else:
                     seen_index(msg.partition)
                     inbound.append(Inbound(value, msg.topic, msg.partition, msg.offset, msg.headers))
+            for tp, offset in read.seeks():
+                await seek_back(tp, offset)
             took = intake.take(inbound)
             for m in inbound:
                 clock.read((m.topic, m.partition), m.offset)

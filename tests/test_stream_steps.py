@@ -267,6 +267,66 @@ def test_agent_judges_what_it_reads_and_accounts_for_it(app_and_box: tuple[Any, 
     assert len(dead) == 1 and dict(dead[0][0])["line"] == str(len(feed)).encode()
 
 
+def test_read_offsets_after_a_rebalance_and_offsets_that_never_come() -> None:
+    from streams.offsets import MAX_SEEKS, ReadOffsets
+
+    read = ReadOffsets()
+    a, b = ("t.in", 0), ("t.in", 1)
+    assert all(read.take(a, o) for o in range(3)) and all(read.take(b, o) for o in range(5, 7))
+    read.keep([a])  # b went to another worker: where it starts again is not a gap
+    assert read.take(a, 1) and read.take(b, 40) and not read.take(a, 4) and read.seeks() == [(a, 3)]
+    # an offset that is gone (retention): asked again up to MAX_SEEKS times, then reading goes on past it
+    for _ in range(MAX_SEEKS - 1):
+        assert not read.take(a, 4) and read.seeks() == [(a, 3)]
+    assert read.take(a, 4) and read.seeks() == [] and read.take(a, 5)
+    assert read.take(a, 3) and not read.take(a, 7)  # a late copy of a skipped one is taken; a new gap is one
+
+
+def test_agent_reads_again_what_the_consumer_skipped(tmp_path: Any) -> None:
+    # Around a rebalance Faust can drop a fetched message and hand the agent the next ones: the agent must not
+    # take them, ask the consumer to read again from the first missing offset, and account for every input once.
+    box, sought = ListOutbox(), []
+    gap = asyncio.Event()
+
+    async def seek(tp: tuple[str, int], offset: int) -> None:
+        sought.append((tp, offset))
+        gap.set()
+
+    cfg = StreamConfig(bootstrap="127.0.0.1:1", layout=TopicLayout(prefix="t.", partitions=2), rules=RULES,
+                       data_dir=str(tmp_path))
+    app = create_app(cfg, outbox=box, ends=lambda: ([], lambda tp: None), seek=seek)
+    app.finalize()
+    app.conf.store = "memory://"
+    app.flow_control.resume()
+    raw = lines(200)
+    lost = 120
+
+    async def run() -> None:
+        async with app.custodiet_components["pipeline"].test_context() as agent:
+            for offset, v in enumerate(raw):
+                if offset == lost:
+                    agent.sent_offset += 1  # fetched, then dropped before it reached the agent
+                    continue
+                await agent.put(v, key=b"k", wait=False)
+            await asyncio.wait_for(gap.wait(), 30)
+            agent.sent_offset = sought[0][1]  # the consumer reads again from where it was asked to
+            for v in raw[sought[0][1]:]:
+                await agent.put(v, key=b"k", wait=False)
+            async with agent.new_value_processed:
+                await agent.new_value_processed.wait_for(
+                    lambda: sum(r["inputs"] for r in agent.results.values()) >= len(raw))
+            for _ in range(2):
+                await app.custodiet_components["idle_check"]()
+
+    asyncio.run(run())
+    assert sought[0][1] == lost
+    books = box.records("t.verdicts")
+    forwarded = [r["pos"] for r in books if r["kind"] == "forwarded"]
+    assert sorted(forwarded) == sorted(f"<internal>:0:{o}" for o in range(len(raw)))  # each input, once
+    got = {r["verdict"]["event_id"]: r["verdict"] for r in books if r["kind"] == "verdict"}
+    assert got == in_process_verdicts(raw)
+
+
 def test_agent_turns_a_bad_line_header_into_a_dead_letter(app_and_box: tuple[Any, ListOutbox]) -> None:
     app, box = app_and_box
 
