@@ -95,6 +95,9 @@ class Outbox(Protocol):
     async def keep(self, table: Any, entries: list[tuple[int, str, Any]]) -> None:
         """Write ``(changelog partition, key, value)`` entries to ``table`` and wait until they are durable."""
 
+    async def settle(self) -> None:
+        """Wait until every message sent so far is delivered (raise if one cannot be)."""
+
 
 class FaustOutbox:
     """The outbox of a running worker: ``send_soon`` on the app's topics, sealed changelog writes."""
@@ -103,6 +106,7 @@ class FaustOutbox:
         self.app = app
         self.partitions = partitions
         self.topics: dict[str, Any] = {}
+        self.pending: list[Any] = []
 
     def send(self, topic: str, key: bytes, value: bytes, *, headers: list[tuple[str, bytes]] | None = None,
              partition: int | None = None) -> None:
@@ -110,7 +114,16 @@ class FaustOutbox:
         if t is None:
             t = self.topics[topic] = self.app.topic(topic, key_type=bytes, value_type=bytes, key_serializer="raw",
                                                      value_serializer="raw", partitions=self.partitions)
-        t.send_soon(key=key, value=value, headers=headers, partition=partition)
+        self.pending.append(t.send_soon(key=key, value=value, headers=headers, partition=partition))
+
+    async def settle(self) -> None:
+        # Faust flushes its producer before it commits offsets, but that flush gives up after 0.1 s without
+        # a send, and a failed send is only logged: a batch is done (and its offsets may be committed) only once
+        # its accounting records and verdicts are delivered.
+        sent, self.pending = self.pending, []
+        failed = [r for r in await asyncio.gather(*sent, return_exceptions=True) if isinstance(r, BaseException)]
+        if failed:
+            raise RuntimeError(f"{len(failed)} of {len(sent)} messages not delivered: {failed[0]!r}")
 
     async def keep(self, table: Any, entries: list[tuple[int, str, Any]]) -> None:
         writes = []
@@ -304,6 +317,7 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
             await box.keep(seen, [(p, f"s:{batch_id}:{p}:{i}", {"p": p, "ids": dict(items[i:i + ENTRY_EVENTS])})
                                   for p, ids in took.new_ids.items() for items in [list(ids.items())]
                                   for i in range(0, len(items), ENTRY_EVENTS)])
+            await box.settle()  # before the batch is acknowledged: its records are out
             held["busy"] = False
             # What the worker holds (the judge's state and window, the tables) is long-lived and acyclic: moved
             # out of the cyclic collector's sight, so its full passes do not re-scan it after every batch. The

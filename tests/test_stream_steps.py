@@ -213,6 +213,9 @@ class ListOutbox:
             table.data[key] = value
             self.kept.append((table.name, p, key))
 
+    async def settle(self) -> None:
+        return None  # what is sent to a list is delivered at once
+
     def records(self, topic: str) -> list[dict]:
         out = []
         for t, _k, v, _h, _p in self.sent:
