@@ -17,7 +17,7 @@ from custodiet.app import ALL_OPT, ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_
 from custodiet.console import counted, emit_json, out, progress, shown, table
 from custodiet.errors import CliError, guarded, unknown_name
 from custodiet.inputs import load_graph, load_log, load_registry
-from custodiet.typed_names import LogParties, comma_list, resolve_party, state_code
+from custodiet.typed_names import LogParties, comma_list, in_log_words, resolve_party, state_code
 from reports.names import names_in
 from schemas.parties import PARTY_KINDS
 
@@ -75,6 +75,9 @@ def conduits(
                     [((party_name(r["party"], g.registry), r["party"]),
                       *(r[k] for k in ("clips", "direct", "recipients", "grants", "hand_overs")))
                      for r in rows]))
+    if "in_log" in doc:
+        out.print(f"nothing in custody reached {aim}; it is {in_log_words(doc['in_log'])}", markup=False,
+                  highlight=False)
 
 
 @app.command()

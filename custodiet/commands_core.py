@@ -48,6 +48,9 @@ def trace(
                      for i, p in enumerate(doc["paths"], 1)]))
     if not doc["origin_known"]:
         out.print(f"{clip}: {doc['note']}", markup=False, highlight=False)
+    if "in_log" in doc:
+        out.print(f"nothing in custody reached {party_name(to, reg)}; it is {in_log_words(doc['in_log'])}",
+                  markup=False, highlight=False)
     static = doc["static"]
     if static["count"] is None:
         out.print(f"time-blind count (overstates): not known, counting stopped at its {static['stopped']}")
