@@ -17,7 +17,7 @@ from custodiet.app import ALL_OPT, ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_
 from custodiet.console import counted, emit_json, out, progress, shown, table
 from custodiet.errors import CliError, guarded, unknown_name
 from custodiet.inputs import load_graph, load_log, load_registry
-from custodiet.typed_names import comma_list, resolve_party, state_code
+from custodiet.typed_names import LogParties, comma_list, resolve_party, state_code
 from reports.names import names_in
 from schemas.parties import PARTY_KINDS
 
@@ -53,10 +53,13 @@ def conduits(
     from graph.conduits import conduit_document
 
     _kind(to_kind, PARTY_KINDS, "--to-kind")
-    g, _ = load_graph(events, registry, rules, attempts)
+    log = LogParties()
+    g, _ = load_graph(events, registry, rules, attempts, on_verdict=log)
     if to is not None:
-        to = resolve_party(g, to, "--to")
-    doc = conduit_document(g, to, to_kind, limit if as_json else None)
+        to = resolve_party(g, to, "--to", log)
+    doc = conduit_document(g, to, to_kind, limit if as_json else None, named=to in log)
+    if to is not None and not g.has_party(to):  # named in the log, nothing reached it: zero, and what it holds
+        doc["in_log"] = log.held(to)
     if to_kind and not doc["targets"]:
         raise CliError(f"--to-kind {to_kind}: no party of that kind in {events}")
     if as_json:

@@ -75,6 +75,8 @@ def _iso(t: float) -> str:
 def _clip_routes(g: CustodyGraph, to: str) -> Iterable[tuple[str, Any, list[Any], int, bool]]:
     """``(clip, origin, useful hand-overs, path count, exact)`` of every clip with a time-respecting path
     into ``to``."""
+    if to not in g.graph:
+        return
     candidates = sorted({d["clip"] for _, _, d in g.graph.in_edges(to, data=True) if d.get("clip") is not None})
     for clip in candidates:
         start = g.custody_start(clip)
@@ -344,7 +346,7 @@ def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward:
     """
     if not g.has_party(to) and not named:
         raise TraceError(g.absent("party", to))
-    routes = list(_clip_routes(g, to)) if g.has_party(to) else []
+    routes = list(_clip_routes(g, to))
     clips = _clip_rows(routes, to)
     parties, truncated = _party_rows(g, to, routes, PATH_BUDGET)
     doc: dict[str, Any] = {
