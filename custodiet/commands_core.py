@@ -24,6 +24,7 @@ from custodiet.app import (
     out,
     table,
 )
+from custodiet.timeopts import MAX_WAIT_OPT, wait_seconds
 
 
 @app.command()
@@ -37,20 +38,23 @@ def trace(
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
+    max_wait: Annotated[str | None, MAX_WAIT_OPT] = None,
 ) -> None:
     """Every time-respecting path by which CLIP reached party TO (custody as judged, or --attempts)."""
     from graph.trace import trace as do_trace
 
+    wait = wait_seconds(max_wait)
     g = load_graph(events, registry, rules, attempts)[0]
     check_party(g, to)
-    doc = do_trace(g, clip, to, limit=limit)
+    doc = do_trace(g, clip, to, limit=limit, max_wait=wait)
     if as_json:
         emit_json(doc)
         return
     from reports.names import count_of, party_name
 
     reg = g.registry
-    title = (f"{clip} -> {party_name(to, reg)}: {count_of(doc['count'], 'time-respecting path')}, "
+    within = f" within {max_wait} a hop" if wait is not None else ""
+    title = (f"{clip} -> {party_name(to, reg)}: {count_of(doc['count'], 'time-respecting path')}{within}, "
              f"{counted(doc['basis'])}" + (" (list truncated)" if doc["truncated"] else ""))
     out.print(table(title, [("#", "n"), ("parties (ids: --json)", "text"), ("hand-over events", "id")],
                     [(i, " -> ".join(party_name(x, reg) for x in p["parties"]), ", ".join(p["events"]))
@@ -75,14 +79,16 @@ def reach(
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
+    max_wait: Annotated[str | None, MAX_WAIT_OPT] = None,
 ) -> None:
     """Clips that reached TO (path counts, intermediaries), conduits, and every party whose data reaches it
     (by a clip's hand-overs, a direct grant or a search; custody as judged, or --attempts)."""
     from graph.reach import reach as do_reach
 
+    wait = wait_seconds(max_wait)
     g = load_graph(events, registry, rules, attempts)[0]
     check_party(g, to)
-    doc = do_reach(g, to, max_hops=max_hops, onward=onward)
+    doc = do_reach(g, to, max_hops=max_hops, onward=onward, max_wait=wait)
     if as_json:
         emit_json(doc)
         return
@@ -91,8 +97,10 @@ def reach(
     reg = g.registry
     name = party_name(to, reg)
     if doc["clip_count"]:
+        within = f" with every hand-over within {max_wait} of the one before" if wait is not None else ""
         out.print(f"{count_of(doc['clip_count'], 'clip')} reached {name} ({to}) by "
-                  f"{count_of(doc['path_count'], 'time-respecting path')} ({counted(doc['basis'])})", markup=False,
+                  f"{count_of(doc['path_count'], 'time-respecting path')}{within} ({counted(doc['basis'])})",
+                  markup=False,
                   highlight=False)
         out.print(table(f"conduits: clips passed on that reached {name}", [("party", "party"),
                                                                               ("clips passed on", "n")],

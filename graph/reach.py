@@ -42,6 +42,7 @@ from graph.paths import (
     useful_hand_overs,
 )
 from graph.trace import TraceError
+from graph.wait import count_within, through_within, useful_within
 from schemas.flow import ONE_HOP
 
 __all__ = [
@@ -70,17 +71,22 @@ def _iso(t: float) -> str:
     return datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
 
 
-def _clip_routes(g: CustodyGraph, to: str) -> Iterable[tuple[str, Any, list[Any], int, bool]]:
+def _clip_routes(g: CustodyGraph, to: str, max_wait: float | None = None
+                 ) -> Iterable[tuple[str, Any, list[Any], int, bool]]:
     """``(clip, origin, useful hand-overs, path count, exact)`` of every clip with a time-respecting path
-    into ``to``."""
+    into ``to`` (with ``max_wait``, within that delay: ``graph.wait``)."""
     candidates = sorted({d["clip"] for _, _, d in g.graph.in_edges(to, data=True) if d.get("clip") is not None})
     for clip in candidates:
         origin = g.clips.get(clip)
         if origin is None or origin.owner == to:
             continue
         hs = g.clip_hand_overs(clip)
-        useful = useful_hand_overs(hs, origin.owner, origin.t, to)
-        n, exact = count_paths(hs, origin.owner, origin.t, to, useful=useful)
+        if max_wait is not None:
+            useful = useful_within(hs, origin.owner, origin.t, to, max_wait)
+            n, exact = count_within(hs, origin.owner, origin.t, to, max_wait, useful=useful)
+        else:
+            useful = useful_hand_overs(hs, origin.owner, origin.t, to)
+            n, exact = count_paths(hs, origin.owner, origin.t, to, useful=useful)
         if n:
             yield clip, origin, useful, n, exact
 
@@ -188,7 +194,8 @@ def parties_into(
 
 
 def _party_rows(
-    g: CustodyGraph, to: str, routes: list[tuple[str, Any, list[Any], int, bool]], budget: int
+    g: CustodyGraph, to: str, routes: list[tuple[str, Any, list[Any], int, bool]], budget: int,
+    max_wait: float | None = None,
 ) -> tuple[list[dict[str, Any]], bool]:
     rows: dict[str, dict[str, Any]] = {}
 
@@ -210,6 +217,13 @@ def _party_rows(
     left = budget
     if to in g.graph:
         for clip, origin, useful, n, exact in routes:
+            if max_wait is not None:  # within a delay (graph.wait): exact, or walked within the budget
+                within, walked, complete = through_within(useful, origin.owner, origin.t, to, max_wait, max(left, 0))
+                for p, (paths, hops) in within.items():
+                    add(p, clip, paths, hops)
+                left -= walked
+                truncated = truncated or not complete or not exact
+                continue
             through = paths_through(useful, origin.owner, to) if exact else None
             if through is not None:  # exact, by dynamic programming
                 for p, (paths, hops) in through.items():
@@ -298,11 +312,15 @@ def conduits_from(clips: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"party": p, "clips": n} for p, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward: bool = False) -> dict[str, Any]:
+def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward: bool = False,
+          max_wait: float | None = None) -> dict[str, Any]:
     """The reach document: clips that reached ``to`` (time-respecting hand-over paths), path counts,
     conduits, and the parties whose data reaches it by the flow model (:func:`parties_into`). With
     ``onward``, the parties only onward exposure adds (:func:`onward_into`), each marked ``"onward": true``.
-    ``basis`` says what the graph counts (``judged`` or ``attempts``).
+    ``basis`` says what the graph counts (``judged`` or ``attempts``). ``max_wait`` (seconds): only hand-over
+    paths whose every hand-over leaves within that time of the arrival before it (the first within that time
+    of the recording); grants and searches are one link and count as they are; the document says
+    ``max_wait_seconds``.
 
     >>> g = CustodyGraph(); g.add_grant("g", "a", "x", 0.0); g.add_grant("h", "z", "a", 0.0)
     >>> doc = reach(g, "x", onward=True)
@@ -311,9 +329,9 @@ def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward:
     """
     if not g.has_party(to):
         raise TraceError(g.absent("party", to))
-    routes = list(_clip_routes(g, to))
+    routes = list(_clip_routes(g, to, max_wait))
     clips = _clip_rows(routes, to)
-    parties, truncated = _party_rows(g, to, routes, PATH_BUDGET)
+    parties, truncated = _party_rows(g, to, routes, PATH_BUDGET, max_wait)
     doc: dict[str, Any] = {
         "to": to,
         "basis": g.basis,
@@ -327,6 +345,8 @@ def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward:
         "max_hops": max_hops,
         "parties_truncated": truncated,
     }
+    if max_wait is not None:
+        doc["max_wait_seconds"] = max_wait
     if onward:
         known = {r["party"] for r in parties}
         extra, onward_truncated = onward_into(g, to, max_hops=max_hops)

@@ -26,13 +26,17 @@ class TraceError(LookupError):
     """The clip or party asked about does not appear in the log."""
 
 
-def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
+def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT, *,
+          max_wait: float | None = None) -> dict[str, Any]:
     """The trace document: ``{"clip","to","count","truncated","paths":[{"parties","events"}]}``.
 
     ``count`` is exact (all paths, not just those listed); ``truncated`` says the list stopped at
     ``limit``. ``static`` gives the time-blind count beside it, labelled, for comparison only; when
     counting it stopped at its work budget, its ``count`` is None and ``stopped`` says why. ``basis``
     says what the graph counts (``judged``: hand-overs the gates let through; ``attempts``: every one).
+    ``max_wait`` (seconds): only paths whose every hand-over leaves within that time of the arrival before it
+    (the first within that time of the recording; ``graph.wait``); the document then says
+    ``max_wait_seconds``.
     """
     if clip not in g.clips and clip not in g.hand_overs:
         raise TraceError(g.absent("clip", clip))
@@ -44,11 +48,20 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> di
         return {"clip": clip, "to": to, "count": 0, "truncated": False, "paths": [], "count_exact": True,
                 "basis": g.basis,
                 "note": "no clip_recorded event for this clip: custody never started",
-                "static": {"count": 0, "exact": True, "label": "time-blind"}}
-    useful = useful_hand_overs(hs, origin.owner, origin.t, to) if origin.owner != to else []
-    count, exact = count_paths(hs, origin.owner, origin.t, to, useful=useful)
+                "static": {"count": 0, "exact": True, "label": "time-blind"},
+                **({} if max_wait is None else {"max_wait_seconds": max_wait})}
+    if max_wait is not None:
+        from graph.wait import count_within, enumerate_within, useful_within
+
+        useful = useful_within(hs, origin.owner, origin.t, to, max_wait) if origin.owner != to else []
+        count, exact = count_within(hs, origin.owner, origin.t, to, max_wait, useful=useful)
+        listed = enumerate_within(hs, origin.owner, origin.t, to, max_wait, limit=limit, useful=useful)
+    else:
+        useful = useful_hand_overs(hs, origin.owner, origin.t, to) if origin.owner != to else []
+        count, exact = count_paths(hs, origin.owner, origin.t, to, useful=useful)
+        listed = enumerate_paths(hs, origin.owner, origin.t, to, limit=limit, useful=useful)
     paths = []
-    for p in enumerate_paths(hs, origin.owner, origin.t, to, limit=limit, useful=useful):
+    for p in listed:
         paths.append({"parties": [origin.owner, *(h.dst for h in p)], "events": [h.event_id for h in p]})
     # The time-blind count is context, not the answer: a smaller work bound keeps one widely shared clip
     # from costing a second per query (it then says exact: false).
@@ -57,7 +70,7 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> di
                                   "label": "time-blind: ignores hand-over order, overstates exposure"}
     if static is None:
         static_doc["stopped"] = f"work budget of {STATIC_BUDGET} steps"
-    return {
+    doc = {
         "clip": clip,
         "to": to,
         "count": count,
@@ -67,3 +80,6 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> di
         "basis": g.basis,
         "static": static_doc,
     }
+    if max_wait is not None:
+        doc["max_wait_seconds"] = max_wait
+    return doc

@@ -1,0 +1,53 @@
+"""The time options of the analyses: ``--as-of DATE`` and ``--max-wait DURATION``, read once here
+(``schemas.when`` parses them); a bad value is one line naming the flag.
+
+>>> wait_seconds("1d"), wait_seconds(None)
+(86400.0, None)
+>>> as_of_time("2025-06-01").isoformat()
+'2025-06-01T23:59:59.999999+00:00'
+>>> as_of_time("tomorrow")
+Traceback (most recent call last):
+...
+custodiet.app.CliError: --as-of 'tomorrow': expected an ISO date (2025-06-01) or an RFC 3339 time (2025-06-01T12:00:00Z)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import typer
+
+from custodiet.app import CliError
+from schemas.when import parse_duration, parse_instant
+
+__all__ = ["AS_OF_OPT", "MAX_WAIT_OPT", "as_of_time", "wait_seconds", "instant"]
+
+AS_OF_OPT = typer.Option("--as-of", help="as of this date (2025-06-01: the end of that day, UTC) or RFC 3339 time: "
+                         "custody as judged from the events up to then, and the portal grants in force then")
+MAX_WAIT_OPT = typer.Option("--max-wait", help="only paths whose every hand-over comes within this time (7d, 12h, "
+                            "30m) of the one before it, the first within it of the recording")
+
+
+def instant(text: str, flag: str, *, day_end: bool = True) -> datetime:
+    """A date or time given to ``flag``; a CliError naming the flag if it is not one."""
+    try:
+        return parse_instant(text, flag, day_end=day_end)
+    except ValueError as e:
+        raise CliError(str(e)) from None
+
+
+def as_of_time(text: str | None) -> datetime | None:
+    """``--as-of``: None when not given."""
+    return None if text is None else instant(text, "--as-of")
+
+
+def wait_seconds(text: str | None) -> float | None:
+    """``--max-wait`` in seconds: None when not given."""
+    if text is None:
+        return None
+    try:
+        d = parse_duration(text, "--max-wait")
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    assert d is not None
+    return d.total_seconds()
