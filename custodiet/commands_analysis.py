@@ -33,6 +33,7 @@ from custodiet.app import (
     table,
     unknown_name,
 )
+from custodiet.timeopts import AS_OF_OPT, as_of_time, print_as_of, stamp_as_of
 from schemas.parties import PARTY_KINDS
 
 __all__ = ["conduits", "cut", "whatif", "export", "report"]
@@ -60,15 +61,17 @@ def conduits(
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """Parties ranked by how much they pass on: clips handed on, distinct recipients, grants given."""
     from graph.conduits import conduit_document
 
     _kind(to_kind, PARTY_KINDS, "--to-kind")
-    g, _ = load_graph(events, registry, rules, attempts)
+    g, _ = load_graph(events, registry, rules, attempts, as_of=as_of_time(as_of))
     if to is not None:
         check_party(g, to)
     doc = conduit_document(g, to, to_kind, limit)
+    stamp_as_of(doc, g, to)
     if to_kind and not doc["targets"]:
         raise CliError(f"--to-kind {to_kind}: no party of that kind in {events}")
     if as_json:
@@ -83,6 +86,7 @@ def conduits(
                     [((party_name(r["party"], g.registry), r["party"]),
                       *(r[k] for k in ("clips", "direct", "recipients", "grants", "hand_overs")))
                      for r in doc["conduits"][: limit or 40]]))
+    print_as_of(doc, g.registry)
 
 
 @app.command()
@@ -115,6 +119,7 @@ def cut(
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """The smallest set of party links whose removal cuts every flow from the sources' cameras to the sinks
     (grants carry the grantor's own cameras one hop; hand-overs are transitive)."""
@@ -129,7 +134,7 @@ def cut(
         raise CliError("name the sinks: --to-kind or --to")
     if to_kind == "out-of-state" and not from_state:
         raise CliError("--to-kind out-of-state needs --from-state")
-    g, _ = load_graph(events, registry, rules, attempts)
+    g, _ = load_graph(events, registry, rules, attempts, as_of=as_of_time(as_of))
     for option, parties in (("--from", from_party or []), ("--to", to or [])):
         for p in parties:
             check_party(g, p, option)
@@ -151,6 +156,7 @@ def cut(
         "to_kind": to_kind,
         "to": to or [],
     }
+    stamp_as_of(doc, g)
     if as_json:
         emit_json(doc)
         return
@@ -165,6 +171,7 @@ def cut(
                     [((party_name(r["from"], g.registry), r["from"]), (party_name(r["to"], g.registry), r["to"]),
                       r["hand_overs"],
                       r["grants"], r["searches"]) for r in doc["links"]]))
+    print_as_of(doc, g.registry)
 
 
 @app.command()
@@ -180,6 +187,7 @@ def whatif(
     kind: Annotated[str, typer.Option("--reach-kind", help="reach into parties of this kind")] = "federal",
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """What a rule set forbids when switched on (agency by agency) and how federal reach changes."""
     from analysis.whatif import whatif as do_whatif
@@ -187,11 +195,15 @@ def whatif(
 
     _kind(kind, PARTY_KINDS, "--reach-kind")
     load_rule_sets([*(base or []), *rules])  # fail fast on an unknown rule set
-    evs, *_ = load_log(events)
+    from analysis.judged import events_as_of
+
+    evs, rule = events_as_of(load_log(events)[0], as_of_time(as_of))
     try:
         doc = do_whatif(evs, rules, base, load_registry(registry), kind=kind)
     except ValueError as e:
         raise CliError(str(e)) from e
+    if rule is not None:
+        doc.update(rule.fields())
     if as_json:
         emit_json(doc)
         return
@@ -214,6 +226,7 @@ def whatif(
         f"direct grant or a search): parties {b['parties']} -> {a['parties']}, direct {b['direct']} -> "
         f"{a['direct']}, clips {b['clips']} -> {a['clips']}"
     )
+    print_as_of(doc, reg)
 
 
 @app.command()
@@ -228,6 +241,7 @@ def export(
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """Write the custody graph as GraphML, GEXF, W3C PROV-JSON or plain JSON."""
     from graph.export import FORMATS, write_export
@@ -243,18 +257,21 @@ def export(
 
     sources: set[str | None] = set()
     with progress("reading the log") as (bar, task):
-        g, _ = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source))
+        g, _ = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source),
+                          as_of=as_of_time(as_of))
         bar.update(task, description=f"writing {fmt}")
         path = write_export(g, fmt, output)
     simulated = is_simulated(sources)
     doc = {"output": str(path), "format": fmt, "parties": g.graph.number_of_nodes(),
            "links": g.graph.number_of_edges(), "bytes": path.stat().st_size, "basis": g.basis,
            "simulated": simulated}
+    stamp_as_of(doc, g)
     if as_json:
         emit_json(doc)
         return
     out.print(f"wrote {path} ({fmt}: {doc['parties']:,} parties, {doc['links']:,} links; {counted(g.basis)})"
               + ("; the events are simulated" if simulated else ""), markup=False, highlight=False)
+    print_as_of(doc, g.registry)
 
 
 def format_from_suffix(path: Path) -> str:
@@ -299,6 +316,7 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="print what was written as one JSON document")] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """An HTML report about TO (headline, method, pictures as PNG/SVG, tables, exports) that opens from disk."""
     from custodiet.demo import reached_row
@@ -310,7 +328,8 @@ def report(
     sources: set[str | None] = set()
     with progress("reading and judging the log") as (bar, task):
         # judged once: the violations, and custody as judged (or every attempt)
-        g, res = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source))
+        g, res = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source),
+                            as_of=as_of_time(as_of))
         for t in to:
             check_party(g, t)
         check_doc = res.document()
@@ -319,6 +338,7 @@ def report(
         doc = {"simulated": is_simulated(sources), "events_in": check_doc["events_in"],
                "violations": check_doc["violations"], "basis": g.basis, "reached": reached,
                "holds": [holds_of(g, r["party"]) for r in reached if not r["clips"]]}
+        stamp_as_of(doc, g)
         about = ", ".join(party_name(t, g.registry) for t in to)
         page = write_report(g, check_doc, output, to, title or f"Where data reaches {about}", credits,
                             headline_doc=doc, max_hops=max_hops, step=lambda what: bar.update(task, description=what))

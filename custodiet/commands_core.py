@@ -24,7 +24,7 @@ from custodiet.app import (
     out,
     table,
 )
-from custodiet.timeopts import MAX_WAIT_OPT, wait_seconds
+from custodiet.timeopts import AS_OF_OPT, MAX_WAIT_OPT, as_of_time, print_as_of, wait_seconds
 
 
 @app.command()
@@ -39,12 +39,13 @@ def trace(
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
     max_wait: Annotated[str | None, MAX_WAIT_OPT] = None,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """Every time-respecting path by which CLIP reached party TO (custody as judged, or --attempts)."""
     from graph.trace import trace as do_trace
 
     wait = wait_seconds(max_wait)
-    g = load_graph(events, registry, rules, attempts)[0]
+    g = load_graph(events, registry, rules, attempts, as_of=as_of_time(as_of))[0]
     check_party(g, to)
     doc = do_trace(g, clip, to, limit=limit, max_wait=wait)
     if as_json:
@@ -64,6 +65,7 @@ def trace(
         out.print(f"time-blind count (overstates): not known, counting stopped at its {static['stopped']}")
     else:
         out.print(f"time-blind count (overstates): {static['count']}")
+    print_as_of(doc, reg)
 
 
 @app.command()
@@ -80,13 +82,14 @@ def reach(
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
     max_wait: Annotated[str | None, MAX_WAIT_OPT] = None,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """Clips that reached TO (path counts, intermediaries), conduits, and every party whose data reaches it
     (by a clip's hand-overs, a direct grant or a search; custody as judged, or --attempts)."""
     from graph.reach import reach as do_reach
 
     wait = wait_seconds(max_wait)
-    g = load_graph(events, registry, rules, attempts)[0]
+    g = load_graph(events, registry, rules, attempts, as_of=as_of_time(as_of))[0]
     check_party(g, to)
     doc = do_reach(g, to, max_hops=max_hops, onward=onward, max_wait=wait)
     if as_json:
@@ -124,6 +127,7 @@ def reach(
                         "not observed",
                         [("party", "party"), ("hops", "n"), (f"paths (<= {max_hops} links)", "n")],
                         [((party_name(r["party"], reg), r["party"]), r["min_hops"], r["paths"]) for r in more[:40]]))
+    print_as_of(doc, reg)
 
 
 @app.command()

@@ -14,13 +14,15 @@ custodiet.app.CliError: --as-of 'tomorrow': expected an ISO date (2025-06-01) or
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import typer
 
 from custodiet.app import CliError
 from schemas.when import parse_duration, parse_instant
 
-__all__ = ["AS_OF_OPT", "MAX_WAIT_OPT", "as_of_time", "wait_seconds", "instant"]
+__all__ = ["AS_OF_OPT", "MAX_WAIT_OPT", "as_of_time", "wait_seconds", "instant", "as_of_line", "stamp_as_of",
+           "print_as_of"]
 
 AS_OF_OPT = typer.Option("--as-of", help="as of this date (2025-06-01: the end of that day, UTC) or RFC 3339 time: "
                          "custody as judged from the events up to then, and the portal grants in force then")
@@ -51,3 +53,45 @@ def wait_seconds(text: str | None) -> float | None:
         raise CliError(str(e)) from None
     assert d is not None
     return d.total_seconds()
+
+
+def as_of_line(doc: dict[str, Any], registry: Any = None) -> list[str]:
+    """Lines for people about a document built as of a date (none for one built from the whole log): the
+    date, what was set aside, and each grant whose state then is uncertain, by name.
+
+    >>> as_of_line({"as_of": "2025-03-01T23:59:59Z", "as_of_set_aside": {"later_events": 2,
+    ...             "grants_gone_from_portal": 1}, "uncertain_grants": []})
+    ['as of 2025-03-01T23:59:59Z: 2 later event(s) not counted, 1 portal grant(s) gone by then']
+    """
+    if "as_of" not in doc:
+        return []
+    from reports.names import party_name
+
+    aside = doc["as_of_set_aside"]
+    lines = [f"as of {doc['as_of']}: {aside['later_events']:,} later event(s) not counted, "
+             f"{aside['grants_gone_from_portal']:,} portal grant(s) gone by then"]
+    for u in doc["uncertain_grants"]:
+        lines.append(f"uncertain then (not counted): {party_name(u['grantor'], registry)} -> "
+                     f"{party_name(u['grantee'], registry)}, {u['state']}")
+    return lines
+
+
+def stamp_as_of(doc: dict[str, Any], graph: Any, party: str | None = None) -> dict[str, Any]:
+    """Add to ``doc`` what a graph built as of a date says about it (``graph.asof.AsOf.fields``); nothing for a
+    graph of the whole log.
+
+    >>> from graph.custody import CustodyGraph
+    >>> stamp_as_of({"n": 1}, CustodyGraph())
+    {'n': 1}
+    """
+    if graph.as_of is not None:
+        doc.update(graph.as_of.fields(party))
+    return doc
+
+
+def print_as_of(doc: dict[str, Any], registry: Any = None) -> None:
+    """Print :func:`as_of_line` for people."""
+    from custodiet.app import out
+
+    for line in as_of_line(doc, registry):
+        out.print(line, markup=False, highlight=False)

@@ -66,6 +66,9 @@ class CustodyGraph:
         self._sorted: set[str] = set()
         self.grants = 0
         self.searches = 0
+        #: The as-of rule the graph was built under (``graph.asof.AsOf``: its date, what it set aside, the
+        #: grants whose state then is uncertain), or None: the whole log.
+        self.as_of: Any = None
 
     # -- building ------------------------------------------------------------------------------------
     def _node(self, party: str) -> None:
@@ -207,10 +210,11 @@ class CustodyGraph:
         >>> CustodyGraph(basis="attempts").absent("party", "agency:x")
         "party 'agency:x' is not in the log"
         """
+        when = "" if self.as_of is None else f" as of {self.as_of.fields()['as_of']}"
         if self.basis == "attempts":
-            return f"{what} {ident!r} is not in the log"
-        return (f"{what} {ident!r} is not in the log's custody as judged (no hand-over, grant or search that the "
-                "gates let through names it; --attempts counts every transfer in the log)")
+            return f"{what} {ident!r} is not in the log{when}"
+        return (f"{what} {ident!r} is not in the log's custody as judged{when} (no hand-over, grant or search that "
+                "the gates let through names it; --attempts counts every transfer in the log)")
 
     def has_party(self, party: str) -> bool:
         """Whether ``party`` appears anywhere in the graph."""

@@ -87,6 +87,8 @@ def writable_graph(g: CustodyGraph) -> nx.MultiDiGraph:
         attrs["label"] = attrs.get("name") or n
         w.add_node(n, **_clean(attrs))
     w.graph["basis"] = g.basis
+    if g.as_of is not None:  # built as of a date (graph.asof)
+        w.graph["as_of"] = g.as_of.fields()["as_of"]
     for u, v, key, data in g.graph.edges(keys=True, data=True):
         attrs = dict(data, event_id=key)
         attrs.setdefault("kind", "transfer")
@@ -110,6 +112,7 @@ def to_json(g: CustodyGraph) -> dict[str, Any]:
         "directed": True,
         "multigraph": True,
         "basis": g.basis,
+        **({"as_of": w.graph["as_of"]} if "as_of" in w.graph else {}),
         "nodes": [{"id": n, **d} for n, d in sorted(w.nodes(data=True))],
         "edges": [
             {"source": u, "target": v, "key": k, **d}

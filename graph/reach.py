@@ -347,6 +347,8 @@ def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward:
     }
     if max_wait is not None:
         doc["max_wait_seconds"] = max_wait
+    if g.as_of is not None:  # built as of a date (graph.asof): say so, and the grants uncertain then
+        doc.update(g.as_of.fields(to))
     if onward:
         known = {r["party"] for r in parties}
         extra, onward_truncated = onward_into(g, to, max_hops=max_hops)

@@ -82,4 +82,6 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT, *,
     }
     if max_wait is not None:
         doc["max_wait_seconds"] = max_wait
+    if g.as_of is not None:  # built as of a date (graph.asof)
+        doc.update(g.as_of.fields(to))
     return doc

@@ -52,6 +52,8 @@ class CheckResult:
     #: Agencies a state rule looked at whose state is unknown (so the rule could not decide for them),
     #: as "name (party id)".
     state_unknown: list[str] = field(default_factory=list)
+    #: Events a run's ``admit`` set aside unjudged (e.g. after an as-of date); None: the run admitted all.
+    set_aside: int | None = None
 
     @property
     def events_in(self) -> int:
@@ -89,8 +91,12 @@ class CheckResult:
         return [v.edge for v in self.verdicts if v.edge is not None and v.edge.kind != "origin"]
 
     def document(self) -> dict[str, Any]:
-        """The ``custodiet check --json`` document (identical in-process and on Kafka)."""
-        return self.tally.document(self.rule_sets)
+        """The ``custodiet check --json`` document (identical in-process and on Kafka). A run that set events
+        aside (``admit``) says how many: ``events_in = processed + duplicates + dead_letters + set_aside``."""
+        doc = self.tally.document(self.rule_sets)
+        if self.set_aside is not None:
+            doc["set_aside"] = self.set_aside
+        return doc
 
 
 @contextmanager
@@ -147,19 +153,22 @@ def run_check(
     keep: bool = False,
     on_verdict: Callable[[Event, Verdict], None] | None = None,
     judge_with: Judge | None = None,
+    admit: Callable[[Event], bool] | None = None,
 ) -> CheckResult:
     """Validate, de-duplicate and judge a log in-process, in event time (``judge.timeline``), counting as
     verdicts come; ``late_after`` is how long (in event time) the run waits for late events.
 
     ``on_verdict(event, verdict)`` is called with each event's final verdict, in event-time order (late
     events when they come). Memory holds the judge's window and state, not the log (unless ``keep``).
-    ``judge_with``: a fresh judge to use instead of one for ``rule_sets`` and ``registry``.
+    ``judge_with``: a fresh judge to use instead of one for ``rule_sets`` and ``registry``. ``admit``: events
+    it refuses are set aside unjudged and counted (``set_aside``; e.g. ``graph.asof.AsOf.admit``).
     """
     judge = EventTimeJudge(rule_sets, registry, judge=judge_with, late_after=late_after, provisional=False)
     tally = CheckTally()
     kept = _Kept() if keep else None
     events: dict[str, Event] = {}  # the batch's events by id, until judged (only when a caller wants them)
     batch: list[Event] = []
+    set_aside = 0
 
     def take(changes: list[tuple[Verdict, Verdict | None]]) -> None:
         count = tally.take
@@ -194,6 +203,9 @@ def run_check(
                 if kept is not None:
                     kept.dead.append(ev)
                 continue
+            if admit is not None and not admit(ev):
+                set_aside += 1
+                continue
             batch.append(ev)
             if len(batch) >= _BATCH:
                 judge_batch()
@@ -201,7 +213,8 @@ def run_check(
         take(judge.flush())
     tally.duplicates = judge.duplicates
     return CheckResult(tally, rule_sets=[rs.id for rs in judge.judge.rule_sets], kept=kept,
-                       state_unknown=[_named(judge.judge.registry, p) for p in sorted(judge.judge.ctx.state_unknown)])
+                       state_unknown=[_named(judge.judge.registry, p) for p in sorted(judge.judge.ctx.state_unknown)],
+                       set_aside=None if admit is None else set_aside)
 
 
 def _named(registry: PartyRegistry, party_id: str) -> str:

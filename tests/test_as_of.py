@@ -1,0 +1,148 @@
+"""``--as-of``: custody as judged from the events up to a date, and the portal grants in force then.
+
+Portal snapshots are made up here at random (one agency's portal seen 2 to 5 times, partners added and
+removed between snapshots, outbound and inbound), imported as the importer does, and the grants in the graph
+as of a date are compared with a reading of the rule written here from the snapshot lists themselves:
+a grant counts at a snapshot that lists it, between two snapshots that both list it, and after the last
+snapshot if that lists it; in a gap where its listing changes it does not count and is uncertain.
+For events, ``--as-of D`` must answer as the whole command does on the log cut at D (cut here, by hand).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from analysis.judged import graph_of_log
+from classify.agencies import agency_party_id
+from custodiet.cli import app
+from importers.flock_portal import import_flock_portal
+from judge.pipeline import read_lines
+from tests.conftest import rec, ts, write_log, xfer
+
+runner = CliRunner()
+PORTAL = "El Cajon CA PD"
+PARTNERS = ["Austin TX PD", "Reno NV PD", "Fresno CA PD", "FBI", "Dallas TX PD", "La Mesa CA PD"]
+START = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def z(t: datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def make_snapshots(rng: random.Random, folder: Path) -> tuple[list[datetime], dict[tuple[str, str], set[int]]]:
+    """Write the snapshot files; return their times and, per (grantor id, grantee id), the snapshots that
+    list the grant."""
+    n = rng.randint(2, 5)
+    days = sorted(rng.sample(range(0, 300), n))
+    times = [START + timedelta(days=d) for d in days]
+    listed: dict[tuple[str, str], set[int]] = {}
+    me = agency_party_id(PORTAL)
+    for i, t in enumerate(times):
+        out = [p for p in PARTNERS if rng.random() < 0.5]
+        inn = [p for p in PARTNERS if rng.random() < 0.4]
+        rec_ = {"name": PORTAL, "slug": "el-cajon-ca-pd", "crawled_at": z(t), "sharing_outbound": out,
+                "sharing_inbound": inn}
+        (folder / f"el-cajon-{t:%Y%m%d}.json").write_text(json.dumps(rec_))
+        for p in out:
+            listed.setdefault((me, agency_party_id(p)), set()).add(i)
+        for p in inn:
+            listed.setdefault((agency_party_id(p), me), set()).add(i)
+    return times, listed
+
+
+def expected_at(times: list[datetime], listed: set[int], at: datetime) -> tuple[bool, bool]:
+    """(counts, uncertain) of one grant at ``at``, from the snapshot lists."""
+    before = [i for i, t in enumerate(times) if t <= at]
+    if not before:
+        return False, False
+    b = before[-1]
+    if times[b] == at or b == len(times) - 1:
+        return b in listed, False
+    if (b in listed) == (b + 1 in listed):
+        return b in listed, False
+    return False, True
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_grants_in_force_as_of_a_date(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    times, listed = make_snapshots(rng, tmp_path)
+    log = tmp_path / "grants.jsonl"
+    import_flock_portal(sorted(tmp_path.glob("*.json"))).write_jsonl(log)
+    probes = [times[0] - timedelta(days=1), *times, times[-1] + timedelta(days=30)]
+    probes += [a + (b - a) / 2 for a, b in zip(times, times[1:], strict=False)]
+    probes += [t + timedelta(seconds=1) for t in times]
+    for at in probes:
+        g, res = graph_of_log(read_lines(str(log)), None, attempts=True, as_of=at)
+        got = {(u, v) for u, v, d in g.graph.edges(data=True) if d.get("kind") == "grant"}
+        want = {pair for pair, seen in listed.items() if expected_at(times, seen, at)[0]}
+        assert got == want, (seed, z(at))
+        unsure = {(u["grantor"], u["grantee"]) for u in g.as_of.uncertain}
+        assert unsure == {pair for pair, seen in listed.items() if expected_at(times, seen, at)[1]}, (seed, z(at))
+        doc = res.document()
+        # counts in = counts out: every grant event is judged or set aside
+        assert doc["events_in"] == doc["processed"] + doc["duplicates"] + doc["dead_letters"] + doc["set_aside"]
+        assert doc["processed"] == len(got)
+
+
+# Events: a clip handed on over three days, a search, a grant; as of each date the command must answer as
+# it does on the log cut by hand at that date.
+EVENTS = [
+    rec("r", "c1", "resident:r-1", ts(1)),
+    xfer("t1", "c1", "resident:r-1", "agency:oakland-ca-pd", ts(2), basis="consent"),
+    xfer("t2", "c1", "agency:oakland-ca-pd", "agency:ice-ero", ts(4)),
+    {"event_id": "g1", "type": "access_grant", "occurred_at": ts(3), "grantor": "agency:fresno-ca-pd",
+     "grantee": "agency:ice-ero", "system": "flock", "scope": "alpr-search"},
+    {"event_id": "s1", "type": "search", "occurred_at": ts(5), "searcher": "agency:ice-ero", "reason": "x",
+     "networks_searched": ["agency:reno-nv-pd"]},
+]
+
+
+def _json(args: list[str]) -> dict:
+    res = runner.invoke(app, [*args, "--json"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def test_a_party_not_yet_in_custody_as_of_a_date_is_said_so(tmp_path: Path) -> None:
+    log = str(write_log(tmp_path / "all.jsonl", EVENTS))
+    res = runner.invoke(app, ["reach", log, "--to", "agency:ice-ero", "--as-of", "2024-05-02"])
+    lines = res.stderr.strip().splitlines()
+    assert res.exit_code == 2 and len(lines) == 1 and "as of 2024-05-02T23:59:59Z" in lines[0], res.output
+
+
+@pytest.mark.parametrize("day", [3, 4, 5, 6])
+@pytest.mark.parametrize("attempts", [True, False])
+def test_as_of_answers_as_the_log_cut_at_that_date(tmp_path: Path, day: int, attempts: bool) -> None:
+    whole = str(write_log(tmp_path / "all.jsonl", EVENTS))
+    cut = str(write_log(tmp_path / "cut.jsonl", [e for e in EVENTS if e["occurred_at"] <= ts(day, 23, 59)]))
+    extra = ["--attempts"] if attempts else []
+    when = f"2024-05-{day:02d}"
+    a = _json(["reach", whole, "--to", "agency:ice-ero", "--as-of", when, *extra])
+    b = _json(["reach", cut, "--to", "agency:ice-ero", *extra])
+    assert a["as_of"] == f"{when}T23:59:59Z"
+    later = sum(1 for e in EVENTS if e["occurred_at"] > ts(day, 23, 59))
+    assert a["as_of_set_aside"] == {"later_events": later, "grants_gone_from_portal": 0}
+    for key in ("clip_count", "path_count", "parties", "clips", "conduits", "party_count"):
+        assert a[key] == b[key], key
+    t = _json(["trace", whole, "--clip", "c1", "--to", "agency:ice-ero", "--as-of", when, *extra])
+    assert t["count"] == _json(["trace", cut, "--clip", "c1", "--to", "agency:ice-ero", *extra])["count"]
+    for cmd in (["conduits", "--to", "agency:ice-ero"], ["cut", "--from", "resident:r-1", "--to", "agency:ice-ero"]):
+        x = _json([cmd[0], whole, *cmd[1:], "--as-of", when, *extra])
+        y = _json([cmd[0], cut, *cmd[1:], *extra])
+        x.pop("as_of"), x.pop("as_of_set_aside"), x.pop("uncertain_grants")
+        assert x == y, cmd[0]
+
+
+def test_as_of_bad_date_is_one_line(tmp_path: Path) -> None:
+    log = str(write_log(tmp_path / "all.jsonl", EVENTS))
+    for cmd in (["reach", log, "--to", "agency:ice-ero"], ["conduits", log], ["export", log, "-o", "x.json"]):
+        res = runner.invoke(app, [*cmd, "--as-of", "last tuesday"])
+        lines = res.stderr.strip().splitlines()
+        assert res.exit_code == 2 and len(lines) == 1 and "--as-of" in lines[0], res.output
