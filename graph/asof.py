@@ -14,6 +14,8 @@ The one rule every analysis asks (``AsOf.admit``, applied where logs are judged:
   at some unknown time in that gap. As of a date inside such a gap it does not count (the rule above), and
   it is listed in ``uncertain_grants`` with both snapshots, so a reader sees what might have been in force.
 - Before the first snapshot of its portal a grant does not count (nothing was observed yet).
+- A date given as a day (``2025-06-01``, read as the end of that day) takes a snapshot made that day as the
+  state of that day: the gap after it starts the next day. A time (RFC 3339) is taken to the second.
 
 A grant without snapshots (one observation) is an event like any other: it counts from ``occurred_at``.
 
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from schemas.when import iso_z, parse_instant
@@ -59,9 +61,10 @@ class GrantState:
     listed_before: bool = False
 
 
-def grant_state(seen_at: list[str], snapshots: list[str], at: float) -> GrantState:
+def grant_state(seen_at: list[str], snapshots: list[str], at: float, whole_day: bool = False) -> GrantState:
     """The state at ``at`` (seconds since the epoch) of a grant listed in the snapshots ``seen_at`` out of its
-    portal's ``snapshots`` (RFC 3339 times).
+    portal's ``snapshots`` (RFC 3339 times). ``whole_day``: ``at`` stands for its whole UTC day, so a snapshot
+    made that day is not followed by a gap until the day ends.
 
     >>> snaps = ["2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", "2025-06-01T00:00:00Z"]
     >>> [grant_state([snaps[0], snaps[1]], snaps, parse_time(d)).counted
@@ -69,6 +72,10 @@ def grant_state(seen_at: list[str], snapshots: list[str], at: float) -> GrantSta
     [False, True, True, False, False]
     >>> [grant_state([snaps[0], snaps[1]], snaps, parse_time(d)).uncertain for d in ("2024-12-01", "2025-04-01")]
     [False, True]
+    >>> grant_state([snaps[0]], snaps, parse_time("2025-03-01T23:59:59Z"), whole_day=True).counted
+    False
+    >>> grant_state([snaps[0], snaps[1]], snaps, parse_time("2025-03-01T23:59:59Z"), whole_day=True).counted
+    True
     """
     times = sorted((parse_time(s), s) for s in snapshots)
     listed = {parse_time(s) for s in seen_at}
@@ -77,7 +84,8 @@ def grant_state(seen_at: list[str], snapshots: list[str], at: float) -> GrantSta
         return GrantState(False, False, None, times[0][1] if times else None)
     t_before, before = times[i - 1]
     was = t_before in listed
-    if i < len(times) and at > t_before:
+    same_day = whole_day and int(t_before // 86400) == int(at // 86400)
+    if i < len(times) and at > t_before and not same_day:
         t_after, after = times[i]
         if (t_after in listed) != was:  # changed somewhere in the gap: does not count, uncertain
             return GrantState(False, True, before, after, was)
@@ -118,6 +126,8 @@ class AsOf:
     def __init__(self, at: datetime) -> None:
         self.at = at
         self.t = at.timestamp()
+        #: A date given as a day (``schemas.when.parse_instant``: the end of the day) stands for the whole day.
+        self.whole_day = at.time() == time.max
         self.later = 0  # events after the date: not judged
         self.ended = 0  # grants not listed in the latest snapshot by the date
         self.uncertain: list[dict[str, Any]] = []
@@ -130,7 +140,7 @@ class AsOf:
                 self.later += 1
                 return False
             return True
-        st = grant_state(snap[0], snap[1], self.t)
+        st = grant_state(snap[0], snap[1], self.t, self.whole_day)
         if st.uncertain:
             removed = st.listed_before
             change = (f"listed on {st.before}, gone by {st.after}" if removed

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -57,12 +57,14 @@ def make_snapshots(rng: random.Random, folder: Path) -> tuple[list[datetime], di
 
 
 def expected_at(times: list[datetime], listed: set[int], at: datetime) -> tuple[bool, bool]:
-    """(counts, uncertain) of one grant at ``at``, from the snapshot lists."""
+    """(counts, uncertain) of one grant at ``at``, from the snapshot lists; a day (its last microsecond)
+    takes a snapshot of that day as its state."""
     before = [i for i, t in enumerate(times) if t <= at]
     if not before:
         return False, False
     b = before[-1]
-    if times[b] == at or b == len(times) - 1:
+    whole_day = at.time() == time.max
+    if times[b] == at or b == len(times) - 1 or (whole_day and times[b].date() == at.date()):
         return b in listed, False
     if (b in listed) == (b + 1 in listed):
         return b in listed, False
@@ -78,6 +80,7 @@ def test_grants_in_force_as_of_a_date(tmp_path: Path, seed: int) -> None:
     probes = [times[0] - timedelta(days=1), *times, times[-1] + timedelta(days=30)]
     probes += [a + (b - a) / 2 for a, b in zip(times, times[1:], strict=False)]
     probes += [t + timedelta(seconds=1) for t in times]
+    probes += [datetime.combine(t.date(), time.max, UTC) for t in times]  # --as-of given as the snapshot's day
     for at in probes:
         g, res = graph_of_log(read_lines(str(log)), None, attempts=True, as_of=at)
         got = {(u, v) for u, v, d in g.graph.edges(data=True) if d.get("kind") == "grant"}
@@ -89,6 +92,58 @@ def test_grants_in_force_as_of_a_date(tmp_path: Path, seed: int) -> None:
         # counts in = counts out: every grant event is judged or set aside
         assert doc["events_in"] == doc["processed"] + doc["duplicates"] + doc["dead_letters"] + doc["set_aside"]
         assert doc["processed"] == len(got)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_diff_between_snapshot_days_against_the_snapshot_lists(tmp_path: Path, seed: int) -> None:
+    from analysis.diff import custody_diff
+    from judge.pipeline import read_lines
+
+    rng = random.Random(1000 + seed)
+    times, listed = make_snapshots(rng, tmp_path)
+    log = tmp_path / "grants.jsonl"
+    import_flock_portal(sorted(tmp_path.glob("*.json"))).write_jsonl(log)
+    pairs = [(i, j) for i in range(len(times)) for j in range(i + 1, len(times))]
+    for i, j in rng.sample(pairs, min(4, len(pairs))):
+        start, end = (datetime.combine(times[k].date(), time.max, UTC) for k in (i, j))
+        doc, _, _ = custody_diff(lambda: read_lines(str(log)), start, end, attempts=True)
+        want_added = {pair for pair, seen in listed.items() if j in seen and i not in seen}
+        want_removed = {pair for pair, seen in listed.items() if i in seen and j not in seen}
+        assert {(r["grantor"], r["grantee"]) for r in doc["grants_added"]} == want_added
+        assert {(r["grantor"], r["grantee"]) for r in doc["grants_removed"]} == want_removed
+        for r in doc["grants_added"]:  # shown by the first snapshot after --from that lists it
+            seen = listed[(r["grantor"], r["grantee"])]
+            k = next(k for k in range(i + 1, j + 1) if k in seen and k - 1 not in seen)
+            assert r["evidence"]["snapshot"] == z(times[k]) and r["evidence"]["previous_snapshot"] == z(times[k - 1])
+        for r in doc["grants_removed"]:  # shown by the first snapshot after --from that no longer does
+            seen = listed[(r["grantor"], r["grantee"])]
+            k = next(k for k in range(i + 1, j + 1) if k not in seen and k - 1 in seen)
+            assert r["evidence"]["snapshot"] == z(times[k]) and r["evidence"]["previous_snapshot"] == z(times[k - 1])
+        assert doc["uncertain_at_from"] == doc["uncertain_at_to"] == []
+
+
+def test_diff_command_names_parties_and_evidence(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(json.dumps({
+        "name": PORTAL, "slug": "el-cajon-ca-pd", "crawled_at": "2025-01-01T00:00:00Z",
+        "sharing_outbound": ["Austin TX PD", "Reno NV PD"], "sharing_inbound": ["Fresno CA PD"]}))
+    (tmp_path / "b.json").write_text(json.dumps({
+        "name": PORTAL, "slug": "el-cajon-ca-pd", "crawled_at": "2025-03-01T00:00:00Z",
+        "sharing_outbound": ["Austin TX PD"], "sharing_inbound": ["Fresno CA PD", "FBI"]}))
+    log = tmp_path / "grants.jsonl"
+    import_flock_portal([tmp_path / "a.json", tmp_path / "b.json"]).write_jsonl(log)
+    args = ["diff", str(log), "--from", "2025-01-01", "--to", "2025-03-01", "--to-party", "agency:el-cajon-ca-pd",
+            "--attempts"]
+    doc = _json(args)
+    assert [(r["grantor"], r["grantee"]) for r in doc["grants_added"]] == [("agency:fbi", "agency:el-cajon-ca-pd")]
+    assert [(r["grantor"], r["grantee"]) for r in doc["grants_removed"]] == [
+        ("agency:el-cajon-ca-pd", "agency:reno-nv-pd")]
+    assert [(p["party"], p["change"], p["after"]) for p in doc["parties"]] == [("agency:fbi", "gained", ["grant"])]
+    assert doc["parties"][0]["evidence"][0]["event"] == "flock-share:fbi:el-cajon-ca-pd"
+    res = runner.invoke(app, args, terminal_width=200)
+    assert res.exit_code == 0
+    assert "Reno NV PD" in res.stdout and "FBI" in res.stdout and "2025-03-01T00:00:00Z" in res.stdout
+    bad = runner.invoke(app, ["diff", str(log), "--from", "2025-03-01", "--to", "2025-01-01"])
+    assert bad.exit_code == 2 and "--from" in bad.stderr
 
 
 # Events: a clip handed on over three days, a search, a grant; as of each date the command must answer as
