@@ -46,6 +46,9 @@ IMMIGRATION_TERMS: tuple[str, ...] = (
     "dhs",
     "enforcement and removal",
     "homeland security investigations",
+    "homeland security",
+    "287 g",
+    "287g",
 )
 #: Phrases in which an immigration word is not about immigration: frozen water ("ice cream", "black ice"),
 #: a crime ("ICE impersonation": someone posing as an agent), Desert Hot Springs ("DHS PD").
@@ -84,6 +87,7 @@ REPRODUCTIVE_CARE_TERMS: tuple[str, ...] = (
 MISSING_PERSON_TERMS: tuple[str, ...] = (
     "missing*",
     "misper",
+    "suicid*",
     "amber",
     "silver alert",
     "endangered",
@@ -138,6 +142,13 @@ VIOLENT_CRIME_TERMS: tuple[str, ...] = (
     "brandish*",
     "criminal threat*",
     "threats",
+    "sex offense*",
+    "sex crime*",
+    "elder abuse",
+    "dependent adult abuse",
+    "extortion",
+    "blackmail",
+    "fight*",
 )
 
 PROPERTY_CRIME_TERMS: tuple[str, ...] = (
@@ -178,6 +189,11 @@ PROPERTY_CRIME_TERMS: tuple[str, ...] = (
     "grand theft*",
     "stolen veh*",
     "unlawful taking",
+    "tamper*",
+    "graffiti",
+    "counterfeit*",
+    "damage*",
+    "elder financial abuse",
 )
 
 TRAFFIC_TERMS: tuple[str, ...] = (
@@ -202,6 +218,15 @@ TRAFFIC_TERMS: tuple[str, ...] = (
     "road rage",
     "fail to yield",
     "failure to yield",
+    "sideshow*",
+    "takeover*",
+    "street takeover",
+    "exhibition of speed",
+    "exhibition speed",
+    "pursuit",
+    "abandoned vehicle",
+    "abandoned auto",
+    "abandoned car",
 )
 
 DRUG_TERMS: tuple[str, ...] = (
@@ -261,6 +286,9 @@ INVESTIGATION_TERMS: tuple[str, ...] = (
     "arrest*",
     "parole*",
     "probation*",
+    "fugitive*",
+    "obstruct*",
+    "disturbance*",
 )
 
 #: Reasons that are no reason at all (matched on the whole reason, case-insensitively).

@@ -32,7 +32,7 @@ from classify.purpose_words import (  # the classifier's keyword tables
     PURPOSES,
     REPRODUCTIVE_CARE_TERMS,
 )
-from classify.reason_codes import code_section_purpose, is_case_number
+from classify.reason_codes import code_section_purpose, code_section_text, is_case_number
 
 __all__ = [
     "PURPOSES",
@@ -43,25 +43,35 @@ __all__ = [
     "PLACEHOLDERS",
     "PURPOSE_TERMS",
     "classify_reason",
+    "purpose_and_words",
     "search_purpose",
     "code_section_purpose",
     "is_case_number",
     "is_real_reason",
     "reason_words",
+    "without_false_friends",
 ]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _ALERT_PREFIX = re.compile(r"^other image search from alerts page associated with alert:\s*", re.IGNORECASE)
 
 
+_INITIALS = re.compile(r"(?<![a-z0-9])(?:[a-z]\.\s?){2,}(?![a-z])")
+
+
 def reason_words(text: str) -> list[str]:
-    """Lower-case words of a reason (``+``, ``/``, ``-``, ``.`` separate words; accents folded).
+    """Lower-case words of a reason (``+``, ``/``, ``-``, ``.`` separate words; accents folded; dotted
+    initials closed up: "I.C.E." is "ice", "U.S. Marshals" is "us marshals").
 
     >>> reason_words("ICE+ERO / Person-Crime.")
     ['ice', 'ero', 'person', 'crime']
+    >>> reason_words("I.C.E. / U.S. Marshals / P.C. 459")
+    ['ice', 'us', 'marshals', 'pc', '459']
     """
-    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii")
-    return _WORD.findall(folded.lower())
+    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii").lower()
+    if "." in folded:
+        folded = _INITIALS.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", folded)
+    return _WORD.findall(folded)
 
 
 def _matches(words: list[str], joined: str, term: str) -> bool:
@@ -73,11 +83,18 @@ def _matches(words: list[str], joined: str, term: str) -> bool:
     return f" {term} " in joined
 
 
-def _match_table(words: list[str], joined: str, terms: tuple[str, ...]) -> bool:
-    return any(_matches(words, joined, t) for t in terms)
+def _match_table(words: list[str], joined: str, terms: tuple[str, ...]) -> str | None:
+    """The first term of ``terms`` the words match, or None."""
+    return next((t for t in terms if _matches(words, joined, t)), None)
 
 
-def _without_false_friends(joined: str) -> str:
+def without_false_friends(joined: str) -> str:
+    """Padded words (``" a b "``) without the phrases in which an immigration word is not about immigration
+    (:data:`ICE_FALSE_FRIENDS`) nor the immigration words a negation denies ("not ICE").
+
+    >>> without_false_friends(" ice cream truck not ice hsi agent ")
+    ' truck agent '
+    """
     cleaned = joined
     for friend in ICE_FALSE_FRIENDS:
         if "*" in friend:
@@ -104,32 +121,48 @@ def classify_reason(text: str | None) -> str:
     >>> [classify_reason(r) for r in ["ICE impersonation", "DHS PD case", "211PC", "GTA", "susp veh", "2026-0380"]]
     ['investigation', 'investigation', 'violent_crime', 'property_crime', 'investigation', 'investigation']
     """
+    return purpose_and_words(text)[0]
+
+
+@lru_cache(maxsize=1 << 16)
+def purpose_and_words(text: str | None) -> tuple[str, tuple[str, ...]]:
+    """The purpose of a reason (:func:`classify_reason`) and the table term or code that decided it.
+
+    >>> purpose_and_words("ICE+ERO"), purpose_and_words("Stolen car"), purpose_and_words("211PC")
+    (('immigration', ('ice',)), ('property_crime', ('stolen*',)), ('violent_crime', ('211pc',)))
+    >>> purpose_and_words("***"), purpose_and_words("2026-0380")
+    (('unspecified', ()), ('investigation', ('2026-0380',)))
+    """
     raw = (text or "").strip()
     raw = _ALERT_PREFIX.sub("", raw)
     if raw.lower() in PLACEHOLDERS:
-        return "unspecified"
+        return "unspecified", ()
     words = reason_words(raw)
     if not words:
-        return "unspecified"
+        return "unspecified", ()
     joined = " " + " ".join(words) + " "
     if joined.strip() in PLACEHOLDERS:
-        return "unspecified"
-    cleaned = _without_false_friends(joined)
-    if _match_table(cleaned.split(), cleaned, IMMIGRATION_TERMS):
-        return "immigration"
+        return "unspecified", ()
+    cleaned = without_false_friends(joined)
+    term = _match_table(cleaned.split(), cleaned, IMMIGRATION_TERMS)
+    if term:
+        return "immigration", (term,)
     section = code_section_purpose(raw)
+    found = code_section_text(raw)
+    code: tuple[str, ...] = (found,) if found else ()
     for purpose, terms in PURPOSE_TERMS.items():
         if purpose == "immigration":
             continue
         if purpose == "investigation" and section is not None:
-            return section
-        if _match_table(words, joined, terms):
-            return purpose
+            return section, code
+        term = _match_table(words, joined, terms)
+        if term:
+            return purpose, (term,)
     if section is not None:
-        return section
+        return section, code
     if is_case_number(raw) or all(is_case_number(w) for w in words):
-        return "investigation"
-    return "unspecified"
+        return "investigation", (" ".join(raw.lower().split()),)
+    return "unspecified", ()
 
 
 def search_purpose(reason: str | None, offense_type: str | None = None) -> str:

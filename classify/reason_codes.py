@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["code_section_purpose", "is_case_number", "PENAL_CODE_PURPOSES", "VEHICLE_THEFT_SECTIONS"]
+__all__ = [
+    "code_section_purpose", "code_section_text", "is_case_number", "PENAL_CODE_PURPOSES", "VEHICLE_THEFT_SECTIONS",
+]
 
 #: A bare case or report number: "2514277", "20260332", "2026-0380", "25-001", "SO25-1234", "CR#2026-00017".
 _CASE_NUMBER = re.compile(
@@ -61,6 +63,16 @@ def code_section_purpose(text: str) -> str | None:
     if code == "pc":
         return PENAL_CODE_PURPOSES.get(section, "investigation")
     return "investigation"
+
+
+def code_section_text(text: str) -> str | None:
+    """The first code section in a reason, as written (lower case), or None.
+
+    >>> code_section_text("Burglary 459 PC"), code_section_text("UUV")
+    ('459 pc', None)
+    """
+    m = _CODE_SECTION.search((text or "").lower())
+    return m.group(0) if m else None
 
 
 def is_case_number(text: str | None) -> bool:

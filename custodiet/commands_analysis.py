@@ -9,30 +9,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from custodiet.app import (
-    ATTEMPTS_OPT,
-    EVENTS_ARG,
-    JSON_OPT,
-    REGISTRY_OPT,
-    RULES_OPT,
-    CliError,
-    app,
-    check_party,
-    counted,
-    emit_json,
-    guarded,
-    load_graph,
-    load_log,
-    load_registry,
-    out,
-    progress,
-    table,
-    unknown_name,
-)
+from custodiet.app import ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_OPT, RULES_OPT, app
+from custodiet.console import counted, emit_json, out, progress, table
+from custodiet.errors import CliError, guarded, unknown_name
+from custodiet.inputs import check_party, load_graph, load_log, load_registry
 from custodiet.timeopts import AS_OF_OPT, as_of_time, print_as_of, stamp_as_of
 from schemas.parties import PARTY_KINDS
 
@@ -282,7 +266,7 @@ def format_from_suffix(path: Path) -> str:
     >>> format_from_suffix(Path("x.txt"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    custodiet.app.CliError: x.txt: cannot tell the format from the suffix '.txt' (give --format: ...)
+    custodiet.errors.CliError: x.txt: cannot tell the format from the suffix '.txt' (give --format: ...)
     """
     name = path.name.lower()
     if name.endswith(".prov.json") or name.endswith(".provn.json"):
@@ -326,10 +310,15 @@ def report(
     if output.exists() and not output.is_dir():
         raise CliError(f"{output}: exists and is not a directory")
     sources: set[str | None] = set()
+    types: set[str] = set()
+
+    def seen(ev: Any, _verdict: Any) -> None:
+        sources.add(ev.source)
+        types.add(ev.type)
+
     with progress("reading and judging the log") as (bar, task):
         # judged once: the violations, and custody as judged (or every attempt)
-        g, res = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source),
-                            as_of=as_of_time(as_of))
+        g, res = load_graph(events, registry, rules, attempts, on_verdict=seen, as_of=as_of_time(as_of))
         for t in to:
             check_party(g, t)
         check_doc = res.document()
@@ -342,6 +331,10 @@ def report(
         about = ", ".join(party_name(t, g.registry) for t in to)
         page = write_report(g, check_doc, output, to, title or f"Where data reaches {about}", credits,
                             headline_doc=doc, max_hops=max_hops, step=lambda what: bar.update(task, description=what))
+        if "search" in types and events != "-":  # the log holds searches: the search-audit summary
+            from reports.searches import add_report_section
+
+            add_report_section(page, events, rules, credits)
     files = sorted(p.name for p in output.iterdir())
     size = sum(p.stat().st_size for p in output.iterdir() if p.is_file())
     if as_json:

@@ -11,23 +11,10 @@ from typing import Annotated, Any
 
 import typer
 
-from custodiet.app import (
-    ATTEMPTS_OPT,
-    EVENTS_ARG,
-    JSON_OPT,
-    REGISTRY_OPT,
-    RULES_OPT,
-    CliError,
-    app,
-    check_events_file,
-    counted,
-    emit_json,
-    guarded,
-    load_registry,
-    out,
-    progress,
-    table,
-)
+from custodiet.app import ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_OPT, RULES_OPT, app
+from custodiet.console import counted, emit_json, out, progress, table
+from custodiet.errors import CliError, guarded
+from custodiet.inputs import check_events_file, check_party, load_registry
 from custodiet.timeopts import instant
 
 __all__ = ["diff"]
@@ -73,8 +60,6 @@ def diff(
         doc, g1, g2 = custody_diff(read, t1, t2, party, rule_sets=rules, registry=reg, attempts=attempts,
                                    source=events)
     if party is not None and not (g1.has_party(party) or g2.has_party(party)):
-        from custodiet.app import check_party
-
         check_party(g2, party, "--to-party")
     if as_json:
         emit_json(doc)

@@ -5,10 +5,10 @@
 (86400.0, None)
 >>> as_of_time("2025-06-01").isoformat()
 '2025-06-01T23:59:59.999999+00:00'
->>> as_of_time("tomorrow")
+>>> as_of_time("tomorrow")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-custodiet.app.CliError: --as-of 'tomorrow': expected an ISO date (2025-06-01) or an RFC 3339 time (2025-06-01T12:00:00Z)
+custodiet.errors.CliError: --as-of 'tomorrow': expected an ISO date (2025-06-01) or an RFC 3339 time ...
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 import typer
 
-from custodiet.app import CliError
+from custodiet.errors import CliError
 from schemas.when import parse_duration, parse_instant
 
 __all__ = ["AS_OF_OPT", "MAX_WAIT_OPT", "as_of_time", "wait_seconds", "instant", "as_of_line", "stamp_as_of",
@@ -91,7 +91,7 @@ def stamp_as_of(doc: dict[str, Any], graph: Any, party: str | None = None) -> di
 
 def print_as_of(doc: dict[str, Any], registry: Any = None) -> None:
     """Print :func:`as_of_line` for people."""
-    from custodiet.app import out
+    from custodiet.console import out
 
     for line in as_of_line(doc, registry):
         out.print(line, markup=False, highlight=False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.custody import CustodyGraph
+from graph.custody import ORIGIN_UNKNOWN_NOTE, CustodyGraph
 from graph.paths import count_paths, count_static_paths, enumerate_paths, useful_hand_overs
 
 __all__ = ["trace", "TraceError", "DEFAULT_LIMIT"]
@@ -42,35 +42,37 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT, *,
         raise TraceError(g.absent("clip", clip))
     if not g.has_party(to):
         raise TraceError(g.absent("party", to))
-    origin = g.clips.get(clip)
-    hs = g.clip_hand_overs(clip)
-    if origin is None:  # hand-overs but no recording: custody never started
-        return {"clip": clip, "to": to, "count": 0, "truncated": False, "paths": [], "count_exact": True,
-                "basis": g.basis,
-                "note": "no clip_recorded event for this clip: custody never started",
-                "static": {"count": 0, "exact": True, "label": "time-blind"},
-                **({} if max_wait is None else {"max_wait_seconds": max_wait})}
+    start = g.custody_start(clip)
+    assert start is not None  # the clip is in the graph
+    origin, hs = start
+    blocked = origin.owner == to or to in origin.senders  # where custody starts: nothing reaches it
     if max_wait is not None:
         from graph.wait import count_within, enumerate_within, useful_within
 
-        useful = useful_within(hs, origin.owner, origin.t, to, max_wait) if origin.owner != to else []
-        count, exact = count_within(hs, origin.owner, origin.t, to, max_wait, useful=useful)
-        listed = enumerate_within(hs, origin.owner, origin.t, to, max_wait, limit=limit, useful=useful)
+        # a clip with no recording: its senders hold it from their first hand-over out, whenever that was
+        first = None if origin.known else float("inf")
+        useful = useful_within(hs, origin.owner, origin.t, to, max_wait, first_wait=first) if not blocked else []
+        count, exact = count_within(hs, origin.owner, origin.t, to, max_wait, useful=useful, first_wait=first)
+        listed = enumerate_within(hs, origin.owner, origin.t, to, max_wait, limit=limit, useful=useful,
+                                  first_wait=first)
     else:
-        useful = useful_hand_overs(hs, origin.owner, origin.t, to) if origin.owner != to else []
+        useful = useful_hand_overs(hs, origin.owner, origin.t, to) if not blocked else []
         count, exact = count_paths(hs, origin.owner, origin.t, to, useful=useful)
         listed = enumerate_paths(hs, origin.owner, origin.t, to, limit=limit, useful=useful)
     paths = []
     for p in listed:
-        paths.append({"parties": [origin.owner, *(h.dst for h in p)], "events": [h.event_id for h in p]})
+        parties = [origin.owner, *(h.dst for h in p)]
+        if not origin.known:  # start at the sender: the stand-in hand-over into it is not an event
+            parties, p = parties[1:], p[1:]
+        paths.append({"parties": parties, "events": [h.event_id for h in p]})
     # The time-blind count is context, not the answer: a smaller work bound keeps one widely shared clip
     # from costing a second per query (it then says exact: false).
-    static, static_exact = count_static_paths(hs, origin.owner, to, budget=STATIC_BUDGET)
+    static, static_exact = count_static_paths(hs, origin.owner, to, budget=STATIC_BUDGET) if not blocked else (0, True)
     static_doc: dict[str, Any] = {"count": static, "exact": static_exact,
                                   "label": "time-blind: ignores hand-over order, overstates exposure"}
     if static is None:
         static_doc["stopped"] = f"work budget of {STATIC_BUDGET} steps"
-    doc = {
+    doc: dict[str, Any] = {
         "clip": clip,
         "to": to,
         "count": count,
@@ -79,7 +81,11 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT, *,
         "count_exact": exact,
         "basis": g.basis,
         "static": static_doc,
+        "origin_known": origin.known,
     }
+    if not origin.known:
+        doc["note"] = ORIGIN_UNKNOWN_NOTE
+        doc["senders"] = list(origin.senders)
     if max_wait is not None:
         doc["max_wait_seconds"] = max_wait
     if g.as_of is not None:  # built as of a date (graph.asof)

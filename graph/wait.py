@@ -33,14 +33,17 @@ def _any_in(sorted_times: list[float], lo: float, hi: float) -> bool:
     return i < len(sorted_times) and sorted_times[i] <= hi
 
 
-def useful_within(hs: Sequence[HandOver], owner: str, t0: float, target: str, wait: float) -> list[HandOver]:
+def useful_within(hs: Sequence[HandOver], owner: str, t0: float, target: str, wait: float, *,
+                  first_wait: float | None = None) -> list[HandOver]:
     """Hand-overs (``hs`` sorted by time) on some walk from ``owner`` (holding the clip from ``t0``) into
-    ``target`` whose every hand-over leaves within ``wait`` of the arrival before it.
+    ``target`` whose every hand-over leaves within ``wait`` of the arrival before it (those leaving the owner
+    within ``first_wait`` of ``t0``, by default ``wait``).
 
     >>> hs = [HandOver(1.0, "x", "o", "a"), HandOver(9.0, "y", "a", "t"), HandOver(2.0, "z", "a", "t")]
     >>> [h.event_id for h in useful_within(sorted(hs), "o", 0.0, "t", 2.0)]
     ['x', 'z']
     """
+    first = wait if first_wait is None else first_wait
     arrivals: dict[str, list[float]] = {owner: [t0]}
     forward: set[str] = set()
     for group in _groups(hs):
@@ -51,7 +54,7 @@ def useful_within(hs: Sequence[HandOver], owner: str, t0: float, target: str, wa
                 if h.event_id in forward or h.src == target or h.dst == owner or h.src == h.dst:
                     continue
                 arr = arrivals.get(h.src)
-                if arr and _any_in(arr, h.t - wait, h.t):
+                if arr and _any_in(arr, h.t - (first if h.src == owner else wait), h.t):
                     forward.add(h.event_id)
                     arrivals.setdefault(h.dst, []).append(h.t)
                     changed = True
@@ -72,7 +75,8 @@ def useful_within(hs: Sequence[HandOver], owner: str, t0: float, target: str, wa
     return [h for h in hs if h.event_id in backward]
 
 
-def _forward(ordered: Sequence[HandOver], owner: str, t0: float, target: str, wait: float) -> list[int]:
+def _forward(ordered: Sequence[HandOver], owner: str, t0: float, target: str, wait: float,
+             first: float) -> list[int]:
     """Walks from the owner ending with each hand-over of ``ordered`` (time order, equal times topological)."""
     times: dict[str, list[float]] = {owner: [t0]}
     sums: dict[str, list[int]] = {owner: [0, 1]}  # running sums of the walks arriving, one longer
@@ -82,7 +86,7 @@ def _forward(ordered: Sequence[HandOver], owner: str, t0: float, target: str, wa
         ts = times.get(h.src)
         if ts:
             cs = sums[h.src]
-            c = cs[bisect_right(ts, h.t)] - cs[bisect_left(ts, h.t - wait)]
+            c = cs[bisect_right(ts, h.t)] - cs[bisect_left(ts, h.t - (first if h.src == owner else wait))]
         out.append(c)
         if c and h.dst != target:
             times.setdefault(h.dst, []).append(h.t)
@@ -127,12 +131,13 @@ def _ordered_if_paths(useful: Sequence[HandOver], owner: str, target: str) -> li
 
 
 def _by_subsets(hs: Sequence[HandOver], owner: str, t0: float, target: str, wait: float,
-                max_states: int = 200_000) -> int:
+                max_states: int = 200_000, first: float | None = None) -> int:
     """Paths by dynamic programming over (party, visited set) with the arrival times of each state kept in
     order (running sums), as ``graph.subsets`` does without a delay."""
     bit: dict[str, int] = {}
     for p in (owner, *(h.src for h in hs), *(h.dst for h in hs)):
         bit.setdefault(p, 1 << len(bit))
+    first = wait if first is None else first
     states: dict[str, dict[int, tuple[list[float], list[int]]]] = defaultdict(dict)
     states[owner][bit[owner]] = ([t0], [0, 1])
     n_states, total = 1, 0
@@ -144,7 +149,7 @@ def _by_subsets(hs: Sequence[HandOver], owner: str, t0: float, target: str, wait
             for mask, (ts, cs) in states.get(h.src, {}).items():
                 if mask & vb:
                     continue
-                ways = cs[bisect_right(ts, t)] - cs[bisect_left(ts, t - wait)]
+                ways = cs[bisect_right(ts, t)] - cs[bisect_left(ts, t - (first if h.src == owner else wait))]
                 if not ways:
                     continue
                 if h.dst == target:
@@ -176,13 +181,13 @@ def _by_subsets(hs: Sequence[HandOver], owner: str, t0: float, target: str, wait
 
 
 def _search(useful: Sequence[HandOver], owner: str, t0: float, target: str, wait: float, limit: int,
-            budget: int, stopped: list[bool]) -> Iterator[list[HandOver]]:
+            budget: int, stopped: list[bool], first: float) -> Iterator[list[HandOver]]:
     out: dict[str, list[HandOver]] = defaultdict(list)
     for h in useful:
         out[h.src].append(h)
     times = {p: [h.t for h in lst] for p, lst in out.items()}
     # Explicit stack: [party, next index into its out-list, latest time a hand-over may leave].
-    stack: list[list] = [[owner, bisect_left(times.get(owner, []), t0), t0 + wait]]
+    stack: list[list] = [[owner, bisect_left(times.get(owner, []), t0), t0 + first]]
     path: list[HandOver] = []
     visited = {owner}
     yielded = steps = 0
@@ -217,7 +222,7 @@ def _search(useful: Sequence[HandOver], owner: str, t0: float, target: str, wait
 
 def enumerate_within(
     hs: Sequence[HandOver], owner: str, t0: float, target: str, wait: float, *, limit: int,
-    budget: int = DEFAULT_BUDGET, useful: list[HandOver] | None = None,
+    budget: int = DEFAULT_BUDGET, useful: list[HandOver] | None = None, first_wait: float | None = None,
 ) -> Iterator[list[HandOver]]:
     """Yield up to ``limit`` paths within the delay, in order of their hand-overs' (time, event id); lazy and
     bounded by ``budget`` steps. ``useful``: ``useful_within(...)`` if the caller has it already.
@@ -228,18 +233,20 @@ def enumerate_within(
     """
     if owner == target or limit <= 0:
         return
+    first = wait if first_wait is None else first_wait
     if useful is None:
-        useful = useful_within(hs, owner, t0, target, wait)
-    yield from _search(useful, owner, t0, target, wait, limit, budget, [])
+        useful = useful_within(hs, owner, t0, target, wait, first_wait=first)
+    yield from _search(useful, owner, t0, target, wait, limit, budget, [], first)
 
 
 def count_within(
     hs: Sequence[HandOver], owner: str, t0: float, target: str, wait: float, budget: int = DEFAULT_BUDGET, *,
-    useful: list[HandOver] | None = None, max_states: int = 200_000,
+    useful: list[HandOver] | None = None, max_states: int = 200_000, first_wait: float | None = None,
 ) -> tuple[int, bool]:
     """Number of time-respecting simple paths from ``owner`` (at ``t0``) to ``target`` within the delay;
     ``(count, exact)`` (``exact`` is False only when the last-resort search stopped at ``budget`` steps:
-    the count is then a lower bound). ``max_states``: the bound on the visited-set programme.
+    the count is then a lower bound). ``max_states``: the bound on the visited-set programme. ``first_wait``:
+    the bound on the first hand-over (from ``t0``; by default ``wait``).
 
     >>> hs = [HandOver(1.0, "a", "o", "x"), HandOver(4.0, "b", "o", "x")]
     >>> count_within(hs, "o", 0.0, "x", 2.0), count_within(hs, "o", 0.0, "x", 4.0)
@@ -247,35 +254,39 @@ def count_within(
     """
     if owner == target:
         return 0, True
+    first = wait if first_wait is None else first_wait
     if useful is None:
-        useful = useful_within(hs, owner, t0, target, wait)
+        useful = useful_within(hs, owner, t0, target, wait, first_wait=first)
     if not useful:
         return 0, True
     ordered = _ordered_if_paths(useful, owner, target)
     if ordered is not None:
-        counts = _forward(ordered, owner, t0, target, wait)
+        counts = _forward(ordered, owner, t0, target, wait, first)
         return sum(c for h, c in zip(ordered, counts, strict=True) if h.dst == target), True
     try:
-        return _by_subsets(useful, owner, t0, target, wait, max_states), True
+        return _by_subsets(useful, owner, t0, target, wait, max_states, first), True
     except TooManyStates:
         pass
     stopped: list[bool] = []
-    found = sum(1 for _ in _search(useful, owner, t0, target, wait, budget, budget, stopped))
+    found = sum(1 for _ in _search(useful, owner, t0, target, wait, budget, budget, stopped, first))
     return found, not stopped
 
 
 def through_within(
-    useful: list[HandOver], owner: str, t0: float, target: str, wait: float, budget: int = DEFAULT_BUDGET,
+    useful: list[HandOver], owner: str, t0: float, target: str, wait: float, budget: int = DEFAULT_BUDGET, *,
+    first_wait: float | None = None,
 ) -> tuple[dict[str, tuple[int, int]], int, bool]:
     """For each party on a path within the delay from ``owner`` into ``target``: ``(paths through it, fewest
     hand-overs from it to target)``; also how many paths were walked one by one and whether the answer is
-    complete. Exact by dynamic programming where no walk can revisit a party; elsewhere the paths are
+    complete (``first_wait`` as :func:`count_within`). Exact by dynamic programming where no walk can revisit
+    a party; elsewhere the paths are
     walked one by one, at most ``budget`` (then not complete: the counts are lower bounds).
 
     >>> hs = [HandOver(1.0, "t1", "o", "a"), HandOver(2.0, "t2", "a", "x"), HandOver(3.0, "t3", "o", "x")]
     >>> through_within(hs, "o", 0.0, "x", 5.0)
     ({'o': (2, 1), 'a': (1, 1)}, 0, True)
     """
+    first = wait if first_wait is None else first_wait
     found: dict[str, list[int]] = {}
 
     def add(p: str, paths: int, hops: int) -> None:
@@ -286,7 +297,7 @@ def through_within(
     ordered = _ordered_if_paths(useful, owner, target) if useful else []
     walked, complete = 0, True
     if ordered is not None:
-        fwd = _forward(ordered, owner, t0, target, wait)
+        fwd = _forward(ordered, owner, t0, target, wait, first)
         bwd, hops = _backward(ordered, target, wait)
         for h, f, b, m in zip(ordered, fwd, bwd, hops, strict=True):
             if f and b:
@@ -296,7 +307,7 @@ def through_within(
                     add(h.dst, f * b, m - 1)
     else:
         stopped: list[bool] = []
-        for path in _search(useful, owner, t0, target, wait, max(budget, 0), max(budget, 0), stopped):
+        for path in _search(useful, owner, t0, target, wait, max(budget, 0), max(budget, 0), stopped, first):
             walked += 1
             for i, p in enumerate([owner, *(h.dst for h in path[:-1])]):
                 add(p, 1, len(path) - i)

@@ -94,13 +94,21 @@ def _columns(header: list[str]) -> dict[str, int]:
 
 
 def fits_audit(header: list[str]) -> str | None:
-    """The layout family a header fits (``portal`` or ``network``), or None.
+    """The layout family a header fits (``portal`` or ``network``), or None. A search time and a reason,
+    case or offense column make an audit; so do a search time, a search id or user, and a camera or network
+    count (a portal that publishes no reason: its reasons are *not published*, not missing).
 
     >>> fits_audit(["Name", "Org Name", "Search Time", "Reason"]), fits_audit(["src_agency", "external_agency"])
     ('network', None)
+    >>> fits_audit(["id", "userId", "searchDate", "cameraCount"]), fits_audit(["id", "date"])
+    ('portal', None)
     """
     cols = _columns([clean_cell(h) for h in header])
-    if "date" not in cols or not ({"reason", "case", "offense"} & set(cols)):
+    if "date" not in cols:
+        return None
+    stated = {"reason", "case", "offense"} & set(cols)
+    counted = {"cameras", "networks"} & set(cols) and {"id", "user", "org"} & set(cols)
+    if not stated and not counted:
         return None
     return "network" if "org" in cols else "portal"
 
@@ -112,7 +120,8 @@ def detect_layout(header: list[str]) -> AuditLayout:
     if name is None:
         raise ValueError(
             f"no search-audit layout fits the columns {clean}: a portal audit has searchDate and reason "
-            "(id,userId,searchDate,cameraCount,reason), a network audit has Org Name, Search Time and Reason"
+            "(id,userId,searchDate,cameraCount,reason) or at least an id and a camera count, a network audit "
+            "has Org Name, Search Time and Reason"
         )
     return AuditLayout(name, _columns(clean), tuple(clean))
 

@@ -31,10 +31,13 @@ from typing import Any
 from importers.audit_layouts import fits_audit
 from importers.report import clean_cell
 
-__all__ = ["AuditRows", "open_audit", "text_encoding", "AGENCY_KEYS", "ROW_LIST_KEYS"]
+__all__ = ["AuditRows", "open_audit", "text_encoding", "agency_of_record", "AGENCY_KEYS", "PORTAL_KEYS",
+           "ROW_LIST_KEYS"]
 
-#: Keys of a per-agency JSON record that name its agency, and that hold its rows.
-AGENCY_KEYS = ("agency", "agency_name", "org_name", "organization", "name")
+#: Keys of a per-agency JSON record that name its agency, that name its portal (a slug or the portal's
+#: address, whose last part is the slug: ``eugene-or-pd`` is Eugene OR PD), and that hold its rows.
+AGENCY_KEYS = ("agency", "agency_name", "org_name", "organization", "name", "crawled_name")
+PORTAL_KEYS = ("slug", "crawled_slug", "portal", "portal_url", "transparency_url", "url")
 ROW_LIST_KEYS = ("searches", "audit", "audits", "rows", "records", "data", "results")
 
 
@@ -118,6 +121,28 @@ def _dict_rows(records: Iterator[tuple[int, Any]], first: dict[str, Any]) -> tup
     return header, rows()
 
 
+def agency_of_record(record: dict[str, Any]) -> str | None:
+    """The agency a per-agency JSON record names: by name, else by its portal's slug or address.
+
+    >>> agency_of_record({"slug": "eugene-or-pd"}), agency_of_record({"portal": "https://x.example/danville-il-pd/"})
+    ('Eugene OR PD', 'Danville IL PD')
+    >>> agency_of_record({"agency": " Eugene OR PD ", "slug": "x"}), agency_of_record({"searches": []})
+    ('Eugene OR PD', None)
+    """
+    from classify.agencies import name_from_slug
+
+    name = next((clean_cell(record[k]) for k in AGENCY_KEYS if isinstance(record.get(k), str)
+                 and clean_cell(record[k])), None)
+    if name:
+        return name
+    portal = next((clean_cell(record[k]) for k in PORTAL_KEYS if isinstance(record.get(k), str)
+                   and clean_cell(record[k])), None)
+    if not portal:
+        return None
+    slug = portal.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return name_from_slug(slug) if slug else None
+
+
 def _json(file: Path) -> AuditRows:
     text = file.read_text(encoding="utf-8-sig")
     if not text.strip():
@@ -125,7 +150,7 @@ def _json(file: Path) -> AuditRows:
     data = json.loads(text)
     agency = None
     if isinstance(data, dict):
-        agency = next((clean_cell(data[k]) for k in AGENCY_KEYS if isinstance(data.get(k), str)), None)
+        agency = agency_of_record(data)
         key = next((k for k in ROW_LIST_KEYS if isinstance(data.get(k), list)), None)
         if key is None:
             raise ValueError(f"a JSON object without a list of searches (keys: {sorted(data)[:12]})")

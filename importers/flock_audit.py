@@ -8,7 +8,8 @@ underscores or a split time frame). Files may be CSV, JSON, JSON Lines or ``.xls
 (:mod:`importers.audit_sources`).
 
 **Who searched.** In a network audit, the row's ``Org Name``; in a portal audit, the agency given as
-``agency`` (``--agency``) or named by the per-agency JSON record. There is no default: a portal audit with
+``agency`` (``--agency``) or named by the per-agency JSON record (by name, or by its portal's slug or
+address: :func:`importers.audit_sources.agency_of_record`). There is no default: a portal audit with
 neither is refused. Each event carries the searcher's name and state as the import read them
 (``searcher_name``, ``searcher_state``), so a later ``check`` without a registry keeps them.
 
@@ -16,7 +17,11 @@ Each row becomes::
 
     {"event_id": "flock-search:<searcher-slug>:<id>", "type": "search", "occurred_at": <UTC>,
      "searcher": "agency:<slug>", "searcher_name": ..., "searcher_state": ..., "reason": ...,
-     "purpose": search_purpose(reason, offense_type), "networks_searched": ..., "cameras_searched": ...,
+     "purpose": search_purpose(reason, offense_type), "reason_published": false (only when the audit has no
+     reason column), "reason_tier": ..., "reason_words": [...] (classify.reason_tiers.read_reason of the cell as
+     written), "networks_searched": ..., "networks_unknown": true (only when the row gives no network count:
+     networks_searched is then 1, the least a search covers, and the summary leaves the search out of its
+     network figures), "cameras_searched": ...,
      "case_number": ..., "offense_type": ..., "time_frame_start": ..., "time_frame_end": ...,
      "search_type": ..., "moderation": ..., "user": ..., "source": "flock-search-audit"}
 
@@ -54,6 +59,7 @@ from zoneinfo import ZoneInfo
 
 from classify.agencies import AgencyClass, classify_agency, name_from_slug
 from classify.purposes import search_purpose
+from classify.reason_tiers import read_reason
 from importers.audit_layouts import DEFAULT_TZ, AuditLayout, detect_layout, parse_search_time, parse_time_frame
 from importers.audit_sources import open_audit
 from importers.flock_sharing import format_time
@@ -177,6 +183,7 @@ def _read_rows(  # noqa: C901 - one row, one place
     file: Path,
 ) -> None:
     col = layout.columns
+    published = "reason" in col  # a portal without a reason column publishes none: not published, not missing
     width = len(layout.header)
     recent = _Recent(RECENT_IDS)
     placeholders = PLACEHOLDER_VALUES
@@ -222,6 +229,8 @@ def _read_rows(  # noqa: C901 - one row, one place
             continue
         reason = cell(row, "reason") or ""
         offense = cell(row, "offense")
+        reading = read_reason(row[col["reason"]] if published and col["reason"] < len(row) else None,
+                              published=published, offense_type=offense)
         frame_start = frame_end = None
         frame = cell(row, "time_frame")
         try:
@@ -242,6 +251,8 @@ def _read_rows(  # noqa: C901 - one row, one place
         if cameras_cell is not None and cameras is None:
             result.warn(file, line, f"bad device count {cameras_cell!r}: left out")
         networks = _count(cell(row, "networks"))
+        if networks is None and cell(row, "networks") is not None:
+            result.warn(file, line, f"bad network count {cell(row, 'networks')!r}: left out")
         event: dict[str, Any] = {
             "event_id": event_id,
             "type": "search",
@@ -251,7 +262,11 @@ def _read_rows(  # noqa: C901 - one row, one place
             "searcher_state": searcher.state,
             "reason": reason,
             "purpose": search_purpose(reason, offense),
+            "reason_published": None if published else False,
+            "reason_tier": reading.tier,
+            "reason_words": list(reading.words) or None,
             "networks_searched": networks if networks is not None else 1,
+            "networks_unknown": None if networks is not None else True,
             "cameras_searched": cameras,
             "case_number": cell(row, "case"),
             "offense_type": offense,

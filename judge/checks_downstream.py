@@ -21,11 +21,13 @@ from __future__ import annotations
 from typing import Any
 
 from classify.purposes import classify_reason, search_purpose
-from judge.comparison import Comparison, Context, a, breach, event_platform, outside, passes
+from classify.reason_tiers import search_reading
+from judge.comparison import Comparison, Context, a, breach, days, event_platform, outside, passes
 from schemas.events import Search
 from schemas.parties import PartyRegistry
 
-__all__ = ["destination_limit", "forbidden_purpose", "federal_lookup", "search_reason", "ccops_approval"]
+__all__ = ["destination_limit", "forbidden_purpose", "federal_lookup", "search_reason", "search_lookback",
+           "ccops_approval"]
 
 
 def _ends(ev: Any) -> tuple[str | None, str | None]:
@@ -37,6 +39,14 @@ def _ends(ev: Any) -> tuple[str | None, str | None]:
     if ev.type == "search":
         return ev.searcher, ev.on_behalf_of
     return None, None
+
+
+def _note_inferred(ev: Any, facts: dict[str, Any]) -> None:
+    """Say so when a search's ``on_behalf_of`` was read from its text (``classify.assists``), and from which
+    words."""
+    words = getattr(ev, "on_behalf_of_inferred", None)
+    if words:
+        facts["on_behalf_of_inferred"] = list(words)
 
 
 def _destination_class(origin_state: str, recipient: str, registry: PartyRegistry) -> str | None:
@@ -106,13 +116,13 @@ def forbidden_purpose(rule: Any, ev: Any, ctx: Context) -> Comparison:
     text = _purpose_text(ev)
     purpose = classify_reason(text)
     facts: dict[str, Any] = {"origin": origin, "origin_state": origin_state, "purpose": text,
-                             "classified_as": purpose, "purposes": rule.purposes}
+                             "classified_as": purpose, "purposes": rule.purposes, "recipient": recipient}
+    _note_inferred(ev, facts)
     def said() -> str:
         return f"the purpose {text!r} reads as {purpose}"
 
     if purpose in rule.purposes:
         return breach(facts, lambda: f"{said()}, a forbidden purpose for {origin_state} agencies")
-    facts["recipient"] = recipient
     if recipient and any(recipient == p or recipient.startswith(p + "-") for p in rule.recipients):
         facts["why"] = "recipient enforces immigration law"
         return breach(facts, lambda: f"{said()}, but the recipient {recipient} enforces immigration law")
@@ -133,7 +143,8 @@ def federal_lookup(rule: Any, ev: Any, ctx: Context) -> Comparison:
         return outside(lambda: f"{a(ev.basis)} hand-over, not a lookup")
     kinds = {p: reg.kind_of(p) for p in looked}
     fed = [p for p, k in kinds.items() if k == "federal"]
-    facts = {"party_kinds": kinds, "federal_parties": fed}
+    facts: dict[str, Any] = {"party_kinds": kinds, "federal_parties": fed}
+    _note_inferred(ev, facts)
     def said() -> str:
         return ", ".join(f"{p} is {k}" for p, k in kinds.items())
 
@@ -143,12 +154,43 @@ def federal_lookup(rule: Any, ev: Any, ctx: Context) -> Comparison:
 
 
 def search_reason(rule: Any, ev: Search, ctx: Context) -> Comparison:
-    """A search's free-text reason, classified: a blank or placeholder reason reads as unspecified."""
-    purpose = search_purpose(ev.reason, ev.offense_type)  # an offense type that gives the purpose is a reason
-    facts = {"reason": ev.reason, "offense_type": ev.offense_type, "classified_as": purpose}
-    if purpose == "unspecified":
-        return breach(facts, lambda: f"the reason {ev.reason!r} states no real reason")
-    return passes(facts, lambda: f"the reason {ev.reason!r} reads as {purpose}")
+    """A search's reason, read into its tier (``classify.reason_tiers``): only a *missing* reason (blank or a
+    placeholder) is a finding; a reason the source does not publish is unknown, a code or case number alone
+    and words of no known purpose are stated."""
+    reading = search_reading(ev)
+    facts = {"reason": ev.reason, "offense_type": ev.offense_type, "reason_tier": reading.tier,
+             "reason_words": list(reading.words),
+             "classified_as": search_purpose(ev.reason, ev.offense_type)}
+    said = {
+        "missing": "states no reason (blank or a placeholder)",
+        "not_published": "is not published by the source (unknown, not missing)",
+        "code_only": f"gives only a code or case number ({', '.join(reading.words)})",
+        "unrecognised": "states a reason of no purpose custodiet recognises",
+        "category": f"reads as {reading.category} ({', '.join(reading.words)})",
+    }[reading.tier]
+    if reading.tier == "missing":
+        return breach(facts, lambda: f"the reason {ev.reason!r} {said}")
+    if reading.tier == "not_published":
+        return outside(lambda: f"the reason {said}", facts)
+    return passes(facts, lambda: f"the reason {ev.reason!r} {said}")
+
+
+def search_lookback(rule: Any, ev: Search, ctx: Context) -> Comparison:
+    """How far back a search's time frame reaches (``occurred_at`` minus ``time_frame_start``, in days)
+    against ``retention_days``, how long the platform keeps what it would find; a search that gives no
+    time frame start is not compared (its lookback is unknown)."""
+    start = ev.time_frame_start
+    if start is None:
+        return outside(lambda: "the search gives no time frame start (time_frame_start): its lookback is unknown",
+                       {"time_frame_start": None, "retention_days": rule.retention_days})
+    back = round((ev.occurred_at - start).total_seconds() / 86400, 3)
+    facts = {"lookback_days": back, "retention_days": rule.retention_days, "time_frame_start": start}
+    def said() -> str:
+        return f"the time frame starts {days(back)} before the search"
+
+    if back > rule.retention_days:
+        return breach(facts, lambda: f"{said()}, longer than the retention of {days(rule.retention_days)}")
+    return passes(facts, lambda: f"{said()}, within the retention of {days(rule.retention_days)}")
 
 
 def ccops_approval(rule: Any, ev: Any, ctx: Context) -> Comparison:

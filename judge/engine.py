@@ -21,10 +21,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from classify.assists import with_inferred_assist
 from classify.registry import default_registry
 from judge.checks import COMPARES, Context, event_platform
 from judge.rulesets import RuleSet, load_rule_sets
 from judge.state import CustodyState
+from judge.where import check_for
 from schemas.events import EVENT_TYPES, Event
 from schemas.flow import edge_values, search_links
 from schemas.parties import PartyRegistry
@@ -93,7 +95,7 @@ class Judge:
         self._by_type: dict[str, list[tuple[RuleSet, Any, Any]]] = {t: [] for t in EVENT_TYPES}
         for rs in self.rule_sets:
             for rule in rs.rules:
-                fn, types = COMPARES[rule.check]
+                fn, types = check_for(rule), COMPARES[rule.check][1]  # limited to where the rule applies
                 for t in types:
                     self._by_type[t].append((rs, rule, fn))
         # (event type, platform, era segment) -> the checks that apply, worked out once per key: which rule
@@ -186,7 +188,7 @@ class Judge:
 
     def judge(self, event: Event, *, late: bool = False) -> Verdict:
         """Judge one event against the state so far, then apply it to the state (``late``: mark it so)."""
-        ev: Any = event  # one of the event models; dispatch is on ev.type
+        ev: Any = with_inferred_assist(event)  # one of the event models; a search's federal party from its text
         self.registry.learn(ev)  # names and states the import read, for parties the registry does not list
         violations = self._violations(ev)
         gated = False

@@ -215,6 +215,15 @@ class Search(_Event):
     search_type: str | None = None
     moderation: str | None = None
     user: str | None = None
+    #: False when the source has no reason field at all (the reason is then unknown, not missing).
+    reason_published: bool = True
+    #: How much the reason says (``classify.reason_tiers.TIERS``) and the words that decided it, as the
+    #: import read them; when absent the judge reads the reason itself.
+    reason_tier: Literal["missing", "not_published", "code_only", "unrecognised", "category"] | None = None
+    reason_words: list[str] | None = None
+    #: The words of the reason or case number that named the agency when ``on_behalf_of`` was inferred
+    #: from them (``classify.assists``), absent when the source named it.
+    on_behalf_of_inferred: list[str] | None = None
 
 
 class LegalProcess(_Event):

@@ -8,6 +8,7 @@ import csv
 import json
 import random
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -158,7 +159,10 @@ def test_demo_json_agrees_with_check_and_reach(tmp_path: Path):
     for row in demo["reached"]:
         r = cli_json("reach", str(log), "--to", row["party"], "--json")
         assert (row["clips"], row["paths"]) == (r["clip_count"], r["path_count"]), row["party"]
-        assert row["via"] == r["conduits"]
+        through = Counter(p for c in r["clips"] for p in c["intermediaries"])
+        assert {v["party"]: v["clips"] for v in row["via"]} == through
+        owned = Counter(c["owner"] for c in r["clips"])
+        assert {c["party"]: c["clips"] for c in r["conduits"]} == through + owned  # reach's conduits: both
         assert set(row) == {"party", "clips", "paths", "via", "bases"}
 
 

@@ -1,0 +1,253 @@
+"""The search-audit summary (``custodiet searches EVENTS``): what a reporter can quote about a log of ``search``
+events, per searcher and overall, each figure saying what it counts.
+
+The log is read by DuckDB (an embedded columnar engine), never held in Python: tens of millions of searches
+are summarised in bounded memory (:data:`MEMORY_LIMIT`, spilling to a temporary folder beyond it). The
+reason tier of each search (:func:`classify.reason_tiers.read_reason`) and whether a party it was run for
+is federal (:func:`classify.agencies.classify_agency`) are worked out once per *distinct* text in Python
+and joined back. A search's tier is :func:`classify.reason_tiers.search_reading`'s; the party it was run for
+is its ``on_behalf_of``, else the federal agency its reason (else its case number) names
+(:func:`classify.assists.federal_assist`, as the judge's ``with_inferred_assist``), unless that is the
+searcher itself.
+
+Counted: search events (``type`` = ``search``), one per ``event_id`` (a later line with an id already
+seen is a duplicate, counted apart, as ``check`` drops it). Lines that are not JSON objects with a
+``type`` are counted as unreadable, other event types as other events: ``lines = searches + duplicates +
+other events + unreadable``.
+
+>>> import json, os, tempfile
+>>> p = os.path.join(tempfile.mkdtemp(), "s.jsonl")
+>>> rows = [{"event_id": f"s{i}", "type": "search", "occurred_at": "2025-06-18T07:00:00Z",
+...          "searcher": "agency:eugene-or-pd", "reason": r, "networks_searched": n,
+...          "time_frame_start": "2025-04-01T07:00:00Z"} for i, (r, n) in enumerate([("", 1), ("UUV", 3)])]
+>>> _ = open(p, "w").write("".join(json.dumps(r) + "\\n" for r in rows))
+>>> doc = summarise_searches(p)
+>>> o = doc["overall"]
+>>> o["searches"], o["reason_tiers"]["missing"], o["networks"]["multi"], o["lookback"]["beyond_retention"]
+(2, 1, 1, 2)
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from classify.agencies import classify_agency, name_from_slug
+from classify.assists import federal_assist
+from classify.reason_tiers import TIERS, search_reading
+from judge.lookback import LOOKBACK_DAYS_SQL, search_retention_days
+
+__all__ = ["summarise_searches", "WHAT", "MEMORY_LIMIT", "party_kind"]
+
+#: DuckDB's memory limit for the summary (it spills to a temporary folder beyond it).
+MEMORY_LIMIT = "512MB"
+
+#: What each figure counts (the same words on every surface: the table, the JSON, the report).
+WHAT: dict[str, str] = {
+    "searches": "search events, one per event id",
+    "reason_tiers": "searches by how their reason reads: missing (blank or a placeholder), not published (the "
+                    "source has no reason field), code only (a statute, radio code or case number alone), stated "
+                    "but unrecognised, or a purpose category",
+    "assists": "searches run on behalf of another party (on_behalf_of, stated or inferred from the text), by party",
+    "assists.federal": "searches run on behalf of a federal agency",
+    "lookback.with_time_frame": "searches whose audit row gives the time frame searched",
+    "lookback.beyond_retention": "searches whose time frame starts longer before the search than the platform "
+                                 "retains data",
+    "lookback.longest_days": "the longest reach back: days from the time frame's start to the search",
+    "networks.with_count": "searches whose audit row gives the number of networks searched",
+    "networks.single": "searches of one network",
+    "networks.multi": "searches of more than one network",
+    "networks.multi_share": "multi-network searches over searches with a network count",
+    "networks.median": "median networks per search (searches with a count)",
+    "networks.largest": "most networks in one search",
+    "devices.with_count": "searches whose audit row gives the number of devices (cameras) searched",
+    "devices.median": "median devices per search (searches with a count)",
+    "devices.largest": "most devices in one search",
+}
+
+_COLUMNS = ("{'event_id': 'VARCHAR', 'type': 'VARCHAR', 'occurred_at': 'VARCHAR', 'searcher': 'VARCHAR', "
+            "'searcher_name': 'VARCHAR', 'searcher_state': 'VARCHAR', 'reason': 'VARCHAR', "
+            "'reason_published': 'BOOLEAN', 'reason_tier': 'VARCHAR', 'offense_type': 'VARCHAR', "
+            "'case_number': 'VARCHAR', 'on_behalf_of': 'VARCHAR', 'networks_searched': 'JSON', "
+            "'networks_unknown': 'BOOLEAN', 'cameras_searched': 'JSON', 'time_frame_start': 'VARCHAR', "
+            "'source': 'VARCHAR'}")
+
+
+@lru_cache(maxsize=4096)
+def party_kind(party: str) -> str:
+    """The kind of a party id as the agency classifier reads its name (``federal``, ``local``, ...).
+
+    >>> party_kind("agency:fbi"), party_kind("agency:eugene-or-pd")
+    ('federal', 'local')
+    """
+    return classify_agency(name_from_slug(party.split(":", 1)[-1])).kind
+
+
+def _sql_text(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _connect(tmp: str) -> Any:
+    import duckdb
+
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": tmp, "threads": 2,
+                                 "preserve_insertion_order": True})
+    return con
+
+
+def _load(con: Any, path: Path) -> dict[str, Any]:
+    """Materialise the search events (deduplicated) as table ``s``; the line accounting."""
+    src = _sql_text(path)
+    lines = con.execute(
+        f"SELECT count(*) FROM read_csv({src}, header=false, columns={{'l': 'VARCHAR'}}, delim='\\x01', "
+        "quote='', escape='', auto_detect=false, max_line_size=16777216) WHERE trim(l) <> ''"
+    ).fetchone()[0]
+    con.execute(
+        f"CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS n, * FROM read_json({src}, "
+        f"format='newline_delimited', columns={_COLUMNS}, ignore_errors=true, maximum_object_size=16777216)"
+    )
+    read, typed = con.execute("SELECT count(*), count(type) FROM raw").fetchone()
+    con.execute(f"""
+        CREATE TEMP TABLE s AS
+        SELECT event_id, searcher, searcher_name,
+               searcher_state, coalesce(reason, '') AS reason, coalesce(reason_published, true) AS published,
+               reason_tier, offense_type, case_number, on_behalf_of,
+               CASE WHEN coalesce(networks_unknown, false) THEN NULL
+                    WHEN json_type(networks_searched) = 'ARRAY' THEN json_array_length(networks_searched)
+                    ELSE try_cast(networks_searched AS BIGINT) END AS networks,
+               try_cast(cameras_searched AS BIGINT) AS cameras,
+               {LOOKBACK_DAYS_SQL.format(occurred="try_cast(occurred_at AS TIMESTAMPTZ)",
+                                         start="try_cast(time_frame_start AS TIMESTAMPTZ)")} AS lookback_days
+        FROM raw WHERE type = 'search' AND event_id IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY n) = 1
+    """)
+    searches = con.execute("SELECT count(*) FROM raw WHERE type = 'search' AND event_id IS NOT NULL").fetchone()[0]
+    sources = sorted(r[0] for r in con.execute("SELECT DISTINCT source FROM raw WHERE type = 'search' "
+                                               "AND source IS NOT NULL").fetchall())
+    kept = con.execute("SELECT count(*) FROM s").fetchone()[0]
+    con.execute("DROP TABLE raw")
+    return {"lines": lines, "searches": kept, "duplicates": searches - kept,
+            "other_events": typed - searches, "unreadable": lines - typed if lines >= typed else lines - read,
+            "sources": sources}
+
+
+def _tiers(con: Any) -> None:
+    """Table ``tiers``: the tier of each distinct (reason, published, offense type, tier given) read once; and
+    the party each search was run for (``assisted``: stated, else inferred once per distinct text)."""
+    keys = con.execute("SELECT DISTINCT reason, published, offense_type, reason_tier FROM s").fetchall()
+    con.execute("CREATE TEMP TABLE tiers (reason VARCHAR, published BOOLEAN, offense VARCHAR, given VARCHAR, "
+                "tier VARCHAR)")
+    rows = [(r, p, o, g, search_reading(SimpleNamespace(reason=r, reason_published=p, offense_type=o, reason_tier=g,
+                                                        reason_words=None)).tier) for r, p, o, g in keys]
+    if rows:
+        con.executemany("INSERT INTO tiers VALUES (?, ?, ?, ?, ?)", rows)
+    con.execute("CREATE TEMP TABLE texts (text VARCHAR, party VARCHAR)")
+    texts = con.execute("SELECT DISTINCT reason FROM s WHERE on_behalf_of IS NULL UNION "
+                    "SELECT DISTINCT case_number FROM s WHERE on_behalf_of IS NULL AND case_number IS NOT NULL")
+    found = [(t, a.party) for (t,) in texts.fetchall() if (a := federal_assist(t)) is not None]
+    if found:
+        con.executemany("INSERT INTO texts VALUES (?, ?)", found)
+    con.execute("""
+        CREATE TEMP TABLE t AS
+        SELECT s.*, tiers.tier, coalesce(s.on_behalf_of, CASE WHEN coalesce(r.party, c.party) <> s.searcher
+                                                          THEN coalesce(r.party, c.party) END) AS assisted
+        FROM s JOIN tiers ON tiers.reason = s.reason AND tiers.published = s.published
+                         AND tiers.offense IS NOT DISTINCT FROM s.offense_type
+                         AND tiers.given IS NOT DISTINCT FROM s.reason_tier
+        LEFT JOIN texts r ON r.text = s.reason LEFT JOIN texts c ON c.text = s.case_number
+    """)
+    con.execute("DROP TABLE s")
+
+
+def _group(row: dict[str, Any], retention: float) -> dict[str, Any]:
+    nets = row["n_with"]
+    return {
+        "searches": row["searches"],
+        "reason_tiers": {t: row[f"tier_{t}"] for t in TIERS},
+        "assists": {"searches": row["assisted"], "federal": row["federal"], "by_party": {}},
+        "lookback": {"with_time_frame": row["with_frame"], "beyond_retention": row["beyond"],
+                     "longest_days": None if row["longest"] is None else round(row["longest"], 1),
+                     "retention_days": retention},
+        "networks": {"with_count": nets, "single": row["single"], "multi": row["multi"],
+                     "multi_share": round(row["multi"] / nets, 4) if nets else None,
+                     "median": row["n_median"], "largest": row["n_max"]},
+        "devices": {"with_count": row["c_with"], "median": row["c_median"], "largest": row["c_max"]},
+    }
+
+
+def _figures(con: Any, retention: float) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    tier_cols = ", ".join(f"count(*) FILTER (WHERE s.tier = '{t}') AS tier_{t}" for t in TIERS)
+    con.execute("CREATE TEMP TABLE kinds (party VARCHAR, kind VARCHAR)")
+    parties = [r[0] for r in con.execute("SELECT DISTINCT assisted FROM t WHERE assisted IS NOT NULL").fetchall()]
+    if parties:
+        con.executemany("INSERT INTO kinds VALUES (?, ?)", [(p, party_kind(p)) for p in parties])
+    cur = con.execute(f"""
+        SELECT s.searcher, any_value(s.searcher_name) AS name, any_value(s.searcher_state) AS state,
+               grouping(s.searcher) AS overall, count(*) AS searches, {tier_cols},
+               count(s.assisted) AS assisted, count(*) FILTER (WHERE k.kind = 'federal') AS federal,
+               count(s.lookback_days) AS with_frame,
+               count(*) FILTER (WHERE s.lookback_days > {float(retention)!r}) AS beyond,
+               max(s.lookback_days) AS longest,
+               count(s.networks) AS n_with, count(*) FILTER (WHERE s.networks = 1) AS single,
+               count(*) FILTER (WHERE s.networks > 1) AS multi, median(s.networks) AS n_median,
+               max(s.networks) AS n_max,
+               count(s.cameras) AS c_with, median(s.cameras) AS c_median, max(s.cameras) AS c_max
+        FROM t AS s LEFT JOIN kinds k ON k.party = s.assisted
+        GROUP BY GROUPING SETS ((s.searcher), ())
+    """)
+    names = [d[0] for d in cur.description]
+    overall: dict[str, Any] = {}
+    searchers: dict[str, dict[str, Any]] = {}
+    for values in cur.fetchall():
+        row = dict(zip(names, values, strict=True))
+        group = _group(row, retention)
+        if row["overall"]:
+            overall = group
+        else:
+            searchers[row["searcher"]] = {"searcher": row["searcher"], "name": row["name"], "state": row["state"],
+                                          **group}
+    if not overall:
+        overall = _group({k: 0 for k in names} | {"longest": None, "n_median": None, "n_max": None,
+                                                   "c_median": None, "c_max": None}, retention)
+    for searcher, party, n in con.execute("""
+        SELECT searcher, assisted, count(*) FROM t WHERE assisted IS NOT NULL
+        GROUP BY GROUPING SETS ((searcher, assisted), (assisted)) ORDER BY 3 DESC, 2
+    """).fetchall():
+        target = overall if searcher is None else searchers[searcher]
+        target["assists"]["by_party"][party] = n
+    for group in (overall, *searchers.values()):
+        for key in ("median",):
+            for part in ("networks", "devices"):
+                v = group[part][key]
+                group[part][key] = None if v is None else (int(v) if float(v).is_integer() else float(v))
+    ordered = sorted(searchers.values(), key=lambda g: (-g["searches"], g["searcher"]))
+    return overall, ordered
+
+
+def summarise_searches(path: str | Path, rule_sets: Sequence[str] | None = None) -> dict[str, Any]:
+    """The search-audit summary of a JSON Lines log of events (see the module's doc for what is counted).
+
+    ``rule_sets`` are the rule sets whose search retention (the ``search_lookback`` rule's
+    ``retention_days``) the lookback figures use (default: every shipped set that has one)."""
+    file = Path(path)
+    if not file.is_file():
+        raise ValueError(f"{file}: no such file")
+    retention, rule = search_retention_days(rule_sets)
+    with tempfile.TemporaryDirectory(prefix="custodiet-searches-") as tmp:
+        con = _connect(tmp)
+        try:
+            accounting = _load(con, file)
+            _tiers(con)
+            overall, searchers = _figures(con, retention)
+        finally:
+            con.close()
+    party_names = {p: classify_agency(name_from_slug(p.split(":", 1)[-1])).name
+                   for g in (overall, *searchers) for p in g["assists"]["by_party"]}
+    sources = accounting.pop("sources")
+    return {"events": str(file), "sources": sources, "accounting": accounting, "retention_days": retention,
+            "retention_rule": rule,
+            "overall": overall, "searchers": searchers, "party_names": party_names, "what": WHAT}
