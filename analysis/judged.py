@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from graph.asof import AsOf
+from graph.asof import AsOf, snapshot_record
 from graph.custody import CustodyGraph
 from judge.decode import DEFAULT_MAX_EVENT_BYTES
 from judge.engine import event_order
@@ -92,6 +92,9 @@ def graph_of_log(
     g = CustodyGraph(registry, basis="attempts" if attempts else "judged")
 
     def take(ev: Any, v: Verdict) -> None:
+        snap = snapshot_record(ev)
+        if snap is not None:
+            g.snapshots[ev.event_id] = snap
         for e in (edges_of(ev) if attempts else judged_edges(ev, v)):
             g.add_record(e)
         if on_verdict is not None:

@@ -34,9 +34,10 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
+from graph.custody import CustodyGraph
 from schemas.when import iso_z, parse_instant
 
-__all__ = ["AsOf", "GrantState", "grant_state", "parse_time", "snapshot_record"]
+__all__ = ["AsOf", "GrantState", "grant_state", "parse_time", "snapshot_record", "graph_as_of"]
 
 
 def parse_time(text: str) -> float:
@@ -140,17 +141,28 @@ class AsOf:
                 self.later += 1
                 return False
             return True
+        return self.admit_grant(ev.event_id, ev.grantor, ev.grantee, ev.occurred_at.timestamp(), snap)
+
+    def admit_grant(self, event_id: str, grantor: str, grantee: str, t: float,
+                    snap: tuple[list[str], list[str]] | None) -> bool:
+        """Whether a grant (first seen at ``t``; ``snap``: its ``snapshot_record`` or None) counts as of the
+        date; an uncertain one is noted."""
+        if snap is None:
+            if t > self.t:
+                self.later += 1
+                return False
+            return True
         st = grant_state(snap[0], snap[1], self.t, self.whole_day)
         if st.uncertain:
             removed = st.listed_before
             change = (f"listed on {st.before}, gone by {st.after}" if removed
                       else f"not listed on {st.before}, listed on {st.after}")
-            self.uncertain.append({"event_id": ev.event_id, "grantor": ev.grantor, "grantee": ev.grantee,
+            self.uncertain.append({"event_id": event_id, "grantor": grantor, "grantee": grantee,
                                    "counted": False, "change": "removed" if removed else "added",
                                    "state": change, "before": st.before, "after": st.after})
         if st.counted:
             return True
-        if ev.occurred_at > self.at:
+        if t > self.t:
             self.later += 1
         else:
             self.ended += 1
@@ -174,3 +186,36 @@ class AsOf:
             "as_of_set_aside": {"later_events": self.later, "grants_gone_from_portal": self.ended},
             "uncertain_grants": sorted(rows, key=lambda u: (u["grantor"], u["grantee"], u["event_id"])),
         }
+
+
+def graph_as_of(g: CustodyGraph, at: datetime) -> CustodyGraph:
+    """The part of ``g`` (built from a whole log) that counts as of ``at`` by the same rule as a log read
+    with ``--as-of`` (:class:`AsOf`): recordings, hand-overs and links up to then, portal grants in force then
+    (``g.snapshots``). Verdicts depend on event time only, so this is the graph of the log judged up to
+    ``at``; it is how a series of dates is answered from one reading (the report's reach over time).
+
+    >>> g = CustodyGraph(); g.add_grant("a", "agency:x", "agency:y", 10.0)
+    >>> g.add_grant("b", "agency:z", "agency:y", 99.0)
+    >>> from datetime import UTC
+    >>> sorted(k for *_, k in graph_as_of(g, datetime.fromtimestamp(50, UTC)).graph.edges(keys=True))
+    ['a']
+    """
+    rule = AsOf(at)
+    h = CustodyGraph(g.registry, basis=g.basis)
+    h.as_of = rule
+    h.snapshots = g.snapshots
+    for clip, origin in g.clips.items():
+        if origin.t <= rule.t:
+            h.add_recording(clip, origin.owner, origin.t, origin.platform)
+    for u, v, key, data in g.graph.edges(keys=True, data=True):
+        rest = {k: x for k, x in data.items() if k not in ("clip", "t", "kind")}
+        t = data["t"]
+        if data.get("clip") is not None:
+            if t <= rule.t:
+                h.add_hand_over(key, data["clip"], u, v, t, kind=data.get("kind", "transfer"), **rest)
+        elif data.get("kind") == "grant":
+            if rule.admit_grant(key, u, v, t, g.snapshots.get(key)):
+                h.add_link(key, u, v, t, "grant", **rest)
+        elif t <= rule.t:
+            h.add_link(key, u, v, t, data.get("kind", "search"), **rest)
+    return h

@@ -84,6 +84,9 @@ class CustodyGraph:
         #: The as-of rule the graph was built under (``graph.asof.AsOf``: its date, what it set aside, the
         #: grants whose state then is uncertain), or None: the whole log.
         self.as_of: Any = None
+        #: Portal grants read from several snapshots: event id -> (``seen_at``, ``snapshots``)
+        #: (``graph.asof.snapshot_record``), so the grants in force at any date can be told from the graph.
+        self.snapshots: dict[str, tuple[list[str], list[str]]] = {}
 
     # -- building ------------------------------------------------------------------------------------
     def _node(self, party: str) -> None:

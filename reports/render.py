@@ -35,6 +35,7 @@ from graph.trace import TraceError
 from reports.figures import into_figure, save, violation_counts, violations_figure
 from reports.headline import headline
 from reports.names import basis_words, count_of, counted_words, party_name, rule_set_title, rule_title
+from reports.over_time import write_reach_over_time
 from schemas.parties import PartyRegistry
 
 __all__ = ["write_report", "credits_for", "holds_of", "CREDITS", "EXPORTS", "ROW_LIMIT", "is_simulated"]
@@ -244,6 +245,7 @@ def write_report(
     tell("drawing violations")
     save(violations_figure(check_doc, data, reg), out, "violations")
     figures.append(_figure("violations", "Violations by agency, stacked by rule"))
+    figures += [_figure(stem, alt) for stem, alt in write_reach_over_time(graph, targets, out, data, reg)]
     # -- tables --
     tell("writing tables")
     tables: list[str] = []

@@ -201,3 +201,47 @@ def test_as_of_bad_date_is_one_line(tmp_path: Path) -> None:
         res = runner.invoke(app, [*cmd, "--as-of", "last tuesday"])
         lines = res.stderr.strip().splitlines()
         assert res.exit_code == 2 and len(lines) == 1 and "--as-of" in lines[0], res.output
+
+
+def test_reach_over_time_is_reach_as_of_each_date(tmp_path: Path) -> None:
+    """The report's reach-over-time points are the numbers reach --as-of lists at those dates, with portal
+    grants added and removed between snapshots in the same log as hand-overs and searches."""
+    from graph.reach import reach
+    from reports.over_time import KINDS, reach_over_time
+
+    rng = random.Random(7)
+    times, _ = make_snapshots(rng, tmp_path)
+    grants = tmp_path / "grants.jsonl"
+    import_flock_portal(sorted(tmp_path.glob("*.json"))).write_jsonl(grants)
+    me = agency_party_id(PORTAL)
+    more = [rec("r", "c1", "resident:r-1", z(times[0] + timedelta(days=2))),
+            xfer("t1", "c1", "resident:r-1", "agency:oakland-ca-pd", z(times[0] + timedelta(days=3))),
+            xfer("t2", "c1", "agency:oakland-ca-pd", me, z(times[-1] - timedelta(days=1))),
+            {"event_id": "s1", "type": "search", "occurred_at": z(times[0] + timedelta(days=40)), "searcher": me,
+             "reason": "x", "networks_searched": ["agency:reno-nv-pd"]}]
+    log = tmp_path / "all.jsonl"
+    log.write_text(grants.read_text() + "".join(json.dumps(e) + "\n" for e in more))
+    whole, _ = graph_of_log(read_lines(str(log)), None, attempts=True)
+    dates = sorted({*(t.timestamp() for t in times), times[0].timestamp() + 50 * 86400,
+                    times[-1].timestamp() + 86400})
+    series = reach_over_time(whole, me, dates)
+    for i, t in enumerate(dates):
+        g, _ = graph_of_log(read_lines(str(log)), None, attempts=True, as_of=datetime.fromtimestamp(t, UTC))
+        rows = reach(g, me)["parties"] if g.has_party(me) else []
+        for kind in KINDS:
+            assert series[kind][i] == sum(1 for r in rows if kind in r["by"]), (kind, z(datetime.fromtimestamp(t, UTC)))
+    assert max(series["hand-over"]) > 0 and max(series["search"]) > 0
+
+
+def test_report_draws_reach_over_time(tmp_path: Path) -> None:
+    log = str(write_log(tmp_path / "all.jsonl", EVENTS))
+    res = runner.invoke(app, ["report", log, "--to", "agency:ice-ero", "-o", str(tmp_path / "rep"), "--attempts"])
+    assert res.exit_code == 0, res.output
+    stem = tmp_path / "rep" / "reach-over-time-ice-ero"
+    assert stem.with_suffix(".png").stat().st_size > 0 and stem.with_suffix(".svg").exists()
+    rows = stem.with_suffix(".csv").read_text().splitlines()
+    assert rows[0] == "as_of,parties_by_hand_over,parties_by_grant,parties_by_search"
+    last = rows[-1].split(",")
+    # as of the last event: resident and police by hand-over, Fresno by grant, Reno by search
+    assert last[1:] == ["2", "1", "1"]
+    assert "reach-over-time-ice-ero.png" in (tmp_path / "rep" / "index.html").read_text()
