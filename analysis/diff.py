@@ -40,7 +40,8 @@ def _grant_evidence(event_id: str, change: str, record: dict[str, Any] | None, t
                     when: float) -> dict[str, Any]:
     """The snapshot (or event) that shows a grant ``added`` or ``removed`` between the two dates."""
     if record is None or record.get("snapshots") is None:
-        return {"event": event_id, "occurred_at": iso_z(when), "shows": "the grant's event"}
+        return {"event": event_id, "occurred_at": iso_z(when),
+                "shows": f"the grant's event {event_id} of {iso_z(when)} (one observation)"}
     seen = sorted(record["seen_at"], key=parse_time)
     snaps = sorted(record["snapshots"], key=parse_time)
     listed = {parse_time(s) for s in seen}
