@@ -57,19 +57,16 @@ def wait_seconds(text: str | None) -> float | None:
 
 def as_of_line(doc: dict[str, Any], registry: Any = None) -> list[str]:
     """Lines for people about a document built as of a date (none for one built from the whole log): the
-    date, what was set aside, and each grant whose state then is uncertain, by name.
+    date, and each grant whose state then is uncertain, by name.
 
-    >>> as_of_line({"as_of": "2025-03-01T23:59:59Z", "as_of_set_aside": {"later_events": 2,
-    ...             "grants_gone_from_portal": 1}, "uncertain_grants": []})
-    ['as of 2025-03-01T23:59:59Z: 2 later event(s) not counted, 1 portal grant(s) gone by then']
+    >>> as_of_line({"as_of": "2025-03-01T23:59:59Z", "uncertain_grants": []})
+    ['as of 2025-03-01T23:59:59Z: the events up to then, the portal grants in force then']
     """
     if "as_of" not in doc:
         return []
     from reports.names import party_name
 
-    aside = doc["as_of_set_aside"]
-    lines = [f"as of {doc['as_of']}: {aside['later_events']:,} later event(s) not counted, "
-             f"{aside['grants_gone_from_portal']:,} portal grant(s) gone by then"]
+    lines = [f"as of {doc['as_of']}: the events up to then, the portal grants in force then"]
     for u in doc["uncertain_grants"]:
         lines.append(f"uncertain then (not counted): {party_name(u['grantor'], registry)} -> "
                      f"{party_name(u['grantee'], registry)}, {u['state']}")

@@ -174,8 +174,10 @@ class AsOf:
         return self.later + self.ended
 
     def fields(self, party: str | None = None) -> dict[str, Any]:
-        """What a document built as of the date says about it; with ``party``, only the uncertain grants
-        that name it.
+        """What a document built as of the date says about it (the date, and the grants uncertain then; with
+        ``party``, those that name it). What the reading set aside is counted in the run's document
+        (``set_aside``), not here: a graph read up to the date and one cut at the date from a whole log
+        (:func:`graph_as_of`, the live view) give the same document.
 
         >>> AsOf(datetime.fromisoformat("2025-03-01T12:00:00+00:00")).fields()["as_of"]
         '2025-03-01T12:00:00Z'
@@ -183,7 +185,6 @@ class AsOf:
         rows = [u for u in self.uncertain if party is None or party in (u["grantor"], u["grantee"])]
         return {
             "as_of": iso_z(self.at),
-            "as_of_set_aside": {"later_events": self.later, "grants_gone_from_portal": self.ended},
             "uncertain_grants": sorted(rows, key=lambda u: (u["grantor"], u["grantee"], u["event_id"])),
         }
 

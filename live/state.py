@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from classify.registry import default_registry
+from graph.asof import graph_as_of, snapshot_record
 from graph.conduits import conduit_document
 from graph.custody import CustodyGraph
 from graph.reach import DEFAULT_MAX_HOPS, clips_reaching, flow_links_into, parties_into
@@ -239,6 +240,9 @@ class LiveState:
             if ev.event_id not in self.judge and ev.event_id not in fresh:
                 fresh[ev.event_id] = ev
         for ev in fresh.values():
+            snap = snapshot_record(ev)  # a portal grant's snapshots: which grants were in force when (--as-of)
+            if snap is not None:
+                self.graph.snapshots[ev.event_id] = snap
             key = event_order(ev)
             if self._watermark is not None and key < self._watermark:
                 self._late += 1
@@ -417,15 +421,21 @@ class LiveState:
         return state
 
     # -- reading -------------------------------------------------------------------------------------
-    def trace(self, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
-        """Exactly ``graph.trace.trace`` on the current graph (the ``custodiet trace --json`` document)."""
+    def trace(self, clip: str, to: str, limit: int = DEFAULT_LIMIT, *, as_of: datetime | None = None,
+              max_wait: float | None = None) -> dict[str, Any]:
+        """Exactly ``graph.trace.trace`` on the current graph (the ``custodiet trace --json`` document); with
+        ``as_of``, on the graph as of then (``graph.asof.graph_as_of``, the rule of ``--as-of``)."""
         with self.lock:
-            return trace_document(self.graph, clip, to, limit=limit)
+            g = self.graph if as_of is None else graph_as_of(self.graph, as_of)
+            return trace_document(g, clip, to, limit=limit, max_wait=max_wait)
 
-    def reach(self, to: str, max_hops: int = DEFAULT_MAX_HOPS) -> dict[str, Any]:
-        """Exactly ``graph.reach.reach`` on the current graph (the ``custodiet reach --json`` document)."""
+    def reach(self, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, as_of: datetime | None = None,
+              max_wait: float | None = None) -> dict[str, Any]:
+        """Exactly ``graph.reach.reach`` on the current graph (the ``custodiet reach --json`` document); with
+        ``as_of``, on the graph as of then."""
         with self.lock:
-            return reach_document(self.graph, to, max_hops=max_hops)
+            g = self.graph if as_of is None else graph_as_of(self.graph, as_of)
+            return reach_document(g, to, max_hops=max_hops, max_wait=max_wait)
 
     def kind_of(self, party: str) -> str:
         """The kind of a party (``federal``, ``local``, ``resident``, ...)."""
