@@ -329,7 +329,8 @@ def report(
                "holds": [holds_of(g, r["party"]) for r in reached if not r["clips"]]}
         stamp_as_of(doc, g)
         about = ", ".join(party_name(t, g.registry) for t in to)
-        page = write_report(g, check_doc, output, to, title or f"Where data reaches {about}", credits,
+        when = f" as of {g.as_of.fields()['as_of']}" if g.as_of is not None else ""
+        page = write_report(g, check_doc, output, to, title or f"Where data reaches {about}{when}", credits,
                             headline_doc=doc, max_hops=max_hops, step=lambda what: bar.update(task, description=what))
         if "search" in types and events != "-":  # the log holds searches: the search-audit summary
             from reports.searches import add_report_section

@@ -247,6 +247,22 @@ def test_report_draws_reach_over_time(tmp_path: Path) -> None:
     # as of the last event: resident and police by hand-over, Fresno by grant, Reno by search
     assert last[1:] == ["2", "1", "1"]
     assert "reach-over-time-ice-ero.png" in (tmp_path / "rep" / "index.html").read_text()
+    res = runner.invoke(app, ["report", log, "--to", "agency:ice-ero", "-o", str(tmp_path / "rep4"), "--attempts",
+                              "--as-of", "2024-05-04"])
+    assert res.exit_code == 0, res.output
+    assert "as of 2024-05-04T23:59:59Z" in (tmp_path / "rep4" / "index.html").read_text()
+    last = (tmp_path / "rep4" / "reach-over-time-ice-ero.csv").read_text().splitlines()[-1].split(",")
+    assert last[0] <= "2024-05-04T23:59:59Z" and last[1:] == ["2", "1", "0"]  # the search came on day 5
+
+
+def test_whatif_as_of_is_whatif_on_the_log_cut_at_that_date(tmp_path: Path) -> None:
+    whole = str(write_log(tmp_path / "all.jsonl", EVENTS))
+    for day in (3, 5):
+        cut = str(write_log(tmp_path / f"cut{day}.jsonl", [e for e in EVENTS if e["occurred_at"] <= ts(day, 23, 59)]))
+        a = _json(["whatif", whole, "--rules", "ca-sb34", "--as-of", f"2024-05-{day:02d}"])
+        b = _json(["whatif", cut, "--rules", "ca-sb34"])
+        assert a.pop("as_of") == f"2024-05-{day:02d}T23:59:59Z" and a.pop("uncertain_grants") == []
+        assert a == b
 
 
 def test_live_api_as_of_gives_the_command_documents(tmp_path: Path) -> None:
