@@ -111,6 +111,11 @@ def federal_assist(text: str | None) -> Assist | None:
     return None
 
 
+def _has_letters(text: str) -> bool:
+    """Whether a case number could name an agency (most are digits and dashes: skipped without a lookup)."""
+    return any(c.isalpha() for c in text)
+
+
 def with_inferred_assist(ev: Any) -> Any:
     """The event with ``on_behalf_of`` set from its reason (else its case number) when it is a search that
     names no one it was run for and the text names a federal agency other than the searcher; any other
@@ -125,7 +130,8 @@ def with_inferred_assist(ev: Any) -> Any:
     """
     if ev.type != "search" or ev.on_behalf_of:
         return ev
-    found = federal_assist(ev.reason) or federal_assist(ev.case_number)
+    case = ev.case_number
+    found = federal_assist(ev.reason) or (federal_assist(case) if case and _has_letters(case) else None)
     if found is None or found.party == ev.searcher:
         return ev
     return ev.model_copy(update={"on_behalf_of": found.party, "on_behalf_of_inferred": list(found.words)})

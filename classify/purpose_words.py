@@ -149,6 +149,8 @@ VIOLENT_CRIME_TERMS: tuple[str, ...] = (
     "extortion",
     "blackmail",
     "fight*",
+    "lewd*",
+    "indecent*",
 )
 
 PROPERTY_CRIME_TERMS: tuple[str, ...] = (
@@ -194,6 +196,8 @@ PROPERTY_CRIME_TERMS: tuple[str, ...] = (
     "counterfeit*",
     "damage*",
     "elder financial abuse",
+    "s v",
+    "stln*",
 )
 
 TRAFFIC_TERMS: tuple[str, ...] = (
@@ -289,6 +293,9 @@ INVESTIGATION_TERMS: tuple[str, ...] = (
     "fugitive*",
     "obstruct*",
     "disturbance*",
+    "of interest",
+    "voi",
+    "poi",
 )
 
 #: Reasons that are no reason at all (matched on the whole reason, case-insensitively).

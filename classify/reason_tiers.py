@@ -3,7 +3,8 @@
 Audits fill the reason field in many ways; only a blank or a stand-in for nothing is a *missing* reason.
 
 - ``missing``: nothing written, or a placeholder for nothing (``n/a``, ``none``, ``unknown``, ``TBD``, ``x``,
-  punctuation only, a single character): :data:`MISSING_PLACEHOLDERS`;
+  punctuation only, a single character, only such words: "n/a n/a", "none - unknown"):
+  :data:`MISSING_PLACEHOLDERS`;
 - ``not_published``: the source has no reason field at all (a portal that publishes none), so nothing is
   known of the reason;
 - ``code_only``: only a statute or penal-code section, a local radio code or a case number ("459",
@@ -43,16 +44,19 @@ TIERS: tuple[str, ...] = ("missing", "not_published", "code_only", "unrecognised
 MISSING_PLACEHOLDERS: frozenset[str] = frozenset({
     "na", "n/a", "n.a.", "n a", "n\\a", "none", "none given", "no reason", "no reason given", "not given",
     "not applicable", "null", "nil", "unknown", "unk", "unkn", "tbd", "tba", "x", "xx", "xxx", "xxxx",
-    "asdf", "asdfg", "qwerty", "blank", "empty", "reason", "no", "nope", "same", "see above", "see notes",
-    "?", "??", "???",
+    "asdf", "asdfg", "qwerty", "blank", "empty", "reason", "no", "nope", "?", "??", "???", "unspecified",
+    "not specified", "none specified", "not provided", "none provided", "no reason provided", "not stated",
+    "no info", "no information",
 })
+#: Words that, all of them and nothing else, say nothing ("n/a n/a", "none - unknown", "NA / TBD").
+_NOTHING_WORDS = frozenset({"n", "a", "na", "none", "unknown", "unk", "tbd", "tba", "null", "nil", "x", "xx", "xxx"})
 #: Words of a code-only reason that name the code or the kind of number rather than a purpose.
 CODE_WORDS: frozenset[str] = frozenset({
     "pc", "vc", "cvc", "hs", "hsc", "h&s", "wic", "w&i", "bp", "ors", "rcw", "ilcs", "usc", "u.s.c.", "ncgs",
     "gs", "mc", "lmc", "ccr", "penal", "code", "vehicle", "veh", "health", "and", "safety", "sec", "sec.",
     "section", "§", "cal", "ca", "pen", "statute", "stat", "case", "case#", "cr", "rpt", "report", "inc",
     "incident", "dr", "no", "no.", "number", "num", "#", "cad", "call", "ref", "file", "event", "ev", "radio",
-    "10-code",
+    "10-code", "rd", "ir", "rb", "gr", "ccn", "oca", "ocn", "evt", "cn", "pr", "agency", "id",
 })
 _SPLIT = re.compile(r"[\s,;|+]+")
 _EDGE_PUNCT = ".:#*-_'\"!?"
@@ -79,6 +83,8 @@ def _is_missing(raw: str) -> str | None:
         return ""
     if low in MISSING_PLACEHOLDERS or low.strip(_EDGE_PUNCT + " ") in MISSING_PLACEHOLDERS:
         return low
+    if all(w in _NOTHING_WORDS for w in reason_words(low)):
+        return low  # "n/a n/a", "none - unknown", or punctuation only
     alnum = [c for c in low if c.isalnum()]
     if len(alnum) <= 1 or (alnum and not any(c.isdigit() for c in alnum) and len(set(alnum)) == 1):
         return low  # punctuation only, one character, or one letter repeated ("xxxxx")
@@ -87,7 +93,10 @@ def _is_missing(raw: str) -> str | None:
 
 def _is_code(tok: str) -> bool:
     bare = tok.lstrip("#")
-    return bool(_CODE_TOKEN.match(bare)) or is_case_number(bare) or is_case_number(tok)
+    if _CODE_TOKEN.match(bare) or is_case_number(bare) or is_case_number(tok):
+        return True
+    kind, hash_, number = bare.partition("#")  # "cad#250612-1234", "rd#24-1234"
+    return bool(hash_) and kind in CODE_WORDS and (bool(_CODE_TOKEN.match(number)) or is_case_number(number))
 
 
 def _code_words(raw: str) -> tuple[str, ...] | None:

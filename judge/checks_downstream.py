@@ -23,6 +23,7 @@ from typing import Any
 from classify.purposes import classify_reason, search_purpose
 from classify.reason_tiers import search_reading
 from judge.comparison import Comparison, Context, a, breach, days, event_platform, outside, passes
+from judge.lookback import lookback_days
 from schemas.events import Search
 from schemas.parties import PartyRegistry
 
@@ -86,6 +87,7 @@ def destination_limit(rule: Any, ev: Any, ctx: Context) -> Comparison:
         "recipient_state": reg.state_of(recipient), "recipient_kind": reg.kind_of(recipient),
         "forbidden_destinations": rule.forbidden_destinations, "recipient_declared": recipient in rule.declared,
     }
+    _note_inferred(ev, facts)
     def said() -> str:
         return (f"{origin} ({origin_state}) to {recipient} ({facts['recipient_kind']}, "
                 f"state {facts['recipient_state'] or 'none'}): {(dest or 'in state').replace('_', ' ')}")
@@ -146,7 +148,10 @@ def federal_lookup(rule: Any, ev: Any, ctx: Context) -> Comparison:
     facts: dict[str, Any] = {"party_kinds": kinds, "federal_parties": fed}
     _note_inferred(ev, facts)
     def said() -> str:
-        return ", ".join(f"{p} is {k}" for p, k in kinds.items())
+        words = facts.get("on_behalf_of_inferred")
+        read = f" (read from the text: {', '.join(words)})" if words else ""
+        return ", ".join(f"{p} is {k}" + (read if p == getattr(ev, "on_behalf_of", None) else "")
+                         for p, k in kinds.items())
 
     if fed:
         return breach(facts, lambda: f"{said()}: run by or for a federal agency")
@@ -183,7 +188,7 @@ def search_lookback(rule: Any, ev: Search, ctx: Context) -> Comparison:
     if start is None:
         return outside(lambda: "the search gives no time frame start (time_frame_start): its lookback is unknown",
                        {"time_frame_start": None, "retention_days": rule.retention_days})
-    back = round((ev.occurred_at - start).total_seconds() / 86400, 3)
+    back = round(lookback_days(ev.occurred_at, start) or 0.0, 3)  # the one definition of a lookback
     facts = {"lookback_days": back, "retention_days": rule.retention_days, "time_frame_start": start}
     def said() -> str:
         return f"the time frame starts {days(back)} before the search"

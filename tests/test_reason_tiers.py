@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -146,3 +147,132 @@ def test_eugene_missing_reasons_are_its_blank_rows() -> None:
     tiers = Counter(read_reason(r).tier for r in reasons)
     assert sum(tiers.values()) == len(reasons) == 4294
     assert tiers["missing"] == blank
+
+
+# ---- where a rule applies ---------------------------------------------------------------------------
+
+STATE_LAW = ("Civil Code", "ILCS", "SB ", "HB ", "Penal Code", "Revised Statutes", "Values Act")
+
+
+def test_every_rule_citing_a_state_statute_says_where_it_applies() -> None:
+    from judge.rulesets import available_rule_sets, load_rule_set
+
+    for name in available_rule_sets():
+        for rule in load_rule_set(name).rules:
+            if any(w in rule.source for w in STATE_LAW):
+                assert rule.applies_in, f"{rule.id} cites {rule.source!r} but names no state it applies in"
+    assert not load_rule_set("flock-2025").applies_in  # a platform's rules, applied anywhere
+
+
+def test_a_state_law_never_fires_against_another_state_and_unknown_is_not_a_violation() -> None:
+    from judge.pipeline import run_check
+
+    def line(i: str, searcher: str) -> bytes:
+        return json.dumps({"event_id": i, "type": "search", "occurred_at": "2025-02-02T12:00:00Z",
+                           "searcher": searcher, "reason": "deportation", "networks_searched": 4}).encode()
+
+    lines = [line("ca", "agency:oakland-ca-pd"), line("or", "agency:eugene-or-pd"),
+             line("unk", "agency:metro-task-force")]
+    res = run_check(enumerate(lines, 1), ["ca-sb54", "il-hb3326"], keep=True)
+    fired = {v.event_id: [x.rule_id for x in v.violations] for v in res.verdicts}
+    assert fired == {"ca": ["ca-sb54.no-immigration-enforcement"], "or": [], "unk": []}
+    assert any("metro-task-force" in p for p in res.state_unknown)
+    assert not any("eugene" in p or "oakland" in p for p in res.state_unknown)
+
+
+def test_a_rule_names_its_own_states_else_its_sets() -> None:
+    from judge.rulesets import RuleSet
+
+    rs = RuleSet.model_validate({"id": "x", "title": "t", "description": "d", "applies_in": ["OR"], "rules": [
+        {"id": "x.a", "check": "search_reason", "description": "d", "source": "s"},
+        {"id": "x.b", "check": "search_reason", "description": "d", "source": "s", "applies_in": ["WA"]}]})
+    assert [r.applies_in for r in rs.rules] == [["OR"], ["WA"]]
+
+
+def test_a_check_with_no_state_of_its_own_is_bound_by_applies_in() -> None:
+    from judge.rulesets import RuleSet
+
+    rs = RuleSet.model_validate({"id": "ca-log", "title": "t", "description": "d", "applies_in": ["CA"], "rules": [
+        {"id": "ca-log.purpose", "check": "search_reason", "description": "d", "source": "Civil Code 1798.90.52"}]})
+    judge = Judge([rs])
+    got = {s: judge.judge(_search(event_id=s, searcher=s)).outcome
+           for s in ("agency:oakland-ca-pd", "agency:eugene-or-pd", "agency:metro-task-force")}
+    assert got == {"agency:oakland-ca-pd": "flagged", "agency:eugene-or-pd": "ok", "agency:metro-task-force": "ok"}
+    assert judge.ctx.state_unknown == {"agency:metro-task-force"}
+    assert Judge([rs.model_copy(update={"applies_in": []})]).judge(_search(searcher="agency:eugene-or-pd")).outcome \
+        == "ok"  # a copy of the set keeps its rules' states: the rules carry them
+
+
+@pytest.mark.parametrize("attempts", [False, True])
+def test_reach_counts_a_federal_party_read_from_a_log(attempts: bool) -> None:
+    """A log whose search names the FBI only in its reason: the FBI is reached from the networks searched,
+    as judged and as every attempt (the event is read through the same decode)."""
+    from analysis.judged import graph_of_log
+    from graph.reach import reach
+
+    line = json.dumps({"event_id": "s", "type": "search", "occurred_at": "2025-06-18T10:00:00Z",
+                       "searcher": "agency:eugene-or-pd", "reason": "FBI SAFE ST TF",
+                       "networks_searched": ["agency:springfield-or-pd"]}).encode()
+    g, res = graph_of_log([(1, line)], ["flock-2025"], attempts=attempts)
+    assert res.document()["violations"] == {"flock-2025.no-federal-lookups": 1}
+    parties = {r["party"] for r in reach(g, "agency:fbi")["parties"]}
+    assert "agency:springfield-or-pd" in parties
+
+
+# ---- end to end: a network audit imported and checked --------------------------------------------------
+
+_HEADER = ["Name", "Org Name", "Total Networks Searched", "Total Devices Searched", "Time Frame", "License Plate",
+           "Reason", "Case #", "Filters", "Search Time", "Search Type", "Text Prompt", "Moderation"]
+_FORMAT = "%m/%d/%Y, %I:%M:%S %p UTC"
+
+
+def _audit_rows() -> list[dict[str, str]]:
+    """Rows in the network-audit layout: reasons in the forms real audits use, time frames reaching back from
+    a day to more than a year, some rows with none."""
+    reasons = ["459", "n/a", "", "FBI ASSIST: BANK THEFT", "Wanted fugitive, US Marshall assist", "patrol",
+               "Stolen Vehicle", "24-012345", "ICAC", "TBD", "I.C.E.", "***", "Sex Offenses", "county DHS"]
+    backs = [1, 29, 31, 45, 400, None, 12, 90, None, 2]
+    ran = datetime(2025, 11, 13, 22, 0, 17, tzinfo=UTC)
+    rows = []
+    for i in range(70):
+        back = backs[i % len(backs)]
+        at = ran + timedelta(minutes=i)
+        frame = "" if back is None else \
+            f"{(at - timedelta(days=back)).strftime(_FORMAT)} - {at.strftime(_FORMAT)}"
+        rows.append(dict(zip(_HEADER, [f"Officer {i}", "Eugene OR PD", "3", "120", frame, "", reasons[i % len(reasons)],
+                                       "", "", at.strftime(_FORMAT), "License Plate", "", ""], strict=True)))
+    return rows
+
+
+def test_a_network_audit_imported_and_checked_counts_what_the_rows_say(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from custodiet.cli import app
+
+    rows = _audit_rows()
+    audit = tmp_path / "audit.csv"
+    with audit.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, _HEADER)
+        w.writeheader()
+        w.writerows(rows)
+    log = tmp_path / "searches.jsonl"
+    runner = CliRunner()
+    done = runner.invoke(app, ["import", "flock-audit", str(audit), "-o", str(log)])
+    assert done.exit_code == 0, done.output
+    doc = json.loads(runner.invoke(app, ["check", str(log), "--rules", "flock-2025", "--json"]).stdout)
+
+    def back(r: dict[str, str]) -> float | None:
+        if not r["Time Frame"]:
+            return None
+        start = datetime.strptime(r["Time Frame"].split(" - ")[0], _FORMAT)
+        return (datetime.strptime(r["Search Time"], _FORMAT) - start).total_seconds() / 86400
+
+    stand_ins = {"", "n/a", "tbd", "***"}
+    federal = ("FBI", "Marshall", "I.C.E.")
+    want = {
+        "flock-2025.search-lookback": sum(1 for r in rows if (b := back(r)) is not None and b > 30),
+        "flock-2025.search-reason": sum(1 for r in rows if r["Reason"].strip().lower() in stand_ins),
+        "flock-2025.no-federal-lookups": sum(1 for r in rows if any(f in r["Reason"] for f in federal)),
+    }
+    assert doc["violations"] == want
+    assert doc["processed"] == len(rows)
