@@ -137,10 +137,7 @@ class AsOf:
         """Whether ``ev`` counts as of the date (see the module's rule)."""
         snap = snapshot_record(ev)
         if snap is None:
-            if ev.occurred_at > self.at:
-                self.later += 1
-                return False
-            return True
+            return self.occurred(ev.occurred_at.timestamp())
         return self.admit_grant(ev.event_id, ev.grantor, ev.grantee, ev.occurred_at.timestamp(), snap)
 
     def admit_grant(self, event_id: str, grantor: str, grantee: str, t: float,
@@ -148,10 +145,7 @@ class AsOf:
         """Whether a grant (first seen at ``t``; ``snap``: its ``snapshot_record`` or None) counts as of the
         date; an uncertain one is noted."""
         if snap is None:
-            if t > self.t:
-                self.later += 1
-                return False
-            return True
+            return self.occurred(t)
         st = grant_state(snap[0], snap[1], self.t, self.whole_day)
         if st.uncertain:
             removed = st.listed_before
@@ -167,6 +161,14 @@ class AsOf:
         else:
             self.ended += 1
         return False
+
+    def occurred(self, t: float) -> bool:
+        """Whether something at ``t`` (seconds since the epoch) happened by the date; what did not is counted
+        as set aside."""
+        if t > self.t:
+            self.later += 1
+            return False
+        return True
 
     @property
     def set_aside(self) -> int:
@@ -206,17 +208,17 @@ def graph_as_of(g: CustodyGraph, at: datetime) -> CustodyGraph:
     h.as_of = rule
     h.snapshots = g.snapshots
     for clip, origin in g.clips.items():
-        if origin.t <= rule.t:
+        if rule.occurred(origin.t):
             h.add_recording(clip, origin.owner, origin.t, origin.platform)
     for u, v, key, data in g.graph.edges(keys=True, data=True):
         rest = {k: x for k, x in data.items() if k not in ("clip", "t", "kind")}
         t = data["t"]
         if data.get("clip") is not None:
-            if t <= rule.t:
+            if rule.occurred(t):
                 h.add_hand_over(key, data["clip"], u, v, t, kind=data.get("kind", "transfer"), **rest)
         elif data.get("kind") == "grant":
             if rule.admit_grant(key, u, v, t, g.snapshots.get(key)):
                 h.add_link(key, u, v, t, "grant", **rest)
-        elif t <= rule.t:
+        elif rule.occurred(t):
             h.add_link(key, u, v, t, data.get("kind", "search"), **rest)
     return h
