@@ -139,7 +139,16 @@ def custody_diff(
     rule_sets: list[str] | None = None, registry: Any = None, attempts: bool = False, source: str | None = None,
 ) -> tuple[dict[str, Any], CustodyGraph, CustodyGraph]:
     """Read and judge the log (``read()`` gives its lines, called once per date) as of ``start`` and as of
-    ``end``; the diff document and the two graphs."""
+    ``end``; the diff document and the two graphs.
+
+    >>> from datetime import UTC, datetime
+    >>> line = (b'{"event_id":"g","type":"access_grant","occurred_at":"2025-03-01T00:00:00Z",'
+    ...         b'"grantor":"agency:a-pd","grantee":"agency:fbi","system":"flock","scope":"x"}')
+    >>> doc, _, _ = custody_diff(lambda: [(1, line)], datetime(2025, 1, 1, tzinfo=UTC),
+    ...                          datetime(2025, 6, 1, tzinfo=UTC), attempts=True)
+    >>> [(r["grantor"], r["evidence"]["event"]) for r in doc["grants_added"]], doc["grants_removed"]
+    ([('agency:a-pd', 'g')], [])
+    """
     from analysis.judged import graph_of_log
 
     records: dict[str, dict[str, Any]] = {}

@@ -31,7 +31,11 @@ MAX_WAIT_OPT = typer.Option("--max-wait", help="only paths whose every hand-over
 
 
 def instant(text: str, flag: str, *, day_end: bool = True) -> datetime:
-    """A date or time given to ``flag``; a CliError naming the flag if it is not one."""
+    """A date or time given to ``flag``; a CliError naming the flag if it is not one.
+
+    >>> instant("2025-06-01T12:00:00Z", "--from").isoformat()
+    '2025-06-01T12:00:00+00:00'
+    """
     try:
         return parse_instant(text, flag, day_end=day_end)
     except ValueError as e:
@@ -87,7 +91,10 @@ def stamp_as_of(doc: dict[str, Any], graph: Any, party: str | None = None) -> di
 
 
 def print_as_of(doc: dict[str, Any], registry: Any = None) -> None:
-    """Print :func:`as_of_line` for people."""
+    """Print :func:`as_of_line` for people.
+
+    >>> print_as_of({"n": 1})  # a document of the whole log: nothing to say
+    """
     from custodiet.console import out
 
     for line in as_of_line(doc, registry):

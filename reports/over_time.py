@@ -69,7 +69,12 @@ def reach_over_time(g: CustodyGraph, target: str, dates: list[float] | None = No
 
 def reach_over_time_figure(series: dict[str, Any], data: str, registry: PartyRegistry | None = None) -> Figure:
     """Lines: parties reaching the party as of each date, one per kind of link (step lines: nothing is known
-    to change between the dates drawn)."""
+    to change between the dates drawn).
+
+    >>> s = {"to": "agency:fbi", "dates": ["2025-01-01T00:00:00Z"], "hand-over": [0], "grant": [2], "search": [1]}
+    >>> len(reach_over_time_figure(s, "test data").axes)
+    1
+    """
     fig = Figure(figsize=(9.0, 4.2), dpi=DPI)
     name = party_name(series["to"], registry)
     fig.text(0.02, 0.97, f"Reach of {name} over time", fontsize=11, fontweight="bold", va="top")
@@ -97,7 +102,13 @@ def reach_over_time_figure(series: dict[str, Any], data: str, registry: PartyReg
 def write_reach_over_time(g: CustodyGraph, targets: list[str], out_dir: str | Path, data: str,
                           registry: PartyRegistry | None = None) -> list[tuple[str, str]]:
     """Draw the picture for each target into ``out_dir`` (PNG, SVG, and the numbers as CSV); ``[(stem,
-    caption)]`` for the page."""
+    caption)]`` for the page.
+
+    >>> import tempfile
+    >>> g = CustodyGraph(); g.add_grant("g", "agency:a", "agency:fbi", 0.0)
+    >>> [stem for stem, _ in write_reach_over_time(g, ["agency:fbi"], tempfile.mkdtemp(), "test data")]
+    ['reach-over-time-fbi']
+    """
     import csv
 
     out = []
