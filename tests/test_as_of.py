@@ -309,3 +309,14 @@ def test_live_api_as_of_gives_the_command_documents(tmp_path: Path) -> None:
         assert status == 400 and "as_of" in doc["error"]
     finally:
         server.shutdown()
+
+
+def test_export_as_of_says_the_date_and_holds_only_what_counted(tmp_path: Path) -> None:
+    log = str(write_log(tmp_path / "all.jsonl", EVENTS))
+    out = tmp_path / "g.json"
+    doc = _json(["export", log, "-o", str(out), "--as-of", "2024-05-03", "--attempts"])
+    assert doc["as_of"] == "2024-05-03T23:59:59Z"
+    written = json.loads(out.read_text())
+    assert written["as_of"] == "2024-05-03T23:59:59Z"
+    # up to day 3: the recording's owner, t1 and the grant g1 (t2 on day 4 and the search on day 5 are later)
+    assert sorted(e["key"] for e in written["edges"]) == ["g1", "t1"]

@@ -185,3 +185,53 @@ def test_the_last_resort_search_says_when_it_stopped() -> None:
     assert count_within(hs, "o", 0.0, "x", 60.0, max_states=0) == by_states
     n, exact = count_within(hs, "o", 0.0, "x", 60.0, budget=50, max_states=0)
     assert not exact and 0 < n < by_states[0]
+
+
+def reference_orphan_paths(events: list[dict], clip: str, target: str, wait: timedelta) -> list[list[str]]:
+    """A clip handed over but never recorded: each party that hands it over before any hand-over reaches it
+    (else the first sender) holds it from its first hand-over out; paths start there, every hop within
+    ``wait`` of the arrival before it (the sender's own arrival being its first hand-over out)."""
+    seen, moves = set(), []
+    for e in events:
+        if e["event_id"] not in seen:
+            seen.add(e["event_id"])
+            if e["type"] == "transfer" and e["clip_id"] == clip:
+                moves.append(e)
+    if not moves or any(e["type"] == "clip_recorded" and e["clip_id"] == clip for e in events):
+        return []
+    order = sorted(moves, key=lambda m: (when(m["occurred_at"]), m["event_id"]))
+    first_in: dict[str, datetime] = {}
+    first_out: dict[str, datetime] = {}
+    for m in order:
+        first_in.setdefault(m["to_party"], when(m["occurred_at"]))
+        first_out.setdefault(m["from_party"], when(m["occurred_at"]))
+    senders = [p for p, t in first_out.items() if p not in first_in or first_in[p] > t]
+    senders = senders or [order[0]["from_party"]]
+    if target in senders:
+        return []
+    found: list[list[str]] = []
+
+    def walk(party: str, arrived: datetime, visited: list[str], used: list[str]) -> None:
+        for m in moves:
+            t = when(m["occurred_at"])
+            if m["from_party"] == party and arrived <= t <= arrived + wait and m["to_party"] not in visited:
+                if m["to_party"] == target:
+                    found.append([*used, m["event_id"]])
+                else:
+                    walk(m["to_party"], t, [*visited, m["to_party"]], [*used, m["event_id"]])
+
+    for s in senders:
+        walk(s, first_out[s], [s], [])
+    return sorted(found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(logs(), st.sampled_from(PARTIES[1:]), WAITS)
+def test_trace_within_of_a_clip_never_recorded(events: list[dict], target: str, minutes: int) -> None:
+    g = graph_of(events, target)
+    if "other" not in g.hand_overs:
+        return
+    expected = reference_orphan_paths(events, "other", target, timedelta(minutes=minutes))
+    doc = trace(g, "other", target, limit=10_000, max_wait=minutes * 60.0)
+    assert sorted(p["events"] for p in doc["paths"]) == expected
+    assert doc["count"] == len(expected)
