@@ -3,7 +3,8 @@
 The log is read twice as of each date (``analysis.judged.graph_of_log`` with ``as_of``: the one as-of rule,
 ``graph.asof``), and the two graphs compared:
 
-- grants added and removed (every access grant, or those naming the party): a grant in force at the later
+- grants added and removed (every access grant, or those naming the party), with the names the events give
+  (else the registry's): a grant in force at the later
   date and not the earlier was added, and the other way round removed. Each change names the evidence: for a
   grant read from portal snapshots, the snapshot that first lists it (and the one before that did not) or the
   last one that listed it and the first that no longer does; for any other grant, its event.
@@ -23,6 +24,7 @@ from typing import Any
 from graph.asof import parse_time, snapshot_record
 from graph.custody import CustodyGraph
 from graph.reach import clips_reaching, reaching
+from reports.names import party_name
 from schemas.when import iso_z
 
 __all__ = ["custody_diff", "diff_graphs", "EVIDENCE"]
@@ -111,8 +113,13 @@ def diff_graphs(g1: CustodyGraph, g2: CustodyGraph, party: str | None = None,
     t_from = g1.as_of.t
     a, b = _grants(g1, party), _grants(g2, party)
 
+    def name(p: str, given: str | None = None) -> str:
+        return given or party_name(p, g2.registry or g1.registry)
+
     def row(k: str, ends: tuple[str, str, float], change: str) -> dict[str, Any]:
-        return {"event_id": k, "grantor": ends[0], "grantee": ends[1],
+        rec = records.get(k) or {}
+        return {"event_id": k, "grantor": ends[0], "grantor_name": name(ends[0], rec.get("grantor_name")),
+                "grantee": ends[1], "grantee_name": name(ends[1], rec.get("grantee_name")),
                 "evidence": _grant_evidence(k, change, records.get(k), t_from, ends[2])}
 
     added = [row(k, b[k], "added") for k in sorted(set(b) - set(a), key=lambda k: (b[k][0], b[k][1], k))]
@@ -121,6 +128,7 @@ def diff_graphs(g1: CustodyGraph, g2: CustodyGraph, party: str | None = None,
         "from": g1.as_of.fields()["as_of"],
         "to": g2.as_of.fields()["as_of"],
         "party": party,
+        "party_name": name(party) if party is not None else None,
         "basis": g2.basis,
         "grants_added": added,
         "grants_removed": removed,
@@ -128,7 +136,7 @@ def diff_graphs(g1: CustodyGraph, g2: CustodyGraph, party: str | None = None,
         "uncertain_at_to": g2.as_of.fields(party)["uncertain_grants"],
     }
     if party is not None:
-        doc["parties"] = _party_changes(g1, g2, party)
+        doc["parties"] = [dict(r, name=name(r["party"])) for r in _party_changes(g1, g2, party)]
         doc["parties_basis"] = ("parties whose data reaches the party by the flow model (a clip's hand-overs, a "
                                 "direct grant or a search) as of each date")
     return doc
@@ -154,10 +162,12 @@ def custody_diff(
     records: dict[str, dict[str, Any]] = {}
 
     def keep(ev: Any, _: Any) -> None:
+        if ev.type != "access_grant":
+            return
         snap = snapshot_record(ev)
-        if snap is not None:
-            records[ev.event_id] = {"seen_at": snap[0], "snapshots": snap[1],
-                                    "portal": (ev.model_extra or {}).get("portal")}
+        records[ev.event_id] = {"seen_at": snap[0] if snap else None, "snapshots": snap[1] if snap else None,
+                                "portal": (ev.model_extra or {}).get("portal"), "grantor_name": ev.grantor_name,
+                                "grantee_name": ev.grantee_name}
 
     g1, _ = graph_of_log(read(), rule_sets, registry, attempts=attempts, source=source, as_of=start, on_verdict=keep)
     g2, _ = graph_of_log(read(), rule_sets, registry, attempts=attempts, source=source, as_of=end, on_verdict=keep)

@@ -120,6 +120,9 @@ def test_diff_between_snapshot_days_against_the_snapshot_lists(tmp_path: Path, s
             k = next(k for k in range(i + 1, j + 1) if k not in seen and k - 1 in seen)
             assert r["evidence"]["snapshot"] == z(times[k]) and r["evidence"]["previous_snapshot"] == z(times[k - 1])
         assert doc["uncertain_at_from"] == doc["uncertain_at_to"] == []
+        names = {agency_party_id(n): n for n in [PORTAL, *PARTNERS]}
+        for r in doc["grants_added"] + doc["grants_removed"]:  # the names the portal records gave
+            assert (r["grantor_name"], r["grantee_name"]) == (names[r["grantor"]], names[r["grantee"]])
 
 
 def test_diff_command_names_parties_and_evidence(tmp_path: Path) -> None:
@@ -138,6 +141,8 @@ def test_diff_command_names_parties_and_evidence(tmp_path: Path) -> None:
     assert [(r["grantor"], r["grantee"]) for r in doc["grants_removed"]] == [
         ("agency:el-cajon-ca-pd", "agency:reno-nv-pd")]
     assert [(p["party"], p["change"], p["after"]) for p in doc["parties"]] == [("agency:fbi", "gained", ["grant"])]
+    assert doc["grants_removed"][0]["grantee_name"] == "Reno NV PD" and doc["parties"][0]["name"] == "FBI"
+    assert doc["party_name"] == "El Cajon CA PD"
     assert doc["parties"][0]["evidence"][0]["event"] == "flock-share:fbi:el-cajon-ca-pd"
     res = runner.invoke(app, args, terminal_width=200)
     assert res.exit_code == 0
