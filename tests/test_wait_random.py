@@ -235,3 +235,26 @@ def test_trace_within_of_a_clip_never_recorded(events: list[dict], target: str, 
     doc = trace(g, "other", target, limit=10_000, max_wait=minutes * 60.0)
     assert sorted(p["events"] for p in doc["paths"]) == expected
     assert doc["count"] == len(expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(logs(), st.sampled_from(PARTIES[1:]), st.integers(-1, 11), st.booleans())
+def test_as_of_is_the_log_cut_at_the_date(events: list[dict], target: str, minutes: int, attempts: bool) -> None:
+    """Reach as of a date: the log read with --as-of, the log cut at the date by hand, and the whole log's graph
+    cut at the date (the live view's way, ``graph.asof.graph_as_of``) give one document."""
+    from analysis.judged import graph_of_log
+    from graph.asof import graph_as_of
+
+    at = T0 + timedelta(minutes=minutes, seconds=30)
+    lines = [(i, json.dumps(e).encode()) for i, e in enumerate(events, 1)]
+    cut = [(i, json.dumps(e).encode()) for i, e in enumerate(events, 1) if when(e["occurred_at"]) <= at]
+    g_as_of = graph_of_log(lines, None, attempts=attempts, as_of=at)[0]
+    g_cut = graph_of_log(cut, None, attempts=attempts)[0]
+    g_live = graph_as_of(graph_of_log(lines, None, attempts=attempts)[0], at)
+    docs = []
+    for g in (g_as_of, g_cut, g_live):
+        g.add_hand_over("pin", "pin", target, target, 0.0)  # make sure the party exists in the graph
+        doc = reach(g, target)
+        doc.pop("as_of", None), doc.pop("uncertain_grants", None)
+        docs.append(doc)
+    assert docs[0] == docs[1] == docs[2]
