@@ -145,9 +145,11 @@ def diff_graphs(g1: CustodyGraph, g2: CustodyGraph, party: str | None = None,
 def custody_diff(
     read: Callable[[], Iterable[tuple[int, bytes]]], start: datetime, end: datetime, party: str | None = None, *,
     rule_sets: list[str] | None = None, registry: Any = None, attempts: bool = False, source: str | None = None,
+    resolve: Callable[[CustodyGraph, CustodyGraph, str], str] | None = None,
 ) -> tuple[dict[str, Any], CustodyGraph, CustodyGraph]:
     """Read and judge the log (``read()`` gives its lines, called once per date) as of ``start`` and as of
-    ``end``; the diff document and the two graphs.
+    ``end``; the diff document and the two graphs. ``resolve(g1, g2, party)``: the party id a name given
+    for ``party`` means (e.g. the command line's lookup by name).
 
     >>> from datetime import UTC, datetime
     >>> line = (b'{"event_id":"g","type":"access_grant","occurred_at":"2025-03-01T00:00:00Z",'
@@ -171,4 +173,6 @@ def custody_diff(
 
     g1, _ = graph_of_log(read(), rule_sets, registry, attempts=attempts, source=source, as_of=start, on_verdict=keep)
     g2, _ = graph_of_log(read(), rule_sets, registry, attempts=attempts, source=source, as_of=end, on_verdict=keep)
+    if party is not None and resolve is not None:
+        party = resolve(g1, g2, party)
     return diff_graphs(g1, g2, party, records), g1, g2

@@ -14,8 +14,9 @@ import typer
 from custodiet.app import ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_OPT, RULES_OPT, app
 from custodiet.console import counted, emit_json, out, progress, table
 from custodiet.errors import CliError, guarded
-from custodiet.inputs import check_events_file, check_party, load_registry
+from custodiet.inputs import check_events_file, load_registry
 from custodiet.timeopts import instant
+from custodiet.typed_names import resolve_party
 
 __all__ = ["diff"]
 
@@ -28,7 +29,7 @@ def diff(
                                        "or RFC 3339 time")],
     end: Annotated[str, typer.Option("--to", help="the later date or time")],
     party: Annotated[str | None, typer.Option("--to-party", help="also: parties that gained or lost a way of "
-                                              "reaching this party (id), and only grants naming it")] = None,
+                                              "reaching this party (id or name), and only grants naming it")] = None,
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     rules: Annotated[list[str] | None, RULES_OPT] = None,
@@ -55,12 +56,16 @@ def diff(
     def read() -> Any:
         return buffered if buffered is not None else read_lines(events, DEFAULT_MAX_EVENT_BYTES)
 
+    def resolve(g1: Any, g2: Any, given: str) -> str:
+        """A party id or name, as --to takes them elsewhere, held as of either date."""
+        if g1.has_party(given):
+            return given
+        return resolve_party(g2, given, "--to-party")
+
     reg = load_registry(registry)
     with progress("reading and judging the log as of each date"):
         doc, g1, g2 = custody_diff(read, t1, t2, party, rule_sets=rules, registry=reg, attempts=attempts,
-                                   source=events)
-    if party is not None and not (g1.has_party(party) or g2.has_party(party)):
-        check_party(g2, party, "--to-party")
+                                   source=events, resolve=resolve)
     if as_json:
         emit_json(doc)
         return

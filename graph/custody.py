@@ -261,11 +261,19 @@ class CustodyGraph:
         >>> CustodyGraph(basis="attempts").absent("party", "agency:x")
         "party 'agency:x' is not in the log"
         """
-        when = "" if self.as_of is None else f" as of {self.as_of.fields()['as_of']}"
+        when = self.as_of_words()
         if self.basis == "attempts":
             return f"{what} {ident!r} is not in the log{when}"
         return (f"{what} {ident!r} is not in the log's custody as judged{when} (no hand-over, grant or search that "
                 "the gates let through names it; --attempts counts every transfer in the log)")
+
+    def as_of_words(self) -> str:
+        """``" as of DATE"`` for a graph built as of a date (``graph.asof``), else nothing: for messages.
+
+        >>> CustodyGraph().as_of_words()
+        ''
+        """
+        return "" if self.as_of is None else f" as of {self.as_of.fields()['as_of']}"
 
     def has_party(self, party: str) -> bool:
         """Whether ``party`` appears anywhere in the graph."""

@@ -344,23 +344,24 @@ def conduits_from(clips: list[dict[str, Any]], targets: Iterable[str] = ()) -> l
 
 
 def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward: bool = False,
-          max_wait: float | None = None) -> dict[str, Any]:
+          named: bool = False, max_wait: float | None = None) -> dict[str, Any]:
     """The reach document: clips that reached ``to`` (time-respecting hand-over paths), path counts,
     conduits, and the parties whose data reaches it by the flow model (:func:`parties_into`). With
     ``onward``, the parties only onward exposure adds (:func:`onward_into`), each marked ``"onward": true``.
-    ``basis`` says what the graph counts (``judged`` or ``attempts``). ``max_wait`` (seconds): only hand-over
-    paths whose every hand-over leaves within that time of the arrival before it (the first within that time
-    of the recording); grants and searches are one link and count as they are; the document says
-    ``max_wait_seconds``.
+    ``basis`` says what the graph counts (``judged`` or ``attempts``). ``named``: the log names ``to``
+    (the caller knows), so a party the graph does not hold is an answer of zero, not an error. ``max_wait``
+    (seconds): only hand-over paths whose every hand-over leaves within that time of the arrival before it
+    (the first within that time of the recording); grants and searches are one link and count as they are;
+    the document says ``max_wait_seconds``.
 
     >>> g = CustodyGraph(); g.add_grant("g", "a", "x", 0.0); g.add_grant("h", "z", "a", 0.0)
     >>> doc = reach(g, "x", onward=True)
     >>> doc["basis"], doc["party_count"], [(r["party"], r.get("onward", False)) for r in doc["parties"]]
     ('judged', 1, [('a', False), ('z', True)])
     """
-    if not g.has_party(to):
+    if not g.has_party(to) and not named:
         raise TraceError(g.absent("party", to))
-    routes = list(_clip_routes(g, to, max_wait))
+    routes = list(_clip_routes(g, to, max_wait)) if g.has_party(to) else []
     clips = _clip_rows(routes, to)
     parties, truncated = _party_rows(g, to, routes, PATH_BUDGET, max_wait)
     doc: dict[str, Any] = {

@@ -26,7 +26,7 @@ class TraceError(LookupError):
     """The clip or party asked about does not appear in the log."""
 
 
-def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT, *,
+def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT, *, named: bool = False,
           max_wait: float | None = None) -> dict[str, Any]:
     """The trace document: ``{"clip","to","count","truncated","paths":[{"parties","events"}]}``.
 
@@ -34,13 +34,14 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT, *,
     ``limit``. ``static`` gives the time-blind count beside it, labelled, for comparison only; when
     counting it stopped at its work budget, its ``count`` is None and ``stopped`` says why. ``basis``
     says what the graph counts (``judged``: hand-overs the gates let through; ``attempts``: every one).
+    ``named``: the log names ``to`` (the caller knows), so a party the graph does not hold gets a count of 0.
     ``max_wait`` (seconds): only paths whose every hand-over leaves within that time of the arrival before it
     (the first within that time of the recording; ``graph.wait``); the document then says
     ``max_wait_seconds``.
     """
     if clip not in g.clips and clip not in g.hand_overs:
         raise TraceError(g.absent("clip", clip))
-    if not g.has_party(to):
+    if not g.has_party(to) and not named:
         raise TraceError(g.absent("party", to))
     start = g.custody_start(clip)
     assert start is not None  # the clip is in the graph

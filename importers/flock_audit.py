@@ -52,7 +52,7 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -152,8 +152,8 @@ def import_flock_audit(
         if "sheet" in str(e):
             raise
         raise ValueError(f"{e}; {wrong_kind(file, 'flock-audit')}") from e
-    if rows.encoding == "cp1252":
-        result.warn(file, 0, "not UTF-8: read as Windows-1252")
+    for what in rows.assumptions:
+        result.assume(what)
     try:
         try:
             layout = detect_layout(rows.header)
@@ -173,6 +173,68 @@ def import_flock_audit(
     return result
 
 
+_Cell = Callable[[list[str], str], "str | None"]
+
+
+def _time_frame(row: list[str], cell: _Cell, tz: str,
+                warn: Callable[[str], None]) -> tuple[datetime | None, datetime | None]:
+    """(start, end) of the period a row searched, from ``Time Frame`` or its two halves; a bad or backwards
+    frame is left out with a warning."""
+    frame = cell(row, "time_frame")
+    start: datetime | None
+    end: datetime | None
+    try:
+        if frame:
+            start, end = parse_time_frame(frame, tz)
+        else:
+            start_cell, end_cell = cell(row, "time_frame_start"), cell(row, "time_frame_end")
+            start = parse_search_time(start_cell, tz) if start_cell else None
+            end = parse_search_time(end_cell, tz) if end_cell else None
+    except ValueError as exc:
+        warn(f"bad time frame: {exc}; left out")
+        return None, None
+    if start and end and end < start:
+        warn("time frame ends before it starts: left out")
+        return None, None
+    return start, end
+
+
+def _cell_reader(col: dict[str, int]) -> _Cell:
+    """A function giving a row's cleaned cell for a field (None: no such column, or a placeholder)."""
+    placeholders = PLACEHOLDER_VALUES
+
+    def cell(cells: list[str], key: str) -> str | None:
+        i = col.get(key)
+        if i is None or i >= len(cells):
+            return None
+        value = cells[i]
+        return None if value.lower() in placeholders else value
+
+    return cell
+
+
+def _search_time(raw: list[Any], row: list[str], index: int, cell: _Cell, tz: str) -> datetime:
+    """When a row's search ran (a spreadsheet's own date cell, else the text), in UTC; ValueError if unreadable."""
+    value = raw[index] if index < len(raw) and isinstance(raw[index], datetime) else cell(row, "date")
+    return parse_search_time(value, tz)
+
+
+def _row_hash(row: list[str]) -> str:
+    """The id of a row that has none (every network audit): identical rows are one search."""
+    return "row-" + hashlib.sha1("\x1f".join(row).encode()).hexdigest()[:16]
+
+
+def _searched(row: list[str], cell: _Cell, warn: Callable[[str], None]) -> tuple[int | None, int | None]:
+    """(devices, networks) a row searched; a count that is not a number is left out with a warning."""
+    cameras_cell, networks_cell = cell(row, "cameras"), cell(row, "networks")
+    cameras, networks = _count(cameras_cell), _count(networks_cell)
+    if cameras_cell is not None and cameras is None:
+        warn(f"bad device count {cameras_cell!r}: left out")
+    if networks_cell is not None and networks is None:
+        warn(f"bad network count {networks_cell!r}: left out")
+    return cameras, networks
+
+
 def _read_rows(  # noqa: C901 - one row, one place
     result: ImportResult,
     rows: Any,
@@ -186,15 +248,8 @@ def _read_rows(  # noqa: C901 - one row, one place
     published = "reason" in col  # a portal without a reason column publishes none: not published, not missing
     width = len(layout.header)
     recent = _Recent(RECENT_IDS)
-    placeholders = PLACEHOLDER_VALUES
     searchers: dict[str, Party] = {}  # one entry per searching agency (the registry, for --registry)
-
-    def cell(cells: list[str], key: str) -> str | None:
-        i = col.get(key)
-        if i is None or i >= len(cells):
-            return None
-        value = cells[i]
-        return None if value.lower() in placeholders else value
+    cell = _cell_reader(col)
 
     for line, raw in rows:
         row = [" ".join(c.split()) if c.__class__ is str else clean_cell(c) for c in raw]  # cleaned once
@@ -205,10 +260,7 @@ def _read_rows(  # noqa: C901 - one row, one place
             result.skip(file, line, f"not a row: {len(row)} cells for {width} columns")
             continue
         try:
-            date_index = col["date"]
-            when_cell = raw[date_index] if date_index < len(raw) and isinstance(raw[date_index], datetime) \
-                else cell(row, "date")
-            when = parse_search_time(when_cell, tz)
+            when = _search_time(raw, row, col["date"], cell, tz)
         except ValueError as exc:
             result.skip(file, line, f"bad date: {exc}")
             continue
@@ -219,11 +271,8 @@ def _read_rows(  # noqa: C901 - one row, one place
             continue
         if searcher.party_id not in searchers:
             searchers[searcher.party_id] = searcher.to_party()
-        slug = searcher.party_id.split(":", 1)[1]
-        raw_id = cell(row, "id")
-        if raw_id is None:
-            raw_id = "row-" + hashlib.sha1("\x1f".join(row).encode()).hexdigest()[:16]
-        event_id = f"flock-search:{slug}:{raw_id}"
+        raw_id = cell(row, "id") or _row_hash(row)
+        event_id = f"flock-search:{searcher.party_id.split(':', 1)[1]}:{raw_id}"
         if recent.seen(event_id):
             result.skip(file, line, f"duplicate row: id {raw_id}")
             continue
@@ -231,28 +280,9 @@ def _read_rows(  # noqa: C901 - one row, one place
         offense = cell(row, "offense")
         reading = read_reason(row[col["reason"]] if published and col["reason"] < len(row) else None,
                               published=published, offense_type=offense)
-        frame_start = frame_end = None
-        frame = cell(row, "time_frame")
-        try:
-            if frame:
-                frame_start, frame_end = parse_time_frame(frame, tz)
-            else:
-                start_cell, end_cell = cell(row, "time_frame_start"), cell(row, "time_frame_end")
-                frame_start = parse_search_time(start_cell, tz) if start_cell else None
-                frame_end = parse_search_time(end_cell, tz) if end_cell else None
-        except ValueError as exc:
-            result.warn(file, line, f"bad time frame: {exc}; left out")
-            frame_start = frame_end = None
-        if frame_start and frame_end and frame_end < frame_start:
-            result.warn(file, line, "time frame ends before it starts: left out")
-            frame_start = frame_end = None
-        cameras_cell = cell(row, "cameras")
-        cameras = _count(cameras_cell)
-        if cameras_cell is not None and cameras is None:
-            result.warn(file, line, f"bad device count {cameras_cell!r}: left out")
-        networks = _count(cell(row, "networks"))
-        if networks is None and cell(row, "networks") is not None:
-            result.warn(file, line, f"bad network count {cell(row, 'networks')!r}: left out")
+        warn = partial(result.warn, file, line)
+        frame_start, frame_end = _time_frame(row, cell, tz, warn)
+        cameras, networks = _searched(row, cell, warn)
         event: dict[str, Any] = {
             "event_id": event_id,
             "type": "search",

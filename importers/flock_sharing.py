@@ -48,13 +48,14 @@ from typing import Any
 from classify.agencies import AgencyClass, agency_slug, classify_agency
 from importers.aliases import merge_aliases
 from importers.audit_layouts import header_key
+from importers.kinds import Recognises, shown_columns
 from importers.observed import format_time, observed_time
 from importers.report import ImportResult, clean_cell, is_placeholder
 from importers.sniff import is_empty, wrong_kind
 from importers.text import Table, open_table
 from schemas.parties import Party
 
-__all__ = ["import_flock_sharing", "parse_retention_days", "format_time", "SOURCE"]
+__all__ = ["import_flock_sharing", "parse_retention_days", "format_time", "sharing_layout", "SOURCE", "RECOGNISES"]
 
 SOURCE = "flock-sharing-nc-2024"
 
@@ -146,12 +147,38 @@ def _resolve_input(path: Path, result: ImportResult) -> Path:
     return path
 
 
-def _layout(header: list[str], file: Path) -> str:
+def sharing_layout(header: list[str]) -> str | None:
+    """``edges`` (an edge list), ``org-page`` (an organisation's sharing page) or None: the one test of
+    whether this importer reads a header, asked by the importer and by :mod:`importers.kinds`.
+
+    >>> sharing_layout(["Page", "Organization Name", "Networks Shared With Me", "Networks I'm Sharing"])
+    'org-page'
+    >>> sharing_layout(["grantor", "grantee"]), sharing_layout(["Agency", "State"])
+    ('edges', None)
+    """
     keys = {header_key(h) for h in header}
     if ORG_PAGE_COLUMNS <= keys:
         return "org-page"
     if _find_column(header, *_SRC_NAMES) is not None and _find_column(header, *_EXT_NAMES) is not None:
         return "edges"
+    return None
+
+
+def _recognise(header: list[str]) -> str | None:
+    layout = sharing_layout(header)
+    if layout is None:
+        return None
+    what = "a Flock sharing CSV" if layout == "edges" else "a Flock organisation sharing page"
+    return f"{what} (columns {shown_columns(header)})"
+
+
+RECOGNISES = Recognises("flock-sharing", header=_recognise)
+
+
+def _layout(header: list[str], file: Path) -> str:
+    layout = sharing_layout(header)
+    if layout is not None:
+        return layout
     raise ValueError(f"{file}: need columns src_agency and external_agency (an edge list) or Organization Name, "
                      f"Networks Shared With Me, Networks I'm Sharing (an organisation's sharing page), got "
                      f"{header[:10]}; {wrong_kind(file, 'flock-sharing')}")

@@ -115,7 +115,7 @@ def write_reach_over_time(g: CustodyGraph, targets: list[str], out_dir: str | Pa
     for t in targets:
         series = reach_over_time(g, t)
         stem = "reach-over-time-" + "".join(c if c.isalnum() else "-" for c in t.split(":", 1)[-1])[:60]
-        save(reach_over_time_figure(series, data, registry), out_dir, stem)
+        save(reach_over_time_figure(series, data, registry), out_dir, stem, data)
         with open(Path(out_dir) / f"{stem}.csv", "w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
             w.writerow(["as_of", *(f"parties_by_{k.replace('-', '_')}" for k in KINDS)])

@@ -30,7 +30,7 @@ def _one_line(res: Result, *needles: str) -> str:
 
 def test_sharing_csv_to_atlas_ring_says_what_it_is(tmp_path: Path) -> None:
     res = runner.invoke(app, ["import", "atlas-ring", str(SHARING), "--registry", str(tmp_path / "r.json")])
-    _one_line(res, "Flock sharing edge list", "custodiet import flock-sharing")
+    _one_line(res, "Flock sharing CSV", "custodiet import flock-sharing")
     assert not (tmp_path / "r.json").exists()
 
 

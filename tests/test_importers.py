@@ -536,4 +536,4 @@ def test_flock_audit_of_a_windows_1252_export(tmp_path: Path) -> None:
     (event,) = result.events
     assert (event["reason"], event["purpose"], event["occurred_at"]) == (
         "\u201cstolen\u201d car", "property_crime", "2025-11-14T06:00:00Z")
-    assert [w.reason for w in result.warnings] == ["not UTF-8: read as Windows-1252"]
+    assert result.assumptions == ["not UTF-8 (line 2 has byte 0x93): read as Windows-1252"]

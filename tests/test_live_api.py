@@ -26,8 +26,9 @@ from graph.custody import CustodyGraph
 from graph.reach import reach
 from graph.trace import trace
 from judge.pipeline import read_lines, run_check
+from live.follow import LogFollower
 from live.server import CSP, serve
-from live.state import LiveState, LogFollower, default_registry
+from live.state import LiveState, default_registry
 from world.simulate import event_line, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
