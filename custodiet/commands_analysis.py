@@ -18,7 +18,7 @@ from custodiet.console import counted, emit_json, out, progress, shown, table
 from custodiet.errors import CliError, guarded, unknown_name
 from custodiet.inputs import load_graph, load_log, load_registry
 from custodiet.timeopts import AS_OF_OPT, as_of_time, print_as_of, stamp_as_of
-from custodiet.typed_names import comma_list, resolve_party, state_code
+from custodiet.typed_names import LogParties, comma_list, in_log_words, resolve_party, state_code
 from reports.names import names_in
 from schemas.parties import PARTY_KINDS
 
@@ -55,10 +55,13 @@ def conduits(
     from graph.conduits import conduit_document
 
     _kind(to_kind, PARTY_KINDS, "--to-kind")
-    g, _ = load_graph(events, registry, rules, attempts, as_of=as_of_time(as_of))
+    log = LogParties()
+    g, _ = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of))
     if to is not None:
-        to = resolve_party(g, to, "--to")
-    doc = conduit_document(g, to, to_kind, limit if as_json else None)
+        to = resolve_party(g, to, "--to", log)
+    doc = conduit_document(g, to, to_kind, limit if as_json else None, named=to in log)
+    if to is not None and not g.has_party(to):  # named in the log, nothing reached it: zero, and what it holds
+        doc["in_log"] = log.held(to)
     stamp_as_of(doc, g, to)
     if to_kind and not doc["targets"]:
         raise CliError(f"--to-kind {to_kind}: no party of that kind in {events}")
@@ -75,6 +78,9 @@ def conduits(
                     [((party_name(r["party"], g.registry), r["party"]),
                       *(r[k] for k in ("clips", "direct", "recipients", "grants", "hand_overs")))
                      for r in rows]))
+    if "in_log" in doc:
+        out.print(f"nothing in custody reached {aim}; it is {in_log_words(doc['in_log'])}", markup=False,
+                  highlight=False)
     print_as_of(doc, g.registry)
 
 

@@ -53,6 +53,9 @@ def trace(
                      for i, p in enumerate(doc["paths"], 1)]))
     if not doc["origin_known"]:
         out.print(f"{clip}: {doc['note']}", markup=False, highlight=False)
+    if "in_log" in doc:
+        out.print(f"nothing in custody reached {party_name(to, reg)}; it is {in_log_words(doc['in_log'])}",
+                  markup=False, highlight=False)
     static = doc["static"]
     if static["count"] is None:
         out.print(f"time-blind count (overstates): not known, counting stopped at its {static['stopped']}")
@@ -88,7 +91,9 @@ def reach(
     g = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of))[0]
     to = resolve_party(g, to, "--to", log)
     doc = do_reach(g, to, max_hops=max_hops, onward=onward, named=to in log, max_wait=wait)
-    doc["in_log"] = log.held(to)
+    held = log.held(to)
+    if not g.has_party(to):  # named in the log, but no custody, grant or search: what the log holds for it
+        doc["in_log"] = held
     if as_json:
         emit_json(dict(doc, names=names_in(doc, g.registry)))
         return
@@ -116,7 +121,7 @@ def reach(
         for sentence in holds_sentences(holds_of(g, to), reg):
             out.print(sentence, markup=False, highlight=False)
         out.print(f"No clip in this log reached {name} ({counted(doc['basis'])}); {name} is "
-                  f"{in_log_words(doc['in_log'])}.", markup=False, highlight=False)
+                  f"{in_log_words(held)}.", markup=False, highlight=False)
     reached, how_many = shown([r for r in doc["parties"] if not r.get("onward")], limit, every)
     if reached:
         out.print(table(f"parties whose data reaches {name} ({how_many}): by a clip's hand-overs, a direct grant or "

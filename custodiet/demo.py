@@ -212,6 +212,9 @@ def run_demo(
                                 sc.credit, headline_doc=doc, simulated=True, registry=names,
                                 step=lambda what: bar.update(task, description=what))
         out.print(f"\nreport: {Path(page).resolve()}", markup=False, highlight=False)
+    else:
+        out.print(f"\nno report written to {Path(report_dir).resolve()}: no clip reached a federal party in this "
+                  "run (more --events, or another --seed, simulate more hand-overs)", markup=False, highlight=False)
     out.print(f"agency names from: {'; '.join(sc.credit)} (the events are simulated)", markup=False,
               highlight=False)
     if log_path is not None:

@@ -77,6 +77,8 @@ def _clip_routes(g: CustodyGraph, to: str, max_wait: float | None = None
                  ) -> Iterable[tuple[str, Any, list[Any], int, bool]]:
     """``(clip, origin, useful hand-overs, path count, exact)`` of every clip with a time-respecting path
     into ``to`` (with ``max_wait``, within that delay: ``graph.wait``)."""
+    if to not in g.graph:
+        return
     candidates = sorted({d["clip"] for _, _, d in g.graph.in_edges(to, data=True) if d.get("clip") is not None})
     for clip in candidates:
         start = g.custody_start(clip)
@@ -332,13 +334,15 @@ def clips_passed_on(clips: Iterable[dict[str, Any]], targets: Iterable[str] = ()
 
 def conduits_from(clips: list[dict[str, Any]], targets: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Parties ranked by how many of ``clips`` (rows of :func:`clips_reaching`) they passed on towards the
-    target (:func:`clips_passed_on`, as ``conduits --to`` counts them), and how many of those they own.
+    target (:func:`clips_passed_on`, as ``conduits --to`` counts them), and how many of those they own. A clip
+    whose recording the log does not hold is counted from its sender, and is no one's own.
 
     >>> conduits_from([{"clip": "c", "owner": "o", "intermediaries": ["a", "b"]},
-    ...                {"clip": "d", "owner": "b", "intermediaries": []}])
-    [{'party': 'b', 'clips': 2, 'own': 1}, {'party': 'a', 'clips': 1, 'own': 0}, {'party': 'o', 'clips': 1, 'own': 1}]
+    ...                {"clip": "d", "owner": "b", "intermediaries": []},
+    ...                {"clip": "e", "owner": "a", "intermediaries": [], "origin_known": False}])
+    [{'party': 'a', 'clips': 2, 'own': 0}, {'party': 'b', 'clips': 2, 'own': 1}, {'party': 'o', 'clips': 1, 'own': 1}]
     """
-    owners = Counter(c["owner"] for c in clips)
+    owners = Counter(c["owner"] for c in clips if c.get("origin_known", True))
     ranked = sorted(clips_passed_on(clips, targets).items(), key=lambda kv: (-len(kv[1]), kv[0]))
     return [{"party": p, "clips": len(ids), "own": owners[p]} for p, ids in ranked]
 
@@ -361,7 +365,7 @@ def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward:
     """
     if not g.has_party(to) and not named:
         raise TraceError(g.absent("party", to))
-    routes = list(_clip_routes(g, to, max_wait)) if g.has_party(to) else []
+    routes = list(_clip_routes(g, to, max_wait))
     clips = _clip_rows(routes, to)
     parties, truncated = _party_rows(g, to, routes, PATH_BUDGET, max_wait)
     doc: dict[str, Any] = {

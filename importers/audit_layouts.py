@@ -18,6 +18,13 @@ Header names are compared after dropping case and everything but letters and dig
 ('network', 1, 4)
 >>> detect_layout(["id", "userId", "searchDate", "cameraCount", "reason"]).name
 'portal'
+
+A transparency portal's own export names the searcher in ``Name/Agency`` and counts ``Networks`` and
+``Devices``:
+
+>>> c = detect_layout(["Name/Agency", "Search Time", "Time Frame", "Networks", "Devices", "Reason"]).columns
+>>> c["org"], c["networks"], c["cameras"]
+(0, 3, 4)
 """
 
 from __future__ import annotations
@@ -46,9 +53,10 @@ DEFAULT_TZ = "America/Los_Angeles"
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "id": ("id", "searchid"),
     "user": ("userid", "user", "name", "username"),
-    "org": ("orgname", "organization", "organizationname", "org"),
+    "org": ("orgname", "organization", "organizationname", "org", "nameagency", "agencyname", "agency"),
     "date": ("searchdate", "searchtime", "searchedat", "timestamp", "date"),
-    "cameras": ("cameracount", "totaldevicessearched", "camerassearched", "cameras", "devicessearched"),
+    "cameras": ("cameracount", "totaldevicessearched", "camerassearched", "cameras", "devicessearched", "devices",
+                "devicecount"),
     "networks": ("networkcount", "totalnetworkssearched", "networkssearched", "networks"),
     "reason": ("reason", "searchreason"),
     "case": ("casenumber", "case", "caseno"),
@@ -153,6 +161,7 @@ _LOCAL_FORMATS = (
     "%b %d %Y",
     "%B %d %Y",
     "%m/%d/%Y",
+    "%m/%d/%y",
     "%Y-%m-%d",
 )
 
@@ -238,6 +247,8 @@ def parse_time_frame(value: object, tz: str = DEFAULT_TZ) -> tuple[datetime, dat
     >>> s, e = parse_time_frame("11/12/2025, 10:00:17 PM UTC - 11/13/2025, 10:00:17 PM UTC")
     >>> s.isoformat(), e.isoformat()
     ('2025-11-12T22:00:17+00:00', '2025-11-13T22:00:17+00:00')
+    >>> [t.date().isoformat() for t in parse_time_frame("5/1/25 - 5/10/25", "UTC")]  # a spreadsheet's short dates
+    ['2025-05-01', '2025-05-10']
     """
     text = clean_cell(value)
     parts = _FRAME_SPLIT.split(text)

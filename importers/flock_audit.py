@@ -23,7 +23,7 @@ Each row becomes::
      networks_searched is then 1, the least a search covers, and the summary leaves the search out of its
      network figures), "cameras_searched": ...,
      "case_number": ..., "offense_type": ..., "time_frame_start": ..., "time_frame_end": ...,
-     "search_type": ..., "moderation": ..., "user": ..., "source": "flock-search-audit"}
+     "search_type": ..., "moderation": ..., "user": ..., "source": audit_source(...)}
 
 A row without an id (every network audit) gets one from a hash of its cells, so identical rows are one
 search. Times without a zone are local time in ``tz``; ``UTC``, ``Z`` or an offset are taken as given.
@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from classify.agencies import AgencyClass, classify_agency, name_from_slug
+from classify.agencies import AgencyClass, agency_slug, classify_agency, name_from_slug
 from classify.purposes import search_purpose
 from classify.reason_tiers import read_reason
 from importers.audit_layouts import DEFAULT_TZ, AuditLayout, detect_layout, parse_search_time, parse_time_frame
@@ -67,9 +67,25 @@ from importers.report import PLACEHOLDER_VALUES, ImportResult, clean_cell, is_pl
 from importers.sniff import is_empty, looks_like, wrong_kind
 from schemas.parties import Party
 
-__all__ = ["import_flock_audit", "parse_search_date", "searcher_of", "DEFAULT_TZ", "SOURCE", "RECENT_IDS"]
+__all__ = ["import_flock_audit", "parse_search_date", "searcher_of", "DEFAULT_TZ", "SOURCE", "RECENT_IDS",
+           "audit_source"]
 
 SOURCE = "flock-search-audit"
+#: The folder of the shared Eugene audit, whose credit (EyesOff Eugene) goes with :data:`SOURCE`.
+EUGENE_FOLDER = "flock-search-audit-eugene-2025"
+
+
+def audit_source(file: Path, searcher: str | None) -> str:
+    """The ``source`` of the events of an audit: :data:`SOURCE` (credited to EyesOff Eugene) for the Eugene
+    police audit (its folder, or a portal audit whose searcher is Eugene OR PD), else
+    ``flock-search-audit:<file stem>``, credited to no one.
+
+    >>> audit_source(Path("EPDSearchAuditLogs.csv"), "agency:eugene-or-pd"), audit_source(Path("wcso.csv"), None)
+    ('flock-search-audit', 'flock-search-audit:wcso')
+    """
+    if searcher == "agency:eugene-or-pd" or file.parent.name == EUGENE_FOLDER:
+        return SOURCE
+    return f"{SOURCE}:{agency_slug(file.stem) or 'file'}"
 #: How many recent row ids are remembered to find duplicate rows.
 RECENT_IDS = 20_000
 
@@ -132,7 +148,7 @@ def import_flock_audit(
     path: str | Path,
     agency: str | None = None,
     tz: str = DEFAULT_TZ,
-    source: str = SOURCE,
+    source: str | None = None,
     sink: Callable[[dict[str, Any]], None] | None = None,
 ) -> ImportResult:
     """Read a Flock search audit into ``search`` events (to ``sink`` if given, else kept in the result)."""
@@ -151,7 +167,8 @@ def import_flock_audit(
     except ValueError as e:
         if "sheet" in str(e):
             raise
-        raise ValueError(f"{e}; {wrong_kind(file, 'flock-audit')}") from e
+        kind = wrong_kind(file, "flock-audit")
+        raise ValueError(f"{e}" if "search audit" in kind else f"{e}; {kind}") from e
     for what in rows.assumptions:
         result.assume(what)
     try:
@@ -167,6 +184,9 @@ def import_flock_audit(
                 "(e.g. --agency 'Eugene OR PD')"
             )
         default = searcher_of(fixed) if fixed else None
+        if default is not None and not agency:
+            result.assume(f"searcher {default.name} ({default.party_id}): the agency the record names")
+        source = source or audit_source(file, default.party_id if default else None)
         _read_rows(result, rows.rows, layout, default, tz, source, file)
     finally:
         rows.close()

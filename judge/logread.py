@@ -106,7 +106,7 @@ def read_lines(path: str | Path, max_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> It
     judge.logread.LogError: /nonexistent.jsonl: no such file
     """
     if str(path) == "-":
-        yield from LineReader(max_bytes).read(sys.stdin.buffer)
+        yield from LineReader(max_bytes).read(_as_utf8(sys.stdin.buffer))
         return
     p = Path(path)
     try:
@@ -126,14 +126,21 @@ def read_lines(path: str | Path, max_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> It
 
 def _as_utf8(stream: BinaryIO) -> BinaryIO:
     """The stream itself, or, for UTF-16 text with a byte-order mark (a spreadsheet's "Unicode Text"), the
-    same lines re-encoded as UTF-8 as they are read (line numbers unchanged).
+    same lines re-encoded as UTF-8 as they are read (line numbers unchanged). A pipe (stdin) is looked at
+    without consuming it.
 
     >>> import io
     >>> _as_utf8(io.BytesIO('{"a":"\\u00e9"}\\n'.encode("utf-16"))).readline()
     b'{"a":"\\xc3\\xa9"}\\n'
+    >>> _as_utf8(io.BufferedReader(io.BytesIO('{}\\n'.encode("utf-16")))).readline()
+    b'{}\\n'
     """
-    head = stream.read(2)
-    stream.seek(0)
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        head = peek(2)[:2]
+    else:
+        head = stream.read(2)
+        stream.seek(0)
     if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return codecs.EncodedFile(stream, "utf-8", "utf-16")  # type: ignore[return-value]
     return stream

@@ -22,7 +22,7 @@ from typing import Any
 from judge.decode import decode
 from judge.engine import Judge
 from judge.logread import DEFAULT_MAX_EVENT_BYTES, LogError, read_lines
-from judge.runner import Judging
+from judge.runner import Judging, batches
 from judge.tally import CheckTally, summarise
 from judge.timeline import DEFAULT_LATE_AFTER
 from schemas.events import Event
@@ -30,9 +30,6 @@ from schemas.parties import PartyRegistry
 from schemas.records import CustodyEdge, DeadLetter, Verdict
 
 __all__ = ["CheckResult", "run_check", "read_lines", "LogError", "load_events", "summarise"]
-
-#: Events handed to the judge at a time.
-_BATCH = 1000
 
 
 @dataclass
@@ -169,7 +166,6 @@ def run_check(
     judge = judging.judge
     kept = _Kept() if keep else None
     events: dict[str, Event] = {}  # the batch's events by id, until judged (only when a caller wants them)
-    batch: list[tuple[int, bytes]] = []
     set_aside = 0
 
     def take(changes: list[tuple[Verdict, Verdict | None]]) -> None:
@@ -182,10 +178,9 @@ def run_check(
                 kept.verdicts.append(v)
             del events[v.event_id]
 
-    def judge_batch() -> None:
+    def judge_batch(batch: list[tuple[int, bytes]]) -> None:
         nonlocal set_aside
         decoded = judging.decode(batch, kept.dead if kept is not None else None)
-        batch.clear()
         if admit is not None:
             n = len(decoded)
             decoded = [ev for ev in decoded if admit(ev)]
@@ -199,11 +194,8 @@ def run_check(
         take(judging.events(decoded))
 
     with _collector_paused():
-        for item in lines:
-            batch.append(item)
-            if len(batch) >= _BATCH:
-                judge_batch()
-        judge_batch()
+        for batch in batches(lines):
+            judge_batch(batch)
         take(judging.flush())
     return CheckResult(judging.tally, rule_sets=judging.rule_sets, kept=kept,
                        state_unknown=[_named(judge.judge.registry, p) for p in sorted(judge.judge.ctx.state_unknown)],

@@ -39,7 +39,7 @@ from graph.custody import CustodyGraph
 from judge.decode import DEFAULT_MAX_EVENT_BYTES
 from judge.engine import event_order
 from judge.logread import read_lines
-from judge.runner import Judging
+from judge.runner import Judging, batches
 from judge.timeline import DEFAULT_LATE_AFTER, Change
 from live.follow import FedOverTime
 from live.queries import LiveQueries
@@ -170,16 +170,16 @@ class LiveState(LiveQueries, FedOverTime):
     def feed_lines(self, lines: Iterable[tuple[int | None, bytes]]) -> int:
         """Feed ``(line number, raw bytes)`` pairs, decoded, counted and de-duplicated as ``custodiet check``
         does (``judge.runner.Judging``)."""
-        batch = list(lines)
-        if not batch:
-            return 0
-        with self.lock:
-            dead_before = self.tally.dead_letters
-            events = self.judging.decode(batch)
-            self._count_topics({MIXED_INPUT: self.tally.dead_letters - dead_before})
-            self._take(events)
-            self._touch()
-        return len(batch)
+        n = 0
+        for batch in batches(lines):  # cut as check cuts a log: the same events come beyond the lateness
+            with self.lock:
+                dead_before = self.tally.dead_letters
+                events = self.judging.decode(batch)
+                self._count_topics({MIXED_INPUT: self.tally.dead_letters - dead_before})
+                self._take(events)
+                self._touch()
+            n += len(batch)
+        return n
 
     def follow_run(self, partitions: int, expected_inputs: int | None = None) -> Collector:
         """Get ready to be fed a streaming run's verdicts topic (``partitions`` partitions; ``expected_inputs``

@@ -42,9 +42,10 @@ from schemas.parties import PartyRegistry
 
 __all__ = ["write_report", "credits_for", "holds_of", "CREDITS", "EXPORTS", "ROW_LIMIT", "is_simulated"]
 
-#: Credit lines of the shared data sets (keep them wherever the data is shown), by event ``source`` prefix.
+#: Credit lines of the shared data sets (keep them wherever the data is shown), by the event ``source`` the
+#: importers give that data set alone (another agency's audit or sharing page carries no one's credit).
 CREDITS: dict[str, str] = {
-    "flock-sharing": "Flock sharing network (flock-sharing-nc-2024, MIT): an analysis by The News & Observer "
+    "flock-sharing-nc-2024": "Flock sharing network (flock-sharing-nc-2024, MIT): an analysis by The News & Observer "
     "(mcclatchy-southeast/private_eyes).",
     "flock-search-audit": "Eugene, OR police Flock search audit (CC0): EyesOff Eugene.",
     "atlas": "Ring/Neighbors partnerships (CC BY 4.0): Electronic Frontier Foundation and the Reynolds "
@@ -83,11 +84,11 @@ def credits_for(sources: Iterable[str | None]) -> list[str]:
 
     >>> credits_for(["flock-sharing-nc-2024", None])[0][:22]
     'Flock sharing network '
-    >>> credits_for(["sim:ring"])
-    []
+    >>> credits_for(["sim:ring"]), credits_for(["flock-search-audit:wcso-network-audit", "flock-sharing:page"])
+    ([], [])
     """
     seen = {s for s in sources if s}
-    return [line for prefix, line in CREDITS.items() if any(s.startswith(prefix) for s in seen)]
+    return [line for source, line in CREDITS.items() if source in seen]
 
 
 def is_simulated(sources: Iterable[str | None]) -> bool:

@@ -137,6 +137,10 @@ class _Event(BaseModel):
     TOPIC: ClassVar[str]
     #: Among events at the same instant, lower ranks are judged first (a recording before what is done with it).
     RANK: ClassVar[int]
+    #: The field naming the platform (or system) the event goes through, if it names one; else the platform
+    #: every event of the type goes through (``""``: none, or, for a hand-over, its clip's).
+    PLATFORM_FIELD: ClassVar[str | None] = None
+    PLATFORM: ClassVar[str] = ""
 
     def parties(self) -> list[str]:
         """The parties this event names, in ``PARTY_FIELDS`` order (absent optional ones left out).
@@ -174,7 +178,7 @@ class ClipRecorded(_Event):
 
     type: Literal["clip_recorded"]
     PARTY_FIELDS = ("owner",)
-    ACTOR, TOPIC, RANK = "owner", "clips", 0
+    ACTOR, TOPIC, RANK, PLATFORM_FIELD = "owner", "clips", 0, "platform"
     clip_id: NonEmpty
     owner: PartyId
     platform: NonEmpty
@@ -189,6 +193,7 @@ class FootageRequest(_Event):
     type: Literal["footage_request"]
     PARTY_FIELDS = ("requester", "on_behalf_of")
     ACTOR, ENDS, TOPIC, RANK = "requester", ("requester", "on_behalf_of"), "footage-requests", 1
+    PLATFORM_FIELD = "platform"
     request_id: NonEmpty
     requester: PartyId
     platform: NonEmpty
@@ -233,6 +238,7 @@ class Search(_Event):
     type: Literal["search"]
     PARTY_FIELDS = ("on_behalf_of", "searcher")
     ACTOR, ENDS, TOPIC, RANK = "searcher", ("searcher", "on_behalf_of"), "searches", 5
+    PLATFORM = "flock"  # the searches custodiet reads are Flock audits
     searcher: PartyId
     reason: str
     networks_searched: int | list[PartyId] = Field(union_mode="left_to_right")
@@ -267,6 +273,7 @@ class LegalProcess(_Event):
     type: Literal["legal_process"]
     PARTY_FIELDS = ("requester",)
     ACTOR, ENDS, TOPIC, RANK = "requester", ("requester", "platform"), "legal-process", 3
+    PLATFORM_FIELD = "platform"
     request_id: NonEmpty
     requester: PartyId
     platform: NonEmpty
@@ -280,6 +287,7 @@ class AccessGrant(_Event):
     type: Literal["access_grant"]
     PARTY_FIELDS = ("grantor", "grantee")
     ACTOR, ENDS, TOPIC, RANK = "grantor", ("grantor", "grantee"), "access-grants", 4
+    PLATFORM_FIELD = "system"
     grantor: PartyId
     grantee: PartyId
     system: NonEmpty

@@ -9,6 +9,11 @@ changelog-backed tables: ``seen`` (event id -> where it was first read) and ``hi
 judge partition holds), so a restarted or added worker recovers it. Tables are written with an explicit
 changelog partition because the agent takes events in batches that span partitions.
 
+Event time: the worker's watermark is the minimum over its input partitions (``streams.watermark``) and the
+marks the other workers announce on ``judge-in``; events it has passed get their final verdicts, judged once.
+When every input has stayed read to its end for a whole check of the idle timer, the rest get provisional
+verdicts (``judge.timeline.EventTimeJudge.provide``), which a later, earlier event revises.
+
 Run a worker: ``python -m streams.worker worker -l warn --web-port 6067`` (settings from the environment,
 see ``streams.config``).
 """
@@ -41,7 +46,7 @@ log = logging.getLogger(__name__)
 BATCH = 5000
 BATCH_WITHIN_S = 0.5
 MARK_HEADER, FROM_HEADER = "custodiet-mark", "custodiet-from"  # a worker's input mark on judge-in, and its partitions
-IDLE_CHECK_S = 0.25  # how often a worker with nothing to read checks whether its inputs are read to the end
+IDLE_CHECK_S = 0.2  # how often a worker with nothing to read checks whether its inputs are read to the end
 BUNDLE_BYTES = 256 * 1024  # well under the brokers' default 1 MB message limit
 ENTRY_EVENTS = 2000  # event ids per changelog record of the seen table
 PAD_KEY = "\u0000pad"
@@ -143,7 +148,8 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
     clock = InputClock(late_after)
     inputs_end = ends if ends is not None else _consumer_ends(app, {*layout.inputs(), judge_in})
     # The judge partitions this worker holds; the judge is rebuilt from ``history`` when they change.
-    held: dict[str, Any] = {"local": frozenset(range(parts)), "judge": None, "busy": False, "announced": None}
+    held: dict[str, Any] = {"local": frozenset(range(parts)), "judge": None, "busy": False, "announced": None,
+                           "idle": False}
 
     @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def _assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
@@ -189,10 +195,13 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
         own = [tp for tp in assigned if tp[0] != judge_in]
         elsewhere = [p for p in range(parts) if p not in wj.local]
         announce(clock.mark(own, highwater), wj.local, elsewhere)
-        if timer and not (idle and wj.waiting()):
+        # Provisional verdicts only once the inputs have stayed read to their end for a whole check of the timer
+        # (not at every moment a worker catches up in the middle of a run, which would only be re-judged).
+        settled_idle, held["idle"] = idle and held["idle"], idle and timer
+        if timer and not (settled_idle and wj.waiting()):
             return
         out = wj.add(events, watermark=clock.watermark(own, highwater, elsewhere) or _NO_MARK)
-        if idle and wj.waiting():
+        if settled_idle and wj.waiting():
             provided = wj.provide()
             for p, books in out.books.items():
                 books[-1:] = provided.books[p]
@@ -275,17 +284,20 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
                                   for i in range(0, len(items), ENTRY_EVENTS)])
             held["busy"] = False
             # What the worker holds (the judge's state and window, the tables) is long-lived and acyclic: moved
-            # out of the cyclic collector's sight, so its full passes do not re-scan it after every batch.
+            # out of the cyclic collector's sight, so its full passes do not re-scan it after every batch. The
+            # batch's own cyclic garbage is collected first (a pass over what is not frozen yet), so none is kept.
+            gc.collect()
             gc.freeze()
             yield {"inputs": len(inbound), "forwarded": len(took.events), "dead": len(took.dead),
                    "judged": len(route.judge), "sent_on": sum(map(len, route.forward.values()))}
 
-    @app.timer(IDLE_CHECK_S)
-    async def _when_idle() -> None:
+    async def idle_check() -> None:
         # No batch comes when there is nothing to read: the end of the inputs is noticed here.
         wj = held["judge"]
         if wj is not None and not held["busy"]:
             await advance(wj, [], timer=True)
+
+    app.timer(IDLE_CHECK_S)(idle_check)
 
     @app.task
     async def _quiet_client_logs() -> None:
@@ -295,5 +307,6 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
             logging.getLogger(name).setLevel(logging.WARNING)
 
     app.custodiet_components = {  # type: ignore[attr-defined]
-        "pipeline": pipeline, "seen": seen, "history": history, "intake": intake, "held": held}
+        "pipeline": pipeline, "seen": seen, "history": history, "intake": intake, "held": held,
+        "idle_check": idle_check}
     return app

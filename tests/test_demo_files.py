@@ -42,3 +42,15 @@ def test_demo_keeps_its_log(tmp_path: Path) -> None:
     doc = json.loads(RUNNER.invoke(app, ["demo", "--in-process", "--json", "--log", str(tmp_path / "j.jsonl")]).stdout)
     assert doc["event_log"] == str((tmp_path / "j.jsonl").resolve()) and (tmp_path / "j.jsonl").exists()
     assert doc["names"] and all(":" in p for p in doc["names"])
+
+
+def test_a_run_where_nothing_reached_a_federal_party_says_there_is_no_report(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    r = RUNNER.invoke(app, ["demo", "--in-process", "--events", "300", "-o", str(out)],
+                      env={"COLUMNS": "400"}, terminal_width=400)
+    assert r.exit_code == 0, r.output
+    doc = json.loads(RUNNER.invoke(app, ["demo", "--in-process", "--events", "300", "--json"]).stdout)
+    assert not any(row["clips"] for row in doc["reached"])  # the case this test is about
+    assert not out.exists()
+    assert f"no report written to {out.resolve()}" in " ".join(r.stdout.split())
+    assert (tmp_path / "report.events.jsonl").exists()  # the log is kept all the same

@@ -83,6 +83,7 @@ def test_roles_are_fields_of_their_models() -> None:
         assert model.ACTOR in model.PARTY_FIELDS, t
         for end in model.ENDS:
             assert end is None or end in model.model_fields, t
+        assert model.PLATFORM_FIELD is None or model.PLATFORM_FIELD in model.model_fields, t
 
 
 def _record_kind(raw: bytes) -> type:

@@ -115,3 +115,13 @@ def test_every_file_of_simulated_data_says_so(tmp_path: Path) -> None:
         r = RUNNER.invoke(app, ["export", str(log), "-o", str(tmp_path / name)])
         assert r.exit_code == 0, r.output
         assert check((tmp_path / name).read_text()), name
+
+
+def test_one_csv_writer() -> None:
+    """Every CSV custodiet writes goes through ``reports.csv_safe`` (the one place cells are escaped)."""
+    root = Path(__file__).resolve().parent.parent
+    writers = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
+                     if not p.is_relative_to(root / ".venv") and p.parts[len(root.parts)] not in ("tests", "bench",
+                                                                                                   "scripts")
+                     and ("csv.writer(" in (t := p.read_text(encoding="utf-8")) or "DictWriter(" in t))
+    assert writers == ["reports/csv_safe.py"]
