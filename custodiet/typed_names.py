@@ -158,5 +158,6 @@ def resolve_party(graph: Any, given: str, option: str = "--to", log: LogParties 
     close = difflib.get_close_matches(key, list(by_name), n=5, cutoff=0.6)
     ids = list(dict.fromkeys(p for k in close for p in sorted(by_name[k])))[:3]
     hint = f" (did you mean {' or '.join(ids)}?)" if ids else ""
-    absent = f"party {given!r} is not in the log" if log is not None else graph.absent("party", given)
+    absent = f"party {given!r} is not in the log{graph.as_of_words()}" if log is not None else graph.absent("party",
+                                                                                                           given)
     raise CliError(f"{option}: {absent}{hint}")

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from graph.asof import graph_as_of
 from graph.conduits import conduit_document
 from graph.custody import CustodyGraph
 from graph.reach import DEFAULT_MAX_HOPS, clips_reaching, flow_links_into, parties_into
@@ -62,15 +63,21 @@ class LiveQueries:
     _violations: deque[dict[str, Any]]
     _stats_cache: tuple[int, float, dict[str, Any]] | None
 
-    def trace(self, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
-        """Exactly ``graph.trace.trace`` on the current graph (the ``custodiet trace --json`` document)."""
+    def trace(self, clip: str, to: str, limit: int = DEFAULT_LIMIT, *, as_of: datetime | None = None,
+              max_wait: float | None = None) -> dict[str, Any]:
+        """Exactly ``graph.trace.trace`` on the current graph (the ``custodiet trace --json`` document); with
+        ``as_of``, on the graph as of then (``graph.asof.graph_as_of``, the rule of ``--as-of``)."""
         with self.lock:
-            return trace_document(self.graph, clip, to, limit=limit)
+            g = self.graph if as_of is None else graph_as_of(self.graph, as_of)
+            return trace_document(g, clip, to, limit=limit, max_wait=max_wait)
 
-    def reach(self, to: str, max_hops: int = DEFAULT_MAX_HOPS) -> dict[str, Any]:
-        """Exactly ``graph.reach.reach`` on the current graph (the ``custodiet reach --json`` document)."""
+    def reach(self, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, as_of: datetime | None = None,
+              max_wait: float | None = None) -> dict[str, Any]:
+        """Exactly ``graph.reach.reach`` on the current graph (the ``custodiet reach --json`` document); with
+        ``as_of``, on the graph as of then."""
         with self.lock:
-            return reach_document(self.graph, to, max_hops=max_hops)
+            g = self.graph if as_of is None else graph_as_of(self.graph, as_of)
+            return reach_document(g, to, max_hops=max_hops, max_wait=max_wait)
 
     def kind_of(self, party: str) -> str:
         """The kind of a party (``federal``, ``local``, ``resident``, ...)."""

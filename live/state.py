@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from classify.registry import default_registry
+from graph.asof import snapshot_record
 from graph.custody import CustodyGraph
 from judge.decode import DEFAULT_MAX_EVENT_BYTES
 from judge.engine import event_order
@@ -236,6 +237,9 @@ class LiveState(LiveQueries, FedOverTime):
             if ev.event_id not in self.judge and ev.event_id not in fresh:
                 fresh[ev.event_id] = ev
         for ev in fresh.values():
+            snap = snapshot_record(ev)  # a portal grant's snapshots: which grants were in force when (--as-of)
+            if snap is not None:
+                self.graph.snapshots[ev.event_id] = snap
             key = event_order(ev)
             if self._watermark is not None and key < self._watermark:
                 self._late += 1
