@@ -44,6 +44,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from analysis.party_names import PartyNameError
 from graph.reach import DEFAULT_MAX_HOPS
 from graph.trace import DEFAULT_LIMIT, TraceError
 from live.state import LiveState
@@ -319,6 +320,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.BAD_REQUEST, {"error": str(e)})
         except TraceError as e:
             self._json(HTTPStatus.NOT_FOUND, {"error": e.args[0] if e.args else str(e)})
+        except PartyNameError as e:  # ``to`` names several parties (400) or none (404: the closest as candidates)
+            status = HTTPStatus.BAD_REQUEST if e.ambiguous else HTTPStatus.NOT_FOUND
+            self._json(status, {"error": str(e), "candidates": e.candidates})
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 
