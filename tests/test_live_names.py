@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 import pytest
 from typer.testing import CliRunner
 
+from analysis.judged import graph_of_log
+from analysis.party_names import LogParties
 from custodiet.cli import app
 from judge.logread import read_lines
 from live.server import serve
@@ -22,6 +24,7 @@ from tests.conftest import ev, rec, write_log, xfer
 
 ICE, FBI = "agency:ice-ero", "agency:fbi"
 AT = "2019-05-{:02d}T12:00:00Z"
+PARTY_FIELDS = {"owner", "from_party", "to_party", "requester"}
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +101,14 @@ def test_rejudged_out_of_order_feed_holds_the_same(log: Path) -> None:
     """Fed backwards, events are judged again as earlier ones arrive; what the log holds counts each event once,
     with its final outcome, as the command counts it."""
     state = LiveState(source=str(log), mode="file")
-    state.feed_lines(reversed(list(read_lines(log))))  # type: ignore[arg-type]
+    for line in reversed(list(read_lines(log))):  # one at a time: each earlier event re-judges what followed
+        state.feed_lines([line])  # type: ignore[list-item]
     state.settle()
+    assert state.judging.judge.rejudged > 0
     assert state.reach("FBI") == cli_json("reach", str(log), "--to", "FBI", "--json")
-    assert state.log_parties.held(ICE)["events"] == 1
+    in_order = LogParties()  # as the commands count it, judging the log in order
+    graph_of_log(read_lines(log), None, state.registry, on_verdict=in_order)
+    parties = {p for e in map(json.loads, log.read_text().splitlines()) for k, p in e.items() if k in PARTY_FIELDS}
+    assert set(state.log_parties.named) == set(in_order.named) == parties
+    assert {p: state.log_parties.held(p) for p in parties} == {p: in_order.held(p) for p in parties}
+    assert state.log_parties.held(ICE) == {"events": 1, "by_type": {"transfer": 1}, "outcomes": {"ok": 1}}
