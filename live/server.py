@@ -9,7 +9,8 @@ with ``textContent`` only, so an event field can never become markup. On a loopb
 Routes:
 ``/`` the page; ``/api/trace?clip=&to=&limit=`` and ``/api/reach?to=&max_hops=`` (exactly the
 ``custodiet trace``/``reach --json`` documents; both take ``as_of=DATE`` and ``max_wait=DURATION`` as the
-commands take ``--as-of`` and ``--max-wait``); ``/api/stats``; ``/api/violations?limit=&rule=``;
+commands take ``--as-of`` and ``--max-wait``; ``to`` an id or a name, as ``--to``: a party naming none is 404 with
+``candidates``, several 400); ``/api/stats``; ``/api/violations?limit=&rule=``;
 ``/api/clip?id=``; ``/api/links?to=``; ``/api/search?q=``; ``/api/events`` (server-sent events: a
 ``stats`` event whenever the state changes, at most every ``push_interval`` seconds, once a second while
 rates are still falling back to zero after a stream ended, and a comment every 15 s to keep the connection
