@@ -36,7 +36,7 @@ from graph.reach import clips_reaching, reaching
 from judge.engine import Judge, event_order
 from judge.logread import DEFAULT_MAX_EVENT_BYTES
 from judge.rulesets import load_rule_sets
-from judge.runner import Judging, Runner
+from judge.runner import Judging, Runner, batches
 from judge.tally import CheckTally
 from judge.timeline import DEFAULT_LATE_AFTER
 from schemas.events import Event
@@ -161,7 +161,8 @@ class WhatIfRunner(Runner):
         return self.judged_with.rule_sets
 
     def feed(self, lines: Iterable[tuple[int, bytes]]) -> None:  # noqa: D102 - Runner's
-        self._judge(self.judged_with.decode(lines))
+        for batch in batches(lines):  # cut as check cuts a log
+            self._judge(self.judged_with.decode(batch))
 
     def feed_events(self, events: Iterable[Event]) -> None:
         """Take decoded events (each counted in)."""

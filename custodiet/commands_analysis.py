@@ -17,7 +17,8 @@ from custodiet.app import ALL_OPT, ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_
 from custodiet.console import counted, emit_json, out, progress, shown, table
 from custodiet.errors import CliError, guarded, unknown_name
 from custodiet.inputs import load_graph, load_log, load_registry
-from custodiet.typed_names import LogParties, comma_list, resolve_party, state_code
+from custodiet.timeopts import AS_OF_OPT, as_of_time, print_as_of, stamp_as_of
+from custodiet.typed_names import LogParties, comma_list, in_log_words, resolve_party, state_code
 from reports.names import names_in
 from schemas.parties import PARTY_KINDS
 
@@ -48,18 +49,20 @@ def conduits(
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
     every: Annotated[bool, ALL_OPT] = False,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """Parties ranked by how much they pass on: clips handed on, distinct recipients, grants given."""
     from graph.conduits import conduit_document
 
     _kind(to_kind, PARTY_KINDS, "--to-kind")
     log = LogParties()
-    g, _ = load_graph(events, registry, rules, attempts, on_verdict=log)
+    g, _ = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of))
     if to is not None:
         to = resolve_party(g, to, "--to", log)
     doc = conduit_document(g, to, to_kind, limit if as_json else None, named=to in log)
     if to is not None and not g.has_party(to):  # named in the log, nothing reached it: zero, and what it holds
         doc["in_log"] = log.held(to)
+    stamp_as_of(doc, g, to)
     if to_kind and not doc["targets"]:
         raise CliError(f"--to-kind {to_kind}: no party of that kind in {events}")
     if as_json:
@@ -75,6 +78,10 @@ def conduits(
                     [((party_name(r["party"], g.registry), r["party"]),
                       *(r[k] for k in ("clips", "direct", "recipients", "grants", "hand_overs")))
                      for r in rows]))
+    if "in_log" in doc:
+        out.print(f"nothing in custody reached {aim}; it is {in_log_words(doc['in_log'])}", markup=False,
+                  highlight=False)
+    print_as_of(doc, g.registry)
 
 
 @app.command()
@@ -107,6 +114,7 @@ def cut(
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """The smallest set of party links whose removal cuts every flow from the sources' cameras to the sinks
     (grants carry the grantor's own cameras one hop; hand-overs are transitive)."""
@@ -122,7 +130,7 @@ def cut(
     if to_kind == "out-of-state" and not from_state:
         raise CliError("--to-kind out-of-state needs --from-state")
     from_state = state_code(from_state) if from_state else None
-    g, _ = load_graph(events, registry, rules, attempts)
+    g, _ = load_graph(events, registry, rules, attempts, as_of=as_of_time(as_of))
     from_party = [resolve_party(g, p, "--from") for p in from_party or []]
     to = [resolve_party(g, p, "--to") for p in to or []]
     sources = select_parties(g, kinds=from_kind or (), state=from_state, parties=from_party or ())
@@ -143,6 +151,7 @@ def cut(
         "to_kind": to_kind,
         "to": to or [],
     }
+    stamp_as_of(doc, g)
     if as_json:
         emit_json(dict(doc, names=names_in(doc, g.registry)))
         return
@@ -157,6 +166,7 @@ def cut(
                     [((party_name(r["from"], g.registry), r["from"]), (party_name(r["to"], g.registry), r["to"]),
                       r["hand_overs"],
                       r["grants"], r["searches"]) for r in doc["links"]]))
+    print_as_of(doc, g.registry)
 
 
 @app.command()
@@ -176,6 +186,7 @@ def whatif(
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     limit: Annotated[int | None, ROWS_OPT] = None,
     every: Annotated[bool, ALL_OPT] = False,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """What a rule set forbids when switched on (agency by agency) and how federal reach changes."""
     from analysis.whatif import whatif as do_whatif
@@ -183,12 +194,16 @@ def whatif(
 
     _kind(kind, PARTY_KINDS, "--reach-kind")
     load_rule_sets([*(base or []), *rules])  # fail fast on an unknown rule set
-    evs, *_ = load_log(events)
+    from analysis.judged import events_as_of
+
+    evs, rule = events_as_of(load_log(events)[0], as_of_time(as_of))
     reg = load_registry(registry)
     try:
         doc = do_whatif(evs, rules, base, reg, kind=kind)
     except ValueError as e:
         raise CliError(str(e)) from e
+    if rule is not None:
+        doc.update(rule.fields())
     if as_json:
         emit_json(dict(doc, names=names_in(doc, reg)))
         return
@@ -211,6 +226,7 @@ def whatif(
         f"direct grant or a search): parties {b['parties']} -> {a['parties']}, direct {b['direct']} -> "
         f"{a['direct']}, clips {b['clips']} -> {a['clips']}"
     )
+    print_as_of(doc, reg)
 
 
 @app.command()
@@ -225,6 +241,7 @@ def export(
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """Write the custody graph as GraphML, GEXF, W3C PROV-JSON or plain JSON."""
     from graph.export import FORMATS, write_export
@@ -240,18 +257,21 @@ def export(
 
     sources: set[str | None] = set()
     with progress("reading the log") as (bar, task):
-        g, _ = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source))
+        g, _ = load_graph(events, registry, rules, attempts, on_verdict=lambda ev, _: sources.add(ev.source),
+                          as_of=as_of_time(as_of))
         bar.update(task, description=f"writing {fmt}")
         simulated = is_simulated(sources)
         path = write_export(g, fmt, output, simulated=simulated)
     doc = {"output": str(path), "format": fmt, "parties": g.graph.number_of_nodes(),
            "links": g.graph.number_of_edges(), "bytes": path.stat().st_size, "basis": g.basis,
            "simulated": simulated}
+    stamp_as_of(doc, g)
     if as_json:
         emit_json(doc)
         return
     out.print(f"wrote {path} ({fmt}: {doc['parties']:,} parties, {doc['links']:,} links; {counted(g.basis)})"
               + ("; the events are simulated" if simulated else ""), markup=False, highlight=False)
+    print_as_of(doc, g.registry)
 
 
 def format_from_suffix(path: Path) -> str:
@@ -297,6 +317,7 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="print what was written as one JSON document")] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """An HTML report about TO (headline, method, pictures as PNG/SVG, tables, exports) that opens from disk."""
     from custodiet.demo import reached_row
@@ -314,7 +335,7 @@ def report(
 
     with progress("reading and judging the log") as (bar, task):
         # judged once: the violations, and custody as judged (or every attempt)
-        g, res = load_graph(events, registry, rules, attempts, on_verdict=seen)
+        g, res = load_graph(events, registry, rules, attempts, on_verdict=seen, as_of=as_of_time(as_of))
         to = [resolve_party(g, t, "--to") for t in to]
         check_doc = res.document()
         credits = [*credits_for(sorted(s for s in sources if s)), *(credit or [])]
@@ -322,6 +343,7 @@ def report(
         doc = {"simulated": is_simulated(sources), "events_in": check_doc["events_in"],
                "violations": check_doc["violations"], "basis": g.basis, "reached": reached,
                "holds": [holds_of(g, r["party"]) for r in reached if not r["clips"]]}
+        stamp_as_of(doc, g)
         about = ", ".join(party_name(t, g.registry) for t in to)
 
         def searches_section(page: Path) -> None:  # the log holds searches: the search-audit summary
@@ -329,7 +351,8 @@ def report(
 
             add_report_section(page, events, rules, credits)
 
-        page = write_report(g, check_doc, output, to, title or f"Where data reaches {about}", credits,
+        when = f" as of {g.as_of.fields()['as_of']}" if g.as_of is not None else ""
+        page = write_report(g, check_doc, output, to, title or f"Where data reaches {about}{when}", credits,
                             headline_doc=doc, max_hops=max_hops, step=lambda what: bar.update(task, description=what),
                             before_publish=searches_section if "search" in types and events != "-" else None)
     files = sorted(p.name for p in output.iterdir())

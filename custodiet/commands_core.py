@@ -10,7 +10,8 @@ from custodiet.app import ALL_OPT, ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_
 from custodiet.console import counted, emit_json, err, out, shown, table
 from custodiet.errors import CliError, guarded
 from custodiet.inputs import load_graph, load_registry
-from custodiet.typed_names import LogParties, in_log_words, resolve_party
+from custodiet.timeopts import AS_OF_OPT, MAX_WAIT_OPT, as_of_time, print_as_of, wait_seconds
+from custodiet.typed_names import LogParties, in_log_words, reach_named, resolve_party, trace_named
 from reports.names import names_in
 
 
@@ -25,34 +26,38 @@ def trace(
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
+    max_wait: Annotated[str | None, MAX_WAIT_OPT] = None,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """Every time-respecting path by which CLIP reached party TO (custody as judged, or --attempts)."""
-    from graph.trace import trace as do_trace
-
+    wait = wait_seconds(max_wait)
     log = LogParties()
-    g = load_graph(events, registry, rules, attempts, on_verdict=log)[0]
+    g = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of))[0]
     to = resolve_party(g, to, "--to", log)
-    doc = do_trace(g, clip, to, limit=limit, named=to in log)
-    if not g.has_party(to):
-        doc["in_log"] = log.held(to)
+    doc = trace_named(g, clip, to, log, limit=limit, max_wait=wait)
     if as_json:
         emit_json(dict(doc, names=names_in(doc, g.registry)))
         return
     from reports.names import count_of, party_name
 
     reg = g.registry
-    title = (f"{clip} -> {party_name(to, reg)}: {count_of(doc['count'], 'time-respecting path')}, "
+    within = f" within {max_wait} a hop" if wait is not None else ""
+    title = (f"{clip} -> {party_name(to, reg)}: {count_of(doc['count'], 'time-respecting path')}{within}, "
              f"{counted(doc['basis'])}" + (" (list truncated)" if doc["truncated"] else ""))
     out.print(table(title, [("#", "n"), ("parties (ids: --json)", "text"), ("hand-over events", "id")],
                     [(i, " -> ".join(party_name(x, reg) for x in p["parties"]), ", ".join(p["events"]))
                      for i, p in enumerate(doc["paths"], 1)]))
     if not doc["origin_known"]:
         out.print(f"{clip}: {doc['note']}", markup=False, highlight=False)
+    if "in_log" in doc:
+        out.print(f"nothing in custody reached {party_name(to, reg)}; it is {in_log_words(doc['in_log'])}",
+                  markup=False, highlight=False)
     static = doc["static"]
     if static["count"] is None:
         out.print(f"time-blind count (overstates): not known, counting stopped at its {static['stopped']}")
     else:
         out.print(f"time-blind count (overstates): {static['count']}")
+    print_as_of(doc, reg)
 
 
 @app.command()
@@ -70,18 +75,17 @@ def reach(
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
     limit: Annotated[int | None, ROWS_OPT] = None,
     every: Annotated[bool, ALL_OPT] = False,
+    max_wait: Annotated[str | None, MAX_WAIT_OPT] = None,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """Clips that reached TO (path counts, intermediaries), conduits, and every party whose data reaches it
     (by a clip's hand-overs, a direct grant or a search; custody as judged, or --attempts)."""
-    from graph.reach import reach as do_reach
-
+    wait = wait_seconds(max_wait)
     log = LogParties()
-    g = load_graph(events, registry, rules, attempts, on_verdict=log)[0]
+    g = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of))[0]
     to = resolve_party(g, to, "--to", log)
-    doc = do_reach(g, to, max_hops=max_hops, onward=onward, named=to in log)
+    doc = reach_named(g, to, log, max_hops=max_hops, onward=onward, max_wait=wait)
     held = log.held(to)
-    if not g.has_party(to):  # named in the log, but no custody, grant or search: what the log holds for it
-        doc["in_log"] = held
     if as_json:
         emit_json(dict(doc, names=names_in(doc, g.registry)))
         return
@@ -90,9 +94,10 @@ def reach(
     reg = g.registry
     name = party_name(to, reg)
     if doc["clip_count"]:
+        within = f" with every hand-over within {max_wait} of the one before" if wait is not None else ""
         out.print(f"{count_of(doc['clip_count'], 'clip')} reached {name} ({to}) by "
-                  f"{count_of(doc['path_count'], 'time-respecting path')} ({counted(doc['basis'])})", markup=False,
-                  highlight=False)
+                  f"{count_of(doc['path_count'], 'time-respecting path')}{within} ({counted(doc['basis'])})",
+                  markup=False, highlight=False)
         unknown = sum(1 for c in doc["clips"] if not c["origin_known"])
         if unknown:
             out.print(f"{count_of(unknown, 'clip')} of these: no recording in the log, origin unknown; counted from "
@@ -122,6 +127,7 @@ def reach(
         out.print(table(f"onward exposure only ({how_many}): an upper bound assuming re-sharing, not observed",
                         [("party", "party"), ("hops", "n"), (f"paths (<= {max_hops} links)", "n")],
                         [((party_name(r["party"], reg), r["party"]), r["min_hops"], r["paths"]) for r in more]))
+    print_as_of(doc, reg)
 
 
 @app.command()

@@ -166,7 +166,7 @@ def history(
                   "(import several snapshots with `custodiet import flock-portal A.json B.json -o ...`)")
         return
     for portal in doc["portals"]:
-        t = Table(title=f"{portal['portal']}: access list, {len(portal['snapshots'])} snapshots")
+        t = Table(title=f"{portal['name']} ({portal['portal']}): access list, {len(portal['snapshots'])} snapshots")
         t.add_column("from")
         t.add_column("to")
         t.add_column("change")
@@ -175,7 +175,8 @@ def history(
         for step in portal["changes"]:
             for change in ("added", "removed"):
                 for item in step[change]:
-                    t.add_row(step["from"][:10], step["to"][:10], change, item["party"], item["direction"])
+                    t.add_row(step["from"][:10], step["to"][:10], change, f"{item['name']}\n{item['party']}",
+                              item["direction"])
         out.print(t)
         out.print(f"grants added: {portal['added']}, removed: {portal['removed']} "
                   f"(between {portal['snapshots'][0][:10]} and {portal['snapshots'][-1][:10]})")

@@ -95,6 +95,8 @@ def writable_graph(g: CustodyGraph, *, simulated: bool = False) -> nx.MultiDiGra
     if simulated:
         w.graph["simulated"] = True
         w.graph["name"] = SIMULATED_NAME
+    if g.as_of is not None:  # built as of a date (graph.asof)
+        w.graph["as_of"] = g.as_of.fields()["as_of"]
     for u, v, key, data in g.graph.edges(keys=True, data=True):
         attrs = dict(data, event_id=key)
         attrs.setdefault("kind", "transfer")
@@ -119,6 +121,7 @@ def to_json(g: CustodyGraph, *, simulated: bool = False) -> dict[str, Any]:
         "multigraph": True,
         "basis": g.basis,
         "simulated": simulated,
+        **({"as_of": w.graph["as_of"]} if "as_of" in w.graph else {}),
         "nodes": [{"id": n, **d} for n, d in sorted(w.nodes(data=True))],
         "edges": [
             {"source": u, "target": v, "key": k, **d}

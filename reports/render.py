@@ -36,6 +36,7 @@ from reports.csv_safe import write_csv
 from reports.figures import into_figure, save, violation_counts, violations_figure
 from reports.headline import headline
 from reports.names import basis_words, count_of, counted_words, party_name, rule_set_title, rule_title
+from reports.over_time import write_reach_over_time
 from reports.publish import staged_folder
 from schemas.parties import PartyRegistry
 
@@ -274,6 +275,9 @@ def _pictures(page: _Page, targets: Sequence[str], check_doc: Mapping[str, Any])
     page.tell("drawing violations")
     save(violations_figure(check_doc, page.data, page.reg), page.out, "violations", page.data)
     figures.append(_figure("violations", "Violations by agency, stacked by rule"))
+    figures += [_figure(stem, alt) for stem, alt in write_reach_over_time(page.graph, list(targets), page.out,
+                                                                          page.data, page.reg,
+                                                                          simulated=page.simulated)]
     return figures
 
 

@@ -54,3 +54,25 @@ def test_a_run_where_nothing_reached_a_federal_party_says_there_is_no_report(tmp
     assert not out.exists()
     assert f"no report written to {out.resolve()}" in " ".join(r.stdout.split())
     assert (tmp_path / "report.events.jsonl").exists()  # the log is kept all the same
+
+
+def test_every_file_the_demo_writes_says_it_is_simulated(tmp_path: Path) -> None:
+    """Each file in the demo's folder, opened on its own, says its data is simulated: a ``simulated`` column
+    of ``true`` in every CSV row, the word in each picture (its text, or a PNG's metadata), graph file and page."""
+    import csv
+    import gzip
+
+    out = tmp_path / "report"
+    r = RUNNER.invoke(app, ["demo", "--in-process", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    files = sorted(out.iterdir())
+    assert {p.suffix for p in files} >= {".csv", ".png", ".svg", ".gz", ".html"}
+    for p in files:
+        raw = gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes()
+        if p.suffix == ".csv":
+            rows = list(csv.reader(raw.decode("utf-8").splitlines()))
+            assert rows[0][-1] == "simulated" and len(rows) > 1, p.name
+            assert all(row[-1] == "true" for row in rows[1:]), p.name
+        else:
+            assert b"simulated" in raw.lower(), p.name
+    assert (tmp_path / "report.events.jsonl").exists()

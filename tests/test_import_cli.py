@@ -107,6 +107,7 @@ def test_history_command(tmp_path: Path) -> None:
     assert (portal["portal"], portal["added"], portal["removed"]) == ("agency:el-cajon-ca-pd", 2, 1)
     res = runner.invoke(app, ["history", str(out), "--since", "2025-01-01", "--until", "2025-12-31"])
     assert res.exit_code == 0 and "agency:dallas-tx-pd" in res.stdout and "removed" in res.stdout
+    assert "Dallas TX PD" in res.stdout and "El Cajon CA PD" in res.stdout  # names, not only ids
 
 
 def test_check_without_registry_keeps_imported_states(tmp_path: Path) -> None:

@@ -21,6 +21,10 @@ from typing import Any
 
 import pytest
 
+from analysis.whatif import WhatIfRunner
+from judge.runner import InProcessRunner, Runner
+from live.runners import LiveLogRunner
+
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-c", "from custodiet.cli import main; main()"]
 
@@ -160,3 +164,15 @@ def test_a_utf16_log_on_stdin_counts_as_the_same_file(tmp_path: Path, encoding: 
     counts = ("events_in", "processed", "duplicates", "dead_letters")
     assert tuple(from_file[k] for k in counts) == (4, 2, 1, 1)
     assert from_stdin == from_file
+
+
+@pytest.mark.parametrize("runner", [InProcessRunner, LiveLogRunner, WhatIfRunner])
+def test_every_runner_in_this_process_fed_the_whole_log_counts_as_check(
+        runner: type[Runner], log: tuple[Path, dict[str, int]], checked: dict[str, Any]) -> None:
+    numbered = list(enumerate(log[0].read_bytes().split(b"\n")[:-1], start=1))
+    with runner(None) as run:
+        run.feed(numbered)
+        got = run.settle().counts()
+    assert {k: got[k] for k in log[1]} == log[1]
+    for key in ("beyond_lateness", "outcomes", "violations", "custody_edges", "by_type"):
+        assert got[key] == checked[key], key

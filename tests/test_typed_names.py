@@ -58,6 +58,10 @@ def test_zero_is_an_answer(log: Path) -> None:
     assert _json("trace", str(log), "--clip", "c1", "--to", FBI)["count"] == 0
     cond = _json("conduits", str(log), "--to", FBI)
     assert (cond["count"], cond["conduits"], cond["in_log"]["events"]) == (0, [], 1)
+    for args in (["trace", str(log), "--clip", "c1", "--to", FBI], ["conduits", str(log), "--to", FBI]):
+        code, out, _ = _run(*args)
+        assert code == 0 and "nothing in custody reached FBI; it is named in 1 event of the log" in " ".join(
+            out.split()), args
 
 
 def test_a_party_not_in_the_log_is_an_error(log: Path) -> None:
