@@ -103,14 +103,14 @@ def _load(con: Any, path: Path) -> dict[str, Any]:
     """Materialise the search events (deduplicated) as table ``s``; the line accounting."""
     src = _sql_text(path)
     lines = con.execute(
-        f"SELECT count(*) FROM read_csv({src}, header=false, columns={{'l': 'VARCHAR'}}, delim='\\x01', "
+        f"SELECT count(*) FROM read_csv({src}, header=false, columns={{'l': 'VARCHAR'}}, delim='\x01', "
         "quote='', escape='', auto_detect=false, max_line_size=16777216) WHERE trim(l) <> ''"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     con.execute(
         f"CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS n, * FROM read_json({src}, "
         f"format='newline_delimited', columns={_COLUMNS}, ignore_errors=true, maximum_object_size=16777216)"
     )
-    read, typed = con.execute("SELECT count(*), count(type) FROM raw").fetchone()
+    read, typed = con.execute("SELECT count(*), count(type) FROM raw").fetchall()[0]
     con.execute(f"""
         CREATE TEMP TABLE s AS
         SELECT event_id, searcher, searcher_name,
@@ -125,10 +125,10 @@ def _load(con: Any, path: Path) -> dict[str, Any]:
         FROM raw WHERE type = 'search' AND event_id IS NOT NULL
         QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY n) = 1
     """)
-    searches = con.execute("SELECT count(*) FROM raw WHERE type = 'search' AND event_id IS NOT NULL").fetchone()[0]
+    searches = con.execute("SELECT count(*) FROM raw WHERE type = 'search' AND event_id IS NOT NULL").fetchall()[0][0]
     sources = sorted(r[0] for r in con.execute("SELECT DISTINCT source FROM raw WHERE type = 'search' "
                                                "AND source IS NOT NULL").fetchall())
-    kept = con.execute("SELECT count(*) FROM s").fetchone()[0]
+    kept = con.execute("SELECT count(*) FROM s").fetchall()[0][0]
     con.execute("DROP TABLE raw")
     return {"lines": lines, "searches": kept, "duplicates": searches - kept,
             "other_events": typed - searches, "unreadable": lines - typed if lines >= typed else lines - read,

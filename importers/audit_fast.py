@@ -1,0 +1,347 @@
+"""``import flock-audit`` of a large CSV through DuckDB: the same events, byte for byte, as the row-by-row
+import (:mod:`importers.flock_audit`) writes, at a fraction of its time.
+
+DuckDB reads the CSV into a temporary on-disk table (bounded memory: :data:`MEMORY_LIMIT`, spilling to
+disk), and does per row what is the same for every row: white space collapsed and placeholders dropped as
+:func:`importers.report.clean_cell` and :data:`importers.report.PLACEHOLDER_VALUES` do, the row hash of a
+row without an id, Flock's own time form (``11/13/2025, 10:00:17 PM UTC``) read with the same pattern as
+:func:`importers.audit_layouts.parse_search_time`'s fast path, the JSON text of each string. Everything else
+is asked of the row-by-row code once per *distinct* text and joined back: the searcher of each Org Name
+(:func:`importers.flock_audit.searcher_of`), the purpose and the reason tier of each reason and offense,
+each device and network count, every time written in another form (with its error, if unreadable).
+
+Accounting is the row-by-row import's: rows read = events written + rows skipped, each skipped row with its
+line and reason, the same warnings. One difference, by design: a repeated row is found however far from
+its first copy (the row-by-row import looks :data:`importers.flock_audit.RECENT_IDS` rows back).
+
+The fast path declines (returns None, and the row-by-row import runs) for anything but a plain UTF-8 CSV
+whose records are one line each and whose rows all have the header's width; for a portal audit that names
+no agency (the row-by-row import says what to give).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from classify.purposes import search_purpose
+from classify.reason_tiers import read_reason
+from importers.audit_layouts import DEFAULT_TZ, AuditLayout, detect_layout, parse_search_time, parse_time_frame
+from importers.audit_sources import text_encoding
+from importers.flock_audit import SOURCE, _count, searcher_of
+from importers.flock_sharing import format_time
+from importers.report import PLACEHOLDER_VALUES, ImportResult
+from schemas.parties import Party
+
+__all__ = ["fast_import_audit", "MEMORY_LIMIT"]
+
+MEMORY_LIMIT = "400MB"
+#: White space as Python's ``str.split()`` sees it (RE2 class body).
+_WS = r"\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+#: Flock's network-audit time form: parse_search_time's fast path, ASCII digits only (others go to Python).
+_FAST_TIME = r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}, [0-9]{1,2}:[0-9]{2}:[0-9]{2} (AM|PM) UTC$"
+_FIELDS = ("id", "user", "org", "date", "cameras", "networks", "reason", "case", "offense", "time_frame",
+           "time_frame_start", "time_frame_end", "search_type", "moderation")
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _js(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _utc_text(moment: datetime) -> str:
+    return format_time(moment)
+
+
+def _time_sql(expr: str) -> str:
+    """SQL for a UTC time in the fast form, else NULL (then asked of Python)."""
+    return (f"CASE WHEN regexp_full_match({expr}, {_q(_FAST_TIME)}) THEN "
+            f"try_strptime({expr}, '%m/%d/%Y, %I:%M:%S %p UTC') END")
+
+
+def _time_text_sql(ts: str) -> str:
+    """SQL for :func:`format_time` of a TIMESTAMP (UTC): isoformat leaves out zero microseconds."""
+    return (f"CASE WHEN microsecond({ts}) % 1000000 = 0 THEN strftime({ts}, '%Y-%m-%dT%H:%M:%SZ') "
+            f"ELSE strftime({ts}, '%Y-%m-%dT%H:%M:%S.%fZ') END")
+
+
+def _json_sql(expr: str) -> str:
+    """SQL for the JSON text of a string as ``json.dumps(..., ensure_ascii=False)`` writes it (DuckDB's
+    escapes differ only in the case of \\u00XX hex digits: those rare strings go to Python)."""
+    return (f"CASE WHEN regexp_matches({expr}, '[\\x00-\\x1f]') THEN py_json({expr}) "
+            f"ELSE CAST(to_json({expr}) AS VARCHAR) END")
+
+
+def _readable(file: Path, width: int) -> bool:
+    if file.suffix.lower() in (".xlsx", ".xlsm", ".json", ".jsonl"):
+        return False
+    return text_encoding(file) == "utf-8-sig"
+
+
+def _table(con: Any, name: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    con.execute(f"CREATE TEMP TABLE {name} ({columns})")
+    rows = list(rows)
+    if rows:
+        con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+
+
+def fast_import_audit(path: str | Path, output: str | Path, agency: str | None = None, tz: str = DEFAULT_TZ,
+                      source: str = SOURCE) -> ImportResult | None:
+    """Import a CSV search audit into ``output`` (JSON Lines) through DuckDB; None when it declines."""
+    import duckdb
+
+    file = Path(path)
+    with file.open(encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh), None)
+    if not header:
+        return None
+    try:
+        layout = detect_layout(header)
+    except ValueError:
+        return None
+    if (layout.name == "portal" and not agency) or not _readable(file, len(header)):
+        return None
+    default = searcher_of(agency) if agency else None
+    width = len(header)
+    with tempfile.TemporaryDirectory(prefix="custodiet-audit-") as tmp:
+        con = duckdb.connect(str(Path(tmp) / "audit.duckdb"),
+                             config={"memory_limit": MEMORY_LIMIT, "temp_directory": tmp, "threads": 2,
+                                     "preserve_insertion_order": True})
+        try:
+            return _run(con, file, Path(output), layout, width, default, tz, source)
+        except duckdb.Error:
+            return None  # a CSV DuckDB does not read strictly (ragged rows, stray quotes): the row-by-row import
+        finally:
+            con.close()
+
+
+def _load(con: Any, file: Path, layout: AuditLayout, width: int) -> tuple[int, int, int]:
+    """Table ``r``: row number, line, the cleaned cells of the fields used (NULL = placeholder), row hash."""
+    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    src = _q(str(file))
+    lines = con.execute(
+        f"SELECT count(*) FROM read_csv({src}, header=false, columns={{'l': 'VARCHAR'}}, delim='\x01', "
+        "quote='', escape='', auto_detect=false, max_line_size=16777216, strict_mode=false)").fetchall()[0][0]
+    cleaned = {i: f"regexp_replace(regexp_replace(coalesce(c{i}, ''), '^[{_WS}]+|[{_WS}]+$', '', 'g'), "
+                  f"'[{_WS}]+', ' ', 'g')" for i in range(width)}
+    placeholders = ", ".join(_q(p) for p in sorted(PLACEHOLDER_VALUES))
+    fields = ", ".join(
+        f"CASE WHEN lower(k{i}) IN ({placeholders}) THEN NULL ELSE k{i} END AS f_{name}"
+        for name, i in layout.columns.items() if name in _FIELDS)
+    raw_reason = f", k{layout.columns['reason']} AS raw_reason" if "reason" in layout.columns else \
+        ", NULL::VARCHAR AS raw_reason"
+    nonempty = " OR ".join(f"k{i} <> ''" for i in range(width))
+    joined = ", ".join(f"k{i}" for i in range(width))
+    con.execute(f"""
+        CREATE TABLE r AS
+        WITH k AS (
+            SELECT row_number() OVER () AS n, {', '.join(f'{cleaned[i]} AS k{i}' for i in range(width))}
+            FROM read_csv({src}, header=true, columns={{{cols}}}, delim=',', quote='"', escape='"',
+                          auto_detect=false, strict_mode=true, null_padding=false, max_line_size=16777216)
+        )
+        SELECT n, n + 1 AS line, {fields}{raw_reason},
+               'row-' || substr(sha1(concat_ws(chr(31), {joined})), 1, 16) AS row_hash
+        FROM k WHERE {nonempty}
+    """)
+    records = con.execute("SELECT count(*), max(n) FROM r").fetchall()[0]
+    return int(lines), int(records[0]), int(records[1] or 0)
+
+
+def _run(con: Any, file: Path, output: Path, layout: AuditLayout, width: int, default: Any, tz: str,
+         source: str) -> ImportResult | None:
+    con.create_function("py_json", _js, ["VARCHAR"], "VARCHAR")
+    lines, kept, last = _load(con, file, layout, width)
+    if lines != last + 1 or kept != last:
+        return None  # blank lines or records over several lines: line numbers are the row-by-row import's
+    result = ImportResult(kind="flock-audit", files=[str(file)])
+    result.read(kept)
+    has = set(layout.columns)
+
+    def col(name: str) -> str:
+        return f"f_{name}" if name in has else "NULL::VARCHAR"
+
+    # -- Python, once per distinct text --
+    searchers: dict[str, Party] = {}
+    orgs = [o for (o,) in con.execute(f"SELECT DISTINCT {col('org')} FROM r").fetchall()]
+    org_rows = []
+    for org in orgs:
+        cls = searcher_of(org) if org else default
+        if cls is not None:
+            searchers.setdefault(cls.party_id, cls.to_party())
+            org_rows.append((org, cls.party_id, cls.party_id.split(":", 1)[1],
+                             _js(cls.name), None if cls.state is None else _js(cls.state)))
+    _table(con, "orgs", "org VARCHAR, party VARCHAR, slug VARCHAR, name_js VARCHAR, state_js VARCHAR", org_rows)
+    published = "reason" in has
+    _table(con, "reasons", "raw VARCHAR, reason VARCHAR, offense VARCHAR, js VARCHAR", [
+        (raw, reason, offense, _reason_json(raw, reason or "", offense, published))
+        for raw, reason, offense in con.execute(
+            f"SELECT DISTINCT raw_reason, {col('reason')}, {col('offense')} FROM r").fetchall()])
+    counts = []
+    for what in ("cameras", "networks"):
+        for (text,) in con.execute(f"SELECT DISTINCT {col(what)} FROM r WHERE {col(what)} IS NOT NULL").fetchall():
+            counts.append((what, text, _count(text)))
+    _table(con, "counts", "what VARCHAR, text VARCHAR, n BIGINT", counts)
+    slow_times = con.execute(f"""
+        SELECT DISTINCT t FROM (SELECT {col('date')} AS t FROM r UNION ALL SELECT {col('time_frame_start')} FROM r
+                                UNION ALL SELECT {col('time_frame_end')} FROM r)
+        WHERE ({_time_sql('t')}) IS NULL""").fetchall()
+    _table(con, "times", "t VARCHAR, ts TIMESTAMP, err VARCHAR", [(t, *_slow_time(t, tz)) for (t,) in slow_times])
+    frames = con.execute(f"""
+        SELECT DISTINCT {col('time_frame')} AS f FROM r WHERE f IS NOT NULL AND NOT (
+            len(string_split_regex(f, ' (?:-|–|—|(?i:to)) ')) = 2
+            AND ({_time_sql("string_split_regex(f, ' (?:-|–|—|(?i:to)) ')[1]")}) IS NOT NULL
+            AND ({_time_sql("string_split_regex(f, ' (?:-|–|—|(?i:to)) ')[2]")}) IS NOT NULL)""").fetchall()
+    _table(con, "frames", "f VARCHAR, s TIMESTAMP, e TIMESTAMP, err VARCHAR",
+           [(f, *_slow_frame(f, tz)) for (f,) in frames])
+    return _write(con, result, file, output, has, searchers, source, col)
+
+
+def _reason_json(raw: str | None, reason: str, offense: str | None, published: bool) -> str:
+    reading = read_reason(raw if published else None, published=published, offense_type=offense)
+    parts = [f'"reason": {_js(reason)}', f'"purpose": {_js(search_purpose(reason, offense))}']
+    if not published:
+        parts.append('"reason_published": false')
+    parts.append(f'"reason_tier": {_js(reading.tier)}')
+    if reading.words:
+        parts.append(f'"reason_words": {_js(list(reading.words))}')
+    return ", ".join(parts)
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _slow_time(text: str | None, tz: str) -> tuple[datetime | None, str | None]:
+    try:
+        return _naive(parse_search_time(text, tz)), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def _slow_frame(text: str, tz: str) -> tuple[datetime | None, datetime | None, str | None]:
+    try:
+        start, end = parse_time_frame(text, tz)
+    except ValueError as exc:
+        return None, None, str(exc)
+    return _naive(start), _naive(end), None
+
+
+def _write(con: Any, result: ImportResult, file: Path, output: Path, has: set[str], searchers: dict[str, Party],
+           source: str, col: Any) -> ImportResult:
+    del col
+
+    def c(name: str) -> str:
+        return f"r.f_{name}" if name in has else "NULL::VARCHAR"
+
+    split = f"string_split_regex({c('time_frame')}, ' (?:-|–|—|(?i:to)) ')"
+    fast_frame = f"len({split}) = 2 AND ({_time_sql(split + '[1]')}) IS NOT NULL " \
+                 f"AND ({_time_sql(split + '[2]')}) IS NOT NULL"
+    raw_id = f"coalesce({c('id')}, r.row_hash)"
+    con.execute(f"""
+        CREATE TABLE e AS
+        SELECT r.n, r.line, coalesce({_time_sql(c('date'))}, dt.ts) AS searched, dt.err AS date_err,
+               o.party, o.name_js, o.state_js, {raw_id} AS raw_id,
+               'flock-search:' || o.slug || ':' || {raw_id} AS event_id,
+               rs.js AS reason_js,
+               CASE WHEN {c('time_frame')} IS NULL THEN NULL WHEN {fast_frame} THEN {_time_sql(split + '[1]')}
+                    ELSE fr.s END AS frame_s,
+               CASE WHEN {c('time_frame')} IS NULL THEN NULL WHEN {fast_frame} THEN {_time_sql(split + '[2]')}
+                    ELSE fr.e END AS frame_e,
+               fr.err AS frame_err,
+               coalesce({_time_sql(c('time_frame_start'))}, ts.ts) AS cell_s, ts.err AS cell_s_err,
+               coalesce({_time_sql(c('time_frame_end'))}, te.ts) AS cell_e, te.err AS cell_e_err,
+               {c('time_frame')} IS NOT NULL AS framed,
+               {c('cameras')} AS cameras_text, cc.n AS cameras, {c('networks')} AS networks_text, nc.n AS networks,
+               {c('case')} AS case_number, {c('offense')} AS offense, {c('search_type')} AS search_type,
+               {c('moderation')} AS moderation, {c('user')} AS user_
+        FROM r
+        LEFT JOIN times dt ON dt.t IS NOT DISTINCT FROM {c('date')}
+        LEFT JOIN orgs o ON o.org IS NOT DISTINCT FROM {c('org')}
+        LEFT JOIN reasons rs ON rs.raw IS NOT DISTINCT FROM r.raw_reason
+             AND rs.reason IS NOT DISTINCT FROM {c('reason')}
+             AND rs.offense IS NOT DISTINCT FROM {c('offense')}
+        LEFT JOIN frames fr ON fr.f = {c('time_frame')}
+        LEFT JOIN times ts ON ts.t = {c('time_frame_start')}
+        LEFT JOIN times te ON te.t = {c('time_frame_end')}
+        LEFT JOIN counts cc ON cc.what = 'cameras' AND cc.text = {c('cameras')}
+        LEFT JOIN counts nc ON nc.what = 'networks' AND nc.text = {c('networks')}
+    """)
+    con.execute("""
+        CREATE TABLE d AS
+        SELECT n FROM (SELECT n, row_number() OVER (PARTITION BY event_id ORDER BY n) AS k FROM e
+                       WHERE searched IS NOT NULL AND party IS NOT NULL) WHERE k > 1
+    """)
+    _skips(con, result, file)
+    _warnings(con, result, file)
+    frame_ok = "(CASE WHEN framed THEN frame_err IS NULL ELSE cell_s_err IS NULL AND cell_e_err IS NULL END)"
+    start = f"(CASE WHEN {frame_ok} THEN (CASE WHEN framed THEN frame_s ELSE cell_s END) END)"
+    end = f"(CASE WHEN {frame_ok} THEN (CASE WHEN framed THEN frame_e ELSE cell_e END) END)"
+    good = f"NOT (coalesce({start} IS NOT NULL AND {end} IS NOT NULL AND {end} < {start}, false))"
+    line = f"""'{{"event_id": ' || {_json_sql('event_id')} || ', "type": "search", "occurred_at": "'
+        || {_time_text_sql('searched')} || '", "searcher": ' || {_json_sql('party')} || ', "searcher_name": ' || name_js
+        || coalesce(', "searcher_state": ' || state_js, '') || ', ' || reason_js
+        || ', "networks_searched": ' || coalesce(CAST(networks AS VARCHAR), '1')
+        || CASE WHEN networks IS NULL THEN ', "networks_unknown": true' ELSE '' END
+        || coalesce(', "cameras_searched": ' || CAST(cameras AS VARCHAR), '')
+        || coalesce(', "case_number": ' || {_json_sql('case_number')}, '')
+        || coalesce(', "offense_type": ' || {_json_sql('offense')}, '')
+        || CASE WHEN {good} THEN coalesce(', "time_frame_start": "' || {_time_text_sql(start)} || '"', '')
+                || coalesce(', "time_frame_end": "' || {_time_text_sql(end)} || '"', '') ELSE '' END
+        || coalesce(', "search_type": ' || {_json_sql('search_type')}, '')
+        || coalesce(', "moderation": ' || {_json_sql('moderation')}, '')
+        || coalesce(', "user": ' || {_json_sql('user_')}, '')
+        || ', "source": ' || {_q(_js(source))} || '}}'"""
+    con.execute(f"""
+        COPY (SELECT {line} AS line FROM e
+              WHERE searched IS NOT NULL AND party IS NOT NULL AND n NOT IN (SELECT n FROM d)
+              ORDER BY n)
+        TO {_q(str(output))} (FORMAT csv, HEADER false, DELIMITER '\x01', QUOTE '\x02', ESCAPE '\x02')
+    """)
+    written = con.execute("SELECT count(*) FROM e WHERE searched IS NOT NULL AND party IS NOT NULL "
+                          "AND n NOT IN (SELECT n FROM d)").fetchall()[0][0]
+    result._written = int(written)
+    result.sink = lambda _e: None  # events went to the file: events_written counts them
+    result.parties = sorted(searchers.values(), key=lambda p: p.id)
+    return result
+
+
+def _skips(con: Any, result: ImportResult, file: Path) -> None:
+    cur = con.execute("""
+        SELECT line, CASE WHEN searched IS NULL THEN 'bad date: ' || date_err
+                          WHEN party IS NULL THEN 'no searcher: the row''s Org Name is empty'
+                          ELSE 'duplicate row: id ' || raw_id END
+        FROM e WHERE searched IS NULL OR party IS NULL OR n IN (SELECT n FROM d) ORDER BY n""")
+    while batch := cur.fetchmany(10_000):
+        for line, reason in batch:
+            result.skip(file, int(line), reason)
+
+
+def _warnings(con: Any, result: ImportResult, file: Path) -> None:
+    cur = con.execute("""
+        SELECT line, framed, frame_err, cell_s_err, cell_e_err, frame_s, frame_e, cell_s, cell_e, cameras_text,
+               cameras, networks_text, networks
+        FROM e WHERE searched IS NOT NULL AND party IS NOT NULL AND n NOT IN (SELECT n FROM d)
+          AND ((framed AND frame_err IS NOT NULL) OR cell_s_err IS NOT NULL OR cell_e_err IS NOT NULL
+               OR (framed AND frame_e < frame_s) OR (NOT framed AND cell_e < cell_s)
+               OR (cameras_text IS NOT NULL AND cameras IS NULL) OR (networks_text IS NOT NULL AND networks IS NULL))
+        ORDER BY n""")
+    while batch := cur.fetchmany(10_000):
+        for line, framed, f_err, s_err, e_err, fs, fe, cs, ce, cam_text, cam, net_text, net in batch:
+            err = f_err if framed else (s_err or e_err)
+            start, end = (fs, fe) if framed else (cs, ce)
+            if err:
+                result.warn(file, int(line), f"bad time frame: {err}; left out")
+            elif start is not None and end is not None and end < start:
+                result.warn(file, int(line), "time frame ends before it starts: left out")
+            if cam_text is not None and cam is None:
+                result.warn(file, int(line), f"bad device count {cam_text!r}: left out")
+            if net_text is not None and net is None:
+                result.warn(file, int(line), f"bad network count {net_text!r}: left out")
