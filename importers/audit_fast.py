@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from classify.purposes import search_purpose
 from classify.reason_tiers import read_reason
@@ -80,17 +81,26 @@ def _json_sql(expr: str) -> str:
             f"ELSE CAST(to_json({expr}) AS VARCHAR) END")
 
 
-def _readable(file: Path, width: int) -> bool:
+def _readable(file: Path) -> bool:
     if file.suffix.lower() in (".xlsx", ".xlsm", ".json", ".jsonl"):
         return False
     return text_encoding(file) == "utf-8-sig"
 
 
 def _table(con: Any, name: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> None:
-    con.execute(f"CREATE TEMP TABLE {name} ({columns})")
-    rows = list(rows)
-    if rows:
-        con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+    """A temporary table of Python rows, passed through a JSON Lines file (DuckDB inserts row by row slowly)."""
+    names = [c.split()[0] for c in columns.split(",")]
+    types = ", ".join(f"'{n}': '{c.split()[1]}'" for n, c in zip(names, columns.split(","), strict=True))
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as fh:
+        for row in rows:
+            fh.write(json.dumps({n: (v.isoformat() if isinstance(v, datetime) else v)
+                                 for n, v in zip(names, row, strict=True)}, ensure_ascii=False) + "\n")
+        tmp = fh.name
+    try:
+        con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM read_json({_q(tmp)}, format='newline_delimited', "
+                    f"columns={{{types}}})")
+    finally:
+        Path(tmp).unlink()
 
 
 def fast_import_audit(path: str | Path, output: str | Path, agency: str | None = None, tz: str = DEFAULT_TZ,
@@ -99,6 +109,9 @@ def fast_import_audit(path: str | Path, output: str | Path, agency: str | None =
     import duckdb
 
     file = Path(path)
+    ZoneInfo(tz)  # fail early on an unknown zone, as the row-by-row import does
+    if not _readable(file):
+        return None
     with file.open(encoding="utf-8-sig", newline="") as fh:
         header = next(csv.reader(fh), None)
     if not header:
@@ -107,7 +120,7 @@ def fast_import_audit(path: str | Path, output: str | Path, agency: str | None =
         layout = detect_layout(header)
     except ValueError:
         return None
-    if (layout.name == "portal" and not agency) or not _readable(file, len(header)):
+    if layout.name == "portal" and not agency:
         return None
     default = searcher_of(agency) if agency else None
     width = len(header)
