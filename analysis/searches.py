@@ -228,19 +228,52 @@ def _figures(con: Any, retention: float) -> tuple[dict[str, Any], list[dict[str,
     return overall, ordered
 
 
-def summarise_searches(path: str | Path, rule_sets: Sequence[str] | None = None) -> dict[str, Any]:
-    """The search-audit summary of a JSON Lines log of events (see the module's doc for what is counted).
+def _load_audit(con: Any, path: Path, agency: str | None, tz: str) -> dict[str, Any] | None:
+    """Table ``s`` straight from a CSV search audit, read as ``import flock-audit`` reads it (the same events,
+    not written out); the import's accounting. None when the DuckDB import declines the file."""
+    from importers.audit_fast import audit_into
+
+    result = audit_into(con, path, None, agency=agency, tz=tz)
+    if result is None:
+        return None
+    con.execute(f"""
+        CREATE TEMP TABLE s AS
+        SELECT event_id, party AS searcher, name AS searcher_name, state AS searcher_state,
+               coalesce(reason, '') AS reason, published, tier AS reason_tier, offense AS offense_type, case_number,
+               NULL::VARCHAR AS on_behalf_of, networks, cameras,
+               {LOOKBACK_DAYS_SQL.format(occurred="searched", start="frame_start")} AS lookback_days
+        FROM kept
+    """)
+    return {"rows_read": result.rows_read, "searches": result.events_written,
+            "skipped": result.skipped_total, "skipped_by_reason": result.skipped_by_reason,
+            "sources": ["flock-search-audit"]}
+
+
+def summarise_searches(path: str | Path, rule_sets: Sequence[str] | None = None, *, agency: str | None = None,
+                       tz: str | None = None) -> dict[str, Any]:
+    """The search-audit summary of a JSON Lines log of events, or of a search audit itself (read as
+    ``import flock-audit`` reads it, with ``agency`` and ``tz`` as there); see the module's doc for what
+    is counted.
 
     ``rule_sets`` are the rule sets whose search retention (the ``search_lookback`` rule's
     ``retention_days``) the lookback figures use (default: every shipped set that has one)."""
+    from importers.audit_layouts import DEFAULT_TZ
+    from importers.sniff import looks_like
+
     file = Path(path)
     if not file.is_file():
         raise ValueError(f"{file}: no such file")
+    what, _ = looks_like(file)
+    is_log = "events log" in what or file.suffix.lower() == ".jsonl"  # else an audit: the import says if not
     retention, rule = search_retention_days(rule_sets)
     with tempfile.TemporaryDirectory(prefix="custodiet-searches-") as tmp:
         con = _connect(tmp)
         try:
-            accounting = _load(con, file)
+            accounting = _load(con, file) if is_log else _load_audit(con, file, agency, tz or DEFAULT_TZ)
+            if accounting is None:  # an audit the DuckDB import declines: imported row by row, then read
+                con.close()
+                con = _connect(tmp)
+                accounting = _imported(con, file, Path(tmp), agency, tz or DEFAULT_TZ)
             _tiers(con)
             overall, searchers = _figures(con, retention)
         finally:
@@ -248,6 +281,23 @@ def summarise_searches(path: str | Path, rule_sets: Sequence[str] | None = None)
     party_names = {p: classify_agency(name_from_slug(p.split(":", 1)[-1])).name
                    for g in (overall, *searchers) for p in g["assists"]["by_party"]}
     sources = accounting.pop("sources")
-    return {"events": str(file), "sources": sources, "accounting": accounting, "retention_days": retention,
-            "retention_rule": rule,
+    return {"events": str(file), "input": "events log" if is_log else "search audit", "sources": sources,
+            "accounting": accounting, "retention_days": retention, "retention_rule": rule,
             "overall": overall, "searchers": searchers, "party_names": party_names, "what": WHAT}
+
+
+def _imported(con: Any, file: Path, tmp: Path, agency: str | None, tz: str) -> dict[str, Any]:
+    import json
+
+    from importers.flock_audit import import_flock_audit
+
+    log = tmp / "events.jsonl"
+    with log.open("w", encoding="utf-8") as fh:
+
+        def sink(event: dict[str, Any]) -> None:
+            fh.write(json.dumps(event, ensure_ascii=False) + "\n")
+
+        result = import_flock_audit(file, agency=agency, tz=tz, sink=sink)
+    _load(con, log)
+    return {"rows_read": result.rows_read, "searches": result.events_written, "skipped": result.skipped_total,
+            "skipped_by_reason": result.skipped_by_reason, "sources": ["flock-search-audit"]}

@@ -39,7 +39,7 @@ from importers.flock_sharing import format_time
 from importers.report import PLACEHOLDER_VALUES, ImportResult
 from schemas.parties import Party
 
-__all__ = ["fast_import_audit", "MEMORY_LIMIT"]
+__all__ = ["fast_import_audit", "audit_into", "connect", "MEMORY_LIMIT"]
 
 MEMORY_LIMIT = "400MB"
 #: White space as Python's ``str.split()`` sees it (RE2 class body).
@@ -75,10 +75,11 @@ def _time_text_sql(ts: str) -> str:
 
 
 def _json_sql(expr: str) -> str:
-    """SQL for the JSON text of a string as ``json.dumps(..., ensure_ascii=False)`` writes it (DuckDB's
-    escapes differ only in the case of \\u00XX hex digits: those rare strings go to Python)."""
-    return (f"CASE WHEN regexp_matches({expr}, '[\\x00-\\x1f]') THEN py_json({expr}) "
-            f"ELSE CAST(to_json({expr}) AS VARCHAR) END")
+    """SQL for the JSON text of a string as ``json.dumps(..., ensure_ascii=False)`` writes it. DuckDB's
+    escapes differ only in the case of the hex digits of \\u000e, \\u000f, \\u001a and \\u001b (the other
+    control characters with letters in their code are white space, gone from cleaned cells): a file with one
+    of those in such a cell (``ctl``) is left to the row-by-row import."""
+    return f"CAST(to_json({expr}) AS VARCHAR)"
 
 
 def _readable(file: Path) -> bool:
@@ -106,6 +107,27 @@ def _table(con: Any, name: str, columns: str, rows: Iterable[tuple[Any, ...]]) -
 def fast_import_audit(path: str | Path, output: str | Path, agency: str | None = None, tz: str = DEFAULT_TZ,
                       source: str = SOURCE) -> ImportResult | None:
     """Import a CSV search audit into ``output`` (JSON Lines) through DuckDB; None when it declines."""
+    with tempfile.TemporaryDirectory(prefix="custodiet-audit-") as tmp:
+        con = connect(tmp)
+        try:
+            return audit_into(con, path, output, agency, tz, source)
+        finally:
+            con.close()
+
+
+def connect(tmp: str) -> Any:
+    """A DuckDB connection for audits: in memory up to :data:`MEMORY_LIMIT`, spilling to ``tmp`` beyond."""
+    import duckdb
+
+    return duckdb.connect(":memory:", config={"memory_limit": MEMORY_LIMIT, "temp_directory": tmp, "threads": 2,
+                                              "preserve_insertion_order": True})
+
+
+def audit_into(con: Any, path: str | Path, output: str | Path | None, agency: str | None = None,
+               tz: str = DEFAULT_TZ, source: str = SOURCE) -> ImportResult | None:
+    """Read a CSV audit into ``con``: the view ``kept`` holds the events the import writes (one row each:
+    ``event_id, searched, party, name, state, reason, published, tier, offense, case_number, networks,
+    cameras, frame_start``...), written to ``output`` as JSON Lines when given. None when it declines."""
     import duckdb
 
     file = Path(path)
@@ -123,17 +145,19 @@ def fast_import_audit(path: str | Path, output: str | Path, agency: str | None =
     if layout.name == "portal" and not agency:
         return None
     default = searcher_of(agency) if agency else None
-    width = len(header)
-    with tempfile.TemporaryDirectory(prefix="custodiet-audit-") as tmp:
-        con = duckdb.connect(str(Path(tmp) / "audit.duckdb"),
-                             config={"memory_limit": MEMORY_LIMIT, "temp_directory": tmp, "threads": 2,
-                                     "preserve_insertion_order": True})
-        try:
-            return _run(con, file, Path(output), layout, width, default, tz, source)
-        except duckdb.Error:
-            return None  # a CSV DuckDB does not read strictly (ragged rows, stray quotes): the row-by-row import
-        finally:
-            con.close()
+    try:
+        return _run(con, file, None if output is None else Path(output), layout, len(header), default, tz, source)
+    except duckdb.Error:
+        return None  # a CSV DuckDB does not read strictly (ragged rows, stray quotes): the row-by-row import
+
+
+def _c(has: set[str], name: str) -> str:
+    return f"f_{name}" if name in has else "NULL::VARCHAR"
+
+
+def _parts(has: set[str]) -> str:
+    """SQL: the two ends of a Time Frame cell as parse_time_frame splits it (cells are cleaned: one space)."""
+    return f"string_split_regex({_c(has, 'time_frame')}, ' (?:-|–|—|(?i:to)) ')"
 
 
 def _load(con: Any, file: Path, layout: AuditLayout, width: int) -> tuple[int, int, int]:
@@ -143,8 +167,12 @@ def _load(con: Any, file: Path, layout: AuditLayout, width: int) -> tuple[int, i
     lines = con.execute(
         f"SELECT count(*) FROM read_csv({src}, header=false, columns={{'l': 'VARCHAR'}}, delim='\x01', "
         "quote='', escape='', auto_detect=false, max_line_size=16777216, strict_mode=false)").fetchall()[0][0]
-    cleaned = {i: f"regexp_replace(regexp_replace(coalesce(c{i}, ''), '^[{_WS}]+|[{_WS}]+$', '', 'g'), "
-                  f"'[{_WS}]+', ' ', 'g')" for i in range(width)}
+    cleaned = {i: f"CASE WHEN needs THEN regexp_replace(regexp_replace(coalesce(c{i}, ''), '^[{_WS}]+|[{_WS}]+$', "
+                  f"'', 'g'), '[{_WS}]+', ' ', 'g') ELSE coalesce(c{i}, '') END" for i in range(width)}
+    # One look at the whole row finds the rare rows with a cell to clean (edge, double or unusual white space).
+    odd = _WS.replace(" ", "")
+    needs = (f"regexp_matches(concat_ws(chr(1), {', '.join(f'coalesce(c{i}, {_q(chr(0))})' for i in range(width))}),"
+             f" '(?:^|\x01)[{_WS}]|[{_WS}](?:\x01|$)|[{_WS}][{_WS}]|[{odd}]') AS needs")
     placeholders = ", ".join(_q(p) for p in sorted(PLACEHOLDER_VALUES))
     fields = ", ".join(
         f"CASE WHEN lower(k{i}) IN ({placeholders}) THEN NULL ELSE k{i} END AS f_{name}"
@@ -153,27 +181,40 @@ def _load(con: Any, file: Path, layout: AuditLayout, width: int) -> tuple[int, i
         ", NULL::VARCHAR AS raw_reason"
     nonempty = " OR ".join(f"k{i} <> ''" for i in range(width))
     joined = ", ".join(f"k{i}" for i in range(width))
+    has = set(layout.columns) & set(_FIELDS)
     con.execute(f"""
         CREATE TABLE r AS
         WITH k AS (
-            SELECT row_number() OVER () AS n, {', '.join(f'{cleaned[i]} AS k{i}' for i in range(width))}
+            SELECT n, {', '.join(f'{cleaned[i]} AS k{i}' for i in range(width))} FROM (
+            SELECT row_number() OVER () AS n, {needs}, {', '.join(f'c{i}' for i in range(width))}
             FROM read_csv({src}, header=true, columns={{{cols}}}, delim=',', quote='"', escape='"',
-                          auto_detect=false, strict_mode=true, null_padding=false, max_line_size=16777216)
+                          auto_detect=false, strict_mode=true, null_padding=false, max_line_size=16777216))
         )
+        , f AS (
         SELECT n, n + 1 AS line, {fields}{raw_reason},
                'row-' || substr(sha1(concat_ws(chr(31), {joined})), 1, 16) AS row_hash
         FROM k WHERE {nonempty}
+        ), p AS (SELECT *, {_parts(has)} AS parts FROM f)
+        SELECT *, {_time_sql(_c(has, 'date'))} AS date_ts,
+               CASE WHEN len(parts) = 2 THEN {_time_sql('parts[1]')} END AS fs_ts,
+               CASE WHEN len(parts) = 2 THEN {_time_sql('parts[2]')} END AS fe_ts,
+               {_time_sql(_c(has, 'time_frame_start'))} AS cs_ts, {_time_sql(_c(has, 'time_frame_end'))} AS ce_ts,
+               regexp_matches(concat_ws('', {_c(has, 'id')}, {_c(has, 'case')}, {_c(has, 'offense')},
+                                        {_c(has, 'search_type')}, {_c(has, 'moderation')}, {_c(has, 'user')}),
+                              '[\x0e\x0f\x1a\x1b]') AS ctl
+        FROM p
     """)
     records = con.execute("SELECT count(*), max(n) FROM r").fetchall()[0]
     return int(lines), int(records[0]), int(records[1] or 0)
 
 
-def _run(con: Any, file: Path, output: Path, layout: AuditLayout, width: int, default: Any, tz: str,
+def _run(con: Any, file: Path, output: Path | None, layout: AuditLayout, width: int, default: Any, tz: str,
          source: str) -> ImportResult | None:
-    con.create_function("py_json", _js, ["VARCHAR"], "VARCHAR")
     lines, kept, last = _load(con, file, layout, width)
     if lines != last + 1 or kept != last:
         return None  # blank lines or records over several lines: line numbers are the row-by-row import's
+    if con.execute("SELECT count(*) FROM r WHERE ctl").fetchall()[0][0]:
+        return None  # control characters DuckDB escapes otherwise than Python (see _json_sql)
     result = ImportResult(kind="flock-audit", files=[str(file)])
     result.read(kept)
     has = set(layout.columns)
@@ -189,12 +230,13 @@ def _run(con: Any, file: Path, output: Path, layout: AuditLayout, width: int, de
         cls = searcher_of(org) if org else default
         if cls is not None:
             searchers.setdefault(cls.party_id, cls.to_party())
-            org_rows.append((org, cls.party_id, cls.party_id.split(":", 1)[1],
+            org_rows.append((org, cls.party_id, cls.party_id.split(":", 1)[1], cls.name, cls.state,
                              _js(cls.name), None if cls.state is None else _js(cls.state)))
-    _table(con, "orgs", "org VARCHAR, party VARCHAR, slug VARCHAR, name_js VARCHAR, state_js VARCHAR", org_rows)
+    _table(con, "orgs", "org VARCHAR, party VARCHAR, slug VARCHAR, name VARCHAR, state VARCHAR, name_js VARCHAR, "
+           "state_js VARCHAR", org_rows)
     published = "reason" in has
-    _table(con, "reasons", "raw VARCHAR, reason VARCHAR, offense VARCHAR, js VARCHAR", [
-        (raw, reason, offense, _reason_json(raw, reason or "", offense, published))
+    _table(con, "reasons", "raw VARCHAR, reason VARCHAR, offense VARCHAR, js VARCHAR, tier VARCHAR", [
+        (raw, reason, offense, *_reason_json(raw, reason or "", offense, published))
         for raw, reason, offense in con.execute(
             f"SELECT DISTINCT raw_reason, {col('reason')}, {col('offense')} FROM r").fetchall()])
     counts = []
@@ -203,21 +245,18 @@ def _run(con: Any, file: Path, output: Path, layout: AuditLayout, width: int, de
             counts.append((what, text, _count(text)))
     _table(con, "counts", "what VARCHAR, text VARCHAR, n BIGINT", counts)
     slow_times = con.execute(f"""
-        SELECT DISTINCT t FROM (SELECT {col('date')} AS t FROM r UNION ALL SELECT {col('time_frame_start')} FROM r
-                                UNION ALL SELECT {col('time_frame_end')} FROM r)
-        WHERE ({_time_sql('t')}) IS NULL""").fetchall()
+        SELECT DISTINCT t FROM (SELECT {col('date')} AS t FROM r WHERE date_ts IS NULL
+                                UNION ALL SELECT {col('time_frame_start')} FROM r WHERE cs_ts IS NULL
+                                UNION ALL SELECT {col('time_frame_end')} FROM r WHERE ce_ts IS NULL)""").fetchall()
     _table(con, "times", "t VARCHAR, ts TIMESTAMP, err VARCHAR", [(t, *_slow_time(t, tz)) for (t,) in slow_times])
-    frames = con.execute(f"""
-        SELECT DISTINCT {col('time_frame')} AS f FROM r WHERE f IS NOT NULL AND NOT (
-            len(string_split_regex(f, ' (?:-|–|—|(?i:to)) ')) = 2
-            AND ({_time_sql("string_split_regex(f, ' (?:-|–|—|(?i:to)) ')[1]")}) IS NOT NULL
-            AND ({_time_sql("string_split_regex(f, ' (?:-|–|—|(?i:to)) ')[2]")}) IS NOT NULL)""").fetchall()
+    frames = con.execute(f"SELECT DISTINCT {col('time_frame')} FROM r WHERE {col('time_frame')} IS NOT NULL "
+                         "AND (fs_ts IS NULL OR fe_ts IS NULL)").fetchall()
     _table(con, "frames", "f VARCHAR, s TIMESTAMP, e TIMESTAMP, err VARCHAR",
            [(f, *_slow_frame(f, tz)) for (f,) in frames])
     return _write(con, result, file, output, has, searchers, source, col)
 
 
-def _reason_json(raw: str | None, reason: str, offense: str | None, published: bool) -> str:
+def _reason_json(raw: str | None, reason: str, offense: str | None, published: bool) -> tuple[str, str]:
     reading = read_reason(raw if published else None, published=published, offense_type=offense)
     parts = [f'"reason": {_js(reason)}', f'"purpose": {_js(search_purpose(reason, offense))}']
     if not published:
@@ -225,7 +264,7 @@ def _reason_json(raw: str | None, reason: str, offense: str | None, published: b
     parts.append(f'"reason_tier": {_js(reading.tier)}')
     if reading.words:
         parts.append(f'"reason_words": {_js(list(reading.words))}')
-    return ", ".join(parts)
+    return ", ".join(parts), reading.tier
 
 
 def _naive(moment: datetime) -> datetime:
@@ -247,43 +286,40 @@ def _slow_frame(text: str, tz: str) -> tuple[datetime | None, datetime | None, s
     return _naive(start), _naive(end), None
 
 
-def _write(con: Any, result: ImportResult, file: Path, output: Path, has: set[str], searchers: dict[str, Party],
+def _write(con: Any, result: ImportResult, file: Path, output: Path | None, has: set[str], searchers: dict[str, Party],
            source: str, col: Any) -> ImportResult:
     del col
 
     def c(name: str) -> str:
         return f"r.f_{name}" if name in has else "NULL::VARCHAR"
 
-    split = f"string_split_regex({c('time_frame')}, ' (?:-|–|—|(?i:to)) ')"
-    fast_frame = f"len({split}) = 2 AND ({_time_sql(split + '[1]')}) IS NOT NULL " \
-                 f"AND ({_time_sql(split + '[2]')}) IS NOT NULL"
+    framed_fast = "(r.fs_ts IS NOT NULL AND r.fe_ts IS NOT NULL)"
     raw_id = f"coalesce({c('id')}, r.row_hash)"
     con.execute(f"""
-        CREATE TABLE e AS
-        SELECT r.n, r.line, coalesce({_time_sql(c('date'))}, dt.ts) AS searched, dt.err AS date_err,
-               o.party, o.name_js, o.state_js, {raw_id} AS raw_id,
+        CREATE VIEW e AS
+        SELECT r.n, r.line, coalesce(r.date_ts, dt.ts) AS searched, dt.err AS date_err,
+               o.party, o.name, o.state, o.name_js, o.state_js, {raw_id} AS raw_id, {c('reason')} AS reason,
+               rs.tier, {'true' if 'reason' in has else 'false'} AS published,
                'flock-search:' || o.slug || ':' || {raw_id} AS event_id,
-               rs.js AS reason_js,
-               CASE WHEN {c('time_frame')} IS NULL THEN NULL WHEN {fast_frame} THEN {_time_sql(split + '[1]')}
-                    ELSE fr.s END AS frame_s,
-               CASE WHEN {c('time_frame')} IS NULL THEN NULL WHEN {fast_frame} THEN {_time_sql(split + '[2]')}
-                    ELSE fr.e END AS frame_e,
-               fr.err AS frame_err,
-               coalesce({_time_sql(c('time_frame_start'))}, ts.ts) AS cell_s, ts.err AS cell_s_err,
-               coalesce({_time_sql(c('time_frame_end'))}, te.ts) AS cell_e, te.err AS cell_e_err,
+               rs.js AS reason_js, r.ctl,
+               CASE WHEN {c('time_frame')} IS NULL THEN NULL WHEN {framed_fast} THEN r.fs_ts ELSE fr.s END AS frame_s,
+               CASE WHEN {c('time_frame')} IS NULL THEN NULL WHEN {framed_fast} THEN r.fe_ts ELSE fr.e END AS frame_e,
+               CASE WHEN {framed_fast} THEN NULL ELSE fr.err END AS frame_err,
+               coalesce(r.cs_ts, ts.ts) AS cell_s, ts.err AS cell_s_err,
+               coalesce(r.ce_ts, te.ts) AS cell_e, te.err AS cell_e_err,
                {c('time_frame')} IS NOT NULL AS framed,
                {c('cameras')} AS cameras_text, cc.n AS cameras, {c('networks')} AS networks_text, nc.n AS networks,
                {c('case')} AS case_number, {c('offense')} AS offense, {c('search_type')} AS search_type,
                {c('moderation')} AS moderation, {c('user')} AS user_
         FROM r
-        LEFT JOIN times dt ON dt.t IS NOT DISTINCT FROM {c('date')}
+        LEFT JOIN times dt ON r.date_ts IS NULL AND dt.t IS NOT DISTINCT FROM {c('date')}
         LEFT JOIN orgs o ON o.org IS NOT DISTINCT FROM {c('org')}
         LEFT JOIN reasons rs ON rs.raw IS NOT DISTINCT FROM r.raw_reason
              AND rs.reason IS NOT DISTINCT FROM {c('reason')}
              AND rs.offense IS NOT DISTINCT FROM {c('offense')}
-        LEFT JOIN frames fr ON fr.f = {c('time_frame')}
-        LEFT JOIN times ts ON ts.t = {c('time_frame_start')}
-        LEFT JOIN times te ON te.t = {c('time_frame_end')}
+        LEFT JOIN frames fr ON (r.fs_ts IS NULL OR r.fe_ts IS NULL) AND fr.f = {c('time_frame')}
+        LEFT JOIN times ts ON r.cs_ts IS NULL AND ts.t = {c('time_frame_start')}
+        LEFT JOIN times te ON r.ce_ts IS NULL AND te.t = {c('time_frame_end')}
         LEFT JOIN counts cc ON cc.what = 'cameras' AND cc.text = {c('cameras')}
         LEFT JOIN counts nc ON nc.what = 'networks' AND nc.text = {c('networks')}
     """)
@@ -298,6 +334,14 @@ def _write(con: Any, result: ImportResult, file: Path, output: Path, has: set[st
     start = f"(CASE WHEN {frame_ok} THEN (CASE WHEN framed THEN frame_s ELSE cell_s END) END)"
     end = f"(CASE WHEN {frame_ok} THEN (CASE WHEN framed THEN frame_e ELSE cell_e END) END)"
     good = f"NOT (coalesce({start} IS NOT NULL AND {end} IS NOT NULL AND {end} < {start}, false))"
+    con.execute(f"""
+        CREATE VIEW kept AS SELECT *, CASE WHEN {good} THEN {start} END AS frame_start FROM e
+        WHERE searched IS NOT NULL AND party IS NOT NULL AND n NOT IN (SELECT n FROM d)""")
+    result.parties = sorted(searchers.values(), key=lambda p: p.id)
+    result.sink = lambda _e: None  # events go to a file or a table: events_written counts them
+    if output is None:
+        result._written = int(con.execute("SELECT count(*) FROM kept").fetchall()[0][0])
+        return result
     line = f"""'{{"event_id": ' || {_json_sql('event_id')} || ', "type": "search", "occurred_at": "'
         || {_time_text_sql('searched')} || '", "searcher": ' || {_json_sql('party')} || ', "searcher_name": ' || name_js
         || coalesce(', "searcher_state": ' || state_js, '') || ', ' || reason_js
@@ -312,17 +356,11 @@ def _write(con: Any, result: ImportResult, file: Path, output: Path, has: set[st
         || coalesce(', "moderation": ' || {_json_sql('moderation')}, '')
         || coalesce(', "user": ' || {_json_sql('user_')}, '')
         || ', "source": ' || {_q(_js(source))} || '}}'"""
-    con.execute(f"""
-        COPY (SELECT {line} AS line FROM e
-              WHERE searched IS NOT NULL AND party IS NOT NULL AND n NOT IN (SELECT n FROM d)
-              ORDER BY n)
-        TO {_q(str(output))} (FORMAT csv, HEADER false, DELIMITER '\x01', QUOTE '\x02', ESCAPE '\x02')
-    """)
-    written = con.execute("SELECT count(*) FROM e WHERE searched IS NOT NULL AND party IS NOT NULL "
-                          "AND n NOT IN (SELECT n FROM d)").fetchall()[0][0]
-    result._written = int(written)
-    result.sink = lambda _e: None  # events went to the file: events_written counts them
-    result.parties = sorted(searchers.values(), key=lambda p: p.id)
+    copied = con.execute(f"""
+        COPY (SELECT {line} AS line FROM kept ORDER BY n)
+        TO {_q(str(output))} (FORMAT csv, HEADER false, DELIMITER '', QUOTE '', ESCAPE '')
+    """).fetchall()
+    result._written = int(copied[0][0])
     return result
 
 

@@ -118,6 +118,9 @@ def test_declines_what_it_cannot_read_the_same_way(tmp_path: Path) -> None:
     latin = tmp_path / "latin.csv"
     latin.write_bytes("id,userId,searchDate,cameraCount,reason\na,u,2025-06-18 00:02:04,3,caf\u00e9\n"
                       .encode("cp1252"))
-    for path in (ragged, multi, latin):
+    escape = tmp_path / "escape.csv"
+    escape.write_text("id,userId,searchDate,cameraCount,reason,caseNumber\na,u,2025-06-18 00:02:04,3,x,A\x1bB\n",
+                      encoding="utf-8")
+    for path in (ragged, multi, latin, escape):
         assert fast_import_audit(path, tmp_path / "out.jsonl", agency="Eugene OR PD") is None
     assert fast_import_audit(latin, tmp_path / "out.jsonl") is None  # a portal naming no agency: asked for

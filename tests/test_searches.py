@@ -149,6 +149,10 @@ def test_network_audit_figures(tmp_path: Path) -> None:
         assert s["lookback"]["beyond_retention"] == _expected(mine, retention)["beyond"]
         assert s["assists"]["federal"] == _expected(mine, retention)["federal"]
     assert sum(s["searches"] for s in doc["searchers"]) == o["searches"]
+    # The audit summarised directly (read as the import reads it, nothing written) gives the same figures.
+    direct = summarise_searches(audit)
+    assert direct["input"] == "search audit" and direct["accounting"]["rows_read"] == len(rows)
+    assert (direct["overall"], direct["searchers"]) == (doc["overall"], doc["searchers"])
     # Same input, same number: `check` counts the same federal searches and the same missing reasons.
     check = json.loads(RUN.invoke(app, ["check", str(log), "--json"]).stdout)
     assert check["violations"].get("flock-2025.no-federal-lookups", 0) == want["federal"]
@@ -209,3 +213,17 @@ def test_no_searches_no_section(tmp_path: Path) -> None:
     out = tmp_path / "report"
     assert RUN.invoke(app, ["report", str(log), "--to", "agency:b-or-pd", "-o", str(out)]).exit_code == 0
     assert "<h2>Searches</h2>" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_audit_the_fast_reader_declines_is_summarised_row_by_row(tmp_path: Path) -> None:
+    rows = _network_rows(50, seed=9)
+    audit = tmp_path / "audit.csv"
+    _write_network_csv(audit, rows)
+    latin = tmp_path / "latin.csv"  # Windows-1252 text: the row-by-row import reads it
+    latin.write_bytes(audit.read_text(encoding="utf-8").replace("stolen vehicle", "v\u00e9hicule", 1)
+                      .encode("cp1252"))
+    doc = summarise_searches(latin)
+    want = _expected(rows, doc["retention_days"])
+    assert doc["accounting"]["rows_read"] == doc["overall"]["searches"] == want["searches"]
+    assert doc["overall"]["lookback"]["beyond_retention"] == want["beyond"]
+    assert doc["overall"]["assists"]["by_party"] == want["by_party"]
