@@ -44,7 +44,7 @@ from judge.lookback import LOOKBACK_DAYS_SQL, search_retention_days
 __all__ = ["summarise_searches", "WHAT", "MEMORY_LIMIT", "party_kind"]
 
 #: DuckDB's memory limit for the summary (it spills to a temporary folder beyond it).
-MEMORY_LIMIT = "512MB"
+MEMORY_LIMIT = "400MB"
 
 #: What each figure counts (the same words on every surface: the table, the JSON, the report).
 WHAT: dict[str, str] = {
