@@ -39,7 +39,7 @@ from typing import Any
 from classify.agencies import classify_agency, name_from_slug
 from classify.assists import federal_assist
 from classify.reason_tiers import TIERS, search_reading
-from judge.lookback import LOOKBACK_DAYS_SQL, search_retention_days
+from judge.lookback import DIGITS, LOOKBACK_DAYS_SQL, search_retention_days
 
 __all__ = ["summarise_searches", "WHAT", "MEMORY_LIMIT", "party_kind"]
 
@@ -148,7 +148,8 @@ def _tiers(con: Any) -> None:
     con.execute("CREATE TEMP TABLE texts (text VARCHAR, party VARCHAR)")
     texts = con.execute("SELECT DISTINCT reason FROM s WHERE on_behalf_of IS NULL UNION "
                     "SELECT DISTINCT case_number FROM s WHERE on_behalf_of IS NULL AND case_number IS NOT NULL")
-    found = [(t, a.party) for (t,) in texts.fetchall() if (a := federal_assist(t)) is not None]
+    found = [(t, a.party) for (t,) in texts.fetchall()
+             if any(c.isalpha() for c in t) and (a := federal_assist(t)) is not None]
     if found:
         con.executemany("INSERT INTO texts VALUES (?, ?)", found)
     con.execute("""
@@ -190,7 +191,7 @@ def _figures(con: Any, retention: float) -> tuple[dict[str, Any], list[dict[str,
                grouping(s.searcher) AS overall, count(*) AS searches, {tier_cols},
                count(s.assisted) AS assisted, count(*) FILTER (WHERE k.kind = 'federal') AS federal,
                count(s.lookback_days) AS with_frame,
-               count(*) FILTER (WHERE s.lookback_days > {float(retention)!r}) AS beyond,
+               count(*) FILTER (WHERE round(s.lookback_days, {DIGITS}) > {float(retention)!r}) AS beyond,
                max(s.lookback_days) AS longest,
                count(s.networks) AS n_with, count(*) FILTER (WHERE s.networks = 1) AS single,
                count(*) FILTER (WHERE s.networks > 1) AS multi, median(s.networks) AS n_median,

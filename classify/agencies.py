@@ -22,12 +22,19 @@ fusion center   fusion
 sheriff         sheriff
 local police    local (towns, counties, constables, marshals, airports,
                 transit, park districts, school districts, hospitals)
+fire            fire (fire departments and districts, fire marshals, rescue
+                and EMS authorities: not police)
 university      local
 task force      local
 prosecutor      local (district attorneys, county prosecutors, solicitors)
 private         unknown (vendors, Flock's own demo/test orgs, railroads)
 unknown         unknown
 ==============  =========================================================
+
+Flock marks federal users' organisations: "(Federal) US Postal Inspection Service", "[Federal] X" and
+"X (Federal)" are X (:func:`federal_tag`), and federal whatever the rest of the name says. An entry that is
+switched off or not an agency ("[DEACTIVATED] - demo", "Z Do not use", a vendor's demo organisation) is
+marked in ``left_out`` with why; importers leave it out of counts and say so.
 
 A federal agency has no state of its own: its ``state`` is None and the state token of a field office
 (``"ATF Nashville TN"``) is kept as ``located_in``.
@@ -55,11 +62,13 @@ from classify.agency_words import (  # the classifier's keyword tables
     CAPS_WORDS,
     CATEGORIES,
     CATEGORY_KINDS,
+    DEACTIVATED_PHRASES,
     DEFUNCT_PHRASES,
     FALLBACK_WITH_STATE,
     FEDERAL_ACRONYMS,
     FEDERAL_LEADING,
     FEDERAL_PHRASES,
+    FIRE_PHRASES,
     FUSION_PHRASES,
     LOCAL_PHRASES,
     MILITARY_PHRASES,
@@ -67,6 +76,7 @@ from classify.agency_words import (  # the classifier's keyword tables
     NATIONAL_GUARD_PHRASES,
     NOTE_PHRASES,
     PLACE_NAME_TRAPS,
+    POLICE_WORDS,
     PRIVATE_PHRASES,
     PRIVATE_UNIVERSITY_PHRASES,
     PROSECUTOR_PHRASES,
@@ -107,6 +117,7 @@ __all__ = [
     "resolve_party",
     "make_resolver",
     "load_overrides",
+    "federal_tag",
 ]
 
 
@@ -148,15 +159,29 @@ def agency_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+_FEDERAL_TAG = re.compile(r"^\s*[\[(]\s*federal\s*[\])]\s*-?\s*|\s*-?\s*[\[(]\s*federal\s*[\])]\s*$", re.IGNORECASE)
+
+
+def federal_tag(name: str) -> tuple[str, bool]:
+    """(the name without Flock's federal mark, whether it had one): "(Federal) X", "[Federal] X", "X (Federal)".
+    "Federal Way WA PD" is a town's police, not a mark.
+
+    >>> federal_tag("(Federal) US Postal Inspection Service"), federal_tag("Federal Way WA PD")
+    (('US Postal Inspection Service', True), ('Federal Way WA PD', False))
+    """
+    stripped = _FEDERAL_TAG.sub("", name)
+    return (stripped.strip(), True) if stripped != name and stripped.strip() else (name, False)
+
+
 def agency_party_id(name: str) -> str:
-    """Party id of an agency: ``agency:`` and the slug of its normalised name.
+    """Party id of an agency: ``agency:`` and the slug of its normalised name (Flock's federal mark dropped).
 
     >>> agency_party_id(" El Cajon CA PD "), agency_party_id("FBI")
     ('agency:el-cajon-ca-pd', 'agency:fbi')
-    >>> agency_party_id("US Postal Inspection Service")
-    'agency:us-postal-inspection-service'
+    >>> agency_party_id("US Postal Inspection Service"), agency_party_id("[Federal] US Postal Inspection Service")
+    ('agency:us-postal-inspection-service', 'agency:us-postal-inspection-service')
     """
-    return "agency:" + agency_slug(normalise_name(name))
+    return "agency:" + agency_slug(federal_tag(normalise_name(name))[0])
 
 
 _TOKEN = re.compile(r"[A-Za-z]+|[0-9]+")
@@ -298,6 +323,8 @@ class AgencyClass:
     located_in: str | None = None
     rule: str = ""
     """Which table and phrase decided (or ``override``): explains the answer."""
+    left_out: str | None = None
+    """Why this entry is not counted as an agency (deactivated, do not use, a demo or test organisation)."""
 
     def to_party(self, joined: str | None = None, jurisdiction: str | None = None) -> Party:
         """The registry entry for this agency.
@@ -375,6 +402,8 @@ def _category(name: str) -> tuple[str, str]:
         words, SHERIFF_PHRASES
     ):
         return "school district", f"school district:{hit}"
+    if (hit := _has_any(words, FIRE_PHRASES)) and not _has_any(words, POLICE_WORDS):
+        return "fire", f"fire:{hit}"
     if "SO" in upper:
         return "sheriff", "sheriff:SO"
     if acronym := next((t for t in tokens if _SHERIFF_ACRONYM.fullmatch(t)), None):
@@ -399,6 +428,17 @@ def _category(name: str) -> tuple[str, str]:
     return "unknown", "no rule"
 
 
+def _left_out(name: str, category: str) -> str | None:
+    words = _words(name)
+    if hit := _has_any(words, DEACTIVATED_PHRASES):
+        return f"marked {hit}"
+    if _has_any(words, DEFUNCT_PHRASES):
+        return "marked do not use"
+    if category == "vendor test":
+        return "a demo, test or training organisation"
+    return None
+
+
 _SHERIFF_ACRONYM = re.compile(r"[A-Z]{1,4}(SO|SD)")  # LASD, BCSO, HCSO, CSO
 _POLICE_ACRONYM = re.compile(r"[A-Z]{1,4}PD")  # LAPD, NYPD
 
@@ -414,15 +454,17 @@ def classify_agency(name: str, overrides: Mapping[str, Override] | None = None) 
     >>> [classify_agency(n).kind for n in ["Wake County NC SO", "Northeast Ohio Regional Fusion Center"]]
     ['sheriff', 'fusion']
     """
-    clean = normalise_name(name)
+    clean, tagged = federal_tag(normalise_name(name))
     party_id = agency_party_id(clean)
     category, rule = _category(clean)
+    if tagged and CATEGORY_KINDS[category] != "federal":
+        category, rule = "federal", "federal:Flock's federal mark"
     located = state_of_name(clean)
     kind = CATEGORY_KINDS[category]
     if category == "military" and _has_any(_words(clean), NATIONAL_GUARD_PHRASES) and located:
         kind = "state"
     state = None if kind == "federal" or category in STATELESS_CATEGORIES else located
-    result = AgencyClass(clean, party_id, state, category, kind, located, rule)
+    result = AgencyClass(clean, party_id, state, category, kind, located, rule, _left_out(clean, category))
     if overrides:
         ov = overrides.get(party_id) or overrides.get(clean.lower())
         if ov is not None:

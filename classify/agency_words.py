@@ -44,6 +44,9 @@ __all__ = [
     "STATE_PHRASES",
     "STATE_BODY_WORDS",
     "LOCAL_PHRASES",
+    "FIRE_PHRASES",
+    "POLICE_WORDS",
+    "DEACTIVATED_PHRASES",
     "FALLBACK_WITH_STATE",
 ]
 
@@ -211,6 +214,7 @@ CATEGORIES: tuple[str, ...] = (
     "multistate center",
     "sheriff",
     "local police",
+    "fire",
     "school district",
     "tribal",
     "university",
@@ -229,6 +233,7 @@ CATEGORY_KINDS: dict[str, str] = {
     "multistate center": "fusion",
     "sheriff": "sheriff",
     "local police": "local",
+    "fire": "fire",
     "school district": "local",
     "tribal": "local",
     "university": "local",
@@ -672,8 +677,6 @@ STATE_PHRASES: tuple[str, ...] = (
     "secretary of state",
     "board of criminal justice",
     "workers compensation",
-    "state fire marshal",
-    "cal fire",
     "alea",
     "sled",
     "scdps",
@@ -729,8 +732,6 @@ LOCAL_PHRASES: tuple[str, ...] = (
     "dispatch",
     "911",
     "communications",
-    "fire",
-    "fd",
     "code compliance",
     "arson",
     "probation",
@@ -753,5 +754,30 @@ LOCAL_PHRASES: tuple[str, ...] = (
     "dispatch center",
     "disptach",
 )
+#: Fire and rescue agencies (their own kind: not police), unless the name also names police.
+FIRE_PHRASES: tuple[str, ...] = (
+    "fire",
+    "fd",
+    "fire department",
+    "fire dept",
+    "fire district",
+    "fire protection",
+    "fire authority",
+    "fire rescue",
+    "fire and rescue",
+    "fire marshal",
+    "fire marshal s",
+    "rescue squad",
+    "ems",
+    "emergency medical services",
+    "emergency services authority",
+)
+#: Words that make a name police whatever else it says ("Police and Fire", "Fire/PD Dispatch").
+POLICE_WORDS: tuple[str, ...] = ("pd", "police", "so", "sheriff", "sheriffs", "sheriff s", "dps", "public safety")
+
+#: Marks of an account that is switched off ("[DEACTIVATED] - demo", "Some PD (inactive)"); with
+#: :data:`DEFUNCT_PHRASES` and the vendor test organisations these entries are left out of counts.
+DEACTIVATED_PHRASES: tuple[str, ...] = ("deactivated", "inactive", "disabled", "archived")
+
 #: A name that matches no table but carries a state token ("Hamilton GA", "Ramsey NJ") is a local body.
 FALLBACK_WITH_STATE = "local police"

@@ -48,7 +48,7 @@ ASSIST_TERMS: dict[str, tuple[str, ...]] = {
     "agency:ice-ero": ("ero", "enforcement and removal*", "enforcement removal*", "ice ero"),
     "agency:ice": (
         "ice", "immigration and customs enforcement", "immigration customs enforcement", "287 g", "287g",
-        "immig*", "imigr*", "deport*", "ice detainer", "removal order",
+        "immigration*", "immig", "imigration*", "deport*", "ice detainer", "removal order",
     ),
     "agency:cbp": (
         "cbp", "customs and border protection", "customs border protection", "border protection",
@@ -74,14 +74,6 @@ DHS_NOT_FEDERAL: tuple[str, ...] = (
     "arkansas", "alabama", "oklahoma", "wisconsin", "pennsylvania", "michigan", "illinois", "tennessee",
     "benefit*", "snap", "medicaid", "welfare check",
 )
-_INITIALS = re.compile(r"\b(?:[a-z]\.\s?){2,}(?![a-z])")
-
-
-def _close_initials(text: str) -> str:
-    """ "I.C.E." -> "ice", "U.S. Marshals" -> "us Marshals" (lower case)."""
-    return _INITIALS.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", text.lower())
-
-
 def _found(words: list[str], joined: str, term: str) -> str | None:
     if term.endswith("*"):
         stem = term[:-1]
@@ -103,7 +95,7 @@ def federal_assist(text: str | None) -> Assist | None:
     """
     if not text or not text.strip():
         return None
-    words = reason_words(_close_initials(text))
+    words = reason_words(text)
     if not words:
         return None
     joined = without_false_friends(" " + " ".join(words) + " ")
@@ -117,6 +109,11 @@ def federal_assist(text: str | None) -> Assist | None:
             continue
         return Assist(party, tuple(dict.fromkeys(hits)))
     return None
+
+
+def _has_letters(text: str) -> bool:
+    """Whether a case number could name an agency (most are digits and dashes: skipped without a lookup)."""
+    return any(c.isalpha() for c in text)
 
 
 def with_inferred_assist(ev: Any) -> Any:
@@ -133,7 +130,8 @@ def with_inferred_assist(ev: Any) -> Any:
     """
     if ev.type != "search" or ev.on_behalf_of:
         return ev
-    found = federal_assist(ev.reason) or federal_assist(ev.case_number)
+    case = ev.case_number
+    found = federal_assist(ev.reason) or (federal_assist(case) if case and _has_letters(case) else None)
     if found is None or found.party == ev.searcher:
         return ev
     return ev.model_copy(update={"on_behalf_of": found.party, "on_behalf_of_inferred": list(found.words)})

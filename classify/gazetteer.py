@@ -12,6 +12,8 @@ Services" -> "fort collins"); followed by "County" or "Parish" it is looked up a
 ['CO', 'CA', None]
 >>> [state_of_place(n) for n in ["Nevada County Sheriff", "City of El Cajon Police", "FBI"]]
 [None, 'CA', None]
+>>> state_of_place("The Town of Los Gatos")
+'CA'
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ AGENCY_WORDS = frozenset(
 _NOT_A_PLACE_AFTER = frozenset(
     {"state", "university", "college", "school", "schools", "isd", "national", "nation", "tribe", "tribal"}
 )
-_LEADING = ("city of ", "town of ", "village of ", "county of ", "township of ", "borough of ", "the ")
+_LEADING = ("city of ", "town of ", "village of ", "county of ", "township of ", "borough of ")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -61,6 +63,8 @@ def place_words(name: str) -> tuple[str, str]:
     """
     text = re.sub(r"\([^)]*\)", " ", name.lower().replace("'", ""))
     words = " ".join(_WORD.findall(text))
+    if words.startswith("the ") and words[4:].startswith(_LEADING):  # "The Town of X"; "The Colony" stays
+        words = words[4:]
     for lead in _LEADING:
         if words.startswith(lead):
             words = words[len(lead):]

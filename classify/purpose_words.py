@@ -46,6 +46,9 @@ IMMIGRATION_TERMS: tuple[str, ...] = (
     "dhs",
     "enforcement and removal",
     "homeland security investigations",
+    "homeland security",
+    "287 g",
+    "287g",
 )
 #: Phrases in which an immigration word is not about immigration: frozen water ("ice cream", "black ice"),
 #: a crime ("ICE impersonation": someone posing as an agent), Desert Hot Springs ("DHS PD").
@@ -139,6 +142,15 @@ VIOLENT_CRIME_TERMS: tuple[str, ...] = (
     "brandish*",
     "criminal threat*",
     "threats",
+    "sex offense*",
+    "sex crime*",
+    "elder abuse",
+    "dependent adult abuse",
+    "extortion",
+    "blackmail",
+    "fight*",
+    "lewd*",
+    "indecent*",
 )
 
 PROPERTY_CRIME_TERMS: tuple[str, ...] = (
@@ -179,6 +191,13 @@ PROPERTY_CRIME_TERMS: tuple[str, ...] = (
     "grand theft*",
     "stolen veh*",
     "unlawful taking",
+    "tamper*",
+    "graffiti",
+    "counterfeit*",
+    "damage*",
+    "elder financial abuse",
+    "s v",
+    "stln*",
 )
 
 TRAFFIC_TERMS: tuple[str, ...] = (
@@ -203,6 +222,15 @@ TRAFFIC_TERMS: tuple[str, ...] = (
     "road rage",
     "fail to yield",
     "failure to yield",
+    "sideshow*",
+    "takeover*",
+    "street takeover",
+    "exhibition of speed",
+    "exhibition speed",
+    "pursuit",
+    "abandoned vehicle",
+    "abandoned auto",
+    "abandoned car",
 )
 
 DRUG_TERMS: tuple[str, ...] = (
@@ -262,6 +290,12 @@ INVESTIGATION_TERMS: tuple[str, ...] = (
     "arrest*",
     "parole*",
     "probation*",
+    "fugitive*",
+    "obstruct*",
+    "disturbance*",
+    "of interest",
+    "voi",
+    "poi",
 )
 
 #: Reasons that are no reason at all (matched on the whole reason, case-insensitively).

@@ -56,14 +56,22 @@ _WORD = re.compile(r"[a-z0-9]+")
 _ALERT_PREFIX = re.compile(r"^other image search from alerts page associated with alert:\s*", re.IGNORECASE)
 
 
+_INITIALS = re.compile(r"(?<![a-z0-9])(?:[a-z]\.\s?){2,}(?![a-z])")
+
+
 def reason_words(text: str) -> list[str]:
-    """Lower-case words of a reason (``+``, ``/``, ``-``, ``.`` separate words; accents folded).
+    """Lower-case words of a reason (``+``, ``/``, ``-``, ``.`` separate words; accents folded; dotted
+    initials closed up: "I.C.E." is "ice", "U.S. Marshals" is "us marshals").
 
     >>> reason_words("ICE+ERO / Person-Crime.")
     ['ice', 'ero', 'person', 'crime']
+    >>> reason_words("I.C.E. / U.S. Marshals / P.C. 459")
+    ['ice', 'us', 'marshals', 'pc', '459']
     """
-    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii")
-    return _WORD.findall(folded.lower())
+    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii").lower()
+    if "." in folded:
+        folded = _INITIALS.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", folded)
+    return _WORD.findall(folded)
 
 
 def _matches(words: list[str], joined: str, term: str) -> bool:

@@ -3,7 +3,8 @@
 Audits fill the reason field in many ways; only a blank or a stand-in for nothing is a *missing* reason.
 
 - ``missing``: nothing written, or a placeholder for nothing (``n/a``, ``none``, ``unknown``, ``TBD``, ``x``,
-  punctuation only, a single character): :data:`MISSING_PLACEHOLDERS`;
+  punctuation only, a single character, only such words: "n/a n/a", "none - unknown"):
+  :data:`MISSING_PLACEHOLDERS`;
 - ``not_published``: the source has no reason field at all (a portal that publishes none), so nothing is
   known of the reason;
 - ``code_only``: only a statute or penal-code section, a local radio code or a case number ("459",
@@ -43,16 +44,19 @@ TIERS: tuple[str, ...] = ("missing", "not_published", "code_only", "unrecognised
 MISSING_PLACEHOLDERS: frozenset[str] = frozenset({
     "na", "n/a", "n.a.", "n a", "n\\a", "none", "none given", "no reason", "no reason given", "not given",
     "not applicable", "null", "nil", "unknown", "unk", "unkn", "tbd", "tba", "x", "xx", "xxx", "xxxx",
-    "asdf", "asdfg", "qwerty", "blank", "empty", "reason", "no", "nope", "same", "see above", "see notes",
-    "?", "??", "???",
+    "asdf", "asdfg", "qwerty", "blank", "empty", "reason", "no", "nope", "?", "??", "???", "unspecified",
+    "not specified", "none specified", "not provided", "none provided", "no reason provided", "not stated",
+    "no info", "no information",
 })
+#: Words that, all of them and nothing else, say nothing ("n/a n/a", "none - unknown", "NA / TBD").
+_NOTHING_WORDS = frozenset({"n", "a", "na", "none", "unknown", "unk", "tbd", "tba", "null", "nil", "x", "xx", "xxx"})
 #: Words of a code-only reason that name the code or the kind of number rather than a purpose.
 CODE_WORDS: frozenset[str] = frozenset({
     "pc", "vc", "cvc", "hs", "hsc", "h&s", "wic", "w&i", "bp", "ors", "rcw", "ilcs", "usc", "u.s.c.", "ncgs",
     "gs", "mc", "lmc", "ccr", "penal", "code", "vehicle", "veh", "health", "and", "safety", "sec", "sec.",
     "section", "§", "cal", "ca", "pen", "statute", "stat", "case", "case#", "cr", "rpt", "report", "inc",
     "incident", "dr", "no", "no.", "number", "num", "#", "cad", "call", "ref", "file", "event", "ev", "radio",
-    "10-code",
+    "10-code", "rd", "ir", "rb", "gr", "ccn", "oca", "ocn", "evt", "cn", "pr", "agency", "id",
 })
 _SPLIT = re.compile(r"[\s,;|+]+")
 _EDGE_PUNCT = ".:#*-_'\"!?"
@@ -79,25 +83,36 @@ def _is_missing(raw: str) -> str | None:
         return ""
     if low in MISSING_PLACEHOLDERS or low.strip(_EDGE_PUNCT + " ") in MISSING_PLACEHOLDERS:
         return low
+    if all(w in _NOTHING_WORDS for w in reason_words(low)):
+        return low  # "n/a n/a", "none - unknown", or punctuation only
     alnum = [c for c in low if c.isalnum()]
     if len(alnum) <= 1 or (alnum and not any(c.isdigit() for c in alnum) and len(set(alnum)) == 1):
         return low  # punctuation only, one character, or one letter repeated ("xxxxx")
     return None
 
 
+def _is_code(tok: str) -> bool:
+    bare = tok.lstrip("#")
+    if _CODE_TOKEN.match(bare) or is_case_number(bare) or is_case_number(tok):
+        return True
+    kind, hash_, number = bare.partition("#")  # "cad#250612-1234", "rd#24-1234"
+    return bool(hash_) and kind in CODE_WORDS and (bool(_CODE_TOKEN.match(number)) or is_case_number(number))
+
+
 def _code_words(raw: str) -> tuple[str, ...] | None:
     """The codes of a reason that is only codes and numbers (at least two digits in all), else None."""
-    low = raw.lower().replace("# ", "#")
+    low = raw.lower().replace("# ", "#").replace("p.c.", "pc").replace("v.c.", "vc")
     tokens = [t.strip(_EDGE_PUNCT) for t in _SPLIT.split(low)]
     codes: list[str] = []
     for tok in tokens:
-        if not tok or tok in CODE_WORDS or tok.strip("#") in CODE_WORDS:
-            continue
-        bare = tok.lstrip("#")
-        if _CODE_TOKEN.match(bare) or is_case_number(bare) or is_case_number(tok):
-            codes.append(tok)
-            continue
-        return None
+        parts = [tok] if _is_code(tok) else tok.split("/")  # "664/187" is one code, "PC459/PC496" two
+        for part in parts:
+            part = part.strip(_EDGE_PUNCT)
+            if not part or part in CODE_WORDS or part.strip("#") in CODE_WORDS:
+                continue
+            if not _is_code(part):
+                return None
+            codes.append(part)
     if not codes or sum(c.isdigit() for c in "".join(codes)) < 2:
         return None
     return tuple(codes)
@@ -123,10 +138,12 @@ words=('***',)))
         if placeholder is not None:
             tier = ReasonReading("missing", None, (placeholder,) if placeholder else ())
         else:
+            purpose, words = purpose_and_words(raw)
+            if purpose == "immigration":  # "287(g)" names immigration enforcement, not only a section
+                return ReasonReading("category", purpose, words)
             codes = _code_words(raw)
             if codes is not None:
                 return ReasonReading("code_only", None, codes)
-            purpose, words = purpose_and_words(raw)
             if purpose != "unspecified":
                 return ReasonReading("category", purpose, words)
             tier = ReasonReading("unrecognised", None, tuple(reason_words(raw)[:8]))

@@ -13,26 +13,10 @@ from typing import Annotated, Any
 
 import typer
 
-from custodiet.app import (
-    ATTEMPTS_OPT,
-    EVENTS_ARG,
-    JSON_OPT,
-    REGISTRY_OPT,
-    RULES_OPT,
-    CliError,
-    app,
-    check_party,
-    counted,
-    emit_json,
-    guarded,
-    load_graph,
-    load_log,
-    load_registry,
-    out,
-    progress,
-    table,
-    unknown_name,
-)
+from custodiet.app import ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_OPT, RULES_OPT, app
+from custodiet.console import counted, emit_json, out, progress, table
+from custodiet.errors import CliError, guarded, unknown_name
+from custodiet.inputs import check_party, load_graph, load_log, load_registry
 from schemas.parties import PARTY_KINDS
 
 __all__ = ["conduits", "cut", "whatif", "export", "report"]
@@ -265,7 +249,7 @@ def format_from_suffix(path: Path) -> str:
     >>> format_from_suffix(Path("x.txt"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    custodiet.app.CliError: x.txt: cannot tell the format from the suffix '.txt' (give --format: ...)
+    custodiet.errors.CliError: x.txt: cannot tell the format from the suffix '.txt' (give --format: ...)
     """
     name = path.name.lower()
     if name.endswith(".prov.json") or name.endswith(".provn.json"):

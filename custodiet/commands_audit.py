@@ -12,7 +12,10 @@ from typing import Annotated
 
 import typer
 
-from custodiet.app import CliError, app, check_readable_file, emit_json, err, guarded, out, sub_app
+from custodiet.app import app, sub_app
+from custodiet.console import emit_json, err, out
+from custodiet.errors import CliError, guarded
+from custodiet.inputs import check_readable_file
 
 __all__ = ["audit_app", "verify_cmd"]
 

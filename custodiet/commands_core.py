@@ -6,24 +6,10 @@ from typing import Annotated
 
 import typer
 
-from custodiet.app import (
-    ATTEMPTS_OPT,
-    EVENTS_ARG,
-    JSON_OPT,
-    REGISTRY_OPT,
-    RULES_OPT,
-    CliError,
-    app,
-    check_party,
-    counted,
-    emit_json,
-    err,
-    guarded,
-    load_graph,
-    load_registry,
-    out,
-    table,
-)
+from custodiet.app import ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_OPT, RULES_OPT, app
+from custodiet.console import counted, emit_json, err, out, table
+from custodiet.errors import CliError, guarded
+from custodiet.inputs import check_party, load_graph, load_registry
 
 
 @app.command()
@@ -55,6 +41,8 @@ def trace(
     out.print(table(title, [("#", "n"), ("parties (ids: --json)", "text"), ("hand-over events", "id")],
                     [(i, " -> ".join(party_name(x, reg) for x in p["parties"]), ", ".join(p["events"]))
                      for i, p in enumerate(doc["paths"], 1)]))
+    if not doc["origin_known"]:
+        out.print(f"{clip}: {doc['note']}", markup=False, highlight=False)
     static = doc["static"]
     if static["count"] is None:
         out.print(f"time-blind count (overstates): not known, counting stopped at its {static['stopped']}")
@@ -94,6 +82,10 @@ def reach(
         out.print(f"{count_of(doc['clip_count'], 'clip')} reached {name} ({to}) by "
                   f"{count_of(doc['path_count'], 'time-respecting path')} ({counted(doc['basis'])})", markup=False,
                   highlight=False)
+        unknown = sum(1 for c in doc["clips"] if not c["origin_known"])
+        if unknown:
+            out.print(f"{count_of(unknown, 'clip')} of these: no recording in the log, origin unknown; counted from "
+                      "the party that handed it over first", markup=False, highlight=False)
         out.print(table(f"conduits: clips passed on that reached {name}", [("party", "party"),
                                                                               ("clips passed on", "n")],
                         [((party_name(c["party"], reg), c["party"]), c["clips"]) for c in doc["conduits"][:20]]))
@@ -149,7 +141,7 @@ def check(
 
     load_rule_sets(rules)  # fail fast on an unknown rule set
     if events != "-":
-        from custodiet.app import check_events_file
+        from custodiet.inputs import check_events_file
 
         check_events_file(events)
     else:

@@ -10,20 +10,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from custodiet.app import (
-    EVENTS_ARG,
-    JSON_OPT,
-    CliError,
-    app,
-    check_readable_file,
-    emit_json,
-    err,
-    guarded,
-    no_path_twice,
-    out,
-    progress,
-    unknown_name,
-)
+from custodiet.app import EVENTS_ARG, JSON_OPT, app
+from custodiet.console import emit_json, err, out, progress
+from custodiet.errors import CliError, guarded, no_path_twice, unknown_name
+from custodiet.inputs import check_readable_file
 
 
 def _check_paths(kind: str, paths: list[str]) -> list[Path]:
@@ -52,9 +42,11 @@ def import_(
     output: Annotated[str | None, typer.Option("-o", "--output", help="events .jsonl to write")] = None,
     registry: Annotated[str | None, typer.Option("--registry", help="also write the party registry (JSON)")] = None,
     observed: Annotated[str | None, typer.Option("--observed", help="when grants were observed (ISO date); "
-                                                 "default: the date in the file name")] = None,
+                                                 "else the date in the data or the file name, else asked "
+                                                 "for")] = None,
     agency: Annotated[str | None, typer.Option("--agency", help="flock-audit: the searching agency of a portal "
-                                               "audit (a network audit names it on each row)")] = None,
+                                               "audit (a network audit names it on each row); flock-sharing: "
+                                               "whose organisation sharing page it is")] = None,
     tz: Annotated[str | None, typer.Option("--tz", help="flock-audit: time zone of times without one")] = None,
     overrides: Annotated[str | None, typer.Option("--overrides", help="CSV/JSON of agency kind/state "
                                                   "overrides")] = None,
@@ -72,7 +64,7 @@ def import_(
     kw: dict[str, Any] = {}
     if observed and kind in ("flock-sharing", "flock-portal"):
         kw["observed"] = observed
-    if agency and kind == "flock-audit":
+    if agency and kind in ("flock-audit", "flock-sharing"):
         kw["agency"] = agency
     if tz and kind == "flock-audit":
         kw["tz"] = tz
@@ -119,6 +111,8 @@ def import_(
         target = Path(registry or f"{p.stem}.registry.json")
         target.write_text(result.registry_json(), encoding="utf-8")
         err.print(f"party registry: {target} ({result.parties_written} parties)")
+    for what in result.assumptions:  # on stderr, with --json too: never silent
+        err.print(f"assumed: {what}", markup=False, soft_wrap=True)
     summary = result.summary()
     if as_json:
         emit_json(summary)
@@ -133,6 +127,7 @@ def import_(
     out.print(t)
     for merge in result.merges:
         err.print(f"merged party ids: {merge}", markup=False)
+
     for s in result.skipped[:10]:
         err.print(f"skipped {s.file}:{s.line}: {s.reason}", markup=False)
     if output:

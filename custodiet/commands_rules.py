@@ -15,7 +15,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from custodiet.app import EVENTS_ARG, JSON_OPT, REGISTRY_OPT, CliError, app, emit_json, err, guarded, out, sub_app
+from custodiet.app import EVENTS_ARG, JSON_OPT, REGISTRY_OPT, app, sub_app
+from custodiet.console import emit_json, err, out
+from custodiet.errors import CliError, guarded
 
 __all__ = ["rules_app", "test_cmd", "explain"]
 
@@ -109,7 +111,7 @@ def explain(
 ) -> None:
     """Why EVENT_ID got its verdict: every rule that looked at it, what it compared and what it decided
     (the log is judged as check judges it)."""
-    from custodiet.app import check_events_file, load_registry
+    from custodiet.inputs import check_events_file, load_registry
     from judge.engine import default_judge
     from judge.explain import UnknownEvent, render
     from judge.explain import explain as do_explain

@@ -8,20 +8,10 @@ from typing import Annotated
 
 import typer
 
-from custodiet.app import (
-    EVENTS_ARG,
-    JSON_OPT,
-    RULES_OPT,
-    CliError,
-    app,
-    check_readable_file,
-    emit_json,
-    err,
-    guarded,
-    out,
-    progress,
-    table,
-)
+from custodiet.app import EVENTS_ARG, JSON_OPT, RULES_OPT, app
+from custodiet.console import emit_json, err, out, progress, table
+from custodiet.errors import CliError, guarded
+from custodiet.inputs import check_readable_file
 
 
 @app.command()

@@ -17,7 +17,10 @@ from typing import Annotated
 
 import typer
 
-from custodiet.app import CliError, app, check_events_file, err, guarded, load_registry
+from custodiet.app import app
+from custodiet.console import err
+from custodiet.errors import CliError, guarded
+from custodiet.inputs import check_events_file, load_registry
 
 __all__ = ["serve", "log_is_simulated"]
 
@@ -111,8 +114,8 @@ def serve(
         workers.append(follow_verdicts(state, bootstrap, TopicLayout(prefix=topic_prefix, partitions=partitions),
                                        stop))
     elif simulate is not None:
-        from custodiet.app import load_scenario_named
         from custodiet.demo import display_registry
+        from custodiet.inputs import load_scenario_named
         from world.simulate import simulate as run_simulation
 
         scenario = load_scenario_named(simulate)

@@ -10,7 +10,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from custodiet.app import JSON_OPT, CliError, app, emit_json, err, guarded, load_scenario_named, out
+from custodiet.app import JSON_OPT, app
+from custodiet.console import emit_json, err, out
+from custodiet.errors import CliError, guarded
+from custodiet.inputs import load_scenario_named
 
 
 def _scenario(name: str):  # type: ignore[no-untyped-def]

@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
-from custodiet.app import CliError, app, err, guarded, out
+from custodiet.app import app
+from custodiet.console import err, out
+from custodiet.errors import CliError, guarded
 
 
 @app.command()

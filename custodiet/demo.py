@@ -13,7 +13,7 @@ from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from custodiet.app import err, out
+from custodiet.console import err, out
 
 __all__ = ["run_demo", "demo_document", "reached_row", "display_registry"]
 
@@ -33,7 +33,7 @@ def _on_kafka(lines: list[tuple[int, bytes]], rules: list[str], broker: Any) -> 
         col = Collector(n, run.layout.partitions)
 
         def until() -> bool:
-            bar.update(task, completed=min(len(col.positions), len(col.verdicts) + len(col.dead)))
+            bar.update(task, completed=min(len(col.positions), len(col.verdicts) + col.tally.dead_letters))
             return col.done()
 
         run.collect(col, timeout=240, until=until)
@@ -56,7 +56,9 @@ def reached_row(graph: Any, party: str) -> dict[str, Any]:
     clips = {c["clip"] for c in r["clips"]}
     bases = Counter(str(d.get("basis", "?")) for _, _, d in graph.graph.in_edges(party, data=True)
                     if d.get("clip") in clips)
-    return {"party": party, "clips": r["clip_count"], "paths": r["path_count"], "via": r["conduits"],
+    # via: the intermediaries, each with the clips it passed on that it does not own (owners hand on their own)
+    via = [{"party": c["party"], "clips": c["clips"] - c["own"]} for c in r["conduits"] if c["clips"] > c["own"]]
+    return {"party": party, "clips": r["clip_count"], "paths": r["path_count"], "via": via,
             "bases": dict(bases.most_common())}
 
 
@@ -130,7 +132,8 @@ def run_demo(
     """Run the demo end to end (see the module docstring); ``as_json``: print :func:`demo_document` on
     stdout instead of the headline, with no report and no live view. Returns the document."""
     from analysis.judged import judged_graph
-    from custodiet.app import emit_json, load_registry, load_scenario_named, progress
+    from custodiet.console import emit_json, progress
+    from custodiet.inputs import load_registry, load_scenario_named
     from judge.pipeline import load_events, run_check
     from reports.headline import headline
     from reports.render import write_report

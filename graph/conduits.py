@@ -5,8 +5,9 @@ grant or search link), and the access grants it gave. Overall, every outgoing li
 target (one party, or every party of a kind such as ``federal``), only links that carry data to the
 target by the flow model (``schemas.flow``) count: hand-overs into the target or into a party that passes
 clips on to it, and grant or search links straight into the target (a grant to anyone else carries
-nothing onward). ``clips`` is the number of clips that reached the target through the party by a
-time-respecting path (:func:`graph.reach.clips_reaching`); ``direct`` counts links straight into the
+nothing onward). ``clips`` is the number of clips that reached the target by a time-respecting path and
+that the party passed on, as their owner or an intermediary (:func:`graph.reach.clips_passed_on`, what
+``reach`` counts as its conduits); ``direct`` counts links straight into the
 target. Ranking: clips, then direct links into the target, then recipients, then grants (all descending),
 then party id.
 
@@ -31,7 +32,7 @@ import networkx as nx
 
 from graph.custody import CustodyGraph
 from graph.cut import select_parties
-from graph.reach import clips_reaching, flow_links_into, reaching
+from graph.reach import clips_passed_on, clips_reaching, flow_links_into, reaching
 from graph.trace import TraceError
 
 __all__ = ["conduits", "conduit_document", "targets_of", "upstream_of"]
@@ -104,12 +105,10 @@ def conduits(g: CustodyGraph, to: str | None = None, to_kind: str | None = None)
                 clips[u].add(data["clip"])
         if v in targets:
             direct[u] += 1
-    if towards:
-        for target in sorted(targets):
-            for c in clips_reaching(g, target):
-                for p in [c["owner"], *c["intermediaries"]]:
-                    if p not in targets:
-                        clips[p].add(c["clip"])
+    if towards:  # the clips each passed on towards the target, as ``reach`` counts them
+        reached = [c for target in sorted(targets) for c in clips_reaching(g, target)]
+        for p, passed in clips_passed_on(reached, targets).items():
+            clips[p] |= passed
     rows: list[dict[str, Any]] = [
         {
             "party": p,

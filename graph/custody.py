@@ -29,7 +29,14 @@ import networkx as nx
 from schemas.flow import ONE_HOP, edges_of
 from schemas.parties import PartyRegistry
 
-__all__ = ["HandOver", "ClipOrigin", "CustodyGraph"]
+__all__ = ["HandOver", "ClipOrigin", "CustodyGraph", "UNKNOWN_ORIGIN", "ORIGIN_UNKNOWN_NOTE"]
+
+#: The stand-in origin of a clip the log hands over but never records (an officer e-mails a clip to ICE):
+#: custody counts from each of its senders, and this marks where paths start before them.
+UNKNOWN_ORIGIN = "(origin unknown)"
+#: What every surface says of such a clip.
+ORIGIN_UNKNOWN_NOTE = ("no clip_recorded event for this clip: its origin is unknown, and custody counts from the "
+                       "party that handed it over first")
 
 _COUNT_OF = {"grant": "grants", "search": "searches"}  # edge kind -> its count on a party link
 
@@ -50,6 +57,14 @@ class ClipOrigin:
     owner: str
     t: float
     platform: str = ""
+    #: For a clip with no recording in the log: the parties custody counts from (each hands the clip over
+    #: before any hand-over reaches it); empty for a recorded clip.
+    senders: tuple[str, ...] = ()
+
+    @property
+    def known(self) -> bool:
+        """Whether the log records the clip (its owner and recording time are known)."""
+        return not self.senders
 
 
 class CustodyGraph:
@@ -200,6 +215,39 @@ class CustodyGraph:
             hs.sort()
             self._sorted.add(clip_id)
         return hs
+
+    def custody_start(self, clip_id: str) -> tuple[ClipOrigin, list[HandOver]] | None:
+        """Where custody of ``clip_id`` starts and the hand-overs paths of it walk; None for a clip the graph
+        does not hold.
+
+        A clip the log hands over but never records starts at :data:`UNKNOWN_ORIGIN`: each party that hands
+        it over before any hand-over reaches it (its senders) holds it from its first hand-over out, by a
+        stand-in hand-over (from :data:`UNKNOWN_ORIGIN`, no event of the log) that paths leave out when
+        shown. ``check`` makes a custody edge of such a hand-over; this counts it from its sender as well.
+
+        >>> g = CustodyGraph(); g.add_hand_over("t", "c", "agency:a-pd", "agency:ice-ero", 5.0)
+        >>> origin, hs = g.custody_start("c")
+        >>> origin.owner, origin.senders, origin.known
+        ('(origin unknown)', ('agency:a-pd',), False)
+        >>> [(h.src, h.dst) for h in hs]
+        [('(origin unknown)', 'agency:a-pd'), ('agency:a-pd', 'agency:ice-ero')]
+        """
+        hs = self.clip_hand_overs(clip_id)
+        origin = self.clips.get(clip_id)
+        if origin is not None:
+            return origin, hs
+        if not hs:
+            return None
+        first_in: dict[str, float] = {}
+        first_out: dict[str, float] = {}
+        for h in hs:
+            first_in.setdefault(h.dst, h.t)
+            first_out.setdefault(h.src, h.t)
+        senders = sorted((t, p) for p, t in first_out.items() if p not in first_in or first_in[p] > t)
+        senders = senders or [(hs[0].t, hs[0].src)]  # every sender reached at once (a loop): the first one
+        stand_ins = [HandOver(t, f"{UNKNOWN_ORIGIN} {p}", UNKNOWN_ORIGIN, p) for t, p in senders]
+        start = ClipOrigin(UNKNOWN_ORIGIN, senders[0][0], senders=tuple(p for _, p in senders))
+        return start, sorted(stand_ins + hs)
 
     def absent(self, what: str, ident: str) -> str:
         """The message for a clip or party the graph does not hold (says why when counting as judged).

@@ -15,8 +15,8 @@ party link (onward exposure, assuming out-of-band re-sharing) is offered only on
 >>> g.add_grant("g1", "agency:b-pd", "agency:a-pd", 0.0)
 >>> g.add_grant("g2", "agency:c-pd", "agency:fbi", 0.0)
 >>> doc = reach(g, "agency:fbi")
->>> doc["clips"][0]["clip"], doc["clips"][0]["paths"], doc["conduits"][0]["party"]
-('c', 1, 'agency:a-pd')
+>>> doc["clips"][0]["clip"], doc["clips"][0]["paths"], doc["conduits"]
+('c', 1, [{'party': 'agency:a-pd', 'clips': 1, 'own': 0}, {'party': 'resident:r', 'clips': 1, 'own': 1}])
 >>> [(p["party"], p["min_hops"], p["paths"], p["by"]) for p in doc["parties"]]
 [('agency:a-pd', 1, 1, ['hand-over']), ('agency:c-pd', 1, 1, ['grant']), ('resident:r', 2, 1, ['hand-over'])]
 >>> [(p["party"], p["onward"]) for p in reach(g, "agency:fbi", onward=True)["parties"] if p.get("onward")]
@@ -32,7 +32,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.custody import CustodyGraph
+from graph.custody import ORIGIN_UNKNOWN_NOTE, UNKNOWN_ORIGIN, CustodyGraph
 from graph.paths import (
     DEFAULT_BUDGET,
     count_paths,
@@ -52,6 +52,8 @@ __all__ = [
     "one_hop_into",
     "reaching",
     "flow_links_into",
+    "conduits_from",
+    "clips_passed_on",
     "DEFAULT_MAX_HOPS",
     "PARTIES_BASIS",
 ]
@@ -75,10 +77,12 @@ def _clip_routes(g: CustodyGraph, to: str) -> Iterable[tuple[str, Any, list[Any]
     into ``to``."""
     candidates = sorted({d["clip"] for _, _, d in g.graph.in_edges(to, data=True) if d.get("clip") is not None})
     for clip in candidates:
-        origin = g.clips.get(clip)
-        if origin is None or origin.owner == to:
+        start = g.custody_start(clip)
+        if start is None:
             continue
-        hs = g.clip_hand_overs(clip)
+        origin, hs = start
+        if origin.owner == to or to in origin.senders:
+            continue
         useful = useful_hand_overs(hs, origin.owner, origin.t, to)
         n, exact = count_paths(hs, origin.owner, origin.t, to, useful=useful)
         if n:
@@ -99,10 +103,15 @@ def clips_reaching(g: CustodyGraph, to: str) -> list[dict[str, Any]]:
 def _clip_rows(routes: list[tuple[str, Any, list[Any], int, bool]], to: str) -> list[dict[str, Any]]:
     out = []
     for clip, origin, useful, n, exact in routes:
-        via = sorted({h.src for h in useful} - {origin.owner, to})
+        # A clip with no recording counts from its sender (the first on a path in), origin unknown.
+        owner = origin.owner if origin.known else min((h.t, h.dst) for h in useful if h.src == UNKNOWN_ORIGIN)[1]
+        via = sorted({h.src for h in useful} - {origin.owner, owner, to})
         first = min(h.t for h in useful if h.dst == to)
-        out.append({"clip": clip, "owner": origin.owner, "paths": n, "count_exact": exact,
-                    "intermediaries": via, "first_reached": _iso(first)})
+        row = {"clip": clip, "owner": owner, "paths": n, "count_exact": exact, "intermediaries": via,
+               "first_reached": _iso(first), "origin_known": origin.known}
+        if not origin.known:
+            row["origin"] = ORIGIN_UNKNOWN_NOTE
+        out.append(row)
     return out
 
 
@@ -157,7 +166,8 @@ def flow_links_into(g: CustodyGraph, to: str) -> dict[tuple[str, str], Counter[s
     links: dict[tuple[str, str], Counter[str]] = {}
     for _, _, useful, _, _ in _clip_routes(g, to):
         for h in useful:
-            links.setdefault((h.src, h.dst), Counter())["hand_overs"] += 1
+            if h.src != UNKNOWN_ORIGIN:  # the stand-in start of a clip with no recording is no link
+                links.setdefault((h.src, h.dst), Counter())["hand_overs"] += 1
     for p, kinds in one_hop_into(g, to).items():
         c = links.setdefault((p, to), Counter())
         for k, n in kinds.items():
@@ -199,6 +209,8 @@ def _party_rows(
         return r
 
     def add(p: str, clip: str, paths: int, hops: int) -> None:
+        if p == UNKNOWN_ORIGIN:  # the stand-in start of a clip with no recording: its senders count
+            return
         r = row(p)
         r["by"].add("hand-over")
         r["paths"] += paths
@@ -286,16 +298,33 @@ def onward_into(
     return rows, truncated
 
 
-def conduits_from(clips: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Intermediaries ranked by how many clips they passed on towards the party.
+def clips_passed_on(clips: Iterable[dict[str, Any]], targets: Iterable[str] = ()) -> dict[str, set[str]]:
+    """Per party (not one of ``targets``), the clips of ``clips`` (rows of :func:`clips_reaching`) it passed
+    on towards the target, as their owner or an intermediary.
 
-    >>> conduits_from([{"intermediaries": ["a", "b"]}, {"intermediaries": ["b"]}])
-    [{'party': 'b', 'clips': 2}, {'party': 'a', 'clips': 1}]
+    >>> clips_passed_on([{"clip": "c", "owner": "o", "intermediaries": ["a"]}], ["x"])
+    {'o': {'c'}, 'a': {'c'}}
     """
-    counts: Counter[str] = Counter()
+    skip = set(targets)
+    passed: dict[str, set[str]] = {}
     for c in clips:
-        counts.update(c["intermediaries"])
-    return [{"party": p, "clips": n} for p, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        for p in (c["owner"], *c["intermediaries"]):
+            if p not in skip:
+                passed.setdefault(p, set()).add(c["clip"])
+    return passed
+
+
+def conduits_from(clips: list[dict[str, Any]], targets: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Parties ranked by how many of ``clips`` (rows of :func:`clips_reaching`) they passed on towards the
+    target (:func:`clips_passed_on`, as ``conduits --to`` counts them), and how many of those they own.
+
+    >>> conduits_from([{"clip": "c", "owner": "o", "intermediaries": ["a", "b"]},
+    ...                {"clip": "d", "owner": "b", "intermediaries": []}])
+    [{'party': 'b', 'clips': 2, 'own': 1}, {'party': 'a', 'clips': 1, 'own': 0}, {'party': 'o', 'clips': 1, 'own': 1}]
+    """
+    owners = Counter(c["owner"] for c in clips)
+    ranked = sorted(clips_passed_on(clips, targets).items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return [{"party": p, "clips": len(ids), "own": owners[p]} for p, ids in ranked]
 
 
 def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward: bool = False) -> dict[str, Any]:
@@ -320,7 +349,7 @@ def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward:
         "clip_count": len(clips),
         "path_count": sum(c["paths"] for c in clips),
         "clips": clips,
-        "conduits": conduits_from(clips),
+        "conduits": conduits_from(clips, [to]),
         "party_count": len(parties),
         "parties": parties,
         "parties_basis": PARTIES_BASIS,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.custody import CustodyGraph
+from graph.custody import ORIGIN_UNKNOWN_NOTE, CustodyGraph
 from graph.paths import count_paths, count_static_paths, enumerate_paths, useful_hand_overs
 
 __all__ = ["trace", "TraceError", "DEFAULT_LIMIT"]
@@ -38,26 +38,26 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> di
         raise TraceError(g.absent("clip", clip))
     if not g.has_party(to):
         raise TraceError(g.absent("party", to))
-    origin = g.clips.get(clip)
-    hs = g.clip_hand_overs(clip)
-    if origin is None:  # hand-overs but no recording: custody never started
-        return {"clip": clip, "to": to, "count": 0, "truncated": False, "paths": [], "count_exact": True,
-                "basis": g.basis,
-                "note": "no clip_recorded event for this clip: custody never started",
-                "static": {"count": 0, "exact": True, "label": "time-blind"}}
-    useful = useful_hand_overs(hs, origin.owner, origin.t, to) if origin.owner != to else []
+    start = g.custody_start(clip)
+    assert start is not None  # the clip is in the graph
+    origin, hs = start
+    blocked = origin.owner == to or to in origin.senders  # where custody starts: nothing reaches it
+    useful = useful_hand_overs(hs, origin.owner, origin.t, to) if not blocked else []
     count, exact = count_paths(hs, origin.owner, origin.t, to, useful=useful)
     paths = []
     for p in enumerate_paths(hs, origin.owner, origin.t, to, limit=limit, useful=useful):
-        paths.append({"parties": [origin.owner, *(h.dst for h in p)], "events": [h.event_id for h in p]})
+        parties = [origin.owner, *(h.dst for h in p)]
+        if not origin.known:  # start at the sender: the stand-in hand-over into it is not an event
+            parties, p = parties[1:], p[1:]
+        paths.append({"parties": parties, "events": [h.event_id for h in p]})
     # The time-blind count is context, not the answer: a smaller work bound keeps one widely shared clip
     # from costing a second per query (it then says exact: false).
-    static, static_exact = count_static_paths(hs, origin.owner, to, budget=STATIC_BUDGET)
+    static, static_exact = count_static_paths(hs, origin.owner, to, budget=STATIC_BUDGET) if not blocked else (0, True)
     static_doc: dict[str, Any] = {"count": static, "exact": static_exact,
                                   "label": "time-blind: ignores hand-over order, overstates exposure"}
     if static is None:
         static_doc["stopped"] = f"work budget of {STATIC_BUDGET} steps"
-    return {
+    doc: dict[str, Any] = {
         "clip": clip,
         "to": to,
         "count": count,
@@ -66,4 +66,9 @@ def trace(g: CustodyGraph, clip: str, to: str, limit: int = DEFAULT_LIMIT) -> di
         "count_exact": exact,
         "basis": g.basis,
         "static": static_doc,
+        "origin_known": origin.known,
     }
+    if not origin.known:
+        doc["note"] = ORIGIN_UNKNOWN_NOTE
+        doc["senders"] = list(origin.senders)
+    return doc

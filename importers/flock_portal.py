@@ -12,13 +12,15 @@ a ``name``) or one comma-separated string. A file may hold one record, a list of
 ``records``/``agencies`` list, or JSON Lines; ``path`` may be a folder of such files (``*.json``,
 ``*.jsonl``, read in name order).
 
+A partner that is a deactivated, demo or test entry (or a record of one) is skipped as ``left out``.
 Each partner name is one input row: ``sharing_outbound`` gives grants from this agency, ``sharing_inbound``
 grants to it. The same grant seen from both sides (A's outbound lists B, B's inbound lists A) is one event;
 the second sighting is skipped as ``duplicate row``. Grants from an agency carry its
 ``retention_days`` (None and a warning for junk such as ``-Infinity days``), ``prohibited_uses`` and the
 purposes they name (``prohibited_purposes``, via :func:`classify.purposes.classify_reason`).
 ``occurred_at`` is the ``observed`` argument, else the record's ``accessed``/``crawled_at``/``updated``
-time, else the file's modification time.
+time, else a date in the file's name; with none of them the import stops and asks for ``--observed``
+(:mod:`importers.observed`).
 
 >>> import json, tempfile, os
 >>> d = tempfile.mkdtemp(); p = os.path.join(d, "atherton-ca-pd.json")
@@ -42,7 +44,8 @@ from typing import Any
 from classify.agencies import AgencyClass, agency_slug, classify_agency, name_from_slug
 from classify.purposes import classify_reason
 from importers.aliases import alias_key, merge_aliases
-from importers.flock_sharing import grant_event, observed_at, parse_retention_days
+from importers.flock_sharing import grant_event, parse_retention_days
+from importers.observed import observed_time
 from importers.report import ImportResult, clean_cell, is_placeholder
 from importers.sniff import is_empty, looks_like, wrong_kind
 from schemas.parties import Party
@@ -205,11 +208,8 @@ def import_flock_portal(
                 continue
             this = _this_agency(record, file, overrides, renamed, slug_ids)
             classes.setdefault(this.party_id, this)
-            if observed is not None:
-                when = observed_at(file, observed)
-            else:
-                stamp = _first(record, _TIME_KEYS)
-                when = _record_time(stamp) or observed_at(file)
+            when, how = observed_time(file, observed, in_data=_first(record, _TIME_KEYS))
+            result.assume(how)
             raw_retention = next((record[k] for k in _RETENTION_KEYS if k in record), None)
             retention = parse_retention_days(raw_retention)
             if raw_retention is not None and retention is None and not is_placeholder(raw_retention):
@@ -224,6 +224,10 @@ def import_flock_portal(
                         result.skip(file, index, f"missing partner: {partner_raw!r} in {direction}")
                         continue
                     partner = classify_agency(partner_name, overrides)
+                    gone = this if this.left_out else partner if partner.left_out else None
+                    if gone is not None:
+                        result.skip(file, index, f"left out: {gone.name!r} is not counted ({gone.left_out})")
+                        continue
                     classes.setdefault(partner.party_id, partner)
                     outbound = direction == "sharing_outbound"
                     extra: dict[str, Any] = {}
@@ -302,12 +306,3 @@ def _emit(
 
 def _party(cls: AgencyClass) -> Party:
     return cls.to_party()
-
-
-def _record_time(stamp: str | None) -> str | None:
-    if not stamp:
-        return None
-    try:
-        return observed_at("-", stamp)
-    except ValueError:
-        return None

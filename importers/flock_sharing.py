@@ -9,8 +9,18 @@ holding ``agency_access*.csv``. Each row becomes::
      "system": "flock", "scope": "alpr-search", "grantor_name": ..., "grantee_name": ...,
      "source": "flock-sharing-nc-2024"}
 
+Or an organisation's sharing page as Flock exports it (``Page, Organization Name, Networks Shared With Me,
+Networks I'm Sharing``; ``Page`` may be missing), whose owner the file does not name: it is ``agency``
+(``--agency``). Each row names an organisation; its first list names the organisation's networks shared
+with the owner (a grant from the organisation to the owner), the second the owner's networks shared with it
+(a grant from the owner). Each non-empty list is one input read and one event, with the ``networks`` named.
+
+Rows that name a deactivated, demo or test entry ("[DEACTIVATED] - demo", "Test Demo 1234") are left out
+with the reason ``left out`` (:attr:`classify.agencies.AgencyClass.left_out`), counted like every skip.
+
 ``occurred_at`` is when the grant was observed: the ``observed`` argument, else the date in the file name
-(``agency_access20240426.csv`` -> 2024-04-26T00:00:00Z), else the file's modification time.
+(``agency_access20240426.csv`` -> 2024-04-26T00:00:00Z); with neither the import stops and asks for it
+(:mod:`importers.observed`). What was assumed is in ``assumptions``.
 Every agency named also becomes a registry entry (:func:`classify.agencies.classify_agency`).
 
 Skipped with a reason: a missing/placeholder grantor or grantee, an agency granting itself, a duplicate
@@ -28,65 +38,25 @@ each merge is in ``merges``.
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from classify.agencies import AgencyClass, agency_slug, classify_agency
 from importers.aliases import merge_aliases
+from importers.audit_layouts import header_key
+from importers.observed import format_time, observed_time
 from importers.report import ImportResult, clean_cell, is_placeholder
 from importers.sniff import is_empty, wrong_kind
+from importers.text import Table, open_table
 from schemas.parties import Party
 
-__all__ = ["import_flock_sharing", "observed_at", "parse_retention_days", "format_time", "SOURCE"]
+__all__ = ["import_flock_sharing", "parse_retention_days", "format_time", "SOURCE"]
 
 SOURCE = "flock-sharing-nc-2024"
-_DATE_IN_NAME = re.compile(r"(?<!\d)(20\d{2})[-_]?(\d{2})[-_]?(\d{2})(?!\d)")
-
-
-def format_time(moment: datetime) -> str:
-    """RFC 3339 in UTC with ``Z``.
-
-    >>> format_time(datetime(2024, 4, 26, tzinfo=UTC))
-    '2024-04-26T00:00:00Z'
-    """
-    text = moment.astimezone(UTC).isoformat()
-    return text.replace("+00:00", "Z")
-
-
-def _parse_observed(value: str | datetime) -> datetime:
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        text = value.strip()
-        if re.fullmatch(r"\d{8}", text):
-            moment = datetime.strptime(text, "%Y%m%d")
-        else:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
-
-
-def observed_at(path: str | Path, observed: str | datetime | None = None) -> str:
-    """When a file's contents were observed: ``observed``, else a date in its name, else its mtime.
-
-    >>> observed_at("agency_access20240426.csv"), observed_at("x.csv", "2024-05-01")
-    ('2024-04-26T00:00:00Z', '2024-05-01T00:00:00Z')
-    """
-    if observed is not None:
-        return format_time(_parse_observed(observed))
-    m = _DATE_IN_NAME.search(Path(path).name)
-    if m:
-        try:
-            return format_time(datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=UTC))
-        except ValueError:
-            pass
-    return format_time(datetime.fromtimestamp(Path(path).stat().st_mtime, tz=UTC))
 
 
 def parse_retention_days(value: object) -> float | None:
@@ -124,6 +94,13 @@ def parse_retention_days(value: object) -> float | None:
     return None if factor is None else number * factor
 
 
+_SRC_NAMES = ("src_agency", "source_agency", "grantor", "agency")
+_EXT_NAMES = ("external_agency", "grantee", "external_organization")
+#: An organisation's sharing page (``Page`` optional): header keys (:func:`header_key`) in their roles.
+_ORG_PAGE_ORDER = ("organizationname", "networkssharedwithme", "networksimsharing")
+ORG_PAGE_COLUMNS = frozenset(_ORG_PAGE_ORDER)
+
+
 def _find_column(header: list[str], *names: str) -> int | None:
     lowered = [h.strip().lower() for h in header]
     for name in names:
@@ -158,13 +135,44 @@ def _slug_of(party_id: str) -> str:
     return party_id.split(":", 1)[1] if ":" in party_id else party_id
 
 
-def _resolve_input(path: Path) -> Path:
+def _resolve_input(path: Path, result: ImportResult) -> Path:
     if path.is_dir():
         found = sorted(path.glob("agency_access*.csv")) or sorted(path.glob("*.csv"))
         if not found:
             raise FileNotFoundError(f"{path}: no agency_access*.csv inside")
+        if len(found) > 1:
+            result.assume(f"read {found[-1].name}, the last of {len(found)} CSV files in {path} by name")
         return found[-1]
     return path
+
+
+def _layout(header: list[str], file: Path) -> str:
+    keys = {header_key(h) for h in header}
+    if ORG_PAGE_COLUMNS <= keys:
+        return "org-page"
+    if _find_column(header, *_SRC_NAMES) is not None and _find_column(header, *_EXT_NAMES) is not None:
+        return "edges"
+    raise ValueError(f"{file}: need columns src_agency and external_agency (an edge list) or Organization Name, "
+                     f"Networks Shared With Me, Networks I'm Sharing (an organisation's sharing page), got "
+                     f"{header[:10]}; {wrong_kind(file, 'flock-sharing')}")
+
+
+class _Classes:
+    """Each distinct name classified once, and aliases (one agency's words in another order) merged."""
+
+    def __init__(self, overrides: dict | None) -> None:
+        self.overrides = overrides
+        self.cache: dict[str, AgencyClass] = {}
+        self.mapping: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, name: str) -> AgencyClass:
+        cls = self.cache.get(name)
+        if cls is None:
+            cls = self.cache[name] = classify_agency(name, self.overrides)
+        return cls
+
+    def canon(self, name: str) -> AgencyClass:
+        return _canon(self(name), self.mapping, self)
 
 
 def import_flock_sharing(
@@ -172,70 +180,128 @@ def import_flock_sharing(
     observed: str | datetime | None = None,
     source: str = SOURCE,
     overrides: dict | None = None,
+    agency: str | None = None,
 ) -> ImportResult:
-    """Read a Flock sharing edge list into ``access_grant`` events and party entries."""
-    file = _resolve_input(Path(path))
+    """Read a Flock sharing edge list, or an organisation's sharing page (whose owner is ``agency``), into
+    ``access_grant`` events and party entries."""
+    result = ImportResult(kind="flock-sharing")
+    file = _resolve_input(Path(path), result)
+    result.files.append(str(file))
     if is_empty(file):
         raise ValueError("empty file: no header, no rows")
-    when = observed_at(file, observed)
-    result = ImportResult(kind="flock-sharing", files=[str(file)])
-    parties: dict[str, Party] = {}
-    seen: set[str] = set()
-    with open(file, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None)
-        if header is None:
+    with open_table(file, result) as table:
+        if table.header is None:
             return result
-        src_col = _find_column(header, "src_agency", "source_agency", "grantor", "agency")
-        ext_col = _find_column(header, "external_agency", "grantee", "external_organization")
-        if src_col is None or ext_col is None:
-            raise ValueError(f"{file}: need columns src_agency and external_agency, got {header[:10]}; "
-                             f"{wrong_kind(file, 'flock-sharing')}")
-        src_id_col = _find_column(header, "src_agency_id")
-        ext_id_col = _find_column(header, "external_agency_id")
-        classes: dict[str, AgencyClass] = {}
+        layout = _layout(table.header, file)
+        if layout == "org-page" and not agency:
+            raise ValueError("an organisation's sharing page does not name whose page it is: give --agency NAME "
+                             "(the organisation that exported it, e.g. --agency 'Conway AR PD')")
+        when, how = observed_time(file, observed)
+        result.assume(how)
+        classes = _Classes(overrides)
+        parties: dict[str, Party] = {}
+        if layout == "org-page":
+            assert agency is not None
+            _read_org_page(result, table, file, classes, agency, when, source, parties)
+        else:
+            _read_edges(result, table, file, classes, when, source, parties)
+    result.parties = sorted(parties.values(), key=lambda p: p.id)
+    return result
 
-        def classified(name: str) -> AgencyClass:
-            cls = classes.get(name)
-            if cls is None:
-                cls = classes[name] = classify_agency(name, overrides)
-            return cls
 
-        mapping = _aliases(file, src_col, ext_col, classified, result)
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue  # blank line: not a row
-            result.read()
-            src = clean_cell(row[src_col]) if src_col < len(row) else ""
-            ext = clean_cell(row[ext_col]) if ext_col < len(row) else ""
-            if is_placeholder(src) or not agency_slug(src):
-                result.skip(file, line, f"missing grantor: {src!r}")
+def _left_out(result: ImportResult, file: Path, line: int, *classes: AgencyClass) -> bool:
+    """Skip (counted, with the reason) a row that names a deactivated, demo or test entry."""
+    for cls in classes:
+        if cls.left_out:
+            result.skip(file, line, f"left out: {cls.name!r} is not counted ({cls.left_out})")
+            return True
+    return False
+
+
+def _read_edges(result: ImportResult, table: Table, file: Path, classes: _Classes, when: str, source: str,
+                parties: dict[str, Party]) -> None:
+    header = table.header or []
+    src_col = _find_column(header, *_SRC_NAMES)
+    ext_col = _find_column(header, *_EXT_NAMES)
+    assert src_col is not None and ext_col is not None
+    src_id_col = _find_column(header, "src_agency_id")
+    ext_id_col = _find_column(header, "external_agency_id")
+    classes.mapping = _aliases(file, src_col, ext_col, classes, result)
+    seen: set[str] = set()
+    for line, row in table.rows:
+        if not any(cell.strip() for cell in row):
+            continue  # blank line: not a row
+        result.read()
+        src = clean_cell(row[src_col]) if src_col < len(row) else ""
+        ext = clean_cell(row[ext_col]) if ext_col < len(row) else ""
+        if is_placeholder(src) or not agency_slug(src):
+            result.skip(file, line, f"missing grantor: {src!r}")
+            continue
+        if is_placeholder(ext) or not agency_slug(ext):
+            result.skip(file, line, f"missing grantee: {ext!r}")
+            continue
+        grantor, grantee = classes.canon(src), classes.canon(ext)
+        if _left_out(result, file, line, grantor, grantee):
+            continue
+        if grantor.party_id == grantee.party_id:
+            result.skip(file, line, f"self grant: {src!r}")
+            continue
+        event = grant_event(grantor, grantee, when, source,
+                            grantor_ref=_cell(row, src_id_col), grantee_ref=_cell(row, ext_id_col))
+        if event["event_id"] in seen:
+            result.skip(file, line, f"duplicate row: {src!r} -> {ext!r}")
+            continue
+        seen.add(event["event_id"])
+        result.add_event(event)
+        for cls in (grantor, grantee):
+            parties.setdefault(cls.party_id, cls.to_party())
+
+
+def _networks(cell: str) -> list[str]:
+    """The network names in one cell of a sharing page (one per line, or separated by ``;`` or ``,``)."""
+    parts = re.split(r"[\n;,]", cell or "")
+    return [clean_cell(p) for p in parts if not is_placeholder(p)]
+
+
+def _read_org_page(result: ImportResult, table: Table, file: Path, classes: _Classes, agency: str, when: str,
+                   source: str, parties: dict[str, Party]) -> None:
+    """One organisation a row: the networks it shares with the page's owner (a grant to the owner) and the
+    owner's networks shared with it (a grant from the owner). Each non-empty list is one input read."""
+    keys = [header_key(h) for h in table.header or []]
+    org_col, with_me_col, sharing_col = (keys.index(k) for k in _ORG_PAGE_ORDER)
+    owner = classes(agency)
+    seen: set[str] = set()
+    for line, row in table.rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        org_name = clean_cell(row[org_col]) if org_col < len(row) else ""
+        lists = [(direction, _networks(row[col]) if col < len(row) else [])
+                 for direction, col in (("shared with the owner", with_me_col), ("shared by the owner", sharing_col))]
+        lists = [(d, nets) for d, nets in lists if nets]
+        result.read(max(1, len(lists)))
+        if is_placeholder(org_name) or not agency_slug(org_name):
+            for _ in range(max(1, len(lists))):
+                result.skip(file, line, f"missing organisation: {org_name!r}")
+            continue
+        if not lists:
+            result.skip(file, line, f"no sharing listed: {org_name!r} shares no network either way")
+            continue
+        org = classes(org_name)
+        for direction, nets in lists:
+            if _left_out(result, file, line, org):
                 continue
-            if is_placeholder(ext) or not agency_slug(ext):
-                result.skip(file, line, f"missing grantee: {ext!r}")
-                continue
-            grantor, grantee = (_canon(classified(n), mapping, classified) for n in (src, ext))
+            grantor, grantee = (org, owner) if direction == "shared with the owner" else (owner, org)
             if grantor.party_id == grantee.party_id:
-                result.skip(file, line, f"self grant: {src!r}")
+                result.skip(file, line, f"self grant: {org_name!r}")
                 continue
-            event = grant_event(
-                grantor,
-                grantee,
-                when,
-                source,
-                grantor_ref=_cell(row, src_id_col),
-                grantee_ref=_cell(row, ext_id_col),
-            )
+            event = grant_event(grantor, grantee, when, source, networks=nets)
             if event["event_id"] in seen:
-                result.skip(file, line, f"duplicate row: {src!r} -> {ext!r}")
+                result.skip(file, line, f"duplicate row: {grantor.name!r} -> {grantee.name!r}")
                 continue
             seen.add(event["event_id"])
             result.add_event(event)
             for cls in (grantor, grantee):
                 parties.setdefault(cls.party_id, cls.to_party())
-    result.parties = sorted(parties.values(), key=lambda p: p.id)
-    return result
 
 
 def _aliases(
@@ -245,10 +311,8 @@ def _aliases(
     mapped to the kept id and a name that has it; every merge reported in ``result.merges``."""
     counts: Counter[str] = Counter()
     name_of: dict[str, str] = {}
-    with open(file, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        next(reader, None)
-        for row in reader:
+    with open_table(file) as table:
+        for _, row in table.rows:
             for col in (src_col, ext_col):
                 name = clean_cell(row[col]) if col < len(row) else ""
                 if name and not is_placeholder(name) and agency_slug(name):

@@ -109,6 +109,8 @@ class ImportResult:
     sink: Callable[[dict[str, Any]], None] | None = None
     merges: list[str] = field(default_factory=list)
     """Party ids merged into one (``"agency:a -> agency:b (why)"``), by the alias step."""
+    assumptions: list[str] = field(default_factory=list)
+    """What the import took to be so without the data saying it (printed by every import, see :meth:`assume`)."""
     _written: int = 0
     _skip_counts: Counter[str] = field(default_factory=Counter)
     _warning_count: int = 0
@@ -130,6 +132,17 @@ class ImportResult:
         self._skip_counts[reason.split(":", 1)[0]] += 1
         if len(self.skipped) < KEEP_SKIPPED:
             self.skipped.append(SkippedRow(str(file), line, reason))
+
+    def assume(self, what: str) -> None:
+        """Note something the import took to be so that the data does not say (a date from a file name, an
+        encoding, a time zone, which file of a folder): said once, printed with the import's summary.
+
+        >>> r = ImportResult(kind="demo"); r.assume("read as Windows-1252"); r.assume("read as Windows-1252")
+        >>> r.assumptions
+        ['read as Windows-1252']
+        """
+        if what not in self.assumptions:
+            self.assumptions.append(what)
 
     def warn(self, file: str | Path, line: int, message: str) -> None:
         """Record a problem that did not stop the row (e.g. a bad retention value)."""
@@ -177,6 +190,7 @@ class ImportResult:
             "skipped_by_reason": self.skipped_by_reason,
             "warnings": self._warning_count,
             "merged_parties": list(self.merges),
+            "assumptions": list(self.assumptions),
         }
 
     def write_jsonl(self, path: str | Path) -> int:

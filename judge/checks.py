@@ -28,7 +28,14 @@ from datetime import timedelta
 from typing import Any
 
 from classify.purposes import classify_reason
-from judge.checks_downstream import ccops_approval, destination_limit, federal_lookup, forbidden_purpose, search_reason
+from judge.checks_downstream import (
+    ccops_approval,
+    destination_limit,
+    federal_lookup,
+    forbidden_purpose,
+    search_lookback,
+    search_reason,
+)
 from judge.comparison import Comparison, Context, a, breach, days, event_platform, hours, outside, passes
 from schemas.events import FootageRequest, LegalProcess, Transfer
 from schemas.geo import distance_m
@@ -185,7 +192,7 @@ def consent_scope(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
 def retention(rule: Any, ev: Transfer | LegalProcess, ctx: Context) -> Comparison:
     """A platform's disclosure (any basis: warrant, subpoena, emergency, ...) or legal process: each clip's
     age against the retention (the clip's own, else ``retention_days``). The platform holds a clip only
-    while it retains it, so what has expired cannot be disclosed."""
+    while it retains it, so what has expired cannot be disclosed, even when the log records its upload."""
     st = ctx.state
     if ev.type == "transfer":
         if not ev.from_party.startswith("platform:"):  # type: ignore[union-attr]
@@ -205,7 +212,10 @@ def retention(rule: Any, ev: Transfer | LegalProcess, ctx: Context) -> Compariso
         ages[cid] = round((ev.occurred_at - clip.recorded_at).total_seconds() / 86400, 3)
         if clip.retention_days is not None:
             own[cid] = clip.retention_days
-        if not st.holds(cid, f"platform:{clip.platform}", ev.occurred_at, rule.retention_days):
+        # Age against retention, whether or not the log records the upload to the platform's cloud (a recorded
+        # upload makes the platform a holder in custody terms, but its copy still expires).
+        kept = clip.retention_days if clip.retention_days is not None else rule.retention_days
+        if ev.occurred_at - clip.recorded_at > timedelta(days=kept):
             expired.append(cid)
     facts: dict[str, Any] = {"clip_age_days": ages, "retention_days": rule.retention_days}
     if own:
@@ -249,6 +259,7 @@ COMPARES: dict[str, tuple[Compare, tuple[str, ...]]] = {
     "forbidden_purpose": (forbidden_purpose, ("transfer", "access_grant", "search")),
     "federal_lookup": (federal_lookup, ("transfer", "access_grant", "search")),
     "search_reason": (search_reason, ("search",)),
+    "search_lookback": (search_lookback, ("search",)),
     "ccops_approval": (ccops_approval, ("footage_request", "search", "transfer")),
 }
 

@@ -22,11 +22,13 @@ from typing import Any
 
 from classify.purposes import classify_reason, search_purpose
 from classify.reason_tiers import search_reading
-from judge.comparison import Comparison, Context, a, breach, event_platform, outside, passes
+from judge.comparison import Comparison, Context, a, breach, days, event_platform, outside, passes
+from judge.lookback import DIGITS, lookback_days
 from schemas.events import Search
 from schemas.parties import PartyRegistry
 
-__all__ = ["destination_limit", "forbidden_purpose", "federal_lookup", "search_reason", "ccops_approval"]
+__all__ = ["destination_limit", "forbidden_purpose", "federal_lookup", "search_reason", "search_lookback",
+           "ccops_approval"]
 
 
 def _ends(ev: Any) -> tuple[str | None, str | None]:
@@ -38,6 +40,14 @@ def _ends(ev: Any) -> tuple[str | None, str | None]:
     if ev.type == "search":
         return ev.searcher, ev.on_behalf_of
     return None, None
+
+
+def _note_inferred(ev: Any, facts: dict[str, Any]) -> None:
+    """Say so when a search's ``on_behalf_of`` was read from its text (``classify.assists``), and from which
+    words."""
+    words = getattr(ev, "on_behalf_of_inferred", None)
+    if words:
+        facts["on_behalf_of_inferred"] = list(words)
 
 
 def _destination_class(origin_state: str, recipient: str, registry: PartyRegistry) -> str | None:
@@ -77,6 +87,7 @@ def destination_limit(rule: Any, ev: Any, ctx: Context) -> Comparison:
         "recipient_state": reg.state_of(recipient), "recipient_kind": reg.kind_of(recipient),
         "forbidden_destinations": rule.forbidden_destinations, "recipient_declared": recipient in rule.declared,
     }
+    _note_inferred(ev, facts)
     def said() -> str:
         return (f"{origin} ({origin_state}) to {recipient} ({facts['recipient_kind']}, "
                 f"state {facts['recipient_state'] or 'none'}): {(dest or 'in state').replace('_', ' ')}")
@@ -107,13 +118,13 @@ def forbidden_purpose(rule: Any, ev: Any, ctx: Context) -> Comparison:
     text = _purpose_text(ev)
     purpose = classify_reason(text)
     facts: dict[str, Any] = {"origin": origin, "origin_state": origin_state, "purpose": text,
-                             "classified_as": purpose, "purposes": rule.purposes}
+                             "classified_as": purpose, "purposes": rule.purposes, "recipient": recipient}
+    _note_inferred(ev, facts)
     def said() -> str:
         return f"the purpose {text!r} reads as {purpose}"
 
     if purpose in rule.purposes:
         return breach(facts, lambda: f"{said()}, a forbidden purpose for {origin_state} agencies")
-    facts["recipient"] = recipient
     if recipient and any(recipient == p or recipient.startswith(p + "-") for p in rule.recipients):
         facts["why"] = "recipient enforces immigration law"
         return breach(facts, lambda: f"{said()}, but the recipient {recipient} enforces immigration law")
@@ -134,9 +145,13 @@ def federal_lookup(rule: Any, ev: Any, ctx: Context) -> Comparison:
         return outside(lambda: f"{a(ev.basis)} hand-over, not a lookup")
     kinds = {p: reg.kind_of(p) for p in looked}
     fed = [p for p, k in kinds.items() if k == "federal"]
-    facts = {"party_kinds": kinds, "federal_parties": fed}
+    facts: dict[str, Any] = {"party_kinds": kinds, "federal_parties": fed}
+    _note_inferred(ev, facts)
     def said() -> str:
-        return ", ".join(f"{p} is {k}" for p, k in kinds.items())
+        words = facts.get("on_behalf_of_inferred")
+        read = f" (read from the text: {', '.join(words)})" if words else ""
+        return ", ".join(f"{p} is {k}" + (read if p == getattr(ev, "on_behalf_of", None) else "")
+                         for p, k in kinds.items())
 
     if fed:
         return breach(facts, lambda: f"{said()}: run by or for a federal agency")
@@ -163,6 +178,24 @@ def search_reason(rule: Any, ev: Search, ctx: Context) -> Comparison:
     if reading.tier == "not_published":
         return outside(lambda: f"the reason {said}", facts)
     return passes(facts, lambda: f"the reason {ev.reason!r} {said}")
+
+
+def search_lookback(rule: Any, ev: Search, ctx: Context) -> Comparison:
+    """How far back a search's time frame reaches (``occurred_at`` minus ``time_frame_start``, in days)
+    against ``retention_days``, how long the platform keeps what it would find; a search that gives no
+    time frame start is not compared (its lookback is unknown)."""
+    start = ev.time_frame_start
+    if start is None:
+        return outside(lambda: "the search gives no time frame start (time_frame_start): its lookback is unknown",
+                       {"time_frame_start": None, "retention_days": rule.retention_days})
+    back = round(lookback_days(ev.occurred_at, start) or 0.0, DIGITS)  # the one definition of a lookback
+    facts = {"lookback_days": back, "retention_days": rule.retention_days, "time_frame_start": start}
+    def said() -> str:
+        return f"the time frame starts {days(back)} before the search"
+
+    if back > rule.retention_days:
+        return breach(facts, lambda: f"{said()}, longer than the retention of {days(rule.retention_days)}")
+    return passes(facts, lambda: f"{said()}, within the retention of {days(rule.retention_days)}")
 
 
 def ccops_approval(rule: Any, ev: Any, ctx: Context) -> Comparison:

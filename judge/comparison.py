@@ -24,12 +24,12 @@ from typing import Any
 
 from classify.agency_words import STATELESS_CATEGORIES
 from judge.state import CustodyState, platform_slug
-from schemas.parties import PartyRegistry
+from schemas.parties import STATE_BOUND_KINDS, PartyRegistry
 
 __all__ = ["Context", "Comparison", "event_platform", "breach", "passes", "outside", "json_ready", "a", "hours", "days"]
 
 
-_STATEFUL_KINDS = frozenset({"local", "sheriff", "state", "fusion", "unknown"})
+_STATEFUL_KINDS = STATE_BOUND_KINDS
 
 
 @dataclass

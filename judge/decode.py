@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from classify.assists import with_inferred_assist
 from judge.logread import DEFAULT_MAX_EVENT_BYTES
 from schemas.events import EVENT_ADAPTER, Event
 from schemas.records import DeadLetter
@@ -75,7 +76,7 @@ def decode(
     if not raw.strip():
         return DeadLetter(reason="empty line", raw=_raw_text(raw), line=line, source=source)
     try:
-        return EVENT_ADAPTER.validate_json(raw)
+        return with_inferred_assist(EVENT_ADAPTER.validate_json(raw))  # a search's federal party from its text
     except ValidationError as err:
         try:
             raw.decode("utf-8")

@@ -26,6 +26,7 @@ from classify.registry import default_registry
 from judge.checks import COMPARES, Context, event_platform
 from judge.rulesets import RuleSet, load_rule_sets
 from judge.state import CustodyState
+from judge.where import check_for
 from schemas.events import EVENT_TYPES, Event
 from schemas.flow import edge_values, search_links
 from schemas.parties import PartyRegistry
@@ -94,7 +95,7 @@ class Judge:
         self._by_type: dict[str, list[tuple[RuleSet, Any, Any]]] = {t: [] for t in EVENT_TYPES}
         for rs in self.rule_sets:
             for rule in rs.rules:
-                fn, types = COMPARES[rule.check]
+                fn, types = check_for(rule), COMPARES[rule.check][1]  # limited to where the rule applies
                 for t in types:
                     self._by_type[t].append((rs, rule, fn))
         # (event type, platform, era segment) -> the checks that apply, worked out once per key: which rule

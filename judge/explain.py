@@ -27,12 +27,12 @@ from datetime import timedelta
 from typing import Any
 
 from classify.assists import with_inferred_assist
-from judge.checks import COMPARES
 from judge.comparison import Comparison, a, json_ready
 from judge.engine import Judge, event_order
 from judge.logread import DEFAULT_MAX_EVENT_BYTES
 from judge.pipeline import run_check
 from judge.timeline import DEFAULT_LATE_AFTER
+from judge.where import check_for
 from schemas.events import Event
 from schemas.records import Verdict
 
@@ -87,7 +87,7 @@ class LookingJudge(Judge):
             return super().judge(event, late=late)
         ctx = self.ctx
         event = with_inferred_assist(event)  # as the judge reads it
-        comparisons = [(rs.id, rule, COMPARES[rule.check][0](rule, event, ctx)) for rs, rule in self.rules_for(event)]
+        comparisons = [(rs.id, rule, check_for(rule)(rule, event, ctx)) for rs, rule in self.rules_for(event)]
         verdict = super().judge(event, late=late)
         self.looks[event.event_id] = (event, verdict, _looks(event, verdict, comparisons))
         return verdict

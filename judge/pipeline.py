@@ -22,8 +22,9 @@ from typing import Any
 from judge.decode import decode
 from judge.engine import Judge
 from judge.logread import DEFAULT_MAX_EVENT_BYTES, LogError, read_lines
+from judge.runner import Judging
 from judge.tally import CheckTally, summarise
-from judge.timeline import DEFAULT_LATE_AFTER, EventTimeJudge
+from judge.timeline import DEFAULT_LATE_AFTER
 from schemas.events import Event
 from schemas.parties import PartyRegistry
 from schemas.records import CustodyEdge, DeadLetter, Verdict
@@ -155,20 +156,17 @@ def run_check(
     events when they come). Memory holds the judge's window and state, not the log (unless ``keep``).
     ``judge_with``: a fresh judge to use instead of one for ``rule_sets`` and ``registry``.
     """
-    judge = EventTimeJudge(rule_sets, registry, judge=judge_with, late_after=late_after, provisional=False)
-    tally = CheckTally()
+    judging = Judging(rule_sets, registry, judge=judge_with, late_after=late_after, source=source,
+                      max_bytes=max_bytes)
+    judge = judging.judge
     kept = _Kept() if keep else None
     events: dict[str, Event] = {}  # the batch's events by id, until judged (only when a caller wants them)
-    batch: list[Event] = []
+    batch: list[tuple[int, bytes]] = []
 
     def take(changes: list[tuple[Verdict, Verdict | None]]) -> None:
-        count = tally.take
         if on_verdict is None and kept is None:  # counting only (check): nothing to look up or keep
-            for v, _ in changes:
-                count(v)
             return
         for v, _ in changes:
-            count(v)
             if on_verdict is not None:
                 on_verdict(events[v.event_id], v)
             if kept is not None:
@@ -176,31 +174,24 @@ def run_check(
             del events[v.event_id]
 
     def judge_batch() -> None:
+        decoded = judging.decode(batch, kept.dead if kept is not None else None)
+        batch.clear()
         if on_verdict is not None or kept is not None:
-            for ev in batch:
+            for ev in decoded:
                 if ev.event_id not in events and ev.event_id not in judge:
                     events[ev.event_id] = ev
                     if kept is not None:
                         kept.events.append(ev)
-        take(judge.add(batch))
-        batch.clear()
+        take(judging.events(decoded))
 
     with _collector_paused():
-        for line_no, raw in lines:
-            tally.events_in += 1
-            ev = decode(raw, line=line_no, source=source, max_bytes=max_bytes)
-            if isinstance(ev, DeadLetter):
-                tally.dead(ev)
-                if kept is not None:
-                    kept.dead.append(ev)
-                continue
-            batch.append(ev)
+        for item in lines:
+            batch.append(item)
             if len(batch) >= _BATCH:
                 judge_batch()
         judge_batch()
-        take(judge.flush())
-    tally.duplicates = judge.duplicates
-    return CheckResult(tally, rule_sets=[rs.id for rs in judge.judge.rule_sets], kept=kept,
+        take(judging.flush())
+    return CheckResult(judging.tally, rule_sets=judging.rule_sets, kept=kept,
                        state_unknown=[_named(judge.judge.registry, p) for p in sorted(judge.judge.ctx.state_unknown)])
 
 

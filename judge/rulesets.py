@@ -27,6 +27,10 @@ __all__ = [
 ]
 
 
+#: A two-letter state, as a rule set's ``applies_in`` names it.
+State = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+
+
 class _Rule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -34,6 +38,9 @@ class _Rule(BaseModel):
     title: str | None = Field(default=None, description="a few plain words a reader sees in tables and headlines")
     description: str
     source: str
+    applies_in: list[State] = Field(default_factory=list, description=(
+        "the states whose law the rule is (its rule set's when not given): it never fires against a party of "
+        "another state, and a party of unknown state is unknown, not a violation; empty: anywhere"))
 
 
 class RequestWindow(_Rule):
@@ -111,6 +118,13 @@ class SearchReason(_Rule):
     check: Literal["search_reason"]
 
 
+class SearchLookback(_Rule):
+    """A search's time frame may not start longer before the search than the platform retains data."""
+
+    check: Literal["search_lookback"]
+    retention_days: float = Field(ge=0)
+
+
 class CcopsApproval(_Rule):
     check: Literal["ccops_approval"]
     covered: list[str] = Field(default_factory=list, description="agencies under an ordinance")
@@ -120,7 +134,7 @@ class CcopsApproval(_Rule):
 Rule = Annotated[
     RequestWindow | RequestRadius | InvestigationCode | EligibleRequester | RequestVolume | RequestPurpose
     | ConsentScope | Retention | EmergencyDisclosure | CustodyContinuity | DestinationLimit | ForbiddenPurpose
-    | FederalLookup | SearchReason | CcopsApproval,
+    | FederalLookup | SearchReason | SearchLookback | CcopsApproval,
     Field(discriminator="check"),
 ]
 
@@ -145,7 +159,19 @@ class RuleSet(BaseModel):
     description: str
     era: Era = Era()
     platforms: list[str] = Field(default_factory=list)
+    #: The states whose law the set is (empty: a platform's or anyone's rules, applied anywhere); each rule
+    #: that names none of its own applies in these.
+    applies_in: list[State] = Field(default_factory=list)
     rules: list[Rule]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rules_apply_where_the_set_does(cls, data: Any) -> Any:
+        where = data.get("applies_in") if isinstance(data, dict) else None
+        if where and isinstance(data.get("rules"), list):
+            data = {**data, "rules": [{"applies_in": where, **r} if isinstance(r, dict) else r
+                                      for r in data["rules"]]}
+        return data
 
     @model_validator(mode="after")
     def _unique_ids(self) -> RuleSet:

@@ -46,6 +46,8 @@ class CheckTally:
         self.late = 0
         self.custody_edges = 0
         self.violations: Counter[str] = Counter()
+        self.by_rule: Counter[tuple[str, str]] = Counter()  # (rule id, gated or flagged) -> count
+        self.rule_about: dict[str, tuple[str, str, str]] = {}  # rule id -> (rule set, description, source)
         self.outcomes: Counter[str] = Counter()
         self.by_type: Counter[str] = Counter()
         self._records: dict[str, tuple[datetime, list[tuple[int, str]]]] = {}  # event id -> (time, [(rule, JSON)])
@@ -79,6 +81,9 @@ class CheckTally:
             return
         for vi in v.violations:
             self.violations[vi.rule_id] += sign
+            self.by_rule[(vi.rule_id, vi.verdict)] += sign
+            if sign > 0:
+                self.rule_about.setdefault(vi.rule_id, (vi.rule_set, vi.description, vi.source))
         if sign > 0:
             rows = []
             for vi in v.violations:
@@ -88,13 +93,14 @@ class CheckTally:
         else:
             self._records.pop(v.event_id, None)
 
-    def document(self, rule_sets: list[str]) -> dict[str, Any]:
-        """The ``custodiet check --json`` document (identical in-process and on Kafka); lists in canonical
-        order."""
-        per_rule = {i: dict(zip(_PER_RULE_ORDER, k, strict=True)) for k, i in self._rules.items()}
-        records = [{name: (per_rule[rule] if name in _PER_RULE else d)[name] for name in _FIELDS}
-                   for _, (_, rows) in sorted(self._records.items(), key=lambda kv: (kv[1][0], kv[0]))
-                   for rule, text in rows for d in (json.loads(text),)]
+    def counts(self) -> dict[str, Any]:
+        """The accounting, without the lists: inputs and their buckets (``events_in = processed + duplicates +
+        dead_letters`` once every input is judged), verdicts beyond lateness, violations by rule, outcomes,
+        custody edges and events by type.
+
+        >>> CheckTally().counts()["outcomes"]
+        {'ok': 0, 'flagged': 0, 'gated': 0}
+        """
         return {
             "events_in": self.events_in,
             "processed": self.processed,
@@ -105,6 +111,49 @@ class CheckTally:
             "outcomes": {k: self.outcomes.get(k, 0) for k in ("ok", "flagged", "gated")},
             "custody_edges": self.custody_edges,
             "by_type": {k: n for k, n in sorted(self.by_type.items()) if n},
+        }
+
+    def dead_list(self) -> list[DeadLetter]:
+        """The dead letters counted, in line order (where and why; their raw bytes are not kept).
+
+        >>> t = CheckTally(); t.dead(DeadLetter(reason="not JSON", raw="{", line=3)); t.dead_list()[0].line
+        3
+        """
+        return [DeadLetter(reason=reason, raw="", line=line if line >= 0 else None, field=field)
+                for line, reason, field in sorted(self._dead, key=lambda d: (d[0], d[1]))]
+
+    def rules(self) -> list[dict[str, Any]]:
+        """Each rule broken: its set, description and source, and how many verdicts it gated and flagged;
+        the most broken first.
+
+        >>> from datetime import datetime, UTC
+        >>> from schemas.records import Verdict, Violation
+        >>> t = CheckTally(); at = datetime(2024, 1, 1, tzinfo=UTC)
+        >>> vi = Violation(rule_id="r", rule_set="s", verdict="flagged", event_id="e", event_type="search",
+        ...                occurred_at=at, source="src", description="d")
+        >>> t.take(Verdict(event_id="e", event_type="search", occurred_at=at, outcome="flagged", violations=[vi]))
+        >>> [(r["rule"], r["gated"], r["flagged"]) for r in t.rules()]
+        [('r', 0, 1)]
+        """
+        rows: list[dict[str, Any]] = []
+        for rule, n in self.violations.items():
+            if n:
+                rule_set, description, source = self.rule_about[rule]
+                rows.append({"rule": rule, "rule_set": rule_set, "gated": self.by_rule[(rule, "gated")],
+                             "flagged": self.by_rule[(rule, "flagged")], "description": description,
+                             "source": source})
+        rows.sort(key=lambda r: (-(r["gated"] + r["flagged"]), r["rule"]))
+        return rows
+
+    def document(self, rule_sets: list[str]) -> dict[str, Any]:
+        """The ``custodiet check --json`` document (identical in-process and on Kafka); lists in canonical
+        order."""
+        per_rule = {i: dict(zip(_PER_RULE_ORDER, k, strict=True)) for k, i in self._rules.items()}
+        records = [{name: (per_rule[rule] if name in _PER_RULE else d)[name] for name in _FIELDS}
+                   for _, (_, rows) in sorted(self._records.items(), key=lambda kv: (kv[1][0], kv[0]))
+                   for rule, text in rows for d in (json.loads(text),)]
+        return {
+            **self.counts(),
             "rule_sets": rule_sets,
             "dead_letter_list": [{"line": line if line >= 0 else None, "reason": reason, "field": field}
                                  for line, reason, field in sorted(self._dead, key=lambda d: (d[0], d[1]))],

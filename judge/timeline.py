@@ -16,6 +16,11 @@ Two ways to give verdicts:
 - ``provisional=False`` (the in-process runner): an event is judged once, when the judge stops waiting
   for events before it; ``add`` and ``flush`` return ``(verdict, None)`` for those.
 
+A stream (``streams.judge_step``) does both: ``add(batch, watermark=...)`` gives final verdicts for what its
+watermark (the minimum over its inputs) has passed, at the cost of one judgement per event however the
+input is ordered, and ``provide()`` gives provisional verdicts for the rest when the worker has read
+everything there is; an event that later arrives before them re-judges those it changes.
+
 Held: the events of the window, the rules' state (per clip, per request, per requester) and the event ids
 seen (for de-duplication). Verdicts are returned, not kept (provisional mode keeps those of the window).
 
@@ -87,7 +92,7 @@ class _Held:
 
     __slots__ = ("key", "event", "keys", "verdict")
 
-    def __init__(self, key: tuple[datetime, int, str], event: Any, keys: tuple[StateKey, ...]) -> None:
+    def __init__(self, key: tuple[datetime, int, str], event: Any, keys: tuple[StateKey, ...] = ()) -> None:
         self.key = key
         self.event = event
         self.keys = keys
@@ -122,7 +127,11 @@ class EventTimeJudge:
         # A heap by order key: (time, type rank, event id, held event), flat so that a comparison stops at the
         # (unique) event id without comparing nested key tuples twice.
         self._held: list[tuple[datetime, int, str, _Held]] = []
-        self._last: tuple[datetime, int, str] | None = None  # the latest order key held
+        # Held events without a verdict yet (judged when the watermark passes them, or by ``provide``), by key;
+        # every one comes after every held event that has a verdict.
+        self._pending: list[tuple[datetime, int, str, _Held]] = []
+        self._judged_upto: tuple[datetime, int, str] | None = None  # the last held event given a verdict
+        self._provided = 0  # how many held events have a (provisional) verdict
         self._by_key: dict[StateKey, list[_Held]] = {}  # provisional: the held events touching each key
         self._settled = CustodyState()  # provisional: the state under those keys before the held events
         self._seen: set[str] = set()
@@ -142,6 +151,11 @@ class EventTimeJudge:
         return event_id in self._seen
 
     @property
+    def pending(self) -> int:
+        """How many held events have no verdict yet (``provide`` gives them one)."""
+        return len(self._pending)
+
+    @property
     def held(self) -> int:
         """How many events are in the window (waiting for late events before them)."""
         return len(self._held)
@@ -157,9 +171,14 @@ class EventTimeJudge:
                 "consents": sum(len(a) for a in st.consents.values()), "keys_in_window": len(self._by_key)}
 
     # -- feeding -------------------------------------------------------------------------------------
-    def add(self, batch: Iterable[Event]) -> list[Change]:
+    def add(self, batch: Iterable[Event], *, watermark: datetime | None = None) -> list[Change]:
         """Take events (repeats of an event id already taken are counted and ignored); return
-        ``(verdict, previous verdict or None)`` for every verdict that is new or changed."""
+        ``(verdict, previous verdict or None)`` for every verdict that is new or changed.
+
+        ``watermark``: the event time the caller knows every input has passed less the lateness (a stream's
+        minimum over its input partitions); by default the newest event taken less ``late_after``. Events
+        before it (beyond the latest ``hold``) get their final verdicts.
+        """
         fresh = []
         for ev in batch:
             if ev.event_id in self._seen:
@@ -169,29 +188,52 @@ class EventTimeJudge:
             self.type_counts[ev.type] += 1
             fresh.append(ev)
         out: list[Change] = []
-        if not fresh:
-            return out
-        keyed = sorted([(event_order(ev), ev) for ev in fresh], key=_first)  # unique keys: ids were de-duplicated
-        for key, ev in keyed:
-            h = _Held(key, ev, state_keys(ev) if self.provisional else ())
-            if self._frontier is not None and h.key < self._frontier:
-                self._beyond_window(h, out)
-                continue
-            if self._newest is None or h.key[0] > self._newest:
-                self._newest = h.key[0]
-            in_order = not self._held or self._last is None or self._last < h.key
-            if in_order:
-                self._last = h.key
-            heappush(self._held, (*h.key, h))
-            if not self.provisional:
-                continue
+        if fresh:
+            keyed = sorted([(event_order(ev), ev) for ev in fresh], key=_first)  # unique keys: ids de-duplicated
+            upto = self._judged_upto
+            for key, ev in keyed:
+                h = _Held(key, ev)
+                if self._frontier is not None and key < self._frontier:
+                    self._beyond_window(h, out)
+                    continue
+                if self._newest is None or key[0] > self._newest:
+                    self._newest = key[0]
+                heappush(self._held, (*key, h))
+                if upto is not None and key < upto:  # among the provisionally judged: re-judge what it changes
+                    h.keys = state_keys(ev)
+                    self._register(h)
+                    self._provided += 1
+                    self._rejudge(h, h.keys, h.key, {h}, out)
+                else:
+                    heappush(self._pending, (*key, h))
+        self._finalise(out, everything=False, watermark=watermark)
+        if self.provisional:
+            out.extend(self.provide())
+        return out
+
+    def provide(self) -> list[Change]:
+        """Provisional verdicts, now, for every held event that has none (in event-time order): each may be
+        revised (returned again with the verdict it replaces) when an event before it arrives.
+
+        >>> from schemas.events import parse_event
+        >>> j = EventTimeJudge(["core"], provisional=False)
+        >>> j.add([parse_event('{"event_id":"r","type":"clip_recorded","occurred_at":"2024-01-01T00:00:00Z",'
+        ...                    '"clip_id":"c","owner":"resident:r","platform":"ring"}')])
+        []
+        >>> [(v.event_id, v.outcome) for v, _ in j.provide()], j.provide()
+        ([('r', 'ok')], [])
+        """
+        out: list[Change] = []
+        pending = self._pending
+        judge = self.judge.judge
+        while pending:
+            h = heappop(pending)[3]
+            h.keys = state_keys(h.event)
             self._register(h)
-            if in_order:
-                h.verdict = self.judge.judge(ev)
-                out.append((h.verdict, None))
-            else:
-                self._rejudge(h, h.keys, h.key, {h}, out)
-        self._finalise(out, everything=False)
+            h.verdict = judge(h.event)
+            self._judged_upto = h.key
+            self._provided += 1
+            out.append((h.verdict, None))
         return out
 
     def flush(self) -> list[Change]:
@@ -214,9 +256,10 @@ class EventTimeJudge:
         """An event older than the frontier: judged now against the state as it stands, marked late; the
         held events it can change are judged again."""
         self.late += 1
-        if not self.provisional:
+        if not self._provided:  # nothing provisional held: the live state is the settled state
             out.append((self.judge.judge(h.event, late=True), None))
             return
+        h.keys = state_keys(h.event)
         seed = [k for k in h.keys if k in self._by_key]
         if not seed:
             out.append((self.judge.judge(h.event, late=True), None))
@@ -271,18 +314,22 @@ class EventTimeJudge:
                 assert e.verdict is not None
                 live.apply(e.event, e.verdict.outcome == "gated", only=keys.intersection(e.keys))
 
-    def _finalise(self, out: list[Change], *, everything: bool) -> None:
+    def _finalise(self, out: list[Change], *, everything: bool, watermark: datetime | None = None) -> None:
         held = self._held
-        cut = None if self._newest is None or self.late_after is None else self._newest - self.late_after
+        if watermark is not None:
+            cut: datetime | None = watermark
+        else:
+            cut = None if self._newest is None or self.late_after is None else self._newest - self.late_after
         while held:
             if not everything and (cut is None or len(held) <= self.hold or held[0][0] >= cut):
                 break
             h = heappop(held)[3]
             self._frontier = h.key
-            if not self.provisional:
+            if h.verdict is None:  # never judged: judged now, once and for all (it is the first pending one)
+                heappop(self._pending)
                 out.append((self.judge.judge(h.event), None))
                 continue
-            assert h.verdict is not None
+            self._provided -= 1
             self._settled.apply(h.event, h.verdict.outcome == "gated", only=h.keys)
             for k in h.keys:
                 lst = self._by_key[k]
@@ -290,3 +337,5 @@ class EventTimeJudge:
                 if not lst:
                     del self._by_key[k]
                     _EMPTY.copy_key(k, self._settled)
+        if not self._provided:
+            self._judged_upto = None  # nothing provisional is held: the live state is the settled state

@@ -43,12 +43,13 @@ from graph.trace import trace as trace_document
 from judge.decode import DEFAULT_MAX_EVENT_BYTES
 from judge.engine import event_order
 from judge.logread import LineReader, read_lines
-from judge.pipeline import load_events
-from judge.timeline import DEFAULT_LATE_AFTER, EventTimeJudge
+from judge.runner import Judging
+from judge.timeline import DEFAULT_LATE_AFTER, Change
 from schemas.events import INPUT_TOPICS, MIXED_INPUT, Event
 from schemas.flow import judged_edges
 from schemas.parties import PartyRegistry
-from schemas.records import DeadLetter, Verdict
+from schemas.records import VERDICT_TOPIC_RECORD, DeadLetter, Verdict, VerdictRecord
+from streams.collector import Collector
 
 __all__ = ["LiveState", "LogFollower", "default_registry", "topic_of"]
 
@@ -109,17 +110,17 @@ class LiveState:
         self.lock = threading.RLock()
         self._changed = threading.Condition(self.lock)
         self.graph = CustodyGraph(self.registry)
-        self.judge = EventTimeJudge(rule_sets, self.registry, late_after=late_after)
+        # The one judging and the one tally every runner in this process uses (``judge.runner``); fed from a
+        # streaming run's verdicts topic, the same tally is counted by the collector ``check --broker`` uses.
+        self.judging = Judging(rule_sets, self.registry, late_after=late_after, provisional=True,
+                               source=source or None, max_bytes=max_bytes)
+        self.judge = self.judging.judge
+        self.tally = self.judging.tally
+        self.collector = Collector(None, 1, tally=self.tally)
         self.version = 0
         self.graph_version = 0
-        self.events_in = 0
-        self.duplicates = 0
-        self.dead: list[DeadLetter] = []
         self._verdicts: dict[str, Verdict] = {}
-        self._rules: dict[str, dict[str, Any]] = {}
         self._violations: deque[dict[str, Any]] = deque(maxlen=KEEP_VIOLATIONS)
-        self._violation_total = 0
-        self._outcomes: Counter[str] = Counter()
         self._watermark: tuple[datetime, int, str] | None = None
         self._late = 0  # events that arrived after a later one (their verdicts and those they change re-judged)
         self._topic_totals: Counter[str] = Counter()
@@ -130,6 +131,16 @@ class LiveState:
         self.feeding = False  # a replay or follower is running
 
     # -- feeding -------------------------------------------------------------------------------------
+    @property
+    def events_in(self) -> int:
+        """Inputs counted in (lines, events, or a streaming run's input records)."""
+        return self.tally.events_in
+
+    @property
+    def dead(self) -> list[DeadLetter]:
+        """The dead letters counted (where and why)."""
+        return self.tally.dead_list()
+
     def feed(self, items: Iterable[Any]) -> int:
         """Feed events (models, dicts, raw lines) or verdicts; returns how many items were taken."""
         lines: list[tuple[int | None, bytes]] = []
@@ -147,7 +158,7 @@ class LiveState:
             n += self.feed_lines(lines)
         if models:
             with self.lock:
-                self.events_in += len(models)
+                self.tally.events_in += len(models)
                 self._take(models)
                 self._touch()
             n += len(models)
@@ -165,38 +176,48 @@ class LiveState:
         return self.feed_lines((None, _as_raw(e)) for e in events)
 
     def feed_lines(self, lines: Iterable[tuple[int | None, bytes]]) -> int:
-        """Feed ``(line number, raw bytes)`` pairs, decoded and de-duplicated as ``judge.pipeline`` does."""
+        """Feed ``(line number, raw bytes)`` pairs, decoded, counted and de-duplicated as ``custodiet check``
+        does (``judge.runner.Judging``)."""
         batch = list(lines)
         if not batch:
             return 0
-        events, n_in, dups, dead = load_events(batch, source=self.source or None, max_bytes=self.max_bytes)  # type: ignore[arg-type]
         with self.lock:
-            self.events_in += n_in
-            self.duplicates += dups
-            self.dead.extend(dead)
-            self._count_topics({MIXED_INPUT: len(dead)} if dead else {})
+            dead_before = self.tally.dead_letters
+            events = self.judging.decode(batch)
+            self._count_topics({MIXED_INPUT: self.tally.dead_letters - dead_before})
             self._take(events)
             self._touch()
         return len(batch)
 
+    def follow_run(self, partitions: int, expected_inputs: int | None = None) -> Collector:
+        """Get ready to be fed a streaming run's verdicts topic (``partitions`` partitions; ``expected_inputs``
+        when known, for ``collector.done()``); the collector that counts it into this state's tally."""
+        with self.lock:
+            self.collector.partitions = partitions
+            self.collector.expected = expected_inputs
+            return self.collector
+
+    def feed_records(self, partition: int, value: bytes | str) -> int:
+        """Feed one message of a streaming run's ``verdicts`` topic (accounting records and verdicts, counted by
+        ``streams.collector.Collector`` as ``check --broker`` counts them); a re-judgement replaces the earlier
+        verdict in the counts and the graph. Returns how many verdicts changed."""
+        record = VERDICT_TOPIC_RECORD.validate_json(value)
+        with self.lock:
+            dead_before = self.tally.dead_letters
+            changes = self.collector.apply(partition, record)
+            self._count_topics({MIXED_INPUT: self.tally.dead_letters - dead_before})
+            self._apply(changes, {})
+            self._touch()
+        return len(changes)
+
     def feed_verdicts(self, verdicts: Iterable[Verdict]) -> int:
-        """Count verdicts judged elsewhere (a streaming run's output) and add the custody records they carry
-        (the judge's edge, a search's links); a later verdict for the same event (a re-judgement) replaces the
-        earlier one, in the counts and the graph."""
+        """Feed verdicts judged elsewhere without their accounting records (counted as processed, not as
+        inputs); as :meth:`feed_records` otherwise."""
         n = 0
         with self.lock:
             for v in verdicts:
                 n += 1
-                previous = self._verdicts.get(v.event_id)
-                if previous is None:
-                    self.events_in += 1
-                    self._count_topics({topic_of(v.event_type): 1})
-                elif previous == v:
-                    continue  # the same verdict again (a restarted worker re-emits what it holds)
-                else:
-                    self._unrecord(previous)
-                self._record(v)
-                self._swap(_judged(None, previous), _judged(None, v))
+                self._apply(self.collector.apply(0, VerdictRecord(verdict=v)), {})
             self._touch()
         return n
 
@@ -211,56 +232,44 @@ class LiveState:
         self.graph_version += 1
 
     def _take(self, events: list[Event]) -> None:
-        """Add unique events (already de-duplicated within the batch), judged in event time; re-judgements
-        replace the verdicts they change, in the counts and in the graph (custody as judged)."""
-        fresh = []
-        batch: set[str] = set()
-        for ev in events:
-            if ev.event_id in self.judge or ev.event_id in batch:
-                self.duplicates += 1
-                continue
-            batch.add(ev.event_id)
-            fresh.append(ev)
-        if not fresh:
-            return
-        self._count_topics(Counter(topic_of(ev.type) for ev in fresh))
-        for ev in fresh:
+        """Judge decoded events (counted in already) in event time; re-judgements replace the verdicts they
+        change, in the counts and in the graph (custody as judged)."""
+        fresh: dict[str, Event] = {}
+        for ev in events:  # the first delivery of each id not seen before (the judge counts the repeats)
+            if ev.event_id not in self.judge and ev.event_id not in fresh:
+                fresh[ev.event_id] = ev
+        for ev in fresh.values():
             key = event_order(ev)
             if self._watermark is not None and key < self._watermark:
                 self._late += 1
             else:
                 self._watermark = key
-            t = ev.occurred_at.timestamp()
-            if self._last_event_time is None or t > self._last_event_time:
-                self._last_event_time = t
-        by_id = {ev.event_id: ev for ev in fresh}
-        for v, previous in self.judge.add(fresh):
-            if previous is not None:
+        self._apply(self.judging.events(events), fresh)
+
+    def _apply(self, changes: list[Change], known: dict[str, Event]) -> None:
+        """Verdicts counted already (by the judging or the collector): into the recent records, the rates and
+        the graph. ``known``: events at hand by id (else a verdict's own custody records are used)."""
+        topics: Counter[str] = Counter()
+        for v, previous in changes:
+            if previous is None:
+                topics[topic_of(v.event_type)] += 1
+            else:
                 self._unrecord(previous)
             self._record(v)
-            known = by_id.get(v.event_id)  # an earlier event re-judged: its edge is on its verdict
-            self._swap(_judged(known, previous), _judged(known, v))
+            ev = known.get(v.event_id)
+            t = v.occurred_at.timestamp()
+            if self._last_event_time is None or t > self._last_event_time:
+                self._last_event_time = t
+            self._swap(_judged(ev, previous), _judged(ev, v))
+        self._count_topics(topics)
 
     def _record(self, v: Verdict) -> None:
         self._verdicts[v.event_id] = v
-        self._outcomes[v.outcome] += 1
         for vi in v.violations:
-            row = self._rules.setdefault(vi.rule_id, {"rule": vi.rule_id, "rule_set": vi.rule_set, "gated": 0,
-                                                      "flagged": 0, "description": vi.description,
-                                                      "source": vi.source})
-            row[vi.verdict] += 1
-            self._violation_total += 1
             self._violations.append(vi.model_dump(mode="json"))
 
     def _unrecord(self, v: Verdict) -> None:
-        """Take a verdict that is being replaced out of the counts (and its records out of the recent list)."""
-        self._outcomes[v.outcome] -= 1
-        for vi in v.violations:
-            row = self._rules[vi.rule_id]
-            row[vi.verdict] -= 1
-            if row["gated"] == 0 and row["flagged"] == 0:
-                del self._rules[vi.rule_id]
-            self._violation_total -= 1
+        """Take the records of a verdict that is being replaced out of the recent list."""
         if v.violations:
             kept = [r for r in self._violations if r["event_id"] != v.event_id]
             if len(kept) != len(self._violations):
@@ -273,6 +282,7 @@ class LiveState:
             self._touch()
 
     def _count_topics(self, counts: dict[str, int]) -> None:
+        counts = {k: n for k, n in counts.items() if n}
         if not counts:
             return
         sec = int(time.monotonic())
@@ -468,7 +478,6 @@ class LiveState:
         else:
             cond = conduit_document(self.graph, limit=12)
             basis = "no federal party yet: " + cond["links_basis"]
-        rules = sorted(self._rules.values(), key=lambda r: (-(r["gated"] + r["flagged"]), r["rule"]))
         g = self.graph
         return {
             "version": self.version,
@@ -476,18 +485,13 @@ class LiveState:
             "mode": self.mode,
             "source": self.source,
             "feeding": self.feeding,
-            "events_in": self.events_in,
-            "processed": len(self._verdicts),
-            "duplicates": self.duplicates,
-            "dead_letters": len(self.dead),
+            **self.tally.counts(),
             "late": self._late,
-            "beyond_lateness": self.judge.late,
-            "outcomes": {k: self._outcomes.get(k, 0) for k in ("ok", "flagged", "gated")},
             "event_time": _iso(self._last_event_time),
             "rate": round(sum(rates.values()), 1),
             "topics": topics,
-            "rules": rules,
-            "violations": self._violation_total,
+            "rules": self.tally.rules(),
+            "violations": sum(self.tally.violations.values()),
             "recent_violations": [_brief(v) for v in list(self._violations)[-12:]][::-1],
             "graph": {"basis": g.basis, "parties": g.graph.number_of_nodes(), "links": g.graph.number_of_edges(),
                       "clips": len(g.clips), "hand_overs": g.hand_over_count, "grants": g.grants,
@@ -503,8 +507,9 @@ class LiveState:
         """Violation records (newest first, at most ``limit``; optionally of one rule) and counts by rule."""
         with self.lock:
             rows = [v for v in reversed(self._violations) if rule is None or v["rule_id"] == rule]
-            by_rule = {r["rule"]: {"gated": r["gated"], "flagged": r["flagged"]} for r in self._rules.values()}
-            return {"count": self._violation_total if rule is None else sum(by_rule.get(rule, {}).values()),
+            by_rule = {r["rule"]: {"gated": r["gated"], "flagged": r["flagged"]} for r in self.tally.rules()}
+            total = sum(self.tally.violations.values())
+            return {"count": total if rule is None else sum(by_rule.get(rule, {}).values()),
                     "by_rule": dict(sorted(by_rule.items())), "kept": len(rows), "truncated": len(rows) > limit,
                     "violations": rows[:limit]}
 

@@ -42,7 +42,7 @@ __all__ = ["into_figure", "violations_figure", "violation_counts", "save", "labe
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
 KIND_COLOURS = {
     "federal": "#D55E00", "state": "#CC79A7", "fusion": "#E69F00", "sheriff": "#0072B2", "local": "#56B4E9",
-    "resident": "#009E73", "platform": "#000000", "public": "#F0E442", "unknown": "#999999",
+    "fire": "#999999", "resident": "#009E73", "platform": "#000000", "public": "#F0E442", "unknown": "#999999",
 }
 _LINK_COLOURS = {"hand_overs": "#0072B2", "grants": "#E69F00", "searches": "#CC79A7"}
 MAX_LABELS = 25

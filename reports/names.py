@@ -57,7 +57,8 @@ _BASES = {
 }
 _KINDS = {
     "federal": "federal agency", "state": "state agency", "fusion": "fusion centre", "sheriff": "sheriff's office",
-    "local": "local police", "resident": "camera owner", "platform": "platform", "public": "the public",
+    "local": "local police", "fire": "fire and rescue agency", "resident": "camera owner", "platform": "platform",
+    "public": "the public",
     "unknown": "party of unknown kind",
 }
 _REGISTRY = PartyRegistry()

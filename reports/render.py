@@ -169,7 +169,7 @@ def _target_tables(g: CustodyGraph, out: Path, target: str, reg: PartyRegistry) 
     slug = _slug(target)
     html_parts = []
     if clips:
-        rows: list[tuple[Any, ...]] = [(party_name(c["owner"], reg), c["paths"], c["first_reached"][:10],
+        rows: list[tuple[Any, ...]] = [(_owner_words(c, reg), c["paths"], c["first_reached"][:10],
                  "; ".join(party_name(p, reg) for p in c["intermediaries"]) or "directly",
                  "; ".join(sorted(bases.get(c["clip"], ()))), "; ".join(sorted(purposes.get(c["clip"], ()))),
                  c["clip"]) for c in sorted(clips, key=lambda c: (-c["paths"], c["clip"]))]
@@ -186,6 +186,16 @@ def _target_tables(g: CustodyGraph, out: Path, target: str, reg: PartyRegistry) 
             "access grants straight into the party: each carries the grantor's own camera data and stops there",
             ["agency", "state", "access grants", "party id"], rows, (2,), (3,)))
     return html_parts
+
+
+def _owner_words(clip: Mapping[str, Any], reg: PartyRegistry) -> str:
+    """A clip's owner for a table; a clip the log never records is counted from its sender, and says so.
+
+    >>> _owner_words({"owner": "agency:fbi", "origin_known": False}, PartyRegistry())
+    'origin unknown (no recording in the log); sent by FBI'
+    """
+    name = party_name(clip["owner"], reg)
+    return name if clip.get("origin_known", True) else f"origin unknown (no recording in the log); sent by {name}"
 
 
 def write_report(

@@ -15,20 +15,27 @@ import json
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-__all__ = ["PartyId", "PartyKind", "PARTY_KINDS", "AGENCY_KINDS", "Party", "PartyRegistry", "prefix_kind"]
+__all__ = [
+    "PartyId", "PartyKind", "PARTY_KINDS", "AGENCY_KINDS", "STATE_BOUND_KINDS", "Party", "PartyRegistry",
+    "prefix_kind",
+]
 
 PartyId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S+$")]
 
-PartyKind = Literal["resident", "platform", "local", "sheriff", "state", "fusion", "federal", "public", "unknown"]
-PARTY_KINDS: tuple[str, ...] = (
-    "resident", "platform", "local", "sheriff", "state", "fusion", "federal", "public", "unknown",
-)
-#: Kinds that are law-enforcement agencies.
+#: Every kind of party, listed here only: the other lists are made from this one (a test checks the rest).
+PartyKind = Literal[
+    "resident", "platform", "local", "sheriff", "state", "fusion", "federal", "fire", "public", "unknown",
+]
+PARTY_KINDS: tuple[str, ...] = get_args(PartyKind)
+#: Kinds that are law-enforcement agencies (a fire and rescue agency is an agency, not law enforcement).
 AGENCY_KINDS = frozenset({"local", "sheriff", "state", "fusion", "federal"})
+#: Kinds bound by the laws of a state of their own (a rule that needs the state names those whose state it
+#: does not know); federal agencies, residents, platforms and the public are not.
+STATE_BOUND_KINDS = frozenset({"local", "sheriff", "state", "fusion", "fire", "unknown"})
 
 # A prefix that names a kind directly (``federal:ice-hsi``) or a family whose kind the registry refines.
 _PREFIX_KINDS: dict[str, str] = {
@@ -42,6 +49,7 @@ _PREFIX_KINDS: dict[str, str] = {
     "state": "state",
     "fusion": "fusion",
     "federal": "federal",
+    "fire": "fire",
 }
 
 

@@ -11,11 +11,13 @@ search's links) it made.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-__all__ = ["Outcome", "Violation", "CustodyEdge", "Verdict", "DeadLetter"]
+__all__ = ["Outcome", "Violation", "CustodyEdge", "Verdict", "DeadLetter", "DeadRecord", "DuplicateRecord",
+           "ForwardedRecord", "VerdictRecord", "ProgressRecord", "JudgeErrorRecord", "BatchRecord",
+           "VerdictTopicRecord", "VERDICT_TOPIC_RECORD"]
 
 Outcome = Literal["ok", "gated", "flagged"]
 
@@ -88,3 +90,91 @@ class DeadLetter(BaseModel):
     line: int | None = None
     source: str | None = None
     field: str | None = None
+
+
+# -- the records of the ``verdicts`` topic (a streaming run's accounting, read by ``streams.collector``) ------
+
+class DeadRecord(BaseModel):
+    """An input that became a dead letter: where it was read (``topic:partition:offset``), its line, why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["dead"] = "dead"
+    pos: str
+    line: int | None = None
+    reason: str
+    field: str | None = None
+
+
+class DuplicateRecord(BaseModel):
+    """An input that repeats an event id already read on its input partition."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["duplicate"] = "duplicate"
+    pos: str
+    event_id: str
+
+
+class ForwardedRecord(BaseModel):
+    """An input accepted and sent on to be judged (``broadcast``: to every judge partition)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["forwarded"] = "forwarded"
+    pos: str
+    event_id: str
+    broadcast: bool = False
+
+
+class VerdictRecord(BaseModel):
+    """A judge's verdict on one event; a later one for the same event replaces it (a re-judgement)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["verdict"] = "verdict"
+    verdict: Verdict
+
+
+class ProgressRecord(BaseModel):
+    """After each batch: how many events a judge partition holds, and how many of them were broadcast."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["progress"] = "progress"
+    partition: int
+    events: int = 0
+    broadcast: int = 0
+
+
+class JudgeErrorRecord(BaseModel):
+    """The judge failed on a message: the run cannot finish."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["judge-error"] = "judge-error"
+    partition: int | None = None
+    offset: int | None = None
+    error: str = "unknown error"
+
+
+class BatchRecord(BaseModel):
+    """Many records in one message, applied in order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["batch"] = "batch"
+    records: list[VerdictTopicRecord]
+
+
+#: Any record of the ``verdicts`` topic, told apart by its ``kind``.
+VerdictTopicRecord = Annotated[DeadRecord | DuplicateRecord | ForwardedRecord | VerdictRecord | ProgressRecord
+                               | JudgeErrorRecord | BatchRecord, Field(discriminator="kind")]
+BatchRecord.model_rebuild()
+
+#: Reads one ``verdicts`` message (``VERDICT_TOPIC_RECORD.validate_json(value)``).
+#:
+#: >>> VERDICT_TOPIC_RECORD.validate_json(b'{"kind":"batch","records":[{"kind":"duplicate","pos":"t:0:1",'
+#: ...                                    b'"event_id":"e"}]}').records[0].event_id
+#: 'e'
+VERDICT_TOPIC_RECORD: TypeAdapter[VerdictTopicRecord] = TypeAdapter(VerdictTopicRecord)

@@ -18,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import faust
@@ -31,12 +32,14 @@ from streams.faust_settings import faust_app_settings
 from streams.intake import Inbound, Intake
 from streams.judge_step import JudgeOut, WorkerJudge, route_events
 from streams.records import accounting, batch_record, chunks, dead_letter_value
+from streams.watermark import InputClock, TopicPart
 
 __all__ = ["create_app", "BATCH", "BATCH_WITHIN_S", "seal_changelog", "Outbox", "FaustOutbox"]
 
 log = logging.getLogger(__name__)
 BATCH = 5000
 BATCH_WITHIN_S = 0.5
+IDLE_CHECK_S = 1.0  # how often a worker with nothing to read checks whether its inputs are read to the end
 BUNDLE_BYTES = 256 * 1024  # well under the brokers' default 1 MB message limit
 ENTRY_EVENTS = 2000  # event ids per changelog record of the seen table
 PAD_KEY = "\u0000pad"
@@ -54,6 +57,14 @@ async def seal_changelog(table: Any, partitions: set[int], writes: list[Any]) ->
         return
     await asyncio.gather(*writes)
     await asyncio.gather(*(table.send_changelog(p, PAD_KEY, None) for p in sorted(partitions)))
+
+
+#: A watermark before every event: nothing passes it (there is no watermark yet).
+_NO_MARK = datetime.min.replace(tzinfo=UTC)
+
+
+def _tp(tp: TopicPart) -> Any:
+    return faust.types.TP(*tp)
 
 
 def _registry(cfg: StreamConfig) -> PartyRegistry:
@@ -97,8 +108,22 @@ class FaustOutbox:
         await seal_changelog(table, {p for p, _, _ in entries}, writes)
 
 
-def create_app(cfg: StreamConfig, outbox: Outbox | None = None) -> faust.App:
-    """Build the app, its topics, tables and agent for one configuration (``outbox``: for tests)."""
+#: ``() -> (assigned input partitions, their high watermarks)``: what a worker knows of how far its inputs go.
+Ends = Callable[[], tuple[list[TopicPart], Callable[[TopicPart], int | None]]]
+
+
+def _consumer_ends(app: faust.App, inputs: set[str]) -> Ends:
+    def ends() -> tuple[list[TopicPart], Callable[[TopicPart], int | None]]:
+        consumer = app.consumer
+        assigned = [(tp.topic, tp.partition) for tp in consumer.assignment() if tp.topic in inputs]
+        by_name = {(tp.topic, tp.partition): tp for tp in consumer.assignment()}
+        return assigned, lambda tp: consumer.highwater(by_name[tp])
+    return ends
+
+
+def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | None = None) -> faust.App:
+    """Build the app, its topics, tables and agent for one configuration (``outbox``, ``ends``: for tests;
+    ``ends`` says which input partitions the worker reads and where they end, by default the consumer's)."""
     layout = cfg.layout
     parts = layout.partitions
     app = faust.App(**faust_app_settings(cfg.bootstrap, app_id=cfg.app_id, web_port=cfg.web_port,
@@ -113,13 +138,16 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None) -> faust.App:
     registry = _registry(cfg)
     late_after = parse_lateness(cfg.max_lateness)
     intake = Intake(parts, cfg.max_event_bytes)
+    clock = InputClock(late_after)
+    inputs_end = ends if ends is not None else _consumer_ends(app, {*layout.inputs(), judge_in})
     # The judge partitions this worker holds; the judge is rebuilt from ``history`` when they change.
-    held: dict[str, Any] = {"local": frozenset(range(parts)), "judge": None}
+    held: dict[str, Any] = {"local": frozenset(range(parts)), "judge": None, "busy": False}
 
     @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def _assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
         held["local"] = frozenset(tp.partition for tp in assigned if tp.topic == judge_in)
         held["judge"] = None
+        clock.forget(list(clock.next))  # read again from the committed offsets, rebuilt from the tables
         for p in list(intake.seen):
             intake.forget(p)
 
@@ -139,8 +167,29 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None) -> faust.App:
                                              late_after=late_after)
             stored = [parse_event(raw) for v in list(history.data.values()) if v and v.get("p") in wj.local
                       for raw in v["raw"]]
-            send(wj.add(stored))  # after a (re)start or a rebalance: re-emit what it holds (idempotent)
+            # After a (re)start or a rebalance: held again, unjudged until the watermark or the end of the inputs.
+            send(wj.add(stored, watermark=_NO_MARK))
         return wj
+
+    async def advance(wj: WorkerJudge, events: list[Any], *, timer: bool = False) -> None:
+        """Judge what the watermark passed; when every input is read to its end, give provisional verdicts for
+        the rest (a reader waiting for the end of a run gets them; a later, earlier event revises them)."""
+        assigned, highwater = inputs_end()
+        for tp in assigned:
+            if tp not in clock.next:  # nothing read from it yet: it starts at the consumer's position
+                position = await app.consumer.position(_tp(tp))
+                if position is not None:
+                    clock.start(tp, position)
+        idle = clock.idle(assigned, highwater)
+        if timer and (held["busy"] or not (idle and wj.waiting())):
+            return
+        out = wj.add(events, watermark=clock.watermark(assigned, highwater) or _NO_MARK)
+        if idle and wj.waiting():
+            provided = wj.provide()
+            for p, books in out.books.items():
+                books[-1:] = provided.books[p]
+            out.sends += provided.sends
+        send(out)
 
     def seen_index(p: int) -> None:
         if not intake.knows(p):  # after a (re)start: rebuilt from what the table recovered
@@ -149,6 +198,7 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None) -> faust.App:
     @app.agent(sources)
     async def pipeline(stream: Any) -> AsyncIterator[dict[str, int]]:
         async for batch in stream.take_events(BATCH, within=BATCH_WITHIN_S):
+            held["busy"] = True  # the idle check waits: this batch is read but not judged yet
             wj = worker_judge()
             inbound, remote = [], []
             for ev in batch:
@@ -156,10 +206,15 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None) -> faust.App:
                 value = ev.value if isinstance(ev.value, bytes) else bytes(ev.value or b"")
                 if msg.topic == judge_in:
                     remote.append((msg.partition, msg.offset, value))
+                    clock.read((msg.topic, msg.partition), msg.offset)
                 else:
                     seen_index(msg.partition)
                     inbound.append(Inbound(value, msg.topic, msg.partition, msg.offset, msg.headers))
             took = intake.take(inbound)
+            for m in inbound:
+                clock.read((m.topic, m.partition), m.offset)
+            for a in took.events:
+                clock.read(a.tp, -1, a.event.occurred_at)
             for d in took.dead:
                 box.send(layout.name("dead-letters"), d.key, dead_letter_value(d.letter), headers=d.headers)
             for chunk in chunks(took.books, BUNDLE_BYTES):
@@ -173,7 +228,9 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None) -> faust.App:
                 for raw in bundle.split(b"\n"):
                     try:
                         if raw not in parsed:
-                            route.judge.append(parse_event(raw))
+                            ev = parse_event(raw)
+                            clock.read((judge_in, p), -1, ev.occurred_at)
+                            route.judge.append(ev)
                             parsed.add(raw)
                     except ValueError as e:  # intake validated it: a bug, or a foreign writer; say so
                         log.error("judge-in partition %s offset %s: cannot parse forwarded event: %s", p, offset, e)
@@ -186,12 +243,20 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None) -> faust.App:
             await box.keep(history, [(p, f"b:{batch_id}:{p}:{i}", {"p": p, "raw": [c.decode() for c in chunk]})
                                      for p, raws in route.keep.items() for i, chunk in
                                      enumerate(chunks(raws, BUNDLE_BYTES))])
-            send(wj.add(route.judge))
+            await advance(wj, route.judge)
             await box.keep(seen, [(p, f"s:{batch_id}:{p}:{i}", {"p": p, "ids": dict(items[i:i + ENTRY_EVENTS])})
                                   for p, ids in took.new_ids.items() for items in [list(ids.items())]
                                   for i in range(0, len(items), ENTRY_EVENTS)])
+            held["busy"] = False
             yield {"inputs": len(inbound), "forwarded": len(took.events), "dead": len(took.dead),
                    "judged": len(route.judge), "sent_on": sum(map(len, route.forward.values()))}
+
+    @app.timer(IDLE_CHECK_S)
+    async def _when_idle() -> None:
+        # No batch comes when there is nothing to read: the end of the inputs is noticed here.
+        wj = held["judge"]
+        if wj is not None and not held["busy"]:
+            await advance(wj, [], timer=True)
 
     @app.task
     async def _quiet_client_logs() -> None:

@@ -26,6 +26,7 @@ from streams.admin import create_topics
 from streams.broker import broker_url_to_bootstrap
 from streams.collector import Collector, StreamError
 from streams.config import StreamConfig
+from streams.reader import read_topic
 from streams.topics import TopicLayout, routing_key
 
 __all__ = ["check_on_kafka", "KafkaRun", "StreamError", "WorkerPool", "produce_lines", "free_port", "probe_broker"]
@@ -165,32 +166,6 @@ async def produce_lines(bootstrap: str, layout: TopicLayout, lines: Iterable[tup
     return n
 
 
-async def collect(bootstrap: str, layout: TopicLayout, collector: Collector, pool: WorkerPool | None,
-                  timeout: float, until: Any = None) -> None:
-    """Consume ``verdicts`` into ``collector`` until it is done (or ``until()`` says so)."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition
-
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest")
-    await consumer.start()
-    try:
-        topic = layout.name("verdicts")
-        tps = [TopicPartition(topic, p) for p in range(layout.partitions)]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        deadline = time.monotonic() + timeout
-        while not (until() if until else collector.done()):
-            if pool is not None:
-                pool.check_alive()
-            if time.monotonic() > deadline:
-                raise StreamError(f"timed out after {timeout:.0f}s: {collector.missing()}")
-            batches = await consumer.getmany(timeout_ms=200, max_records=10_000)
-            for tp, records in batches.items():
-                for r in records:
-                    collector.apply(tp.partition, json.loads(r.value))
-    finally:
-        await consumer.stop()
-
-
 class KafkaRun:
     """One run on a broker: its own topics (unique prefix), consumer group and worker processes."""
 
@@ -217,7 +192,10 @@ class KafkaRun:
 
     def collect(self, collector: Collector, timeout: float = 300.0, until: Any = None) -> Collector:
         """Read the verdicts topic (from the start) into ``collector`` until it is done or ``until()``."""
-        asyncio.run(collect(self.bootstrap, self.layout, collector, self.pool, timeout, until))
+        asyncio.run(read_topic(self.bootstrap, self.layout.name("verdicts"), self.layout.partitions,
+                               lambda p, r: collector.apply_json(p, r.value),
+                               done=until if until is not None else collector.done, timeout=timeout,
+                               alive=self.pool.check_alive, why=collector.missing))
         return collector
 
     def stop(self) -> None:

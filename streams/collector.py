@@ -1,16 +1,18 @@
-"""Accounting for a run on Kafka: reads the ``verdicts`` records and knows when every input is done.
+"""Accounting for a run on Kafka: reads the ``verdicts`` records (typed: ``schemas.records``) into a
+``judge.tally.CheckTally`` as they come, and knows when every input is done.
 
 Done means: every input position is accounted for (dead, duplicate or forwarded); every forwarded event
 has a verdict; every judge partition has seen every broadcast event; and no partition has written a
 verdict since its last progress record (so re-judgements caused by late events are in). Counted from
-what came out, never from end offsets.
+what came out, never from end offsets. ``check --broker`` and the live view fed from a broker both count
+here, so they give the same accounting.
 
->>> import json
 >>> c = Collector(expected_inputs=1, partitions=1)
->>> c.apply(0, json.loads('{"kind":"dead","pos":"t:0:0","line":1,"reason":"not JSON","field":null}'))
+>>> c.apply_json(0, b'{"kind":"dead","pos":"t:0:0","line":1,"reason":"not JSON","field":null}')
+[]
 >>> c.done(), c.document([])["dead_letters"]
 (True, 1)
->>> c.apply(0, {"kind": "judge-error", "partition": 2, "offset": 9, "error": "bad event"})
+>>> c.apply_json(0, b'{"kind": "judge-error", "partition": 2, "offset": 9, "error": "bad event"}')
 Traceback (most recent call last):
 ...
 streams.collector.StreamError: the streaming judge failed on judge-in partition 2 (offset 9): bad event
@@ -20,8 +22,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from judge.pipeline import summarise
-from schemas.records import DeadLetter, Verdict
+from judge.tally import CheckTally
+from judge.timeline import Change
+from schemas.records import (
+    VERDICT_TOPIC_RECORD,
+    BatchRecord,
+    DeadLetter,
+    DeadRecord,
+    DuplicateRecord,
+    ForwardedRecord,
+    JudgeErrorRecord,
+    ProgressRecord,
+    Verdict,
+    VerdictRecord,
+    VerdictTopicRecord,
+)
 
 __all__ = ["Collector", "StreamError"]
 
@@ -31,48 +46,73 @@ class StreamError(RuntimeError):
 
 
 class Collector:
-    """Builds the check document from accounting records, whatever order they arrive in."""
+    """Counts the accounting records of a run into ``tally``, whatever order they arrive in.
 
-    def __init__(self, expected_inputs: int, partitions: int) -> None:
+    ``expected_inputs``: how many inputs were produced (for :meth:`done`; ``None`` when not known, as for a
+    live view following a run someone else feeds)."""
+
+    def __init__(self, expected_inputs: int | None, partitions: int, tally: CheckTally | None = None) -> None:
         self.expected = expected_inputs
         self.partitions = partitions
-        self.positions: dict[str, str] = {}
-        self.dead: dict[str, DeadLetter] = {}
-        self.forwarded: dict[str, set[str]] = {}
+        self.tally = tally if tally is not None else CheckTally()
+        self.positions: set[str] = set()
+        self.forwarded: dict[str, int] = {}  # event id -> how many positions forwarded it
         self.broadcast: set[str] = set()
         self.verdicts: dict[str, Verdict] = {}
         self.progress: dict[int, int] = {}
         self.dirty: set[int] = set()
 
-    def apply(self, partition: int, rec: dict[str, Any]) -> None:
-        """Take one record read from partition ``partition`` of the verdicts topic."""
-        kind = rec.get("kind")
-        if kind == "batch":
-            for inner in rec["records"]:
-                self.apply(partition, inner)
-            return
-        if kind == "judge-error":
-            first = str(rec.get("error") or "unknown error").splitlines()[0]
-            raise StreamError(f"the streaming judge failed on judge-in partition {rec.get('partition')} "
-                              f"(offset {rec.get('offset', '?')}): {first}")
-        if kind == "verdict":
-            v = Verdict.model_validate(rec["verdict"])
-            self.verdicts[v.event_id] = v
+    def apply_json(self, partition: int, value: bytes | str) -> list[Change]:
+        """Take one message read from partition ``partition`` of the verdicts topic (its JSON value)."""
+        return self.apply(partition, VERDICT_TOPIC_RECORD.validate_json(value))
+
+    def apply(self, partition: int, rec: VerdictTopicRecord) -> list[Change]:
+        """Take one record; returns the verdicts that are new or changed, with the ones they replace."""
+        changes: list[Change] = []
+        self._apply(partition, rec, changes)
+        return changes
+
+    def _apply(self, partition: int, rec: VerdictTopicRecord, changes: list[Change]) -> None:
+        if isinstance(rec, BatchRecord):
+            for inner in rec.records:
+                self._apply(partition, inner, changes)
+        elif isinstance(rec, VerdictRecord):
+            v = rec.verdict
+            previous = self.verdicts.get(v.event_id)
             self.dirty.add(partition)
-        elif kind == "progress":
-            self.progress[rec["partition"]] = rec["broadcast"]
-            self.dirty.discard(rec["partition"])
-        elif kind in ("dead", "duplicate", "forwarded"):
-            pos = rec["pos"]
-            if pos in self.positions:
-                return  # the same input read again after a restart: still one input
-            self.positions[pos] = kind
-            if kind == "dead":
-                self.dead[pos] = DeadLetter(reason=rec["reason"], raw="", line=rec.get("line"), field=rec.get("field"))
-            elif kind == "forwarded":
-                self.forwarded.setdefault(rec["event_id"], set()).add(pos)
-                if rec.get("broadcast"):
-                    self.broadcast.add(rec["event_id"])
+            if previous == v:
+                return  # the same verdict again (a restarted worker re-emits what it holds)
+            self.verdicts[v.event_id] = v
+            self.tally.take(v, previous)
+            changes.append((v, previous))
+        elif isinstance(rec, ProgressRecord):
+            self.progress[rec.partition] = rec.broadcast
+            self.dirty.discard(rec.partition)
+        elif isinstance(rec, JudgeErrorRecord):
+            first = (rec.error or "unknown error").splitlines()[0]
+            raise StreamError(f"the streaming judge failed on judge-in partition {rec.partition} "
+                              f"(offset {rec.offset if rec.offset is not None else '?'}): {first}")
+        else:
+            self._input(rec)
+
+    def _input(self, rec: DeadRecord | DuplicateRecord | ForwardedRecord) -> None:
+        """One input position in one bucket (read again after a restart: still one input)."""
+        if rec.pos in self.positions:
+            return
+        self.positions.add(rec.pos)
+        tally = self.tally
+        tally.events_in += 1
+        if isinstance(rec, DeadRecord):
+            tally.dead(DeadLetter(reason=rec.reason, raw="", line=rec.line, field=rec.field))
+        elif isinstance(rec, DuplicateRecord):
+            tally.duplicates += 1
+        else:
+            seen = self.forwarded.get(rec.event_id, 0)
+            self.forwarded[rec.event_id] = seen + 1
+            if seen:  # forwarded from two positions (two input partitions): one event, one duplicate
+                tally.duplicates += 1
+            if rec.broadcast:
+                self.broadcast.add(rec.event_id)
 
     def missing(self) -> str:
         """What is still outstanding, in words (for a time-out message)."""
@@ -84,7 +124,7 @@ class Collector:
 
     def done(self) -> bool:
         """Whether every input is accounted for and every verdict is final."""
-        if len(self.positions) < self.expected or self.dirty:
+        if self.expected is None or len(self.positions) < self.expected or self.dirty:
             return False
         if any(e not in self.verdicts for e in self.forwarded):
             return False
@@ -94,8 +134,4 @@ class Collector:
 
     def document(self, rule_sets: list[str]) -> dict[str, Any]:
         """The same document as the in-process ``check``."""
-        n_dup_positions = sum(1 for k in self.positions.values() if k == "duplicate")
-        extra_forwards = sum(len(p) - 1 for p in self.forwarded.values())
-        verdicts = [self.verdicts[e] for e in self.forwarded if e in self.verdicts]
-        return summarise(len(self.positions), n_dup_positions + extra_forwards, list(self.dead.values()), verdicts,
-                         rule_sets)
+        return self.tally.document(rule_sets)

@@ -59,6 +59,7 @@ class Accepted:
     raw: bytes
     partition: int
     pos: str
+    tp: tuple[str, int] = ("", 0)  # the input (topic, partition) it was read on
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,8 @@ class Intake:
             if first is None:
                 index[ev.event_id] = pos
                 out.new_ids.setdefault(msg.partition, {})[ev.event_id] = pos
-            out.events.append(Accepted(ev, msg.value, judge_partition(routing_key(ev), self.partitions), pos))
+            out.events.append(Accepted(ev, msg.value, judge_partition(routing_key(ev), self.partitions), pos,
+                                       (msg.topic, msg.partition)))
             out.books.append(forwarded(pos, ev.event_id, is_broadcast(ev.type)))
         # In event-time order: the judge re-judges when an event older than what it judged arrives, so ordering
         # each batch here saves most re-judgements.

@@ -13,12 +13,16 @@ verdicts: a reader that has the mark has them all.
 >>> step = WorkerJudge(["core"], None, partitions=2, local={0, 1})
 >>> rec = parse_event('{"event_id":"r","type":"clip_recorded","occurred_at":"2024-01-01T00:00:00Z",'
 ...                   '"clip_id":"c","owner":"resident:r","platform":"ring"}')
->>> out = step.add([rec])
+>>> out = step.add([rec]); out.sends
+[]
+>>> out = step.provide()
 >>> [(s.topic, s.key) for s in out.sends], sorted(out.books)
 ([('custody-edges', b'c')], [0, 1])
 >>> s = parse_event('{"event_id":"s","type":"search","occurred_at":"2024-01-02T00:00:00Z","searcher":"agency:a-pd",'
 ...                 '"reason":"theft","networks_searched":3,"on_behalf_of":"agency:fbi"}')
->>> [(m.key, json.loads(m.value)["to_party"]) for m in step.add([s]).sends if m.topic == "custody-edges"]
+>>> step.add([s]).sends
+[]
+>>> [(m.key, json.loads(m.value)["to_party"]) for m in step.provide().sends if m.topic == "custody-edges"]
 [(b'agency:a-pd', 'agency:fbi')]
 """
 
@@ -27,7 +31,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from judge.timeline import DEFAULT_LATE_AFTER, EventTimeJudge
@@ -43,10 +47,17 @@ __all__ = ["Send", "JudgeOut", "WorkerJudge", "EventJudge", "Route", "route_even
 
 
 class EventJudge(Protocol):
-    """What the step needs of an event-time judge: ``add(events) -> [(verdict, previous or None)]`` and
-    whether it has taken an event id."""
+    """What the step needs of an event-time judge: ``add(events, watermark=...) -> [(verdict, previous or
+    None)]`` (final verdicts for what the watermark passed), ``provide()`` (provisional verdicts for the rest)
+    and whether it has taken an event id."""
 
-    def add(self, batch: Iterable[Event]) -> list[tuple[Verdict, Verdict | None]]: ...
+    def add(self, batch: Iterable[Event], *, watermark: datetime | None = None,
+            ) -> list[tuple[Verdict, Verdict | None]]: ...
+
+    def provide(self) -> list[tuple[Verdict, Verdict | None]]: ...
+
+    @property
+    def pending(self) -> int: ...
 
     def __contains__(self, event_id: object) -> bool: ...
 
@@ -74,18 +85,19 @@ def _json_str(s: str) -> bytes:
     return json.dumps(s).encode()
 
 
-def _provisional(rules: list[str] | None, registry: PartyRegistry | None,
-                 late_after: timedelta | None = DEFAULT_LATE_AFTER) -> EventJudge:
-    return EventTimeJudge(rules, registry, provisional=True, late_after=late_after)
+def _event_time(rules: list[str] | None, registry: PartyRegistry | None,
+                late_after: timedelta | None = DEFAULT_LATE_AFTER) -> EventJudge:
+    return EventTimeJudge(rules, registry, provisional=False, late_after=late_after)
 
 
 class WorkerJudge:
     """Judges the events of the partitions in ``local`` with one event-time judge (by default
-    ``judge.timeline.EventTimeJudge``, giving a verdict as each event arrives and revising what a late event
-    changes)."""
+    ``judge.timeline.EventTimeJudge``): final verdicts for what the watermark passed (``add``), provisional
+    ones for the rest when the worker has read all there is (``provide``), revised when an earlier event
+    arrives."""
 
     def __init__(self, rules: list[str] | None, registry: PartyRegistry | None, *, partitions: int,
-                 local: Iterable[int], make_judge: Callable[..., EventJudge] = _provisional,
+                 local: Iterable[int], make_judge: Callable[..., EventJudge] = _event_time,
                  late_after: timedelta | None = DEFAULT_LATE_AFTER) -> None:
         self.partitions = partitions
         self.local = frozenset(local)
@@ -98,8 +110,9 @@ class WorkerJudge:
         """The partition an event's verdict belongs to."""
         return judge_partition(routing_key(event), self.partitions)
 
-    def add(self, events: Iterable[Event]) -> JudgeOut:
-        """Judge a batch; return the messages to send (nothing for events already held)."""
+    def add(self, events: Iterable[Event], watermark: datetime | None = None) -> JudgeOut:
+        """Take a batch; return the messages to send: verdicts for what ``watermark`` passed (see
+        ``judge.timeline``; by default the newest event less the lateness), nothing for events already held."""
         batch = []
         taken: set[str] = set()
         for e in events:
@@ -112,8 +125,19 @@ class WorkerJudge:
                 self._home[e.event_id] = self.home(e)
             self.events += 1
             batch.append(e)
+        return self._out(self.judge.add(batch, watermark=watermark))
+
+    def waiting(self) -> bool:
+        """Whether events are held without a verdict."""
+        return self.judge.pending > 0
+
+    def provide(self) -> JudgeOut:
+        """Provisional verdicts for every held event without one (the worker has read all there is)."""
+        return self._out(self.judge.provide())
+
+    def _out(self, changes: list[tuple[Verdict, Verdict | None]]) -> JudgeOut:
         out = JudgeOut(books={p: [] for p in sorted(self.local)})
-        for verdict, previous in self.judge.add(batch) if batch else ():
+        for verdict, previous in changes:
             self._emit(verdict, previous, out)
         for p, books in out.books.items():
             books.append(progress_record(p, self.events, self.broadcast))

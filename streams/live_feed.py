@@ -1,62 +1,29 @@
-"""Feed the live view from a streaming run: read the ``verdicts`` topic and hand each event's verdict to a
-``live.state.LiveState`` (``custodiet serve --broker kafka://HOST:PORT``).
+"""Feed the live view from a streaming run: read the ``verdicts`` topic (``streams.reader``) and hand every
+record to a ``live.state.LiveState`` (``custodiet serve --broker kafka://HOST:PORT``).
 
-Every verdict record is passed on in the order the partition wrote it: a re-judgement of an event (after a
-late arrival) replaces its earlier verdict on the page, in the counts and in the graph, as ``custodiet check
---broker`` and the tracer apply them.
+Every record is passed on in the order the partition wrote it, accounting records too, so the page counts
+what ``custodiet check --broker`` counts (in, duplicates, dead letters, verdicts), through the same
+``streams.collector.Collector``: a re-judgement of an event (after a late arrival) replaces its earlier
+verdict on the page, in the counts and in the graph.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 import threading
 from typing import Any
 
-from schemas.records import Verdict
+from streams.reader import follow_topic
 from streams.topics import TopicLayout
 
-__all__ = ["follow_verdicts", "verdicts_in"]
-
-
-def verdicts_in(record: dict[str, Any]) -> list[Verdict]:
-    """The verdicts carried by one ``verdicts`` record (a batch or a single record).
-
-    >>> verdicts_in({"kind": "batch", "records": [{"kind": "progress", "partition": 0, "events": 0,
-    ...                                            "broadcast": 0}]})
-    []
-    """
-    if record.get("kind") == "batch":
-        return [v for r in record["records"] for v in verdicts_in(r)]
-    if record.get("kind") == "verdict":
-        return [Verdict.model_validate(record["verdict"])]
-    return []
+__all__ = ["follow_verdicts"]
 
 
 def follow_verdicts(state: Any, bootstrap: str, layout: TopicLayout, stop: threading.Event) -> threading.Thread:
-    """Start a thread that feeds ``state`` from the run's verdicts topic until ``stop`` is set."""
+    """Start a thread that feeds ``state`` (its ``feed_records(partition, value)``) every record of the run's
+    verdicts topic until ``stop`` is set.
 
-    async def run() -> None:
-        from aiokafka import AIOKafkaConsumer, TopicPartition
-
-        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                                    auto_offset_reset="earliest")
-        await consumer.start()
-        try:
-            topic = layout.name("verdicts")
-            tps = [TopicPartition(topic, p) for p in range(layout.partitions)]
-            consumer.assign(tps)
-            await consumer.seek_to_beginning(*tps)
-            while not stop.is_set():
-                fresh: list[Verdict] = []
-                for records in (await consumer.getmany(timeout_ms=250)).values():
-                    for r in records:
-                        fresh.extend(verdicts_in(json.loads(r.value)))
-                if fresh:
-                    state.feed_verdicts(fresh)
-        finally:
-            await consumer.stop()
-
-    th = threading.Thread(target=lambda: asyncio.run(run()), name="live-kafka-feed", daemon=True)
-    th.start()
-    return th
+    >>> follow_verdicts.__name__  # needs a broker: see tests/test_live_kafka.py
+    'follow_verdicts'
+    """
+    return follow_topic(bootstrap, layout.name("verdicts"), layout.partitions,
+                        lambda p, r: state.feed_records(p, r.value), stop, name="live-kafka-feed")

@@ -206,7 +206,25 @@ def test_overrides_csv_and_json(tmp_path: Path) -> None:
 
 
 def test_every_category_has_a_kind() -> None:
-    assert set(CATEGORY_KINDS.values()) <= {"local", "sheriff", "state", "fusion", "federal", "unknown"}
+    from schemas.parties import PARTY_KINDS
+
+    assert set(CATEGORY_KINDS.values()) <= set(PARTY_KINDS) - {"resident", "platform", "public"}
+
+
+def test_kind_lists_agree() -> None:
+    """Kinds are listed once (schemas.parties.PartyKind); every table keyed by kind covers them all."""
+    import json
+
+    from reports.figures import KIND_COLOURS
+    from reports.names import _KINDS
+    from schemas.generate import JSON_DIR
+    from schemas.parties import _PREFIX_KINDS, AGENCY_KINDS, PARTY_KINDS, STATE_BOUND_KINDS
+
+    assert set(_KINDS) == set(PARTY_KINDS)
+    assert set(KIND_COLOURS) == set(PARTY_KINDS)
+    assert set(_PREFIX_KINDS.values()) | AGENCY_KINDS | STATE_BOUND_KINDS <= set(PARTY_KINDS)
+    schema = json.loads((JSON_DIR / "party-registry.schema.json").read_text())
+    assert set(schema["$defs"]["Party"]["properties"]["kind"]["enum"]) == set(PARTY_KINDS)
 
 
 def test_real_nc_names() -> None:
@@ -283,3 +301,52 @@ def test_agency_classifier_measured_on_labelled_nc_names(capsys: pytest.CaptureF
     for cat in actual:
         if predicted[cat]:
             assert tp[cat] / predicted[cat] >= 0.9, cat
+
+
+# ---- names as other Flock pages write them (issue 19) ---------------------------------------------
+
+@pytest.mark.parametrize("name", ["(Federal) US Postal Inspection Service", "US Postal Inspection Service (Federal)",
+                                  "[Federal] US Postal Inspection Service", "[Federal] - US Postal Inspection Service"])
+def test_flock_federal_mark_is_the_agency_itself(name: str) -> None:
+    c = classify_agency(name)
+    assert (c.party_id, c.name, c.kind, c.state) == (
+        "agency:us-postal-inspection-service", "US Postal Inspection Service", "federal", None)
+
+
+def test_flock_federal_mark_makes_federal_and_a_federal_word_does_not() -> None:
+    assert classify_agency("(Federal) Wright Patterson OH Air Force Base").kind == "federal"
+    assert classify_agency("[Federal] Gulf Coast HIDTA Task Force").kind == "federal"
+    town = classify_agency("Federal Way WA PD")  # a town in Washington
+    assert (town.party_id, town.kind, town.state) == ("agency:federal-way-wa-pd", "local", "WA")
+
+
+@pytest.mark.parametrize(("name", "state"), [("The Town of Los Gatos", "CA"), ("Town of Los Gatos", "CA"),
+                                             ("City of Los Gatos", "CA"), ("The City of Fort Collins", "CO"),
+                                             ("The Colony TX PD", "TX")])
+def test_town_of_and_city_of_take_the_place_state(name: str, state: str) -> None:
+    assert classify_agency(name).state == state
+
+
+@pytest.mark.parametrize(("name", "state"), [("Knoxville Fire Dept TN", "TN"), ("Ukiah Fire CA FD", "CA"),
+                                             ("St. George LA Fire Protection", "LA"), ("Cal Fire", None),
+                                             ("Orange County Fire Authority", None),
+                                             ("South East Regional Emergency Services Authority (SERESA) MI", "MI")])
+def test_fire_and_rescue_agencies_are_their_own_kind(name: str, state: str | None) -> None:
+    c = classify_agency(name)
+    assert (c.category, c.kind, c.state) == ("fire", "fire", state)
+
+
+@pytest.mark.parametrize("name", ["Firestone CO PD", "Foxfire Village NC PD", "Fire and Police Dispatch OH PD"])
+def test_fire_false_friends_stay_police(name: str) -> None:
+    assert classify_agency(name).kind == "local"
+
+
+@pytest.mark.parametrize("name", ["[DEACTIVATED] - demo", "[DEACTIVATED] Springfield IL PD", "Test Demo 1234",
+                                  "Miami Dade (Duplicate don't use)", "Flock Safety PD Test Org", "DNU"])
+def test_deactivated_demo_and_test_entries_are_marked(name: str) -> None:
+    assert classify_agency(name).left_out
+
+
+@pytest.mark.parametrize("name", ["Demopolis AL PD", "Whitestown IN PD", "Testerman County SO", "FBI"])
+def test_agencies_whose_names_hold_such_letters_are_not_marked(name: str) -> None:
+    assert classify_agency(name).left_out is None

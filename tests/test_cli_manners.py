@@ -108,7 +108,7 @@ def test_import_error_names_the_path_once(tmp_path: Path):
 
 
 def test_report_shows_progress_on_a_terminal(log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    import custodiet.app as cli_app
+    import custodiet.console as cli_app
 
     buf = io.StringIO()
     monkeypatch.setattr(cli_app, "err", Console(file=buf, force_terminal=True, width=100))

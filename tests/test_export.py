@@ -38,7 +38,7 @@ EVENTS = [
 
 @pytest.fixture()
 def graph() -> CustodyGraph:
-    from custodiet.app import load_registry
+    from custodiet.inputs import load_registry
 
     return CustodyGraph.from_events([parse_event(json.dumps(e)) for e in EVENTS], load_registry(None))
 

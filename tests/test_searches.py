@@ -114,7 +114,7 @@ def _expected(rows: list[dict], retention: float) -> dict:
     days = [(r["when"] - r["start"]).total_seconds() / 86400 for r in rows]
     nets = [r["networks"] for r in rows]
     fed = [REASONS[r["reason"]] for r in rows if REASONS[r["reason"]]]
-    return {"searches": len(rows), "beyond": sum(d > retention for d in days), "longest": round(max(days), 1),
+    return {"searches": len(rows), "beyond": sum(round(d, 3) > retention for d in days), "longest": round(max(days), 1),
             "single": nets.count(1), "multi": sum(n > 1 for n in nets), "median": statistics.median(nets),
             "largest": max(nets), "federal": len(fed), "by_party": {p: fed.count(p) for p in set(fed)},
             "missing": sum(_missing(r["reason"]) for r in rows)}
@@ -157,6 +157,7 @@ def test_network_audit_figures(tmp_path: Path) -> None:
     check = json.loads(RUN.invoke(app, ["check", str(log), "--json"]).stdout)
     assert check["violations"].get("flock-2025.no-federal-lookups", 0) == want["federal"]
     assert check["violations"].get("flock-2025.search-reason", 0) == want["missing"]
+    assert check["violations"].get("flock-2025.search-lookback", 0) == want["beyond"]
 
 
 def test_lookback_formula_in_sql_is_the_python_one() -> None:

@@ -112,7 +112,8 @@ def test_workers_together_give_the_in_process_verdicts_once_each(split: list[set
     for local in split:
         wj = WorkerJudge(RULES, None, partitions=4, local=local)
         mine = [e for e in events if is_broadcast(e.type) or judge_partition(routing_key(e), 4) in local]
-        out = wj.add(mine)
+        assert not _verdicts_from(wj.add(mine).books), "nothing is final before the watermark passes it"
+        out = wj.provide()  # read to the end: provisional verdicts for everything held
         got = _verdicts_from(out.books)
         assert not set(got) & set(seen), "a verdict reported by two workers"
         seen |= got
@@ -127,7 +128,8 @@ def test_a_late_recording_revises_the_verdicts_it_changes() -> None:
     wj = WorkerJudge(["core"], None, partitions=1, local={0})
     late = parse_event('{"event_id":"t","type":"transfer","occurred_at":"2024-01-02T00:00:00Z","clip_id":"c1",'
                        '"from_party":"resident:r","to_party":"agency:a","basis":"agreement","purpose":"x"}')
-    first = _verdicts_from(wj.add([late]).books)
+    wj.add([late])
+    first = _verdicts_from(wj.provide().books)
     assert first["t"]["outcome"] == "flagged"
     again = wj.add([parse_event(REC), late])  # the repeat of "t" is ignored; the recording re-judges it
     revised = _verdicts_from(again.books)
@@ -142,9 +144,14 @@ class Scripted:
         self.changes = list(changes)
         self.ids: set[str] = set()
 
-    def add(self, batch: Any) -> list[tuple[Verdict, Verdict | None]]:
+    def add(self, batch: Any, *, watermark: Any = None) -> list[tuple[Verdict, Verdict | None]]:
         self.ids |= {e.event_id for e in batch}
         return self.changes.pop(0)
+
+    def provide(self) -> list[tuple[Verdict, Verdict | None]]:
+        return []
+
+    pending = 0
 
     def __contains__(self, event_id: object) -> bool:
         return event_id in self.ids
@@ -220,7 +227,7 @@ def app_and_box(tmp_path: Any) -> tuple[Any, ListOutbox]:
     box = ListOutbox()
     cfg = StreamConfig(bootstrap="127.0.0.1:1", layout=TopicLayout(prefix="t.", partitions=2), rules=RULES,
                        data_dir=str(tmp_path))
-    app = create_app(cfg, outbox=box)
+    app = create_app(cfg, outbox=box, ends=lambda: ([], lambda tp: None))  # no partitions: every input read
     app.finalize()
     app.conf.store = "memory://"
     app.flow_control.resume()

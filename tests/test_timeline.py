@@ -118,6 +118,36 @@ def test_any_order_within_the_setting_gives_the_sorted_verdicts(
     assert judge.late == 0 and len(judge) == len(events)
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(entangled_events(), min_size=1, max_size=40), st.integers(0, 2**32),
+       st.sampled_from([timedelta(hours=6), timedelta(days=2)]))
+def test_a_stream_judging_behind_a_watermark_with_provisional_verdicts_now_and_then_gives_the_sorted_verdicts(
+    dicts: list[dict[str, Any]], seed: int, lateness: timedelta
+) -> None:
+    """The streaming worker's way: verdicts final when a watermark (at most the newest arrival less the lateness,
+    often less) passes an event; provisional verdicts for the rest whenever the worker is idle, revised later."""
+    events = _numbered(dicts)
+    rnd = random.Random(seed)
+    arrivals = _arrivals(events, rnd, lateness)
+    judge = EventTimeJudge(RULES, late_after=lateness, hold=0, provisional=False)
+    final: dict[str, Verdict] = {}
+    newest = None
+    i = 0
+    while i < len(arrivals):
+        batch = arrivals[i:i + rnd.randint(1, 5)]
+        i += len(batch)
+        newest = max([newest or batch[0].occurred_at, *(e.occurred_at for e in batch)])
+        mark = newest - lateness - timedelta(hours=rnd.choice([0, 0, 12, 48]))
+        _final(judge.add(batch, watermark=mark), final)
+        if rnd.random() < 0.4:
+            _final(judge.provide(), final)
+    _final(judge.provide(), final)
+    assert {k: v.model_dump_json() for k, v in final.items()} == _reference(events)
+    _final(judge.flush(), final)
+    assert {k: v.model_dump_json() for k, v in final.items()} == _reference(events)
+    assert judge.late == 0 and judge.held == 0
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(valid_event_dicts(), min_size=1, max_size=25), st.integers(0, 2**32))
 def test_any_shuffle_while_waiting_for_ever_gives_the_sorted_verdicts(dicts: list[dict[str, Any]], seed: int) -> None:

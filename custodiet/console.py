@@ -1,0 +1,98 @@
+"""What commands print: the consoles (stdout for answers, stderr for everything else), JSON documents,
+tables for people and progress displays."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+
+__all__ = ["out", "err", "emit_json", "table", "progress", "counted"]
+
+out = Console()
+err = Console(stderr=True)
+
+
+def progress(description: str, total: float | None = None) -> Any:
+    """A progress display on stderr (rich), shown only on a terminal; use as a context manager.
+
+    >>> with progress("counting", total=2) as (bar, task):
+    ...     bar.update(task, advance=2)
+    """
+    import contextlib
+
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    @contextlib.contextmanager
+    def cm() -> Any:
+        columns = [SpinnerColumn(), TextColumn("{task.description}")]
+        if total is not None:
+            columns.append(BarColumn())
+        columns.append(TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+            yield bar, bar.add_task(description, total=total)
+
+    return cm()
+
+
+def counted(basis: str) -> str:
+    """Words for what a graph counts (its ``basis``), for tables and lines people read.
+
+    >>> counted("judged"), counted("attempts")
+    ('custody as judged', 'every attempt in the log')
+    """
+    from reports.names import counted_words
+
+    return counted_words(basis)
+
+
+def table(title: str, columns: Iterable[tuple[str, str]], rows: Iterable[Iterable[Any]]) -> Any:
+    """A rich table for people whose ids (what must be typed) are never cut: ``columns`` are ``(heading,
+    how)``, ``how`` one of ``text`` (wraps), ``party`` (a ``(name, id)`` pair: the name, and the id on its
+    own dim line; the column is at least as wide as its longest id), ``id`` (one line, never cut) and ``n``
+    (a number, right-aligned, thousands separated).
+
+    >>> t = table("t", [("party", "party"), ("n", "n")], [(("FBI", "agency:fbi"), 1200)])
+    >>> [c.header for c in t.columns], t.columns[0].min_width, t.row_count
+    (['party', 'n'], 10, 1)
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    cols = list(columns)
+    listed: list[list[Any]] = [list(r) for r in rows]
+    t = Table(title=title)
+    widths = {i: max([len(heading), *(len(r[i][1] if how == "party" else str(r[i])) for r in listed)])
+              for i, (heading, how) in enumerate(cols) if how in ("id", "party")}
+    # Ids that cannot all fit on their lines are folded onto the next one (whole, never cut with an ellipsis).
+    fits = sum(widths.values()) + 8 * (len(cols) - len(widths)) + 3 * len(cols) + 1 <= out.width
+    for i, (heading, how) in enumerate(cols):
+        if how in ("id", "party"):
+            t.add_column(heading, no_wrap=how == "id" and fits, min_width=widths[i] if fits else None,
+                         overflow="fold")
+        elif how == "n":
+            t.add_column(heading, justify="right")
+        else:
+            t.add_column(heading, overflow="fold")
+    for r in listed:
+        cells: list[Any] = []
+        for (_, how), c in zip(cols, r, strict=True):
+            if how == "party":
+                cells.append(Text.assemble(str(c[0]), "\n", (str(c[1]), "dim")))
+            elif how == "n" and isinstance(c, int):
+                cells.append(f"{c:,}")
+            else:
+                cells.append(str(c))
+        t.add_row(*cells)
+    return t
+
+
+def emit_json(doc: Any) -> None:
+    """Print one JSON document on stdout."""
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+

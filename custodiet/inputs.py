@@ -1,0 +1,179 @@
+"""What commands read: logs, registries, scenarios and party names a user typed, each checked with a
+CliError naming the file or option when it is not what the command needs."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from custodiet import console
+from custodiet.errors import CliError, unknown_name
+
+__all__ = [
+    "load_scenario_named",
+    "check_party",
+    "check_readable_file",
+    "check_events_file",
+    "load_registry",
+    "load_log",
+    "load_graph",
+]
+
+
+def load_scenario_named(name: str) -> Any:
+    """A scenario by name or file; an unknown name is a CliError suggesting the closest names.
+
+    >>> load_scenario_named("defualt")
+    Traceback (most recent call last):
+    ...
+    custodiet.errors.CliError: unknown scenario 'defualt' (did you mean default?)
+    """
+    from scenarios.load import ALIASES, ScenarioError, available_scenarios, load_scenario
+
+    try:
+        return load_scenario(name)
+    except ScenarioError as e:
+        raise CliError(unknown_name("scenario", name, [*available_scenarios(), *ALIASES],
+                                    str(e).splitlines()[0])) from e
+
+
+def check_party(graph: Any, party: str, option: str = "--to") -> None:
+    """A CliError naming ``option`` when ``party`` is not in the graph, suggesting ids by id and by name.
+
+    >>> from graph.custody import CustodyGraph
+    >>> g = CustodyGraph(); g.add_grant("g", "agency:el-cajon-ca-pd", "agency:fbi", 0.0)
+    >>> check_party(g, "FBI")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    custodiet.errors.CliError: --to: party 'FBI' is not in the log... (did you mean agency:fbi?)
+    """
+    if graph.has_party(party):
+        return
+    from reports.names import party_name
+
+    ids = sorted(str(p) for p in graph.graph)
+    by_word: dict[str, str] = {}
+    for p in ids:
+        by_word.setdefault(p.lower(), p)
+        by_word.setdefault(p.split(":", 1)[-1].lower(), p)
+        by_word.setdefault(party_name(p, graph.registry).lower(), p)
+    key = party.lower().strip()
+    hits = [by_word[key]] if key in by_word else []
+    hits += [by_word[w] for w in difflib.get_close_matches(key, list(by_word), n=5, cutoff=0.6)]
+    hits = list(dict.fromkeys(hits))[:3]
+    hint = f" (did you mean {' or '.join(hits)}?)" if hits else ""
+    raise CliError(f"{option}: {graph.absent('party', party)}{hint}")
+
+
+def check_readable_file(path: str, what: str = "file") -> Path:
+    """A path that exists, is a file and can be read; else a CliError naming it.
+
+    >>> check_readable_file("/")
+    Traceback (most recent call last):
+    ...
+    custodiet.errors.CliError: /: is a directory, expected a file
+    """
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise CliError(f"{p}: is a directory, expected a {what}")
+        if not p.exists():
+            raise CliError(f"{p}: no such {what}")
+    except OSError as e:  # e.g. a folder on the way that cannot be entered
+        raise CliError(f"{p}: cannot read ({e.strerror})") from e
+    try:
+        with p.open("rb"):
+            pass
+    except OSError as e:
+        raise CliError(f"{p}: cannot read ({e.strerror})") from e
+    return p
+
+
+def check_events_file(path: str, *, allow_empty: bool = False) -> Path:
+    """A readable file whose head reads as an events log; else a CliError saying what it is instead and
+    which command reads it (see ``custodiet.file_kinds``). ``allow_empty``: an empty file is fine (a log
+    that is followed as it grows).
+
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "grants.csv")
+    >>> _ = open(p, "w").write("src_agency,external_agency\\nA,B\\n")
+    >>> check_events_file(p)
+    Traceback (most recent call last):
+    ...
+    custodiet.errors.CliError: ...grants.csv: not an events log: looks like a Flock sharing CSV ...
+    """
+    from custodiet.file_kinds import what_it_is
+
+    p = check_readable_file(path, ".jsonl file")
+    try:
+        what = what_it_is(p)
+    except OSError as e:
+        raise CliError(f"{p}: cannot read ({e.strerror})") from e
+    if what is None or (allow_empty and what.startswith("is empty")):
+        return p
+    if what.startswith("is empty"):
+        raise CliError(f"{p}: {what}")
+    raise CliError(f"{p}: not an events log: {what}")
+
+
+def load_registry(path: str | None) -> Any:
+    """The party registry from ``--registry FILE``, or the default (agencies classified by name)."""
+    from classify.registry import default_registry
+
+    if path is None:
+        return default_registry()
+    check_readable_file(path, "registry file")
+    try:
+        return default_registry(path)
+    except ValueError as e:
+        raise CliError(f"{path}: not a party registry ({str(e).splitlines()[0]})") from e
+
+
+def _warn_dead(events: str, count: int, first_line: int | None, first_reason: str) -> None:
+    if count:
+        console.err.print(f"{events}: {count} bad line(s) set aside as dead letters "
+                          f"(first: line {first_line}: {first_reason})", style="yellow", markup=False,
+                          soft_wrap=True)
+
+
+def load_log(events: str, max_bytes: int | None = None) -> tuple[list[Any], int, int, list[Any]]:
+    """Read and de-duplicate a log: ``(events, events_in, duplicates, dead letters)``."""
+    from judge.decode import DEFAULT_MAX_EVENT_BYTES
+    from judge.pipeline import load_events, read_lines
+
+    if events != "-":
+        check_events_file(events)
+    limit = max_bytes or DEFAULT_MAX_EVENT_BYTES
+    with console.progress(f"reading {events if events != '-' else 'stdin'}"):
+        evs, n_in, dups, dead = load_events(read_lines(events, limit), source=events, max_bytes=limit)
+    if dead:
+        _warn_dead(events, len(dead), dead[0].line, dead[0].reason)
+    return evs, n_in, dups, dead
+
+
+def load_graph(
+    events: str, registry: str | None, rules: list[str] | None = None, attempts: bool = False,
+    on_verdict: Callable[[Any, Any], None] | None = None,
+) -> tuple[Any, Any]:
+    """The custody graph of a log and the run it came from (``judge.pipeline.CheckResult``): custody as
+    judged in-process under ``rules`` (default: every set, each within its era), or with ``attempts``
+    every valid transfer an observed hand-over (nothing judged). ``analysis.judged`` builds it."""
+    from analysis.judged import graph_of_log
+    from judge.decode import DEFAULT_MAX_EVENT_BYTES
+    from judge.pipeline import read_lines
+    from judge.rulesets import load_rule_sets
+
+    if events != "-":
+        check_events_file(events)
+    if not attempts:
+        load_rule_sets(rules)  # fail fast on an unknown rule set
+    with console.progress("reading and judging the log" if not attempts else "reading the log"):
+        g, res = graph_of_log(read_lines(events, DEFAULT_MAX_EVENT_BYTES), rules, load_registry(registry),
+                              attempts=attempts, source=events, on_verdict=on_verdict)
+    doc = res.document()
+    if doc["dead_letters"]:
+        first = doc["dead_letter_list"][0]
+        _warn_dead(events, doc["dead_letters"], first["line"], first["reason"])
+    return g, res
