@@ -29,7 +29,7 @@ def searches(
     Flock search audit itself (read as `import flock-audit` reads it)."""
     from analysis.searches import summarise_searches
     from reports.render import credits_for
-    from reports.searches import SEARCHER_COLUMNS, figure_rows, searcher_rows
+    from reports.searches import BRIEF_COLUMNS, brief_rows, figure_rows
 
     if events == "-":
         raise CliError("searches reads a file (it is read by a columnar engine, not streamed): give its path")
@@ -47,8 +47,10 @@ def searches(
                                                    ("value", "text")], figure_rows(doc["overall"],
                                                                                    doc["party_names"])))
     if doc["searchers"]:
-        out.print(table("by searching agency", [(c, "id" if c == "party id" else "text") for c in SEARCHER_COLUMNS],
-                        searcher_rows(doc)))
+        out.print(table("by searching agency (searches; the share: of those with a network count)",
+                        [(c, "party" if c == "agency" else "n") for c in BRIEF_COLUMNS], brief_rows(doc)))
+        out.print("every figure per agency: --json, or the Searches section of `custodiet report`",
+                  markup=False, highlight=False)
     if doc["input"] == "events log":
         counted = (f"lines {acc['lines']:,} = searches {acc['searches']:,} + duplicate lines {acc['duplicates']:,} + "
                    f"other events {acc['other_events']:,} + unreadable {acc['unreadable']:,}")
