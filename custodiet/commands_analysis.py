@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from custodiet.app import ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_OPT, RULES_OPT, app
-from custodiet.console import counted, emit_json, out, progress, table
+from custodiet.console import counted, emit_json, err, out, progress, table
 from custodiet.errors import CliError, guarded, unknown_name
 from custodiet.inputs import check_party, load_graph, load_log, load_registry
 from schemas.parties import PARTY_KINDS
@@ -312,7 +312,10 @@ def report(
         about = ", ".join(party_name(t, g.registry) for t in to)
         page = write_report(g, check_doc, output, to, title or f"Where data reaches {about}", credits,
                             headline_doc=doc, max_hops=max_hops, step=lambda what: bar.update(task, description=what))
-        if "search" in types and events != "-":  # the log holds searches: the search-audit summary
+        if "search" in types and events == "-":
+            err.print("the log holds searches, but the Searches section reads the log as a file: give its path "
+                      "instead of - to have it", markup=False)
+        elif "search" in types:  # the log holds searches: the search-audit summary
             from reports.searches import add_report_section
 
             add_report_section(page, events, rules, credits)
