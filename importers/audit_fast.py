@@ -32,9 +32,17 @@ from zoneinfo import ZoneInfo
 
 from classify.purposes import search_purpose
 from classify.reason_tiers import read_reason
-from importers.audit_layouts import DEFAULT_TZ, AuditLayout, detect_layout, parse_search_time, parse_time_frame
+from importers.audit_layouts import (
+    DEFAULT_TZ,
+    AuditLayout,
+    detect_layout,
+    has_own_zone,
+    parse_search_time,
+    parse_time_frame,
+    zone_assumed,
+)
 from importers.audit_sources import text_encoding
-from importers.flock_audit import SOURCE, _count, searcher_of
+from importers.flock_audit import NO_REASON_COLUMN, SOURCE, _count, searcher_of
 from importers.flock_sharing import format_time
 from importers.report import PLACEHOLDER_VALUES, ImportResult
 from schemas.parties import Party
@@ -218,6 +226,8 @@ def _run(con: Any, file: Path, output: Path | None, layout: AuditLayout, width: 
     result = ImportResult(kind="flock-audit", files=[str(file)])
     result.read(kept)
     has = set(layout.columns)
+    if "reason" not in has:
+        result.assume(NO_REASON_COLUMN)
 
     def col(name: str) -> str:
         return f"f_{name}" if name in has else "NULL::VARCHAR"
@@ -249,6 +259,10 @@ def _run(con: Any, file: Path, output: Path | None, layout: AuditLayout, width: 
                                 UNION ALL SELECT {col('time_frame_start')} FROM r WHERE cs_ts IS NULL
                                 UNION ALL SELECT {col('time_frame_end')} FROM r WHERE ce_ts IS NULL)""").fetchall()
     _table(con, "times", "t VARCHAR, ts TIMESTAMP, err VARCHAR", [(t, *_slow_time(t, tz)) for (t,) in slow_times])
+    zoneless = con.execute(f"SELECT DISTINCT t.t FROM r JOIN times t ON t.t = {col('date')} "
+                           "WHERE r.date_ts IS NULL AND t.ts IS NOT NULL").fetchall()
+    if any(not has_own_zone(t) for (t,) in zoneless):
+        result.assume(zone_assumed(tz))
     frames = con.execute(f"SELECT DISTINCT {col('time_frame')} FROM r WHERE {col('time_frame')} IS NOT NULL "
                          "AND (fs_ts IS NULL OR fe_ts IS NULL)").fetchall()
     _table(con, "frames", "f VARCHAR, s TIMESTAMP, e TIMESTAMP, err VARCHAR",

@@ -37,6 +37,8 @@ __all__ = [
     "fits_audit",
     "parse_search_time",
     "parse_time_frame",
+    "has_own_zone",
+    "zone_assumed",
     "DEFAULT_TZ",
 ]
 
@@ -227,6 +229,25 @@ def parse_search_time(value: object, tz: str = DEFAULT_TZ) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(UTC)
+
+
+_OWN_ZONE = re.compile(r"(?:\s(?:UTC|GMT|[ECMP][SD]T|AK[SD]T|HST)|Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+
+
+def has_own_zone(value: object) -> bool:
+    """Whether a time cell says its own zone (else it is read in the import's ``tz``).
+
+    >>> [has_own_zone(v) for v in ["11/13/2025, 10:00:17 PM UTC", "2025-12-01T10:00:00Z", "2025-06-18 00:02:04.789"]]
+    [True, True, False]
+    """
+    if isinstance(value, datetime):
+        return value.tzinfo is not None
+    return bool(_OWN_ZONE.search(clean_cell(value)))
+
+
+def zone_assumed(tz: str) -> str:
+    """The words an import prints when it read times without a zone in ``tz``."""
+    return f"times without a zone read as {tz} time (--tz to change)"
 
 
 _FRAME_SPLIT = re.compile(r"\s+(?:-|–|—|to)\s+", re.IGNORECASE)

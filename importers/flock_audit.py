@@ -60,16 +60,27 @@ from zoneinfo import ZoneInfo
 from classify.agencies import AgencyClass, classify_agency, name_from_slug
 from classify.purposes import search_purpose
 from classify.reason_tiers import read_reason
-from importers.audit_layouts import DEFAULT_TZ, AuditLayout, detect_layout, parse_search_time, parse_time_frame
+from importers.audit_layouts import (
+    DEFAULT_TZ,
+    AuditLayout,
+    detect_layout,
+    has_own_zone,
+    parse_search_time,
+    parse_time_frame,
+    zone_assumed,
+)
 from importers.audit_sources import open_audit
 from importers.flock_sharing import format_time
 from importers.report import PLACEHOLDER_VALUES, ImportResult, clean_cell, is_placeholder
 from importers.sniff import is_empty, looks_like, wrong_kind
 from schemas.parties import Party
 
-__all__ = ["import_flock_audit", "parse_search_date", "searcher_of", "DEFAULT_TZ", "SOURCE", "RECENT_IDS"]
+__all__ = ["import_flock_audit", "parse_search_date", "searcher_of", "DEFAULT_TZ", "SOURCE", "RECENT_IDS",
+           "NO_REASON_COLUMN"]
 
 SOURCE = "flock-search-audit"
+#: What an import prints for an audit without a reason column.
+NO_REASON_COLUMN = "the audit has no reason column: every reason read as not published (never as missing)"
 #: How many recent row ids are remembered to find duplicate rows.
 RECENT_IDS = 20_000
 
@@ -167,6 +178,8 @@ def import_flock_audit(
                 "(e.g. --agency 'Eugene OR PD')"
             )
         default = searcher_of(fixed) if fixed else None
+        if not agency and rows.agency and default is not None:
+            result.assume(f"the searching agency is {default.name} ({default.party_id}), as the record names it")
         _read_rows(result, rows.rows, layout, default, tz, source, file)
     finally:
         rows.close()
@@ -184,6 +197,9 @@ def _read_rows(  # noqa: C901 - one row, one place
 ) -> None:
     col = layout.columns
     published = "reason" in col  # a portal without a reason column publishes none: not published, not missing
+    if not published:
+        result.assume(NO_REASON_COLUMN)
+    zoneless = False
     width = len(layout.header)
     recent = _Recent(RECENT_IDS)
     placeholders = PLACEHOLDER_VALUES
@@ -212,6 +228,9 @@ def _read_rows(  # noqa: C901 - one row, one place
         except ValueError as exc:
             result.skip(file, line, f"bad date: {exc}")
             continue
+        if not zoneless and not has_own_zone(when_cell):
+            zoneless = True
+            result.assume(zone_assumed(tz))
         org = cell(row, "org")
         searcher = searcher_of(org) if org else default
         if searcher is None:
