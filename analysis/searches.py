@@ -2,7 +2,8 @@
 events, per searcher and overall, each figure saying what it counts.
 
 The log is read by DuckDB (an embedded columnar engine), never held in Python: tens of millions of searches
-are summarised in bounded memory (:data:`MEMORY_LIMIT`, spilling to a temporary folder beyond it). The
+are summarised in bounded memory (:data:`importers.audit_fast.MEMORY_LIMIT`, spilling to a temporary folder
+beyond it). The
 reason tier of each search (:func:`classify.reason_tiers.read_reason`) and whether a party it was run for
 is federal (:func:`classify.agencies.classify_agency`) are worked out once per *distinct* text in Python
 and joined back. A search's tier is :func:`classify.reason_tiers.search_reading`'s; the party it was run for
@@ -41,10 +42,8 @@ from classify.assists import federal_assist
 from classify.reason_tiers import TIERS, search_reading
 from judge.lookback import DIGITS, LOOKBACK_DAYS_SQL, search_retention_days
 
-__all__ = ["summarise_searches", "WHAT", "MEMORY_LIMIT", "party_kind"]
+__all__ = ["summarise_searches", "WHAT", "party_kind"]
 
-#: DuckDB's memory limit for the summary (it spills to a temporary folder beyond it).
-MEMORY_LIMIT = "400MB"
 
 #: What each figure counts (the same words on every surface: the table, the JSON, the report).
 WHAT: dict[str, str] = {
@@ -92,11 +91,9 @@ def _sql_text(path: Path) -> str:
 
 
 def _connect(tmp: str) -> Any:
-    import duckdb
+    from importers.audit_fast import connect
 
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": tmp, "threads": 2,
-                                 "preserve_insertion_order": True})
-    return con
+    return connect(tmp)
 
 
 def _load(con: Any, path: Path) -> dict[str, Any]:
@@ -104,11 +101,11 @@ def _load(con: Any, path: Path) -> dict[str, Any]:
     src = _sql_text(path)
     lines = con.execute(
         f"SELECT count(*) FROM read_csv({src}, header=false, columns={{'l': 'VARCHAR'}}, delim='\x01', "
-        "quote='', escape='', auto_detect=false, max_line_size=16777216) WHERE trim(l) <> ''"
+        "quote='', escape='', auto_detect=false) WHERE trim(l) <> ''"
     ).fetchall()[0][0]
     con.execute(
         f"CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS n, * FROM read_json({src}, "
-        f"format='newline_delimited', columns={_COLUMNS}, ignore_errors=true, maximum_object_size=16777216)"
+        f"format='newline_delimited', columns={_COLUMNS}, ignore_errors=true)"
     )
     read, typed = con.execute("SELECT count(*), count(type) FROM raw").fetchall()[0]
     con.execute(f"""

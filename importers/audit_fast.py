@@ -1,8 +1,9 @@
 """``import flock-audit`` of a large CSV through DuckDB: the same events, byte for byte, as the row-by-row
 import (:mod:`importers.flock_audit`) writes, at a fraction of its time.
 
-DuckDB reads the CSV into a temporary on-disk table (bounded memory: :data:`MEMORY_LIMIT`, spilling to
-disk), and does per row what is the same for every row: white space collapsed and placeholders dropped as
+DuckDB reads the CSV into a table (bounded memory: :data:`MEMORY_LIMIT`, spilling to a temporary folder;
+the events are written by one thread in the rows' order, so nothing is sorted), and does per row what is the
+same for every row: white space collapsed and placeholders dropped as
 :func:`importers.report.clean_cell` and :data:`importers.report.PLACEHOLDER_VALUES` do, the row hash of a
 row without an id, Flock's own time form (``11/13/2025, 10:00:17 PM UTC``) read with the same pattern as
 :func:`importers.audit_layouts.parse_search_time`'s fast path, the JSON text of each string. Everything else
@@ -49,7 +50,7 @@ from schemas.parties import Party
 
 __all__ = ["fast_import_audit", "audit_into", "connect", "MEMORY_LIMIT"]
 
-MEMORY_LIMIT = "400MB"
+MEMORY_LIMIT = "600MB"
 #: White space as Python's ``str.split()`` sees it (RE2 class body).
 _WS = r"\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 #: Flock's network-audit time form: parse_search_time's fast path, ASCII digits only (others go to Python).
@@ -127,8 +128,10 @@ def connect(tmp: str) -> Any:
     """A DuckDB connection for audits: in memory up to :data:`MEMORY_LIMIT`, spilling to ``tmp`` beyond."""
     import duckdb
 
-    return duckdb.connect(":memory:", config={"memory_limit": MEMORY_LIMIT, "temp_directory": tmp, "threads": 2,
-                                              "preserve_insertion_order": True})
+    con = duckdb.connect(":memory:", config={"memory_limit": MEMORY_LIMIT, "temp_directory": tmp, "threads": 2,
+                                             "preserve_insertion_order": True})
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def audit_into(con: Any, path: str | Path, output: str | Path | None, agency: str | None = None,
@@ -337,10 +340,14 @@ def _write(con: Any, result: ImportResult, file: Path, output: Path | None, has:
         LEFT JOIN counts cc ON cc.what = 'cameras' AND cc.text = {c('cameras')}
         LEFT JOIN counts nc ON nc.what = 'networks' AND nc.text = {c('networks')}
     """)
+    # Repeated ids: first the hashes seen twice (a small table), then the rows with those ids, after the first.
     con.execute("""
         CREATE TABLE d AS
+        WITH twice AS (SELECT hash(event_id) AS h FROM e WHERE searched IS NOT NULL AND party IS NOT NULL
+                       GROUP BY h HAVING count(*) > 1)
         SELECT n FROM (SELECT n, row_number() OVER (PARTITION BY event_id ORDER BY n) AS k FROM e
-                       WHERE searched IS NOT NULL AND party IS NOT NULL) WHERE k > 1
+                       WHERE searched IS NOT NULL AND party IS NOT NULL AND hash(event_id) IN (SELECT h FROM twice))
+        WHERE k > 1
     """)
     _skips(con, result, file)
     _warnings(con, result, file)
@@ -370,8 +377,9 @@ def _write(con: Any, result: ImportResult, file: Path, output: Path | None, has:
         || coalesce(', "moderation": ' || {_json_sql('moderation')}, '')
         || coalesce(', "user": ' || {_json_sql('user_')}, '')
         || ', "source": ' || {_q(_js(source))} || '}}'"""
+    con.execute("SET threads = 1")  # one thread: the rows go out in the order they came in, with no sort
     copied = con.execute(f"""
-        COPY (SELECT {line} AS line FROM kept ORDER BY n)
+        COPY (SELECT {line} AS line FROM kept)
         TO {_q(str(output))} (FORMAT csv, HEADER false, DELIMITER '', QUOTE '', ESCAPE '')
     """).fetchall()
     result._written = int(copied[0][0])
