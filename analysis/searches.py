@@ -93,7 +93,7 @@ def _sql_text(path: Path) -> str:
 def _connect(tmp: str) -> Any:
     from importers.audit_fast import connect
 
-    return connect(tmp)
+    return connect(tmp, on_disk=True)
 
 
 def _load(con: Any, path: Path) -> dict[str, Any]:
@@ -104,12 +104,21 @@ def _load(con: Any, path: Path) -> dict[str, Any]:
         "quote='', escape='', auto_detect=false) WHERE trim(l) <> ''"
     ).fetchall()[0][0]
     con.execute(
-        f"CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS n, * FROM read_json({src}, "
+        f"CREATE TABLE raw AS SELECT row_number() OVER () AS n, * FROM read_json({src}, "
         f"format='newline_delimited', columns={_COLUMNS}, ignore_errors=true)"
     )
     read, typed = con.execute("SELECT count(*), count(type) FROM raw").fetchall()[0]
+    # Repeated ids: the hashes seen twice first (a small table), then the later lines with those ids.
+    con.execute("""
+        CREATE TABLE dup AS
+        WITH twice AS (SELECT hash(event_id) AS h FROM raw WHERE type = 'search' AND event_id IS NOT NULL
+                       GROUP BY h HAVING count(*) > 1)
+        SELECT n FROM (SELECT n, row_number() OVER (PARTITION BY event_id ORDER BY n) AS k FROM raw
+                       WHERE type = 'search' AND event_id IS NOT NULL AND hash(event_id) IN (SELECT h FROM twice))
+        WHERE k > 1
+    """)
     con.execute(f"""
-        CREATE TEMP TABLE s AS
+        CREATE TABLE s AS
         SELECT event_id, searcher, searcher_name,
                searcher_state, coalesce(reason, '') AS reason, coalesce(reason_published, true) AS published,
                reason_tier, offense_type, case_number, on_behalf_of,
@@ -119,8 +128,7 @@ def _load(con: Any, path: Path) -> dict[str, Any]:
                try_cast(cameras_searched AS BIGINT) AS cameras,
                {LOOKBACK_DAYS_SQL.format(occurred="try_cast(occurred_at AS TIMESTAMPTZ)",
                                          start="try_cast(time_frame_start AS TIMESTAMPTZ)")} AS lookback_days
-        FROM raw WHERE type = 'search' AND event_id IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY n) = 1
+        FROM raw WHERE type = 'search' AND event_id IS NOT NULL AND n NOT IN (SELECT n FROM dup)
     """)
     searches = con.execute("SELECT count(*) FROM raw WHERE type = 'search' AND event_id IS NOT NULL").fetchall()[0][0]
     sources = sorted(r[0] for r in con.execute("SELECT DISTINCT source FROM raw WHERE type = 'search' "
@@ -136,13 +144,13 @@ def _tiers(con: Any) -> None:
     """Table ``tiers``: the tier of each distinct (reason, published, offense type, tier given) read once; and
     the party each search was run for (``assisted``: stated, else inferred once per distinct text)."""
     keys = con.execute("SELECT DISTINCT reason, published, offense_type, reason_tier FROM s").fetchall()
-    con.execute("CREATE TEMP TABLE tiers (reason VARCHAR, published BOOLEAN, offense VARCHAR, given VARCHAR, "
+    con.execute("CREATE TABLE tiers (reason VARCHAR, published BOOLEAN, offense VARCHAR, given VARCHAR, "
                 "tier VARCHAR)")
     rows = [(r, p, o, g, search_reading(SimpleNamespace(reason=r, reason_published=p, offense_type=o, reason_tier=g,
                                                         reason_words=None)).tier) for r, p, o, g in keys]
     if rows:
         con.executemany("INSERT INTO tiers VALUES (?, ?, ?, ?, ?)", rows)
-    con.execute("CREATE TEMP TABLE texts (text VARCHAR, party VARCHAR)")
+    con.execute("CREATE TABLE texts (text VARCHAR, party VARCHAR)")
     texts = con.execute("SELECT DISTINCT reason FROM s WHERE on_behalf_of IS NULL UNION "
                     "SELECT DISTINCT case_number FROM s WHERE on_behalf_of IS NULL AND case_number IS NOT NULL")
     found = [(t, a.party) for (t,) in texts.fetchall()
@@ -150,7 +158,7 @@ def _tiers(con: Any) -> None:
     if found:
         con.executemany("INSERT INTO texts VALUES (?, ?)", found)
     con.execute("""
-        CREATE TEMP TABLE t AS
+        CREATE VIEW t AS
         SELECT s.*, tiers.tier, coalesce(s.on_behalf_of, CASE WHEN coalesce(r.party, c.party) <> s.searcher
                                                           THEN coalesce(r.party, c.party) END) AS assisted
         FROM s JOIN tiers ON tiers.reason = s.reason AND tiers.published = s.published
@@ -158,7 +166,6 @@ def _tiers(con: Any) -> None:
                          AND tiers.given IS NOT DISTINCT FROM s.reason_tier
         LEFT JOIN texts r ON r.text = s.reason LEFT JOIN texts c ON c.text = s.case_number
     """)
-    con.execute("DROP TABLE s")
 
 
 def _group(row: dict[str, Any], retention: float) -> dict[str, Any]:
@@ -179,7 +186,7 @@ def _group(row: dict[str, Any], retention: float) -> dict[str, Any]:
 
 def _figures(con: Any, retention: float) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     tier_cols = ", ".join(f"count(*) FILTER (WHERE s.tier = '{t}') AS tier_{t}" for t in TIERS)
-    con.execute("CREATE TEMP TABLE kinds (party VARCHAR, kind VARCHAR)")
+    con.execute("CREATE TABLE kinds (party VARCHAR, kind VARCHAR)")
     parties = [r[0] for r in con.execute("SELECT DISTINCT assisted FROM t WHERE assisted IS NOT NULL").fetchall()]
     if parties:
         con.executemany("INSERT INTO kinds VALUES (?, ?)", [(p, party_kind(p)) for p in parties])
@@ -235,7 +242,7 @@ def _load_audit(con: Any, path: Path, agency: str | None, tz: str) -> dict[str, 
     if result is None:
         return None
     con.execute(f"""
-        CREATE TEMP TABLE s AS
+        CREATE TABLE s AS
         SELECT event_id, party AS searcher, name AS searcher_name, state AS searcher_state,
                coalesce(reason, '') AS reason, published, tier AS reason_tier, offense AS offense_type, case_number,
                NULL::VARCHAR AS on_behalf_of, networks, cameras,
@@ -264,16 +271,21 @@ def summarise_searches(path: str | Path, rule_sets: Sequence[str] | None = None,
     what, _ = looks_like(file)
     is_log = "events log" in what or file.suffix.lower() == ".jsonl"  # else an audit: the import says if not
     retention, rule = search_retention_days(rule_sets)
+    import duckdb
+
     with tempfile.TemporaryDirectory(prefix="custodiet-searches-") as tmp:
         con = _connect(tmp)
         try:
             accounting = _load(con, file) if is_log else _load_audit(con, file, agency, tz or DEFAULT_TZ)
             if accounting is None:  # an audit the DuckDB import declines: imported row by row, then read
                 con.close()
+                Path(tmp, "work.duckdb").unlink(missing_ok=True)  # what the declined reading left
                 con = _connect(tmp)
                 accounting = _imported(con, file, Path(tmp), agency, tz or DEFAULT_TZ)
             _tiers(con)
             overall, searchers = _figures(con, retention)
+        except duckdb.Error as e:
+            raise ValueError(f"{file}: the summary could not be made ({str(e).splitlines()[0]})") from e
         finally:
             con.close()
     party_names = {p: classify_agency(name_from_slug(p.split(":", 1)[-1])).name

@@ -124,12 +124,14 @@ def fast_import_audit(path: str | Path, output: str | Path, agency: str | None =
             con.close()
 
 
-def connect(tmp: str) -> Any:
-    """A DuckDB connection for audits: in memory up to :data:`MEMORY_LIMIT`, spilling to ``tmp`` beyond."""
+def connect(tmp: str, on_disk: bool = False) -> Any:
+    """A DuckDB connection for audits: in memory up to :data:`MEMORY_LIMIT`, spilling to ``tmp`` beyond
+    (``on_disk``: its tables in a database file in ``tmp``, for tables wider than the memory cap)."""
     import duckdb
 
-    con = duckdb.connect(":memory:", config={"memory_limit": MEMORY_LIMIT, "temp_directory": tmp, "threads": 2,
-                                             "preserve_insertion_order": True})
+    where = str(Path(tmp) / "work.duckdb") if on_disk else ":memory:"
+    con = duckdb.connect(where, config={"memory_limit": MEMORY_LIMIT, "temp_directory": tmp, "threads": 2,
+                                        "preserve_insertion_order": True})
     con.execute("SET enable_progress_bar = false")
     return con
 
