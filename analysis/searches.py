@@ -104,7 +104,7 @@ def _load(con: Any, path: Path) -> dict[str, Any]:
         "quote='', escape='', auto_detect=false) WHERE trim(l) <> ''"
     ).fetchall()[0][0]
     con.execute(
-        f"CREATE TABLE raw AS SELECT row_number() OVER () AS n, * FROM read_json({src}, "
+        f"CREATE TABLE raw AS SELECT * FROM read_json({src}, "  # rows in file order: rowid is the line order
         f"format='newline_delimited', columns={_COLUMNS}, ignore_errors=true)"
     )
     read, typed = con.execute("SELECT count(*), count(type) FROM raw").fetchall()[0]
@@ -113,7 +113,7 @@ def _load(con: Any, path: Path) -> dict[str, Any]:
         CREATE TABLE dup AS
         WITH twice AS (SELECT hash(event_id) AS h FROM raw WHERE type = 'search' AND event_id IS NOT NULL
                        GROUP BY h HAVING count(*) > 1)
-        SELECT n FROM (SELECT n, row_number() OVER (PARTITION BY event_id ORDER BY n) AS k FROM raw
+        SELECT n FROM (SELECT rowid AS n, row_number() OVER (PARTITION BY event_id ORDER BY rowid) AS k FROM raw
                        WHERE type = 'search' AND event_id IS NOT NULL AND hash(event_id) IN (SELECT h FROM twice))
         WHERE k > 1
     """)
@@ -128,7 +128,7 @@ def _load(con: Any, path: Path) -> dict[str, Any]:
                try_cast(cameras_searched AS BIGINT) AS cameras,
                {LOOKBACK_DAYS_SQL.format(occurred="try_cast(occurred_at AS TIMESTAMPTZ)",
                                          start="try_cast(time_frame_start AS TIMESTAMPTZ)")} AS lookback_days
-        FROM raw WHERE type = 'search' AND event_id IS NOT NULL AND n NOT IN (SELECT n FROM dup)
+        FROM raw WHERE type = 'search' AND event_id IS NOT NULL AND rowid NOT IN (SELECT n FROM dup)
     """)
     searches = con.execute("SELECT count(*) FROM raw WHERE type = 'search' AND event_id IS NOT NULL").fetchall()[0][0]
     sources = sorted(r[0] for r in con.execute("SELECT DISTINCT source FROM raw WHERE type = 'search' "
