@@ -184,6 +184,38 @@ def _group(row: dict[str, Any], retention: float) -> dict[str, Any]:
     }
 
 
+def _value_counts(con: Any, column: str) -> dict[tuple[str | None, bool], list[tuple[int, int]]]:
+    """(searcher, overall?) -> sorted (value, searches) of a count column: medians from these, exactly, in
+    little memory (a median aggregate holds every value)."""
+    found: dict[tuple[str | None, bool], list[tuple[int, int]]] = {}
+    for searcher, whole, value, n in con.execute(f"""
+        SELECT searcher, grouping(searcher) = 1, {column}, count(*) FROM t WHERE {column} IS NOT NULL
+        GROUP BY GROUPING SETS ((searcher, {column}), ({column})) ORDER BY 1, 2, 3""").fetchall():
+        found.setdefault((searcher, bool(whole)), []).append((int(value), int(n)))
+    return found
+
+
+def _median(counts: list[tuple[int, int]]) -> int | float | None:
+    """The median of values given as sorted (value, how many), as :func:`statistics.median` gives it.
+
+    >>> _median([(1, 2), (5, 1)]), _median([(1, 1), (4, 1)]), _median([])
+    (1, 2.5, None)
+    """
+    total = sum(n for _, n in counts)
+    if not total:
+        return None
+    wanted = [(total - 1) // 2, total // 2]  # the middle position(s), from 0
+    found: list[int] = []
+    seen = 0
+    for value, n in counts:
+        while wanted and wanted[0] < seen + n:
+            found.append(value)
+            wanted.pop(0)
+        seen += n
+    middle = (found[0] + found[1]) / 2
+    return int(middle) if middle.is_integer() else middle
+
+
 def _figures(con: Any, retention: float) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     tier_cols = ", ".join(f"count(*) FILTER (WHERE s.tier = '{t}') AS tier_{t}" for t in TIERS)
     con.execute("CREATE TABLE kinds (party VARCHAR, kind VARCHAR)")
@@ -198,9 +230,9 @@ def _figures(con: Any, retention: float) -> tuple[dict[str, Any], list[dict[str,
                count(*) FILTER (WHERE round(s.lookback_days, {DIGITS}) > {float(retention)!r}) AS beyond,
                max(s.lookback_days) AS longest,
                count(s.networks) AS n_with, count(*) FILTER (WHERE s.networks = 1) AS single,
-               count(*) FILTER (WHERE s.networks > 1) AS multi, median(s.networks) AS n_median,
+               count(*) FILTER (WHERE s.networks > 1) AS multi, NULL AS n_median,
                max(s.networks) AS n_max,
-               count(s.cameras) AS c_with, median(s.cameras) AS c_median, max(s.cameras) AS c_max
+               count(s.cameras) AS c_with, NULL AS c_median, max(s.cameras) AS c_max
         FROM t AS s LEFT JOIN kinds k ON k.party = s.assisted
         GROUP BY GROUPING SETS ((s.searcher), ())
     """)
@@ -224,11 +256,10 @@ def _figures(con: Any, retention: float) -> tuple[dict[str, Any], list[dict[str,
     """).fetchall():
         target = overall if searcher is None else searchers[searcher]
         target["assists"]["by_party"][party] = n
-    for group in (overall, *searchers.values()):
-        for key in ("median",):
-            for part in ("networks", "devices"):
-                v = group[part][key]
-                group[part][key] = None if v is None else (int(v) if float(v).is_integer() else float(v))
+    for part, column in (("networks", "networks"), ("devices", "cameras")):
+        for (searcher, whole), counts in _value_counts(con, column).items():
+            target = overall if whole else searchers[str(searcher)]
+            target[part]["median"] = _median(counts)
     ordered = sorted(searchers.values(), key=lambda g: (-g["searches"], g["searcher"]))
     return overall, ordered
 
