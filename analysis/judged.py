@@ -19,8 +19,10 @@ The graph's ``basis`` (``"judged"`` or ``"attempts"``) travels into every docume
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
+from graph.asof import AsOf, snapshot_record
 from graph.custody import CustodyGraph
 from judge.decode import DEFAULT_MAX_EVENT_BYTES
 from judge.engine import event_order
@@ -29,7 +31,7 @@ from schemas.flow import edges_of, judged_edges
 from schemas.parties import PartyRegistry
 from schemas.records import CustodyEdge, Verdict
 
-__all__ = ["judged_graph", "judged_edge_list", "graph_of_log", "BASES"]
+__all__ = ["judged_graph", "judged_edge_list", "graph_of_log", "events_as_of", "BASES"]
 
 #: What a graph can count: custody as judged (the default everywhere), or every attempt in the log.
 BASES = ("judged", "attempts")
@@ -71,12 +73,15 @@ def graph_of_log(
     source: str | None = None,
     max_bytes: int = DEFAULT_MAX_EVENT_BYTES,
     on_verdict: Callable[[Any, Verdict], None] | None = None,
+    as_of: datetime | None = None,
 ) -> tuple[CustodyGraph, CheckResult]:
     """Read and judge a log in-process (``judge.pipeline.run_check`` under ``rule_sets``; ``None``: every set,
     each within its era, as ``custodiet check``) and build its graph as the verdicts come: custody as judged,
     or with ``attempts`` every valid step of every event (``schemas.flow.edges_of``). The run's document
     (``CheckResult.document()``) is the ``check`` document either way; ``on_verdict(event, verdict)`` is
-    also called for each event (e.g. to collect its source).
+    also called for each event (e.g. to collect its source). ``as_of``: custody as of that time, the one
+    place every analysis applies it (``graph.asof.AsOf``: only events up to then are judged, and portal
+    grants count while in force); the graph's ``as_of`` keeps the rule and what it set aside.
 
     >>> line = (b'{"event_id":"g","type":"access_grant","occurred_at":"2024-01-01T00:00:00Z",'
     ...         b'"grantor":"agency:a-pd","grantee":"agency:fbi","system":"flock","scope":"x"}')
@@ -87,10 +92,29 @@ def graph_of_log(
     g = CustodyGraph(registry, basis="attempts" if attempts else "judged")
 
     def take(ev: Any, v: Verdict) -> None:
+        snap = snapshot_record(ev)
+        if snap is not None:
+            g.snapshots[ev.event_id] = snap
         for e in (edges_of(ev) if attempts else judged_edges(ev, v)):
             g.add_record(e)
         if on_verdict is not None:
             on_verdict(ev, v)
 
-    res = run_check(lines, rule_sets, registry, source=source, max_bytes=max_bytes, on_verdict=take)
+    rule = AsOf(as_of) if as_of is not None else None
+    g.as_of = rule
+    res = run_check(lines, rule_sets, registry, source=source, max_bytes=max_bytes, on_verdict=take,
+                    admit=rule.admit if rule is not None else None)
     return g, res
+
+
+def events_as_of(events: Iterable[Any], as_of: datetime | None) -> tuple[list[Any], AsOf | None]:
+    """The events that count as of ``as_of`` (all when None) by the same rule as :func:`graph_of_log`, for
+    analyses that judge a list of events themselves (what-if).
+
+    >>> events_as_of([], None)
+    ([], None)
+    """
+    if as_of is None:
+        return list(events), None
+    rule = AsOf(as_of)
+    return [ev for ev in events if rule.admit(ev)], rule

@@ -282,7 +282,7 @@ def _load_audit(con: Any, path: Path, agency: str | None, tz: str) -> dict[str, 
     """)
     return {"rows_read": result.rows_read, "searches": result.events_written,
             "skipped": result.skipped_total, "skipped_by_reason": result.skipped_by_reason,
-            "sources": ["flock-search-audit"]}
+            "sources": [_source(path, agency)]}
 
 
 def summarise_searches(path: str | Path, rule_sets: Sequence[str] | None = None, *, agency: str | None = None,
@@ -341,4 +341,11 @@ def _imported(con: Any, file: Path, tmp: Path, agency: str | None, tz: str) -> d
         result = import_flock_audit(file, agency=agency, tz=tz, sink=sink)
     _load(con, log)
     return {"rows_read": result.rows_read, "searches": result.events_written, "skipped": result.skipped_total,
-            "skipped_by_reason": result.skipped_by_reason, "sources": ["flock-search-audit"]}
+            "skipped_by_reason": result.skipped_by_reason, "sources": [_source(file, agency)]}
+
+
+def _source(file: Path, agency: str | None) -> str:
+    """The ``source`` an import of this audit writes on its events (the credit goes by it)."""
+    from importers.flock_audit import audit_source, searcher_of
+
+    return audit_source(file, searcher_of(agency).party_id if agency else None)

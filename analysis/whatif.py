@@ -27,26 +27,27 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from graph.custody import CustodyGraph
 from graph.cut import select_parties
 from graph.reach import clips_reaching, reaching
 from judge.engine import Judge, event_order
+from judge.logread import DEFAULT_MAX_EVENT_BYTES
 from judge.rulesets import load_rule_sets
+from judge.runner import Judging, Runner, batches
+from judge.tally import CheckTally
+from judge.timeline import DEFAULT_LATE_AFTER
+from schemas.events import Event
 from schemas.flow import judged_edges
 from schemas.parties import PartyRegistry
 from schemas.records import Verdict
 
-__all__ = ["whatif", "federal_reach", "DEFAULT_BASE"]
+__all__ = ["whatif", "federal_reach", "DEFAULT_BASE", "WhatIfRunner"]
 
 #: Base rule sets of a what-if when none are named: custody continuity only.
 DEFAULT_BASE = ("core",)
-
-
-def _judge(names: Sequence[str], registry: PartyRegistry | None) -> tuple[Judge, list[str]]:
-    sets = load_rule_sets(list(names)) if names else []
-    return Judge(sets, registry), [rs.id for rs in sets]
 
 
 def federal_reach(g: CustodyGraph, kind: str = "federal") -> dict[str, Any]:
@@ -76,18 +77,12 @@ def federal_reach(g: CustodyGraph, kind: str = "federal") -> dict[str, Any]:
 
 
 def _step(v: Verdict, ev: Any, rules: list[str], why: str) -> dict[str, Any]:
-    ends = {
-        "access_grant": ("grantor", "grantee"),
-        "transfer": ("from_party", "to_party"),
-        "search": ("searcher", "on_behalf_of"),
-        "footage_request": ("requester", "on_behalf_of"),
-        "legal_process": ("requester", "platform"),
-    }.get(ev.type, ("", ""))
+    origin, recipient = ev.ends()  # the event model's ENDS
     return {
         "event_id": ev.event_id,
         "type": ev.type,
-        "from": getattr(ev, ends[0], None) if ends[0] else None,
-        "to": getattr(ev, ends[1], None) if ends[1] else None,
+        "from": origin,
+        "to": recipient,
         "clip": getattr(ev, "clip_id", None),
         "verdict": v.outcome,
         "rules": rules,
@@ -134,6 +129,102 @@ def _links(forbidden: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+class WhatIfRunner(Runner):
+    """The what-if as a :class:`judge.runner.Runner`: what is fed is judged twice, as ``check`` judges it
+    (``judge.runner.Judging``: the same de-duplication, lateness and counts), under ``base`` and under
+    ``rule_sets`` (base + the added sets; ``None``: every set). Its tally is that of the second judgement (the
+    rules enforced); :meth:`result` is the what-if document.
+
+    >>> run = WhatIfRunner(["ca-sb34"]); run.added
+    ['ca-sb34']
+    """
+
+    name = "what-if"
+
+    def __init__(self, rule_sets: list[str] | None = None, registry: PartyRegistry | None = None, *,
+                 base: Sequence[str] | None = None, late_after: timedelta | None = DEFAULT_LATE_AFTER,
+                 max_bytes: int = DEFAULT_MAX_EVENT_BYTES, source: str = "-") -> None:
+        super().__init__(rule_sets, registry, late_after=late_after, max_bytes=max_bytes, source=source)
+        self.base = list(DEFAULT_BASE if base is None else base)
+        self.added = [rs.id for rs in load_rule_sets(rule_sets) if rs.id not in self.base]
+        kw: dict[str, Any] = {"late_after": late_after, "max_bytes": max_bytes, "source": source}
+        self.judged_base = (Judging(self.base, registry, **kw) if self.base
+                            else Judging(judge=Judge([], registry), **kw))
+        enforced = None if rule_sets is None else [*self.base, *self.added]  # None: every set within its era
+        self.judged_with = Judging(enforced, self.judged_base.judge.judge.registry, **kw)
+        self.events: dict[str, Event] = {}  # the first delivery of each event id
+        self.before: dict[str, Verdict] = {}
+        self.after: dict[str, Verdict] = {}
+
+    @property
+    def rule_sets(self) -> list[str]:  # noqa: D102 - Runner's
+        return self.judged_with.rule_sets
+
+    def feed(self, lines: Iterable[tuple[int, bytes]]) -> None:  # noqa: D102 - Runner's
+        for batch in batches(lines):  # cut as check cuts a log
+            self._judge(self.judged_with.decode(batch))
+
+    def feed_events(self, events: Iterable[Event]) -> None:
+        """Take decoded events (each counted in)."""
+        evs = list(events)
+        self.judged_with.tally.events_in += len(evs)
+        self._judge(evs)
+
+    def _judge(self, evs: list[Event]) -> None:
+        for ev in evs:
+            self.events.setdefault(ev.event_id, ev)
+        self.before.update((v.event_id, v) for v, _ in self.judged_base.events(evs))
+        self.after.update((v.event_id, v) for v, _ in self.judged_with.events(evs))
+
+    def settle(self, timeout: float = 300.0) -> CheckTally:  # noqa: D102 - Runner's
+        self.before.update((v.event_id, v) for v, _ in self.judged_base.flush())
+        self.after.update((v.event_id, v) for v, _ in self.judged_with.flush())
+        return self.judged_with.tally
+
+    def result(self, kind: str = "federal") -> dict[str, Any]:
+        """The what-if document of everything fed (see :func:`whatif`)."""
+        if not self.added:
+            raise ValueError("the what-if adds no rule set beyond the base")
+        self.settle()
+        base_ids, with_ids = self.judged_base.rule_sets, self.rule_sets
+        extra_ids = set(with_ids) - set(base_ids)
+        evs = sorted(self.events.values(), key=event_order)
+        before_edges, after_edges, forbidden = [], [], []
+        for ev in evs:
+            vb, vw = self.before[ev.event_id], self.after[ev.event_id]
+            rules = [x.rule_id for x in vw.violations if x.rule_set in extra_ids]
+            carried_before, carried_after = judged_edges(ev, vb), judged_edges(ev, vw)  # hand-overs, grants, searches
+            lost = bool(carried_before) and not carried_after
+            before_edges += carried_before
+            if rules or lost:
+                forbidden.append(_step(vw, ev, rules, "gated by the added rules" if lost else "flagged"))
+            else:
+                after_edges += carried_after
+        recordings = [ev for ev in evs if ev.type == "clip_recorded"]
+        reg = self.judged_base.judge.judge.registry
+        before = federal_reach(CustodyGraph.from_edges(recordings, before_edges, reg), kind)
+        after = federal_reach(CustodyGraph.from_edges(recordings, after_edges, reg), kind)
+        violations = Counter(r for f in forbidden for r in f["rules"])
+        return {
+            "basis": "judged",
+            "base": base_ids,
+            "added": sorted(extra_ids),
+            "events": len(evs),
+            "forbidden_count": len(forbidden),
+            "violations": dict(sorted(violations.items())),
+            "forbidden": sorted(forbidden, key=lambda f: (f["from"] or "", f["to"] or "", f["event_id"])),
+            "by_agency": _by_agency(forbidden),
+            "links": _links(forbidden),
+            "federal_reach": {
+                "kind": kind,
+                "before": before,
+                "after": after,
+                "parties_losing_reach": sorted(set(before["party_list"]) - set(after["party_list"])),
+                "clips_no_longer_reaching": sorted(set(before["clip_list"]) - set(after["clip_list"])),
+            },
+        }
+
+
 def whatif(
     events: Iterable[Any],
     extra: Sequence[str],
@@ -142,47 +233,12 @@ def whatif(
     *,
     kind: str = "federal",
 ) -> dict[str, Any]:
-    """Judge ``events`` under ``base`` and under ``base + extra``; return the forbidden steps and how
-    reach into parties of ``kind`` (default federal) changes when they are enforced."""
+    """Judge ``events`` under ``base`` and under ``base + extra`` (:class:`WhatIfRunner`); return the forbidden
+    steps and how reach into parties of ``kind`` (default federal) changes when they are enforced."""
     base = list(DEFAULT_BASE if base is None else base)
     added = [n for n in extra if n not in base]
     if not added:
         raise ValueError("the what-if adds no rule set beyond the base")
-    evs = sorted(events, key=event_order)
-    j_base, base_ids = _judge(base, registry)
-    j_with, with_ids = _judge(base + added, j_base.registry)
-    extra_ids = set(with_ids) - set(base_ids)
-    before_edges, after_edges, forbidden = [], [], []
-    for ev in evs:
-        vb, vw = j_base.judge(ev), j_with.judge(ev)
-        rules = [x.rule_id for x in vw.violations if x.rule_set in extra_ids]
-        carried_before, carried_after = judged_edges(ev, vb), judged_edges(ev, vw)  # hand-overs, grants, searches
-        lost = bool(carried_before) and not carried_after
-        before_edges += carried_before
-        if rules or lost:
-            forbidden.append(_step(vw, ev, rules, "gated by the added rules" if lost else "flagged"))
-        else:
-            after_edges += carried_after
-    recordings = [ev for ev in evs if ev.type == "clip_recorded"]
-    reg = j_base.registry
-    before = federal_reach(CustodyGraph.from_edges(recordings, before_edges, reg), kind)
-    after = federal_reach(CustodyGraph.from_edges(recordings, after_edges, reg), kind)
-    violations = Counter(r for f in forbidden for r in f["rules"])
-    return {
-        "basis": "judged",
-        "base": base_ids,
-        "added": sorted(extra_ids),
-        "events": len(evs),
-        "forbidden_count": len(forbidden),
-        "violations": dict(sorted(violations.items())),
-        "forbidden": sorted(forbidden, key=lambda f: (f["from"] or "", f["to"] or "", f["event_id"])),
-        "by_agency": _by_agency(forbidden),
-        "links": _links(forbidden),
-        "federal_reach": {
-            "kind": kind,
-            "before": before,
-            "after": after,
-            "parties_losing_reach": sorted(set(before["party_list"]) - set(after["party_list"])),
-            "clips_no_longer_reaching": sorted(set(before["clip_list"]) - set(after["clip_list"])),
-        },
-    }
+    run = WhatIfRunner([*base, *added], registry, base=base)
+    run.feed_events(events)
+    return run.result(kind)

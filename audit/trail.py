@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.records import FIELDS, GENESIS, canonical_bytes, checkpoint_interval, parse_record, record_hash, sign
+from schemas.events import MODEL_OF
 
 __all__ = [
     "AuditTrail",
@@ -227,21 +228,11 @@ with it (set it, or pass checkpoint_every=0 for an unsigned trail)
         self.close()
 
 
-_ACTOR_FIELDS = {
-    "transfer": "from_party",
-    "footage_request": "requester",
-    "legal_process": "requester",
-    "consent_decision": "owner",
-    "clip_recorded": "owner",
-    "search": "searcher",
-    "access_grant": "grantor",
-}
-
-
 def audit_verdict(trail: AuditTrail, ev: Any, v: Any) -> None:
     """Append one record for one verdict (component ``judge``, event type, acting party, outcome
     ok/flagged/gated, rules broken); ``ev`` is the event judged. For ``run_check(..., on_verdict=...)``."""
-    actor = getattr(ev, _ACTOR_FIELDS.get(v.event_type, ""), None) or "unknown"
+    model = MODEL_OF.get(v.event_type)
+    actor = (getattr(ev, model.ACTOR, None) if model is not None else None) or "unknown"
     detail: dict[str, Any] = {"event_id": v.event_id, "occurred_at": v.occurred_at.isoformat(),
                               "rules": [x.rule_id for x in v.violations]}
     for name in ("clip_id", "to_party", "request_id"):

@@ -6,7 +6,7 @@ Target <= 500 bytes per event. The store the bench's workers use is in ``measure
 from __future__ import annotations
 
 from bench import Figure
-from bench.streaming import stream_runs
+from bench.streaming import agreement, stream_runs
 
 TARGET = 500.0
 
@@ -21,4 +21,5 @@ def run(size: str) -> Figure:
         baseline={"what": "worker RSS once up and joined", "rss_bytes": s["rss_before"]},
         measured={"what": "worker peak RSS after the run", "rss_peak_bytes": s["rss_peak"], "events": s["events"],
                   "store": r.get("store", "memory://")},
+        extra=agreement(r, "sorted"),
     )

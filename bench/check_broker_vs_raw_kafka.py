@@ -6,7 +6,7 @@ aiokafka produce + consume of the same bytes on the same broker. Target >= 0.25.
 from __future__ import annotations
 
 from bench import Figure
-from bench.streaming import stream_runs
+from bench.streaming import agreement, stream_runs
 
 TARGET = 0.25
 
@@ -21,4 +21,5 @@ def run(size: str) -> Figure:
                   "rate": raw["wall_rate"]},
         measured={"what": "check --broker's work once its worker is up: produce, judge, collect", **one,
                   "rate": one["wall_rate"]},
+        extra=agreement(r, "one"),
     )

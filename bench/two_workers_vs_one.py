@@ -6,7 +6,7 @@ on a machine shared with other work, see ``worker_cpu_per_event_4_vs_1`` for wha
 from __future__ import annotations
 
 from bench import Figure
-from bench.streaming import stream_runs
+from bench.streaming import agreement, stream_runs
 
 TARGET = 1.6
 
@@ -20,4 +20,5 @@ def run(size: str) -> Figure:
         baseline={"what": "Faust pipeline, 1 worker process", **one, "rate": one["wall_rate"]},
         measured={"what": "Faust pipeline, 2 worker processes in one group", **two, "rate": two["wall_rate"],
                   "join_s": r["join_s"]["two"]},
+        extra=agreement(r, "one", "two"),
     )

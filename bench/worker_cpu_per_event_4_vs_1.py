@@ -8,7 +8,7 @@ and the same ratio less what the workers burn while idle (Faust's heartbeats, co
 from __future__ import annotations
 
 from bench import Figure
-from bench.streaming import stream_runs
+from bench.streaming import agreement, stream_runs
 
 TARGET = 1.15
 
@@ -23,7 +23,8 @@ def run(size: str) -> Figure:
                   "cpu_us_per_event": one["cpu_us_per_event"]},
         measured={"what": "4 workers, 8 partitions", "cpu_s": four["cpu_s"], "events": four["events"],
                   "cpu_us_per_event": four["cpu_us_per_event"]},
-        extra={"two_workers": {"cpu_s": two["cpu_s"], "cpu_us_per_event": two["cpu_us_per_event"],
+        extra={**agreement(r, "one", "four"),
+               "two_workers": {"cpu_s": two["cpu_s"], "cpu_us_per_event": two["cpu_us_per_event"],
                                "ratio_over_one": round(two["cpu_s"] / max(one["cpu_s"], 1e-6), 3)},
                "less_idle": {"what": "the same, less what the workers burn idle (CPU/s measured before the run, "
                                      "times the run's wall time)",

@@ -97,6 +97,7 @@ from classify.agency_words import (  # the classifier's keyword tables
     VENDOR_TEST_PHRASES,
     WORDLIKE_CODES,
 )
+from classify.assists import federal_name_party
 from classify.gazetteer import state_of_place
 from schemas.parties import Party
 
@@ -464,6 +465,8 @@ def classify_agency(name: str, overrides: Mapping[str, Override] | None = None) 
     if category == "military" and _has_any(_words(clean), NATIONAL_GUARD_PHRASES) and located:
         kind = "state"
     state = None if kind == "federal" or category in STATELESS_CATEGORIES else located
+    if kind == "federal":  # "Federal Bureau of Investigation (FBI)" is agency:fbi, as "FBI" is
+        party_id = federal_name_party(clean) or party_id
     result = AgencyClass(clean, party_id, state, category, kind, located, rule, _left_out(clean, category))
     if overrides:
         ov = overrides.get(party_id) or overrides.get(clean.lower())

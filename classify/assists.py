@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from classify.purpose_words import DHS_NOT_FEDERAL
 from classify.purposes import reason_words, without_false_friends
 
-__all__ = ["Assist", "ASSIST_TERMS", "DHS_NOT_FEDERAL", "federal_assist", "with_inferred_assist"]
+__all__ = ["Assist", "ASSIST_TERMS", "DHS_NOT_FEDERAL", "federal_assist", "federal_name_party", "with_inferred_assist"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +68,6 @@ ASSIST_TERMS: dict[str, tuple[str, ...]] = {
     "agency:us-postal-inspection-service": ("uspis", "postal inspector*", "postal inspection*"),
     "agency:secret-service": ("usss", "secret service"),
 }
-#: Words around "DHS" that make it a county or state Department of Human or Health Services, not federal.
-DHS_NOT_FEDERAL: tuple[str, ...] = (
-    "county", "human service*", "health service*", "human svcs", "child welfare", "cps", "caseworker*",
-    "case worker*", "social worker*", "foster", "odhs", "state dhs", "oregon", "iowa", "minnesota",
-    "arkansas", "alabama", "oklahoma", "wisconsin", "pennsylvania", "michigan", "illinois", "tennessee",
-    "benefit*", "snap", "medicaid", "welfare check",
-)
 def _found(words: list[str], joined: str, term: str) -> str | None:
     if term.endswith("*"):
         stem = term[:-1]
@@ -104,11 +98,32 @@ def federal_assist(text: str | None) -> Assist | None:
         hits = [w for w in (_found(words, joined, t) for t in terms) if w]
         if not hits:
             continue
-        if party == "agency:dhs" and any(_found(words, joined, t) for t in DHS_NOT_FEDERAL) \
-                and not any("homeland" in h for h in hits):
-            continue
         return Assist(party, tuple(dict.fromkeys(hits)))
     return None
+
+
+#: Words a federal agency's name carries beside the words that name it ("US Marshals Service", "the FBI").
+_NAME_FILLER = frozenset({"the", "us", "u", "s", "united", "states", "of", "dept", "department", "service",
+                          "federal"})
+
+
+def federal_name_party(name: str) -> str | None:
+    """The party id of a federal agency whose name is only its name, however written ("Federal Bureau of
+    Investigation (FBI)", "USMS", "U.S. Marshals Service", "Homeland Security Investigations"): the id the
+    assists of :data:`ASSIST_TERMS` name, so the agency searching and the agency searched for are one party.
+    A name with more (a field office, a place: "ATF Louisville KY", "DHS Office of Inspector General") is None.
+
+    >>> [federal_name_party(n) for n in ["Federal Bureau of Investigation (FBI)", "USMS", "U.S. Marshals Service"]]
+    ['agency:fbi', 'agency:us-marshals', 'agency:us-marshals']
+    >>> [federal_name_party(n) for n in ["HSI", "ATF Louisville KY", "DHS Office of Inspector General", "Yakima PD"]]
+    ['agency:ice-hsi', None, None, None]
+    """
+    found = federal_assist(name)
+    if found is None:
+        return None
+    named = {w for hit in found.words for w in hit.split()}
+    rest = [w for w in reason_words(name) if w not in named and w not in _NAME_FILLER]
+    return found.party if not rest else None
 
 
 def _has_letters(text: str) -> bool:

@@ -70,6 +70,14 @@ ICE_FALSE_FRIENDS: tuple[str, ...] = (
     "dhspd",
     "desert hot springs",
 )
+#: Words around "DHS" that make it a county or state Department of Human or Health Services, not Homeland
+#: Security ("county DHS child welfare", "Oregon DHS"): with one of them, and no "homeland", DHS is dropped.
+DHS_NOT_FEDERAL: tuple[str, ...] = (
+    "county", "human service*", "health service*", "human svcs", "child welfare", "cps", "caseworker*",
+    "case worker*", "social worker*", "foster", "odhs", "state dhs", "oregon", "iowa", "minnesota",
+    "arkansas", "alabama", "oklahoma", "wisconsin", "pennsylvania", "michigan", "illinois", "tennessee",
+    "benefit*", "snap", "medicaid", "welfare check",
+)
 #: Words before an immigration term that deny it ("not immigration", "non-ICE").
 NEGATIONS: tuple[str, ...] = ("not", "no", "non")
 

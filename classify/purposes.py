@@ -22,6 +22,7 @@ import unicodedata
 from functools import lru_cache
 
 from classify.purpose_words import (  # the classifier's keyword tables
+    DHS_NOT_FEDERAL,
     FORBIDDEN_PURPOSE_TERMS,
     ICE_FALSE_FRIENDS,
     IMMIGRATION_TERMS,
@@ -90,12 +91,18 @@ def _match_table(words: list[str], joined: str, terms: tuple[str, ...]) -> str |
 
 def without_false_friends(joined: str) -> str:
     """Padded words (``" a b "``) without the phrases in which an immigration word is not about immigration
-    (:data:`ICE_FALSE_FRIENDS`) nor the immigration words a negation denies ("not ICE").
+    (:data:`ICE_FALSE_FRIENDS`), nor the immigration words a negation denies ("not ICE"), nor "DHS" where the
+    text says it is a county or state Department of Human Services (:data:`DHS_NOT_FEDERAL`).
 
     >>> without_false_friends(" ice cream truck not ice hsi agent ")
     ' truck agent '
+    >>> without_false_friends(" county dhs child welfare "), without_false_friends(" dhs homeland security county ")
+    (' county child welfare ', ' dhs homeland security county ')
     """
     cleaned = joined
+    if " dhs " in cleaned and " homeland " not in cleaned and any(
+            _matches(cleaned.split(), cleaned, t) for t in DHS_NOT_FEDERAL):
+        cleaned = cleaned.replace(" dhs ", "  ")
     for friend in ICE_FALSE_FRIENDS:
         if "*" in friend:
             pattern = " " + re.escape(friend).replace(r"\*", "[a-z0-9]*") + " "

@@ -19,6 +19,8 @@ type that names a purpose ("Burglary"), reads as that category (the offense type
 
 >>> [read_reason(r).tier for r in ["", "n/a", "459", "10851 VC", "24-012345", "patrol", "Stolen car"]]
 ['missing', 'missing', 'code_only', 'code_only', 'code_only', 'unrecognised', 'category']
+>>> [read_reason(r).tier for r in ["nan", "(blank)", "Other - Not Applicable", "Other"]]
+['missing', 'missing', 'missing', 'unrecognised']
 >>> read_reason("Stolen car")
 ReasonReading(tier='category', category='property_crime', words=('stolen*',))
 >>> read_reason(None, published=False).tier
@@ -46,8 +48,11 @@ MISSING_PLACEHOLDERS: frozenset[str] = frozenset({
     "not applicable", "null", "nil", "unknown", "unk", "unkn", "tbd", "tba", "x", "xx", "xxx", "xxxx",
     "asdf", "asdfg", "qwerty", "blank", "empty", "reason", "no", "nope", "?", "??", "???", "unspecified",
     "not specified", "none specified", "not provided", "none provided", "no reason provided", "not stated",
-    "no info", "no information",
+    "no info", "no information", "nan", "not available", "nothing", "unknown reason", "other - not applicable",
+    "other - n/a", "other: n/a", "other n/a",
 })
+#: Brackets around a placeholder ("(blank)", "[none]", "<n/a>") say no more than the placeholder.
+_BRACKETS = "()[]<>{}"
 #: Words that, all of them and nothing else, say nothing ("n/a n/a", "none - unknown", "NA / TBD").
 _NOTHING_WORDS = frozenset({"n", "a", "na", "none", "unknown", "unk", "tbd", "tba", "null", "nil", "x", "xx", "xxx"})
 #: Words of a code-only reason that name the code or the kind of number rather than a purpose.
@@ -81,7 +86,7 @@ def _is_missing(raw: str) -> str | None:
     low = " ".join(raw.lower().split())
     if not low:
         return ""
-    if low in MISSING_PLACEHOLDERS or low.strip(_EDGE_PUNCT + " ") in MISSING_PLACEHOLDERS:
+    if low in MISSING_PLACEHOLDERS or low.strip(_EDGE_PUNCT + _BRACKETS + " ") in MISSING_PLACEHOLDERS:
         return low
     if all(w in _NOTHING_WORDS for w in reason_words(low)):
         return low  # "n/a n/a", "none - unknown", or punctuation only

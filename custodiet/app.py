@@ -11,7 +11,8 @@ from typing import Any
 
 import typer
 
-__all__ = ["app", "sub_app", "EVENTS_ARG", "JSON_OPT", "REGISTRY_OPT", "RULES_OPT", "ATTEMPTS_OPT"]
+__all__ = ["app", "sub_app", "EVENTS_ARG", "JSON_OPT", "REGISTRY_OPT", "RULES_OPT", "ATTEMPTS_OPT", "ROWS_OPT",
+           "ALL_OPT"]
 
 
 def _flags_as_flags(params: Iterable[Any]) -> None:
@@ -86,7 +87,15 @@ def _main(
 EVENTS_ARG = typer.Argument(help="a .jsonl log of events, or - for stdin")
 JSON_OPT = typer.Option("--json", help="print one JSON document on stdout")
 REGISTRY_OPT = typer.Option("--registry", help="party registry (JSON list or .jsonl of parties)")
-RULES_OPT = typer.Option("--rules", help="rule set name or TOML file (repeatable); default: every set, each "
-                         "within its era")
+def _comma_list(values: list[str] | None) -> list[str] | None:
+    from custodiet.typed_names import comma_list
+
+    return comma_list(values)
+
+
+RULES_OPT = typer.Option("--rules", help="rule set name or TOML file (repeatable, or a comma list); default: every "
+                         "set, each within its era", callback=_comma_list)
+ROWS_OPT = typer.Option("--limit", min=1, help="rows per table for people (default 40; --json lists every row)")
+ALL_OPT = typer.Option("--all", help="show every row of every table")
 ATTEMPTS_OPT = typer.Option("--attempts", help="count every valid transfer in the log as a hand-over, not only "
                             "the custody the gates let through (the default)")

@@ -17,7 +17,7 @@ from custodiet.app import app
 __all__ = ["main", "app"]
 
 for _optional in ("commands_import", "commands_analysis", "commands_streams", "commands_sim", "commands_audit",
-                  "commands_serve", "commands_rules", "commands_searches"):
+                  "commands_serve", "commands_rules", "commands_searches", "commands_time"):
     try:
         __import__(f"custodiet.{_optional}")
     except ModuleNotFoundError as _e:  # a command module not written yet

@@ -6,10 +6,13 @@ from typing import Annotated
 
 import typer
 
-from custodiet.app import ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_OPT, RULES_OPT, app
-from custodiet.console import counted, emit_json, err, out, table
+from custodiet.app import ALL_OPT, ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_OPT, ROWS_OPT, RULES_OPT, app
+from custodiet.console import counted, emit_json, err, out, shown, table
 from custodiet.errors import CliError, guarded
-from custodiet.inputs import check_party, load_graph, load_registry
+from custodiet.inputs import load_graph, load_registry
+from custodiet.timeopts import AS_OF_OPT, MAX_WAIT_OPT, as_of_time, print_as_of, wait_seconds
+from custodiet.typed_names import LogParties, in_log_words, resolve_party
+from reports.names import names_in
 
 
 @app.command()
@@ -17,44 +20,55 @@ from custodiet.inputs import check_party, load_graph, load_registry
 def trace(
     events: Annotated[str, EVENTS_ARG],
     clip: Annotated[str, typer.Option("--clip", help="clip id")],
-    to: Annotated[str, typer.Option("--to", help="party id, e.g. agency:ice-hsi")],
+    to: Annotated[str, typer.Option("--to", help="party id or name, e.g. agency:ice-hsi or \"ICE HSI\"")],
     limit: Annotated[int, typer.Option("--limit", min=0, help="list at most N paths (the count stays exact)")] = 1000,
     as_json: Annotated[bool, JSON_OPT] = False,
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
+    max_wait: Annotated[str | None, MAX_WAIT_OPT] = None,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """Every time-respecting path by which CLIP reached party TO (custody as judged, or --attempts)."""
     from graph.trace import trace as do_trace
 
-    g = load_graph(events, registry, rules, attempts)[0]
-    check_party(g, to)
-    doc = do_trace(g, clip, to, limit=limit)
+    wait = wait_seconds(max_wait)
+    log = LogParties()
+    g = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of))[0]
+    to = resolve_party(g, to, "--to", log)
+    doc = do_trace(g, clip, to, limit=limit, named=to in log, max_wait=wait)
+    if not g.has_party(to):
+        doc["in_log"] = log.held(to)
     if as_json:
-        emit_json(doc)
+        emit_json(dict(doc, names=names_in(doc, g.registry)))
         return
     from reports.names import count_of, party_name
 
     reg = g.registry
-    title = (f"{clip} -> {party_name(to, reg)}: {count_of(doc['count'], 'time-respecting path')}, "
+    within = f" within {max_wait} a hop" if wait is not None else ""
+    title = (f"{clip} -> {party_name(to, reg)}: {count_of(doc['count'], 'time-respecting path')}{within}, "
              f"{counted(doc['basis'])}" + (" (list truncated)" if doc["truncated"] else ""))
     out.print(table(title, [("#", "n"), ("parties (ids: --json)", "text"), ("hand-over events", "id")],
                     [(i, " -> ".join(party_name(x, reg) for x in p["parties"]), ", ".join(p["events"]))
                      for i, p in enumerate(doc["paths"], 1)]))
     if not doc["origin_known"]:
         out.print(f"{clip}: {doc['note']}", markup=False, highlight=False)
+    if "in_log" in doc:
+        out.print(f"nothing in custody reached {party_name(to, reg)}; it is {in_log_words(doc['in_log'])}",
+                  markup=False, highlight=False)
     static = doc["static"]
     if static["count"] is None:
         out.print(f"time-blind count (overstates): not known, counting stopped at its {static['stopped']}")
     else:
         out.print(f"time-blind count (overstates): {static['count']}")
+    print_as_of(doc, reg)
 
 
 @app.command()
 @guarded
 def reach(
     events: Annotated[str, EVENTS_ARG],
-    to: Annotated[str, typer.Option("--to", help="party id")],
+    to: Annotated[str, typer.Option("--to", help="party id or name, e.g. agency:fbi or FBI")],
     max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="with --onward: count party paths of at "
                                           "most N links")] = 3,
     onward: Annotated[bool, typer.Option("--onward", help="also list onward exposure: parties with any path of "
@@ -63,59 +77,72 @@ def reach(
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
+    limit: Annotated[int | None, ROWS_OPT] = None,
+    every: Annotated[bool, ALL_OPT] = False,
+    max_wait: Annotated[str | None, MAX_WAIT_OPT] = None,
+    as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """Clips that reached TO (path counts, intermediaries), conduits, and every party whose data reaches it
     (by a clip's hand-overs, a direct grant or a search; custody as judged, or --attempts)."""
     from graph.reach import reach as do_reach
 
-    g = load_graph(events, registry, rules, attempts)[0]
-    check_party(g, to)
-    doc = do_reach(g, to, max_hops=max_hops, onward=onward)
+    wait = wait_seconds(max_wait)
+    log = LogParties()
+    g = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of))[0]
+    to = resolve_party(g, to, "--to", log)
+    doc = do_reach(g, to, max_hops=max_hops, onward=onward, named=to in log, max_wait=wait)
+    held = log.held(to)
+    if not g.has_party(to):  # named in the log, but no custody, grant or search: what the log holds for it
+        doc["in_log"] = held
     if as_json:
-        emit_json(doc)
+        emit_json(dict(doc, names=names_in(doc, g.registry)))
         return
     from reports.names import count_of, party_name
 
     reg = g.registry
     name = party_name(to, reg)
     if doc["clip_count"]:
+        within = f" with every hand-over within {max_wait} of the one before" if wait is not None else ""
         out.print(f"{count_of(doc['clip_count'], 'clip')} reached {name} ({to}) by "
-                  f"{count_of(doc['path_count'], 'time-respecting path')} ({counted(doc['basis'])})", markup=False,
-                  highlight=False)
+                  f"{count_of(doc['path_count'], 'time-respecting path')}{within} ({counted(doc['basis'])})",
+                  markup=False, highlight=False)
         unknown = sum(1 for c in doc["clips"] if not c["origin_known"])
         if unknown:
             out.print(f"{count_of(unknown, 'clip')} of these: no recording in the log, origin unknown; counted from "
                       "the party that handed it over first", markup=False, highlight=False)
-        out.print(table(f"conduits: clips passed on that reached {name}", [("party", "party"),
-                                                                              ("clips passed on", "n")],
-                        [((party_name(c["party"], reg), c["party"]), c["clips"]) for c in doc["conduits"][:20]]))
+        rows, how_many = shown(doc["conduits"], limit, every)
+        out.print(table(f"conduits: clips passed on that reached {name}, as owner or intermediary ({how_many})",
+                        [("party", "party"), ("clips passed on", "n"), ("of them its own", "n")],
+                        [((party_name(c["party"], reg), c["party"]), c["clips"], c["own"]) for c in rows]))
     else:  # real data of grants and searches: say what it holds, not "0 clips"
         from reports.headline import holds_sentences
         from reports.render import holds_of
 
         for sentence in holds_sentences(holds_of(g, to), reg):
             out.print(sentence, markup=False, highlight=False)
-        out.print(f"No clip in this log reached {name} ({counted(doc['basis'])}).", markup=False, highlight=False)
-    reached = [r for r in doc["parties"] if not r.get("onward")]
-    out.print(table(f"parties whose data reaches {name} ({len(reached):,}; the first 40): by a clip's hand-overs, "
-                    "a direct grant or a search",
-                    [("party", "party"), ("by", "text"), ("hops", "n"), ("paths", "n")],
-                    [((party_name(r["party"], reg), r["party"]), ", ".join(r["by"]), r["min_hops"], r["paths"])
-                     for r in reached[:40]]))
+        out.print(f"No clip in this log reached {name} ({counted(doc['basis'])}); {name} is "
+                  f"{in_log_words(held)}.", markup=False, highlight=False)
+    reached, how_many = shown([r for r in doc["parties"] if not r.get("onward")], limit, every)
+    if reached:
+        out.print(table(f"parties whose data reaches {name} ({how_many}): by a clip's hand-overs, a direct grant or "
+                        "a search", [("party", "party"), ("by", "text"), ("hops", "n"), ("paths", "n")],
+                        [((party_name(r["party"], reg), r["party"]), ", ".join(r["by"]), r["min_hops"], r["paths"])
+                         for r in reached]))
+    else:
+        out.print(f"parties whose data reaches {name}: 0", markup=False, highlight=False)
     if onward:
-        more = [r for r in doc["parties"] if r.get("onward")]
-        out.print(table(f"onward exposure only ({len(more):,}; the first 40): an upper bound assuming re-sharing, "
-                        "not observed",
+        more, how_many = shown([r for r in doc["parties"] if r.get("onward")], limit, every)
+        out.print(table(f"onward exposure only ({how_many}): an upper bound assuming re-sharing, not observed",
                         [("party", "party"), ("hops", "n"), (f"paths (<= {max_hops} links)", "n")],
-                        [((party_name(r["party"], reg), r["party"]), r["min_hops"], r["paths"]) for r in more[:40]]))
+                        [((party_name(r["party"], reg), r["party"]), r["min_hops"], r["paths"]) for r in more]))
+    print_as_of(doc, reg)
 
 
 @app.command()
 @guarded
 def check(
     events: Annotated[str, EVENTS_ARG],
-    rules: Annotated[list[str] | None, typer.Option("--rules", help="rule set name or TOML file (repeatable); "
-                                                     "default: every set, each within its era")] = None,
+    rules: Annotated[list[str] | None, RULES_OPT] = None,
     broker: Annotated[str | None, typer.Option("--broker", help="kafka://HOST:PORT: run through real topics "
                                                 "and Faust agents")] = None,
     as_json: Annotated[bool, JSON_OPT] = False,

@@ -52,71 +52,82 @@ def import_(
                                                   "overrides")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the import summary as JSON")] = False,
 ) -> None:
-    """Import published data, reporting what was skipped and why (the counts add up)."""
+    """Import published data, reporting what was skipped and why (the counts add up) and what was assumed."""
     from importers import IMPORTERS
 
     if kind not in IMPORTERS:
         raise CliError(unknown_name("import kind", kind, sorted(IMPORTERS)))
     ps = _check_paths(kind, paths)
-    p = ps[0]
     if kind != "atlas-ring" and output is None:
         raise CliError(f"{kind} writes events: give -o EVENTS.jsonl")
-    kw: dict[str, Any] = {}
-    if observed and kind in ("flock-sharing", "flock-portal"):
-        kw["observed"] = observed
-    if agency and kind in ("flock-audit", "flock-sharing"):
-        kw["agency"] = agency
-    if tz and kind == "flock-audit":
-        kw["tz"] = tz
-    if overrides and kind != "flock-audit":
-        from classify.agencies import load_overrides
+    kw = _importer_options(kind, observed=observed, agency=agency, tz=tz, overrides=overrides)
+    result = _run_import(kind, ps, output, kw)
+    if kind == "flock-audit" and not tz:
+        from importers.audit_layouts import DEFAULT_TZ
 
-        kw["overrides"] = load_overrides(overrides)
-    if kind == "flock-portal":
-        kw_path: Any = ps if len(ps) > 1 else p
-    else:
-        kw_path = p
-    streaming = kind == "flock-audit" and output is not None
-    try:
-        with progress(f"importing {p.name}"):
-            fast = None
-            if streaming:  # a plain CSV audit through DuckDB (the same events, faster), else row by row
-                from importers.audit_fast import fast_import_audit
-
-                fast = fast_import_audit(kw_path, str(output), **kw)
-            if fast is not None:
-                result = fast
-            elif streaming:
-                with open(str(output), "w", encoding="utf-8") as fh:
-                    def sink(event: dict[str, Any]) -> None:
-                        fh.write(json.dumps(event, ensure_ascii=False) + "\n")
-
-                    result = IMPORTERS[kind](kw_path, sink=sink, **kw)
-            else:
-                result = IMPORTERS[kind](kw_path, **kw)
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        if streaming:
-            Path(str(output)).unlink(missing_ok=True)  # no half-written log left behind
-        if isinstance(e, UnicodeDecodeError) and p.is_file():
-            from importers.sniff import wrong_kind
-
-            raise CliError(f"{p}: not UTF-8 text; {wrong_kind(p, kind)}") from e
-        if isinstance(e, ValueError):
-            text = str(e).splitlines()[0]
-            raise CliError(no_path_twice(p, text)) from e
-        raise CliError(no_path_twice(p, f"cannot read ({e})")) from e
+        result.assume(f"times that carry no zone are read as {DEFAULT_TZ} (give --tz ZONE to change)")
     if output and kind != "flock-audit":
         result.write_jsonl(output)
     if registry or (kind == "atlas-ring" and output is None):
-        target = Path(registry or f"{p.stem}.registry.json")
+        target = Path(registry or f"{ps[0].stem}.registry.json")
         target.write_text(result.registry_json(), encoding="utf-8")
         err.print(f"party registry: {target} ({result.parties_written} parties)")
     for what in result.assumptions:  # on stderr, with --json too: never silent
         err.print(f"assumed: {what}", markup=False, soft_wrap=True)
-    summary = result.summary()
     if as_json:
-        emit_json(summary)
+        emit_json(result.summary())
         return
+    _print_summary(kind, ps, result, output)
+
+
+def _importer_options(kind: str, **given: str | None) -> dict[str, Any]:
+    """The options that ``kind``'s importer takes, from those given on the command line."""
+    takes = {"observed": ("flock-sharing", "flock-portal"), "agency": ("flock-audit", "flock-sharing"),
+             "tz": ("flock-audit",), "overrides": ("flock-sharing", "flock-portal", "atlas-ring")}
+    kw: dict[str, Any] = {k: v for k, v in given.items() if v and kind in takes[k]}
+    if "overrides" in kw:
+        from classify.agencies import load_overrides
+
+        kw["overrides"] = load_overrides(kw["overrides"])
+    return kw
+
+
+def _run_import(kind: str, ps: list[Path], output: str | None, kw: dict[str, Any]) -> Any:
+    """Run the importer (an audit's events written as they come); a failure is one line, and no half-written
+    log is left behind."""
+    from importers import IMPORTERS
+
+    p = ps[0]
+    path: Any = ps if kind == "flock-portal" and len(ps) > 1 else p
+    streaming = kind == "flock-audit" and output is not None
+    try:
+        with progress(f"importing {p.name}"):
+            if not streaming:
+                return IMPORTERS[kind](path, **kw)
+            from importers.audit_fast import fast_import_audit
+
+            fast = fast_import_audit(path, str(output), **kw)  # a plain CSV through DuckDB: the same events
+            if fast is not None:
+                return fast
+            with open(str(output), "w", encoding="utf-8") as fh:
+                def sink(event: dict[str, Any]) -> None:
+                    fh.write(json.dumps(event, ensure_ascii=False) + "\n")
+
+                return IMPORTERS[kind](path, sink=sink, **kw)
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        if streaming:
+            Path(str(output)).unlink(missing_ok=True)
+        if isinstance(e, UnicodeDecodeError) and p.is_file():
+            from importers.sniff import wrong_kind
+
+            raise CliError(f"{p}: not UTF-8 text at byte {e.start}; {wrong_kind(p, kind)}") from e
+        if isinstance(e, ValueError):
+            raise CliError(no_path_twice(p, str(e).splitlines()[0])) from e
+        raise CliError(no_path_twice(p, f"cannot read ({e})")) from e
+
+
+def _print_summary(kind: str, ps: list[Path], result: Any, output: str | None) -> None:
+    summary = result.summary()
     t = Table(title=f"import {kind}: {', '.join(str(x) for x in ps)}")
     t.add_column("count")
     t.add_column("n", justify="right")
@@ -126,10 +137,9 @@ def import_(
         t.add_row(f"  skipped: {reason}", str(n))
     out.print(t)
     for merge in result.merges:
-        err.print(f"merged party ids: {merge}", markup=False)
-
+        err.print(f"merged party ids: {merge}", markup=False, soft_wrap=True)
     for s in result.skipped[:10]:
-        err.print(f"skipped {s.file}:{s.line}: {s.reason}", markup=False)
+        err.print(f"skipped {s.file}:{s.line}: {s.reason}", markup=False, soft_wrap=True)
     if output:
         out.print(f"wrote {summary['events_written']} events to {output}")
 
@@ -161,7 +171,7 @@ def history(
                   "(import several snapshots with `custodiet import flock-portal A.json B.json -o ...`)")
         return
     for portal in doc["portals"]:
-        t = Table(title=f"{portal['portal']}: access list, {len(portal['snapshots'])} snapshots")
+        t = Table(title=f"{portal['name']} ({portal['portal']}): access list, {len(portal['snapshots'])} snapshots")
         t.add_column("from")
         t.add_column("to")
         t.add_column("change")
@@ -170,7 +180,8 @@ def history(
         for step in portal["changes"]:
             for change in ("added", "removed"):
                 for item in step[change]:
-                    t.add_row(step["from"][:10], step["to"][:10], change, item["party"], item["direction"])
+                    t.add_row(step["from"][:10], step["to"][:10], change, f"{item['name']}\n{item['party']}",
+                              item["direction"])
         out.print(t)
         out.print(f"grants added: {portal['added']}, removed: {portal['removed']} "
                   f"(between {portal['snapshots'][0][:10]} and {portal['snapshots'][-1][:10]})")

@@ -1,4 +1,5 @@
-"""``custodiet rules test [SET ...]`` (run each rule set's cases, coverage per rule) and
+"""``custodiet rules list [SET ...]`` (each rule set: what it is, where it applies, its rules),
+``custodiet rules test [SET ...]`` (run each rule set's cases, coverage per rule) and
 ``custodiet explain EVENTS EVENT_ID`` (every rule that looked at an event, what it compared, what it decided).
 
 >>> from typer.testing import CliRunner
@@ -15,17 +16,71 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from custodiet.app import EVENTS_ARG, JSON_OPT, REGISTRY_OPT, app, sub_app
+from custodiet.app import EVENTS_ARG, JSON_OPT, REGISTRY_OPT, RULES_OPT, app, sub_app
 from custodiet.console import emit_json, err, out
 from custodiet.errors import CliError, guarded
 
-__all__ = ["rules_app", "test_cmd", "explain"]
+__all__ = ["rules_app", "test_cmd", "list_cmd", "rule_set_rows", "explain"]
 
-rules_app = sub_app(help="Rule sets: prove each rule with its cases.", no_args_is_help=True)
+rules_app = sub_app(help="Rule sets: list them, and prove each rule with its cases.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
-RULES_OPT = typer.Option("--rules", help="rule set name or TOML file (repeatable); default: every set, each "
-                                         "within its era")
+
+
+def rule_set_rows(names: list[str] | None = None) -> list[dict[str, Any]]:
+    """Each rule set (default: every shipped one): id, title, description, where and when it applies, and its
+    rules (id, check, title, source), as ``custodiet rules list --json`` prints them.
+
+    >>> [r for r in rule_set_rows(["ca-sb54"])][0]["applies_in"]
+    ['CA']
+    """
+    from judge.rulesets import available_rule_sets, load_rule_set
+
+    rows = []
+    for name in names or available_rule_sets():
+        rs = load_rule_set(name)
+        rows.append({
+            "id": rs.id, "title": rs.title, "description": rs.description,
+            "applies_in": list(rs.applies_in), "platforms": list(rs.platforms),
+            "era": {"start": rs.era.start.isoformat() if rs.era.start else None,
+                    "end": rs.era.end.isoformat() if rs.era.end else None},
+            "rules": [{"id": r.id, "check": r.check, "title": r.title, "description": r.description,
+                       "source": r.source} for r in rs.rules],
+        })
+    return rows
+
+
+def _where(row: dict[str, Any]) -> str:
+    where = ", ".join(row["applies_in"]) or "anywhere"
+    if row["platforms"]:
+        where += f"; on {', '.join(row['platforms'])}"
+    start, end = row["era"]["start"], row["era"]["end"]
+    if start or end:
+        where += f"; {(start or '')[:10] or 'always'} to {(end or '')[:10] or 'now'}"
+    return where
+
+
+@rules_app.command("list")
+@guarded
+def list_cmd(
+    sets: Annotated[list[str] | None, typer.Argument(help="rule set names or TOML files; default: every "
+                                                          "shipped set", show_default=False)] = None,
+    as_json: Annotated[bool, JSON_OPT] = False,
+) -> None:
+    """Each rule set: its id (what --rules takes), what it is, where and when it applies, and its rules."""
+    rows = rule_set_rows(sets)
+    if as_json:
+        emit_json({"count": len(rows), "rule_sets": rows})
+        return
+    t = Table(title=f"rule sets ({len(rows)}; --rules takes the ids, or a comma list of them)", show_lines=True)
+    t.add_column("rule set", no_wrap=True)
+    t.add_column("what it is", ratio=3)
+    t.add_column("applies", ratio=1, min_width=10)
+    t.add_column("rules (ids: SET.RULE)", ratio=2, overflow="fold")
+    for row in rows:
+        t.add_row(row["id"], f"{row['title']}: {row['description']}", _where(row),
+                  "\n".join(r["id"].removeprefix(f"{row['id']}.") for r in row["rules"]))
+    out.print(t)
 
 
 @rules_app.command("test")

@@ -13,14 +13,15 @@ import contextlib
 import signal
 import threading
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from custodiet.app import app
+from custodiet.app import RULES_OPT, app
 from custodiet.console import err
 from custodiet.errors import CliError, guarded
 from custodiet.inputs import check_events_file, load_registry
+from world.defaults import DEFAULT_EVENTS, DEFAULT_SEED
 
 __all__ = ["serve", "log_is_simulated"]
 
@@ -64,12 +65,12 @@ def serve(
     follow: Annotated[bool, typer.Option("--follow", help="keep reading lines appended to EVENTS")] = False,
     simulate: Annotated[str | None, typer.Option("--simulate", help="stream a scenario (name or file) into the "
                                                  "page instead of reading a log")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="seed of the simulated scenario")] = 1,
-    n_events: Annotated[int, typer.Option("--events", min=1, help="events of the simulated scenario")] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the simulated scenario")] = DEFAULT_SEED,
+    n_events: Annotated[int, typer.Option("--events", min=1, help="events of the simulated scenario")]
+    = DEFAULT_EVENTS,
     rate: Annotated[float, typer.Option("--rate", min=0, help="simulated events per second (0: all at once)")]
     = 2000.0,
-    rules: Annotated[list[str] | None, typer.Option("--rules", help="rule set name or TOML file (repeatable); "
-                                                    "default: every set, each within its era")] = None,
+    rules: Annotated[list[str] | None, RULES_OPT] = None,
     registry: Annotated[str | None, typer.Option("--registry", help="party registry file")] = None,
     max_event_bytes: Annotated[int, typer.Option("--max-event-bytes", min=64, help="larger lines are dead "
                                                  "letters")] = 1_000_000,
@@ -86,8 +87,6 @@ def serve(
 ) -> None:
     """Serve a live, read-only web page: event rates, gates and flags by rule, custody paths, conduits."""
     from judge.rulesets import load_rule_sets
-    from live.server import serve as start_server
-    from live.state import LiveState, LogFollower
 
     if sum(x is not None for x in (events, simulate, broker)) != 1:
         raise CliError("give either a .jsonl log (or - for stdin), --simulate SCENARIO or --broker URL")
@@ -96,10 +95,38 @@ def serve(
     load_rule_sets(rules)  # fail fast on an unknown rule set
     reg = load_registry(registry)
     stop = threading.Event()
-    workers: list[threading.Thread] = []
-    names = None  # names for people, where the judge's registry knows only ids
-    is_sim = False  # the page says so at the top
+    src = _Source(reg, rules, max_event_bytes, stop)
     if broker is not None:
+        src.from_broker(broker, topic_prefix, partitions)
+    elif simulate is not None:
+        src.from_simulation(simulate, seed, n_events, rate, named=registry is None)
+    elif events == "-":
+        src.from_stdin()
+    else:
+        assert events is not None
+        src.from_file(events, follow)
+    _serve_until_stopped(src, host, port, audit, duration)
+
+
+class _Source:
+    """Where the page's events come from: the live state it feeds, the threads feeding it, names for people
+    (where the judge's registry knows only ids) and whether the data is simulated (the page says so)."""
+
+    def __init__(self, registry: Any, rules: list[str] | None, max_bytes: int, stop: threading.Event) -> None:
+        self.registry, self.rules, self.max_bytes, self.stop = registry, rules, max_bytes, stop
+        self.state: Any = None
+        self.workers: list[threading.Thread] = []
+        self.names: Any = None
+        self.simulated = False
+
+    def _state(self, source: str, mode: str = "stream") -> Any:
+        from live.state import LiveState
+
+        self.state = LiveState(self.registry, self.rules, source=source, mode=mode, max_bytes=self.max_bytes)
+        return self.state
+
+    def from_broker(self, broker: str, topic_prefix: str, partitions: int) -> None:
+        """A streaming run's verdicts topic (``--broker``), counted as ``check --broker`` counts it."""
         from streams.broker import broker_url_to_bootstrap
         from streams.check import StreamError, probe_broker
         from streams.live_feed import follow_verdicts
@@ -110,66 +137,85 @@ def serve(
             probe_broker(bootstrap)  # one line now, rather than a traceback in the feed's thread later
         except StreamError as e:
             raise CliError(f"--broker {broker}: {e}") from None
-        state = LiveState(reg, rules, source=f"{broker} ({topic_prefix}*)", max_bytes=max_event_bytes)
-        workers.append(follow_verdicts(state, bootstrap, TopicLayout(prefix=topic_prefix, partitions=partitions),
-                                       stop))
-    elif simulate is not None:
+        state = self._state(f"{broker} ({topic_prefix}*)")
+        self.workers.append(follow_verdicts(state, bootstrap, TopicLayout(prefix=topic_prefix, partitions=partitions),
+                                            self.stop))
+
+    def from_simulation(self, scenario_name: str, seed: int, n_events: int, rate: float, *, named: bool) -> None:
+        """A scenario simulated and streamed in at ``rate`` events per second (``--simulate``)."""
         from custodiet.demo import display_registry
         from custodiet.inputs import load_scenario_named
         from world.simulate import simulate as run_simulation
 
-        scenario = load_scenario_named(simulate)
-        is_sim = True
-        if registry is None:
-            names = display_registry(scenario)
-        state = LiveState(reg, rules, source=f"simulated {simulate} (seed {seed})", max_bytes=max_event_bytes)
-        simulated = run_simulation(scenario, seed, n_events)
-        workers.append(state.start_replay(simulated, rate, stop=stop))
-    elif events == "-":
+        scenario = load_scenario_named(scenario_name)
+        self.simulated = True
+        if named:
+            self.names = display_registry(scenario)
+        state = self._state(f"simulated {scenario_name} (seed {seed})")
+        self.workers.append(state.start_replay(run_simulation(scenario, seed, n_events), rate, stop=self.stop))
+
+    def from_stdin(self) -> None:
+        """Lines as they arrive on stdin (``-``)."""
         from judge.pipeline import read_lines
 
-        state = LiveState(reg, rules, source="stdin", max_bytes=max_event_bytes)
-        lines = read_lines("-", max_event_bytes)
-        th = threading.Thread(target=state.feed_stream, args=(lines,), kwargs={"stop": stop}, daemon=True,
-                              name="live-stdin-feed")
+        state = self._state("stdin")
+        th = threading.Thread(target=state.feed_stream, args=(read_lines("-", self.max_bytes),),
+                              kwargs={"stop": self.stop}, daemon=True, name="live-stdin-feed")
         th.start()
-        workers.append(th)
-    else:
-        assert events is not None
+        self.workers.append(th)
+
+    def from_file(self, events: str, follow: bool) -> None:
+        """A log read whole, or (``--follow``) read and then followed as it grows."""
+        from live.follow import LogFollower
+        from live.state import LiveState
+
         check_events_file(events, allow_empty=follow)
-        if follow:
-            state = LiveState(reg, rules, source=events, mode="follow", max_bytes=max_event_bytes)
-            follower = LogFollower(events, max_event_bytes)
-            state.feed_lines(follower.read_new())  # type: ignore[arg-type]
-            state.settle()
-            th = threading.Thread(target=follower.follow, args=(state,), kwargs={"stop": stop}, daemon=True,
-                                  name="live-follow")
-            th.start()
-            workers.append(th)
-        else:
-            state = LiveState.from_log(events, rules, reg, max_bytes=max_event_bytes)
-    sink = None
-    trail = None
-    if audit is not None:
-        from custodiet.commands_core import open_audit
+        self.simulated = log_is_simulated(events)
+        if not follow:
+            self.state = LiveState.from_log(events, self.rules, self.registry, max_bytes=self.max_bytes)
+            return
+        state = self._state(events, mode="follow")
+        follower = LogFollower(events, self.max_bytes)
+        state.feed_lines(follower.read_new())
+        state.settle()
+        th = threading.Thread(target=follower.follow, args=(state,), kwargs={"stop": self.stop}, daemon=True,
+                              name="live-follow")
+        th.start()
+        self.workers.append(th)
 
-        trail = open_audit(audit)
 
-        def sink(rec: dict) -> None:  # type: ignore[type-arg]
-            trail.record(rec["component"], "query", rec["actor"], str(rec["outcome"]),
-                         {"method": rec["method"], "path": rec["path"]})
-    if events not in (None, "-"):
-        is_sim = log_is_simulated(str(events))
+def _audit_sink(audit: str | None) -> tuple[Any, Any]:
+    """``(sink for the server's query records, the trail)`` for ``--audit FILE``; ``(None, None)`` without."""
+    if audit is None:
+        return None, None
+    from custodiet.commands_core import open_audit
+
+    trail = open_audit(audit)
+
+    def sink(rec: dict[str, Any]) -> None:
+        trail.record(rec["component"], "query", rec["actor"], str(rec["outcome"]),
+                     {"method": rec["method"], "path": rec["path"]})
+
+    return sink, trail
+
+
+def _serve_until_stopped(src: _Source, host: str, port: int, audit: str | None, duration: float | None) -> None:
+    """Listen, say where, and serve until Ctrl-C, SIGTERM or ``duration``; then stop the feeds and close the
+    audit trail (its closing signed checkpoint: a normal stop leaves a trail that verifies)."""
+    from live.server import serve as start_server
+
+    sink, trail = _audit_sink(audit)
+    stop = src.stop
     with _sigterm_as_interrupt():  # from here on, SIGTERM and Ctrl-C both end in the cleanup below
         try:
-            server = start_server(state, host, port, audit=sink, names=names, simulated=is_sim)
+            server = start_server(src.state, host, port, audit=sink, names=src.names, simulated=src.simulated)
         except OSError as e:
             stop.set()
             if trail is not None:
                 trail.close()
             raise CliError(f"{host}:{port}: cannot listen ({e.strerror or e})") from e
         try:
-            doc = state.stats()
+            doc = src.state.stats()
             err.print(f"custodiet: serving {server.url} ({doc['events_in']} event(s) so far; Ctrl-C to stop)",
                       markup=False, highlight=False, soft_wrap=True)
             if host not in ("127.0.0.1", "localhost", "::1"):
@@ -181,10 +227,10 @@ def serve(
         finally:
             stop.set()
             server.shutdown()
-            for th in workers:
+            for th in src.workers:
                 th.join(timeout=2)
             if trail is not None:
-                trail.close()  # the closing signed checkpoint: a normal stop leaves a trail that verifies
+                trail.close()
     err.print("custodiet: stopped", markup=False, highlight=False)
 
 

@@ -14,6 +14,7 @@ from custodiet.app import JSON_OPT, app
 from custodiet.console import emit_json, err, out
 from custodiet.errors import CliError, guarded
 from custodiet.inputs import load_scenario_named
+from world.defaults import DEFAULT_EVENTS, DEFAULT_SEED
 
 
 def _scenario(name: str):  # type: ignore[no-untyped-def]
@@ -28,8 +29,8 @@ def simulate(
     ] = "default",
     seed: Annotated[
         int, typer.Option("--seed", help="random seed: the same seed gives a byte-identical file")
-    ] = 1,
-    events: Annotated[int, typer.Option("--events", min=1, help="exactly this many events")] = 10_000,
+    ] = DEFAULT_SEED,
+    events: Annotated[int, typer.Option("--events", min=1, help="exactly this many events")] = DEFAULT_EVENTS,
     output: Annotated[
         str, typer.Option("-o", "--output", help=".jsonl file to write, or - for stdout")
     ] = "-",

@@ -11,6 +11,7 @@ import typer
 from custodiet.app import app
 from custodiet.console import err, out
 from custodiet.errors import CliError, guarded
+from world.defaults import DEFAULT_EVENTS, DEFAULT_SEED
 
 
 @app.command()
@@ -46,10 +47,13 @@ def broker(
 @guarded
 def demo(
     scenario: Annotated[str, typer.Option("--scenario", help="scenario name (see: custodiet scenarios)")] = "default",
-    events: Annotated[int, typer.Option("--events", min=100, help="simulated events")] = 6000,
-    seed: Annotated[int, typer.Option("--seed", help="random seed (the same seed, the same run)")] = 7,
+    events: Annotated[int, typer.Option("--events", min=100, help="simulated events")] = DEFAULT_EVENTS,
+    seed: Annotated[int, typer.Option("--seed", help="random seed (the same seed, the same run)")] = DEFAULT_SEED,
     in_process: Annotated[bool, typer.Option("--in-process", help="do not start a broker")] = False,
     report: Annotated[str, typer.Option("-o", "--report", help="report folder")] = "custodiet-demo-report",
+    log: Annotated[str | None, typer.Option("--log", help="where to keep the simulated event log (custodiet check, "
+                                            "reach, trace read it); default: REPORT.events.jsonl beside the report, "
+                                            "none with --json")] = None,
     serve: Annotated[bool, typer.Option("--serve", help="then serve the live view until Ctrl-C")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON document on stdout (accounting, "
                                           "violations, clips reaching each federal party); no report")] = False,
@@ -60,4 +64,4 @@ def demo(
     if as_json and serve:
         raise CliError("--json prints one document and ends: run --serve without it")
     run_demo(scenario=scenario, n_events=events, seed=seed, in_process=in_process, report_dir=report, serve=serve,
-             as_json=as_json)
+             as_json=as_json, log_path=log if log is not None or as_json else f"{report.rstrip('/')}.events.jsonl")

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.console import Console
 
-__all__ = ["out", "err", "emit_json", "table", "progress", "counted"]
+__all__ = ["out", "err", "emit_json", "table", "progress", "counted", "shown", "TABLE_ROWS"]
+
+#: Rows a text table shows unless asked for another number (``--limit N``) or all (``--all``).
+TABLE_ROWS = 40
 
 out = Console()
 err = Console(stderr=True)
@@ -47,6 +50,22 @@ def counted(basis: str) -> str:
     from reports.names import counted_words
 
     return counted_words(basis)
+
+
+def shown(rows: Sequence[Any], limit: int | None = None, every: bool = False) -> tuple[list[Any], str]:
+    """The rows a text table shows (``limit``, default :data:`TABLE_ROWS`; ``every``: all) and words for its
+    title saying how many of how many, how many were left out and how to see them.
+
+    >>> shown([1, 2, 3], 2)
+    ([1, 2], 'the first 2 of 3; 1 left out: --all or --limit N shows more')
+    >>> shown([1, 2, 3], 2, every=True), shown([], 2)
+    (([1, 2, 3], '3'), ([], '0'))
+    """
+    cap = None if every else (limit or TABLE_ROWS)
+    if cap is None or len(rows) <= cap:
+        return list(rows), f"{len(rows):,}"
+    return list(rows[:cap]), (f"the first {cap:,} of {len(rows):,}; {len(rows) - cap:,} left out: --all or --limit N "
+                              "shows more")
 
 
 def table(title: str, columns: Iterable[tuple[str, str]], rows: Iterable[Iterable[Any]]) -> Any:

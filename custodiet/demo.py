@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-import json
+import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -109,6 +109,7 @@ def demo_document(
         "processed": check_doc["processed"],
         "duplicates": check_doc["duplicates"],
         "dead_letters": check_doc["dead_letters"],
+        "beyond_lateness": check_doc.get("beyond_lateness", 0),
         "outcomes": check_doc.get("outcomes", {}),
         "violations": check_doc["violations"],
         "basis": graph.basis,
@@ -125,19 +126,31 @@ def display_registry(sc: Any) -> Any:
     return PartyRegistry(list(sc.registry()), resolver=resolve_party)
 
 
+def _keep_log(path: Path, lines: list[tuple[int, bytes]]) -> None:
+    """Write the simulated events to ``path``, one per line, whole or not at all (written beside, then moved)."""
+    tmp = path.with_name(f".{path.name}.partial")
+    with tmp.open("wb") as f:
+        for _, line in lines:
+            f.write(line + b"\n")
+    os.replace(tmp, path)
+
+
 def run_demo(
     *, scenario: str, n_events: int, seed: int, in_process: bool, report_dir: str, serve: bool,
-    as_json: bool = False,
+    as_json: bool = False, log_path: str | None = None,
 ) -> dict[str, Any]:
     """Run the demo end to end (see the module docstring); ``as_json``: print :func:`demo_document` on
-    stdout instead of the headline, with no report and no live view. Returns the document."""
+    stdout instead of the headline, with no report and no live view. The simulated event log is kept at
+    ``log_path`` (``event_log`` in the document), so ``check``, ``reach`` and ``trace`` can read what the demo
+    counted. Returns the document."""
     from analysis.judged import judged_graph
     from custodiet.console import emit_json, progress
     from custodiet.inputs import load_registry, load_scenario_named
     from judge.pipeline import load_events, run_check
     from reports.headline import headline
+    from reports.names import names_in
     from reports.render import write_report
-    from world.simulate import simulate
+    from world.simulate import event_line, simulate
 
     say = err if as_json else out
     started = time.monotonic()
@@ -163,7 +176,9 @@ def run_demo(
         with _progress() as bar:
             task = bar.add_task("simulating Ring, Flock, Axon, police, federal", total=n_events)
             events = simulate(sc, seed, n_events, progress=lambda k: bar.update(task, completed=k))
-        lines = list(enumerate((json.dumps(e).encode() for e in events), start=1))
+        lines = list(enumerate((event_line(e).encode() for e in events), start=1))  # as `simulate` writes them
+        if log_path is not None:
+            _keep_log(Path(log_path), lines)
         if broker is not None:
             check_doc, verdicts = _on_kafka(lines, sc.rule_sets, broker)
             mode = f"Faust agents on kafka://{broker.bootstrap}"
@@ -178,8 +193,10 @@ def run_demo(
     graph = judged_graph(decoded, verdicts, registry)
     doc = demo_document(scenario=sc.name, seed=seed, n_events=n_events, check_doc=check_doc, graph=graph,
                         registry=registry, mode=mode)
+    if log_path is not None:
+        doc["event_log"] = str(Path(log_path).resolve())
     if as_json:
-        emit_json(doc)
+        emit_json(dict(doc, names=names_in(doc, names)))
         return doc
     o = check_doc["outcomes"]
     out.print(f"\n{mode}: events in {doc['events_in']} = processed {doc['processed']} + duplicates "
@@ -195,8 +212,14 @@ def run_demo(
                                 sc.credit, headline_doc=doc, simulated=True, registry=names,
                                 step=lambda what: bar.update(task, description=what))
         out.print(f"\nreport: {Path(page).resolve()}", markup=False, highlight=False)
+    else:
+        out.print(f"\nno report written to {Path(report_dir).resolve()}: no clip reached a federal party in this "
+                  "run (more --events, or another --seed, simulate more hand-overs)", markup=False, highlight=False)
     out.print(f"agency names from: {'; '.join(sc.credit)} (the events are simulated)", markup=False,
               highlight=False)
+    if log_path is not None:
+        out.print(f"event log (simulated, every line says so in its source): {doc['event_log']} "
+                  f"(custodiet check {log_path} gives the counts above)", markup=False, highlight=False)
     err.print(f"done in {time.monotonic() - started:.1f}s")
     if serve:
         _serve(events, sc.rule_sets, names)

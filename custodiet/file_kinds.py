@@ -53,32 +53,39 @@ _IMPORT = "use `custodiet import {kind}`"
 
 
 def _csv_kind(header: list[str]) -> str:
-    """What a CSV with this header is, in words (importers named by their commands)."""
-    names = [h.strip().strip('"').lower() for h in header]
-    cols = set(names)
-    shown = ", ".join(h.strip() for h in header[:6]) + (", ..." if len(header) > 6 else "")
-    if {"src_agency", "external_agency"} <= cols or {"grantor", "grantee"} <= cols:
-        return f"looks like a Flock sharing CSV (columns {shown}): " + _IMPORT.format(kind="flock-sharing")
-    if cols & {"searchdate", "search_date"} or ("reason" in cols and cols & {"date", "timestamp", "searched_at"}):
-        return f"looks like a Flock search audit CSV (columns {shown}): " + _IMPORT.format(kind="flock-audit")
-    if "agency" in cols and ("type of lea" in cols or "aosnumber" in cols):
-        return (f"looks like an Atlas of Surveillance (Ring partnerships) CSV (columns {shown}): "
-                + _IMPORT.format(kind="atlas-ring"))
+    """What a CSV with this header is, in words: an importer's input (each importer's own declaration,
+    :mod:`importers.kinds`), an overrides file, or just a CSV."""
+    from importers.kinds import by_header, shown_columns
+
+    found = by_header(header)
+    if found is not None:
+        kind, what = found
+        return f"looks like {what}: " + _IMPORT.format(kind=kind)
+    cols = {h.strip().strip('"').lower() for h in header}
+    shown = shown_columns(header)
     if {"agency", "kind"} <= cols and cols <= {"agency", "kind", "state", "category"}:
         return f"looks like an agency overrides CSV (columns {shown}): pass it with --overrides FILE"
     return (f"looks like a CSV file (columns {shown}), not JSON lines: the importers read Flock sharing, "
             "Flock search audit and Atlas Ring CSVs (`custodiet import --help`)")
 
 
+def _import_kind(obj: Any) -> str | None:
+    from importers.kinds import by_json
+
+    found = by_json(obj)
+    return None if found is None else f"looks like {found[1]}: " + _IMPORT.format(kind=found[0])
+
+
 def _json_document_kind(doc: Any) -> str:
-    if isinstance(doc, dict) and ("sharing_outbound" in doc or "sharing_inbound" in doc or "slug" in doc):
-        return "looks like a Flock transparency-portal record (one JSON document): " + \
-            _IMPORT.format(kind="flock-portal")
+    if isinstance(doc, dict) and (what := _import_kind(doc)):
+        return what
     if isinstance(doc, list) and doc and all(isinstance(x, dict) for x in doc[:20]):
         if all("event_id" in x or "type" in x for x in doc[:20]):
             return "looks like a JSON array of events: write one event object per line (e.g. jq -c '.[]' FILE)"
         if all("id" in x and "kind" in x for x in doc[:20]):
             return "looks like a party registry: pass it with --registry FILE"
+        if what := _import_kind(doc):
+            return what
     if isinstance(doc, dict):
         return _json_object_kind(doc) or "holds a JSON object without event_id or type: not an events log"
     return "looks like one JSON document, not JSON lines (one event object per line)"
@@ -86,6 +93,8 @@ def _json_document_kind(doc: Any) -> str:
 
 def _json_object_kind(obj: dict[str, Any]) -> str | None:
     """What a JSON object that is not an event is (None: nothing recognisable)."""
+    if what := _import_kind(obj):
+        return what
     if {"seq", "prev", "component", "event_type"} <= set(obj):
         return "looks like an audit trail: use `custodiet audit verify`"
     if "id" in obj and "kind" in obj:
@@ -109,6 +118,33 @@ def _toml_kind(text: str) -> str | None:
     if "rule_sets" in doc or "agencies" in doc or "channel" in doc:
         return "looks like a scenario (TOML): pass it with --scenario FILE"
     return "looks like a TOML file, not JSON lines"
+
+
+def _multi_line_document(lines: list[str], head: bytes, whole: bool,
+                         read_all: Callable[[], bytes | None]) -> Any:
+    """A JSON document written over several lines (a pretty-printed portal record), whole; else None. Its first
+    line alone is not JSON, which would otherwise read as a broken event."""
+    if not lines or lines[0][0] not in "{[":
+        return None
+    try:
+        json.loads(lines[0])
+        return None  # a whole object on one line: JSON lines
+    except (ValueError, RecursionError):
+        pass
+    everything = head if whole else read_all()
+    if everything is None:
+        return None
+    try:
+        doc = json.loads(everything.decode("utf-8", errors="replace").lstrip("\ufeff"))
+    except (ValueError, RecursionError):
+        return None
+    return None if isinstance(doc, dict) and ("event_id" in doc or "type" in doc) else doc
+
+
+def _binary_line(line: str) -> bool:
+    """A line of bytes that are not text (NUL, or mostly undecodable or control characters)."""
+    bad = sum(ch == "\ufffd" or (ch < " " and ch not in "\t\r") for ch in line)
+    return "\x00" in line or bad > len(line) // 5
 
 
 def _starts_like_an_event(line: str) -> bool:
@@ -151,15 +187,23 @@ def describe_head(head: bytes, whole: bool, read_all: Callable[[], bytes | None]
     for magic, words in _MAGIC:
         if head.startswith(magic):
             return f"looks like {words}"
-    if b"\x00" in head:
-        return "looks like binary data, not JSON lines of text"
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    from importers.text import head_text
+
+    utf16 = head_text(head)
+    text = (utf16 if utf16 is not None else head.decode("utf-8", errors="replace")).lstrip("\ufeff")
     pieces = text.split("\n")
     if not whole and len(pieces) > 1:
         pieces.pop()  # cut off by the head's size
-    lines = [x.strip() for x in pieces if x.strip()][:HEAD_LINES]
+    # A line of binary garbage among event lines is a dead letter of an events log, not what the file is:
+    # the head is judged by its lines of text.
+    lines = [x.strip() for x in pieces if x.strip() and not _binary_line(x)][:HEAD_LINES]
+    document = _multi_line_document(lines, head, whole, read_all)
+    if document is not None:
+        return _json_document_kind(document)
     if any(_starts_like_an_event(x) for x in lines):
-        return None
+        return None  # UTF-16 too: judge.logread reads it as UTF-8
+    if b"\x00" in head and utf16 is None or not lines:
+        return "looks like binary data, not JSON lines of text"
     first = lines[0]
     sample = text[:2048]
     if sum(ch == "\ufffd" or (ch < " " and ch not in "\t\r\n") for ch in sample) > len(sample) // 20:

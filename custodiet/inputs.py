@@ -3,7 +3,6 @@ CliError naming the file or option when it is not what the command needs."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,6 @@ from custodiet.errors import CliError, unknown_name
 
 __all__ = [
     "load_scenario_named",
-    "check_party",
     "check_readable_file",
     "check_events_file",
     "load_registry",
@@ -37,34 +35,6 @@ def load_scenario_named(name: str) -> Any:
     except ScenarioError as e:
         raise CliError(unknown_name("scenario", name, [*available_scenarios(), *ALIASES],
                                     str(e).splitlines()[0])) from e
-
-
-def check_party(graph: Any, party: str, option: str = "--to") -> None:
-    """A CliError naming ``option`` when ``party`` is not in the graph, suggesting ids by id and by name.
-
-    >>> from graph.custody import CustodyGraph
-    >>> g = CustodyGraph(); g.add_grant("g", "agency:el-cajon-ca-pd", "agency:fbi", 0.0)
-    >>> check_party(g, "FBI")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    custodiet.errors.CliError: --to: party 'FBI' is not in the log... (did you mean agency:fbi?)
-    """
-    if graph.has_party(party):
-        return
-    from reports.names import party_name
-
-    ids = sorted(str(p) for p in graph.graph)
-    by_word: dict[str, str] = {}
-    for p in ids:
-        by_word.setdefault(p.lower(), p)
-        by_word.setdefault(p.split(":", 1)[-1].lower(), p)
-        by_word.setdefault(party_name(p, graph.registry).lower(), p)
-    key = party.lower().strip()
-    hits = [by_word[key]] if key in by_word else []
-    hits += [by_word[w] for w in difflib.get_close_matches(key, list(by_word), n=5, cutoff=0.6)]
-    hits = list(dict.fromkeys(hits))[:3]
-    hint = f" (did you mean {' or '.join(hits)}?)" if hits else ""
-    raise CliError(f"{option}: {graph.absent('party', party)}{hint}")
 
 
 def check_readable_file(path: str, what: str = "file") -> Path:
@@ -155,11 +125,12 @@ def load_log(events: str, max_bytes: int | None = None) -> tuple[list[Any], int,
 
 def load_graph(
     events: str, registry: str | None, rules: list[str] | None = None, attempts: bool = False,
-    on_verdict: Callable[[Any, Any], None] | None = None,
+    on_verdict: Callable[[Any, Any], None] | None = None, as_of: Any = None,
 ) -> tuple[Any, Any]:
     """The custody graph of a log and the run it came from (``judge.pipeline.CheckResult``): custody as
     judged in-process under ``rules`` (default: every set, each within its era), or with ``attempts``
-    every valid transfer an observed hand-over (nothing judged). ``analysis.judged`` builds it."""
+    every valid transfer an observed hand-over (nothing judged); ``as_of`` (a datetime): as of then.
+    ``analysis.judged`` builds it."""
     from analysis.judged import graph_of_log
     from judge.decode import DEFAULT_MAX_EVENT_BYTES
     from judge.pipeline import read_lines
@@ -171,7 +142,7 @@ def load_graph(
         load_rule_sets(rules)  # fail fast on an unknown rule set
     with console.progress("reading and judging the log" if not attempts else "reading the log"):
         g, res = graph_of_log(read_lines(events, DEFAULT_MAX_EVENT_BYTES), rules, load_registry(registry),
-                              attempts=attempts, source=events, on_verdict=on_verdict)
+                              attempts=attempts, source=events, on_verdict=on_verdict, as_of=as_of)
     doc = res.document()
     if doc["dead_letters"]:
         first = doc["dead_letter_list"][0]

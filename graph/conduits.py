@@ -38,8 +38,9 @@ from graph.trace import TraceError
 __all__ = ["conduits", "conduit_document", "targets_of", "upstream_of"]
 
 
-def targets_of(g: CustodyGraph, to: str | None = None, to_kind: str | None = None) -> set[str]:
-    """The target set: ``to`` (which must be in the graph) and/or every party of kind ``to_kind``.
+def targets_of(g: CustodyGraph, to: str | None = None, to_kind: str | None = None, *, named: bool = False) -> set[str]:
+    """The target set: ``to`` (which must be in the graph, unless ``named``: the log names it, the caller knows)
+    and/or every party of kind ``to_kind``.
 
     >>> g = CustodyGraph(); g.add_grant("g", "agency:a-pd", "agency:fbi", 0.0)
     >>> sorted(targets_of(g, to_kind="federal"))
@@ -47,7 +48,7 @@ def targets_of(g: CustodyGraph, to: str | None = None, to_kind: str | None = Non
     """
     found: set[str] = set()
     if to is not None:
-        if not g.has_party(to):
+        if not g.has_party(to) and not named:
             raise TraceError(g.absent("party", to))
         found.add(to)
     if to_kind is not None:
@@ -77,14 +78,15 @@ def _carriers(g: CustodyGraph, targets: set[str]) -> set[tuple[str, str, str]]:
     return found
 
 
-def conduits(g: CustodyGraph, to: str | None = None, to_kind: str | None = None) -> list[dict[str, Any]]:
+def conduits(g: CustodyGraph, to: str | None = None, to_kind: str | None = None, *,
+             named: bool = False) -> list[dict[str, Any]]:
     """Rows ``{"party","clips","recipients","grants","hand_overs","direct"}`` ranked by what they pass on
     (``hand_overs`` and ``grants`` count links; search links count as recipients only).
 
     With neither ``to`` nor ``to_kind``: overall. Target parties are not ranked as conduits into themselves.
     """
     towards = to is not None or to_kind is not None
-    targets = targets_of(g, to, to_kind) if towards else set()
+    targets = targets_of(g, to, to_kind, named=named) if towards else set()
     carriers = _carriers(g, targets) if towards else None
     clips: dict[str, set[str]] = defaultdict(set)
     recipients: dict[str, set[str]] = defaultdict(set)
@@ -133,16 +135,17 @@ def conduits(g: CustodyGraph, to: str | None = None, to_kind: str | None = None)
 
 
 def conduit_document(
-    g: CustodyGraph, to: str | None = None, to_kind: str | None = None, limit: int | None = None
+    g: CustodyGraph, to: str | None = None, to_kind: str | None = None, limit: int | None = None, *,
+    named: bool = False,
 ) -> dict[str, Any]:
-    """The ``custodiet conduits --json`` document.
+    """The ``custodiet conduits --json`` document (``named``: as for :func:`targets_of`).
 
     >>> g = CustodyGraph(); g.add_grant("g", "agency:a-pd", "agency:fbi", 0.0)
     >>> conduit_document(g, to_kind="federal")["conduits"][0]["party"]
     'agency:a-pd'
     """
-    rows = conduits(g, to, to_kind)
-    targets = sorted(targets_of(g, to, to_kind)) if (to or to_kind) else []
+    rows = conduits(g, to, to_kind, named=named)
+    targets = sorted(targets_of(g, to, to_kind, named=named)) if (to or to_kind) else []
     return {
         "to": to,
         "to_kind": to_kind,

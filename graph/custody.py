@@ -81,6 +81,12 @@ class CustodyGraph:
         self._sorted: set[str] = set()
         self.grants = 0
         self.searches = 0
+        #: The as-of rule the graph was built under (``graph.asof.AsOf``: its date, what it set aside, the
+        #: grants whose state then is uncertain), or None: the whole log.
+        self.as_of: Any = None
+        #: Portal grants read from several snapshots: event id -> (``seen_at``, ``snapshots``)
+        #: (``graph.asof.snapshot_record``), so the grants in force at any date can be told from the graph.
+        self.snapshots: dict[str, tuple[list[str], list[str]]] = {}
 
     # -- building ------------------------------------------------------------------------------------
     def _node(self, party: str) -> None:
@@ -255,10 +261,19 @@ class CustodyGraph:
         >>> CustodyGraph(basis="attempts").absent("party", "agency:x")
         "party 'agency:x' is not in the log"
         """
+        when = self.as_of_words()
         if self.basis == "attempts":
-            return f"{what} {ident!r} is not in the log"
-        return (f"{what} {ident!r} is not in the log's custody as judged (no hand-over, grant or search that the "
-                "gates let through names it; --attempts counts every transfer in the log)")
+            return f"{what} {ident!r} is not in the log{when}"
+        return (f"{what} {ident!r} is not in the log's custody as judged{when} (no hand-over, grant or search that "
+                "the gates let through names it; --attempts counts every transfer in the log)")
+
+    def as_of_words(self) -> str:
+        """``" as of DATE"`` for a graph built as of a date (``graph.asof``), else nothing: for messages.
+
+        >>> CustodyGraph().as_of_words()
+        ''
+        """
+        return "" if self.as_of is None else f" as of {self.as_of.fields()['as_of']}"
 
     def has_party(self, party: str) -> bool:
         """Whether ``party`` appears anywhere in the graph."""

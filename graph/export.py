@@ -43,6 +43,8 @@ __all__ = ["FORMATS", "writable_graph", "to_json", "to_prov", "write_export", "E
 
 FORMATS = ("graphml", "gexf", "prov", "json")
 NS = "https://custodiet.example/ns#"
+#: The name a graph of simulated events carries in every export.
+SIMULATED_NAME = "custody graph of simulated events (custodiet simulator; not real agency actions)"
 
 
 class ExportError(ValueError):
@@ -67,8 +69,9 @@ def _clean(attrs: dict[str, Any]) -> dict[str, Any]:
     return {k: _value(v) for k, v in attrs.items() if v is not None}
 
 
-def writable_graph(g: CustodyGraph) -> nx.MultiDiGraph:
-    """A copy of the graph whose attributes GraphML and GEXF writers accept.
+def writable_graph(g: CustodyGraph, *, simulated: bool = False) -> nx.MultiDiGraph:
+    """A copy of the graph whose attributes GraphML and GEXF writers accept. With ``simulated``, the graph says
+    so (graph attributes ``simulated`` and ``name``, which GEXF keeps) and so does every node (``simulated``).
 
     >>> g = CustodyGraph(); g.add_grant("g1", "agency:a", "agency:b", 86400.0, note=None)
     >>> e = writable_graph(g).edges["agency:a", "agency:b", "g1"]
@@ -85,8 +88,15 @@ def writable_graph(g: CustodyGraph) -> nx.MultiDiGraph:
             attrs.setdefault("state", p.state)
             attrs.setdefault("name", p.name)
         attrs["label"] = attrs.get("name") or n
+        if simulated:
+            attrs["simulated"] = True
         w.add_node(n, **_clean(attrs))
     w.graph["basis"] = g.basis
+    if simulated:
+        w.graph["simulated"] = True
+        w.graph["name"] = SIMULATED_NAME
+    if g.as_of is not None:  # built as of a date (graph.asof)
+        w.graph["as_of"] = g.as_of.fields()["as_of"]
     for u, v, key, data in g.graph.edges(keys=True, data=True):
         attrs = dict(data, event_id=key)
         attrs.setdefault("kind", "transfer")
@@ -97,19 +107,21 @@ def writable_graph(g: CustodyGraph) -> nx.MultiDiGraph:
     return w
 
 
-def to_json(g: CustodyGraph) -> dict[str, Any]:
-    """Plain JSON: ``{"directed", "multigraph", "nodes": [{"id", ...}],
+def to_json(g: CustodyGraph, *, simulated: bool = False) -> dict[str, Any]:
+    """Plain JSON: ``{"directed", "multigraph", "basis", "simulated", "nodes": [{"id", ...}],
     "edges": [{"source", "target", "key", ...}]}`` (edges in time order).
 
     >>> g = CustodyGraph(); g.add_grant("g1", "agency:a", "agency:b", 0.0)
     >>> to_json(g)["edges"][0]["key"]
     'g1'
     """
-    w = writable_graph(g)
+    w = writable_graph(g, simulated=simulated)
     return {
         "directed": True,
         "multigraph": True,
         "basis": g.basis,
+        "simulated": simulated,
+        **({"as_of": w.graph["as_of"]} if "as_of" in w.graph else {}),
         "nodes": [{"id": n, **d} for n, d in sorted(w.nodes(data=True))],
         "edges": [
             {"source": u, "target": v, "key": k, **d}
@@ -122,9 +134,9 @@ def _local(text: str) -> str:
     return quote(text.replace(":", "/", 1), safe="-_./")
 
 
-def to_prov(g: CustodyGraph) -> Any:
+def to_prov(g: CustodyGraph, *, simulated: bool = False) -> Any:
     """A ``prov.model.ProvDocument``: parties as agents, clips and their copies as entities, hand-overs and
-    grants as activities.
+    grants as activities; for simulated data, an entity ``cust:dataset`` says so.
 
     >>> g = CustodyGraph(); g.add_recording("c", "resident:r", 0.0)
     >>> g.add_hand_over("t1", "c", "resident:r", "agency:a-pd", 1.0)
@@ -140,6 +152,8 @@ def to_prov(g: CustodyGraph) -> Any:
     doc.add_namespace("party", NS + "party/")
     doc.add_namespace("clip", NS + "clip/")
     doc.add_namespace("ev", NS + "event/")
+    if simulated:
+        doc.entity("cust:dataset", {"cust:basis": g.basis, "cust:simulated": True, "prov:label": SIMULATED_NAME})
     agents = {}
     for n, data in g.graph.nodes(data=True):
         attrs = {"cust:party_id": n, **{f"cust:{k}": v for k, v in _clean(dict(data)).items()}}
@@ -181,17 +195,18 @@ def to_prov(g: CustodyGraph) -> Any:
     return doc
 
 
-def write_export(g: CustodyGraph, fmt: str, path: str | Path) -> Path:
-    """Write the graph as ``graphml``, ``gexf``, ``prov`` (PROV-JSON) or ``json``; returns the path."""
+def write_export(g: CustodyGraph, fmt: str, path: str | Path, *, simulated: bool = False) -> Path:
+    """Write the graph as ``graphml``, ``gexf``, ``prov`` (PROV-JSON) or ``json``; returns the path. With
+    ``simulated``, the file says its data is simulated (a graph attribute, and one on every node)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} (use one of: {', '.join(FORMATS)})")
     path = Path(path)
     if fmt == "graphml":
-        nx.write_graphml(writable_graph(g), path)
+        nx.write_graphml(writable_graph(g, simulated=simulated), path)
     elif fmt == "gexf":
-        nx.write_gexf(writable_graph(g), path)
+        nx.write_gexf(writable_graph(g, simulated=simulated), path)
     elif fmt == "prov":
-        path.write_text(to_prov(g).serialize(format="json", indent=1), encoding="utf-8")
+        path.write_text(to_prov(g, simulated=simulated).serialize(format="json", indent=1), encoding="utf-8")
     else:
-        path.write_text(json.dumps(to_json(g), ensure_ascii=False, indent=1), encoding="utf-8")
+        path.write_text(json.dumps(to_json(g, simulated=simulated), ensure_ascii=False, indent=1), encoding="utf-8")
     return path

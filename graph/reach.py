@@ -42,6 +42,7 @@ from graph.paths import (
     useful_hand_overs,
 )
 from graph.trace import TraceError
+from graph.wait import count_within, through_within, useful_within
 from schemas.flow import ONE_HOP
 
 __all__ = [
@@ -72,9 +73,12 @@ def _iso(t: float) -> str:
     return datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
 
 
-def _clip_routes(g: CustodyGraph, to: str) -> Iterable[tuple[str, Any, list[Any], int, bool]]:
+def _clip_routes(g: CustodyGraph, to: str, max_wait: float | None = None
+                 ) -> Iterable[tuple[str, Any, list[Any], int, bool]]:
     """``(clip, origin, useful hand-overs, path count, exact)`` of every clip with a time-respecting path
-    into ``to``."""
+    into ``to`` (with ``max_wait``, within that delay: ``graph.wait``)."""
+    if to not in g.graph:
+        return
     candidates = sorted({d["clip"] for _, _, d in g.graph.in_edges(to, data=True) if d.get("clip") is not None})
     for clip in candidates:
         start = g.custody_start(clip)
@@ -83,8 +87,13 @@ def _clip_routes(g: CustodyGraph, to: str) -> Iterable[tuple[str, Any, list[Any]
         origin, hs = start
         if origin.owner == to or to in origin.senders:
             continue
-        useful = useful_hand_overs(hs, origin.owner, origin.t, to)
-        n, exact = count_paths(hs, origin.owner, origin.t, to, useful=useful)
+        if max_wait is not None:  # no recording: the senders hold it from their first hand-over out
+            first = None if origin.known else float("inf")
+            useful = useful_within(hs, origin.owner, origin.t, to, max_wait, first_wait=first)
+            n, exact = count_within(hs, origin.owner, origin.t, to, max_wait, useful=useful, first_wait=first)
+        else:
+            useful = useful_hand_overs(hs, origin.owner, origin.t, to)
+            n, exact = count_paths(hs, origin.owner, origin.t, to, useful=useful)
         if n:
             yield clip, origin, useful, n, exact
 
@@ -198,7 +207,8 @@ def parties_into(
 
 
 def _party_rows(
-    g: CustodyGraph, to: str, routes: list[tuple[str, Any, list[Any], int, bool]], budget: int
+    g: CustodyGraph, to: str, routes: list[tuple[str, Any, list[Any], int, bool]], budget: int,
+    max_wait: float | None = None,
 ) -> tuple[list[dict[str, Any]], bool]:
     rows: dict[str, dict[str, Any]] = {}
 
@@ -222,6 +232,14 @@ def _party_rows(
     left = budget
     if to in g.graph:
         for clip, origin, useful, n, exact in routes:
+            if max_wait is not None:  # within a delay (graph.wait): exact, or walked within the budget
+                within, walked, complete = through_within(useful, origin.owner, origin.t, to, max_wait, max(left, 0),
+                                                          first_wait=None if origin.known else float("inf"))
+                for p, (paths, hops) in within.items():
+                    add(p, clip, paths, hops)
+                left -= walked
+                truncated = truncated or not complete or not exact
+                continue
             through = paths_through(useful, origin.owner, to) if exact else None
             if through is not None:  # exact, by dynamic programming
                 for p, (paths, hops) in through.items():
@@ -316,33 +334,40 @@ def clips_passed_on(clips: Iterable[dict[str, Any]], targets: Iterable[str] = ()
 
 def conduits_from(clips: list[dict[str, Any]], targets: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Parties ranked by how many of ``clips`` (rows of :func:`clips_reaching`) they passed on towards the
-    target (:func:`clips_passed_on`, as ``conduits --to`` counts them), and how many of those they own.
+    target (:func:`clips_passed_on`, as ``conduits --to`` counts them), and how many of those they own. A clip
+    whose recording the log does not hold is counted from its sender, and is no one's own.
 
     >>> conduits_from([{"clip": "c", "owner": "o", "intermediaries": ["a", "b"]},
-    ...                {"clip": "d", "owner": "b", "intermediaries": []}])
-    [{'party': 'b', 'clips': 2, 'own': 1}, {'party': 'a', 'clips': 1, 'own': 0}, {'party': 'o', 'clips': 1, 'own': 1}]
+    ...                {"clip": "d", "owner": "b", "intermediaries": []},
+    ...                {"clip": "e", "owner": "a", "intermediaries": [], "origin_known": False}])
+    [{'party': 'a', 'clips': 2, 'own': 0}, {'party': 'b', 'clips': 2, 'own': 1}, {'party': 'o', 'clips': 1, 'own': 1}]
     """
-    owners = Counter(c["owner"] for c in clips)
+    owners = Counter(c["owner"] for c in clips if c.get("origin_known", True))
     ranked = sorted(clips_passed_on(clips, targets).items(), key=lambda kv: (-len(kv[1]), kv[0]))
     return [{"party": p, "clips": len(ids), "own": owners[p]} for p, ids in ranked]
 
 
-def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward: bool = False) -> dict[str, Any]:
+def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward: bool = False,
+          named: bool = False, max_wait: float | None = None) -> dict[str, Any]:
     """The reach document: clips that reached ``to`` (time-respecting hand-over paths), path counts,
     conduits, and the parties whose data reaches it by the flow model (:func:`parties_into`). With
     ``onward``, the parties only onward exposure adds (:func:`onward_into`), each marked ``"onward": true``.
-    ``basis`` says what the graph counts (``judged`` or ``attempts``).
+    ``basis`` says what the graph counts (``judged`` or ``attempts``). ``named``: the log names ``to``
+    (the caller knows), so a party the graph does not hold is an answer of zero, not an error. ``max_wait``
+    (seconds): only hand-over paths whose every hand-over leaves within that time of the arrival before it
+    (the first within that time of the recording); grants and searches are one link and count as they are;
+    the document says ``max_wait_seconds``.
 
     >>> g = CustodyGraph(); g.add_grant("g", "a", "x", 0.0); g.add_grant("h", "z", "a", 0.0)
     >>> doc = reach(g, "x", onward=True)
     >>> doc["basis"], doc["party_count"], [(r["party"], r.get("onward", False)) for r in doc["parties"]]
     ('judged', 1, [('a', False), ('z', True)])
     """
-    if not g.has_party(to):
+    if not g.has_party(to) and not named:
         raise TraceError(g.absent("party", to))
-    routes = list(_clip_routes(g, to))
+    routes = list(_clip_routes(g, to, max_wait))
     clips = _clip_rows(routes, to)
-    parties, truncated = _party_rows(g, to, routes, PATH_BUDGET)
+    parties, truncated = _party_rows(g, to, routes, PATH_BUDGET, max_wait)
     doc: dict[str, Any] = {
         "to": to,
         "basis": g.basis,
@@ -356,6 +381,10 @@ def reach(g: CustodyGraph, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, onward:
         "max_hops": max_hops,
         "parties_truncated": truncated,
     }
+    if max_wait is not None:
+        doc["max_wait_seconds"] = max_wait
+    if g.as_of is not None:  # built as of a date (graph.asof): say so, and the grants uncertain then
+        doc.update(g.as_of.fields(to))
     if onward:
         known = {r["party"] for r in parties}
         extra, onward_truncated = onward_into(g, to, max_hops=max_hops)

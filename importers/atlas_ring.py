@@ -24,7 +24,6 @@ Skipped with a reason: a missing agency name, a duplicate (agency, state) row.
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -36,11 +35,14 @@ from classify.agencies import (
     has_state_token,
     state_of_name,
 )
+from importers.audit_layouts import header_key
+from importers.kinds import Recognises, shown_columns
 from importers.report import ImportResult, clean_cell, is_placeholder
 from importers.sniff import is_empty, wrong_kind
+from importers.text import open_table
 from schemas.parties import Party
 
-__all__ = ["import_atlas_ring", "joined_year", "LEA_TYPE_CATEGORIES"]
+__all__ = ["import_atlas_ring", "joined_year", "LEA_TYPE_CATEGORIES", "RECOGNISES"]
 
 #: "Type of LEA" -> category, when the name says nothing more specific.
 LEA_TYPE_CATEGORIES: dict[str, str] = {
@@ -66,6 +68,16 @@ _YEAR = re.compile(
 )
 
 
+def _recognise(header: list[str]) -> str | None:
+    keys = {header_key(h) for h in header}
+    if "agency" in keys and keys & {"typeoflea", "aosnumber"}:
+        return f"an Atlas of Surveillance (Ring partnerships) CSV (columns {shown_columns(header)})"
+    return None
+
+
+RECOGNISES = Recognises("atlas-ring", header=_recognise)
+
+
 def joined_year(summary: str) -> str | None:
     """The year an agency joined, from an Atlas summary.
 
@@ -85,14 +97,13 @@ def import_atlas_ring(path: str | Path, overrides: dict | None = None) -> Import
         raise ValueError("empty file: no header, no rows")
     result = ImportResult(kind="atlas-ring", files=[str(file)])
     seen: set[str] = set()
-    with open(file, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        reader.fieldnames = [clean_cell(f) for f in (reader.fieldnames or [])]
-        if "Agency" not in reader.fieldnames:
+    with open_table(file, result) as table:
+        fields = [clean_cell(f) for f in (table.header or [])]
+        if "Agency" not in fields:
             raise ValueError(f"{wrong_kind(file, 'atlas-ring')} (no Agency column)")
-        for row in reader:
-            line = reader.line_num
-            if not any(clean_cell(v) for v in row.values() if isinstance(v, str)):
+        for line, cells in table.rows:
+            row = dict(zip(fields, cells, strict=False))
+            if not any(clean_cell(v) for v in row.values()):
                 continue
             result.read()
             name = clean_cell(row.get("Agency"))

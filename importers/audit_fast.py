@@ -37,15 +37,13 @@ from importers.audit_layouts import (
     DEFAULT_TZ,
     AuditLayout,
     detect_layout,
-    has_own_zone,
     parse_search_time,
     parse_time_frame,
-    zone_assumed,
 )
-from importers.audit_sources import text_encoding
-from importers.flock_audit import NO_REASON_COLUMN, SOURCE, _count, searcher_of
+from importers.flock_audit import NO_REASON_COLUMN, _count, audit_source, searcher_of
 from importers.flock_sharing import format_time
 from importers.report import PLACEHOLDER_VALUES, ImportResult
+from importers.text import delimiter_of, text_encoding
 from schemas.parties import Party
 
 __all__ = ["fast_import_audit", "audit_into", "connect", "MEMORY_LIMIT"]
@@ -92,9 +90,13 @@ def _json_sql(expr: str) -> str:
 
 
 def _readable(file: Path) -> bool:
+    """A UTF-8 CSV with commas between its columns (else the row-by-row import, which reads the others)."""
     if file.suffix.lower() in (".xlsx", ".xlsm", ".json", ".jsonl"):
         return False
-    return text_encoding(file) == "utf-8-sig"
+    if text_encoding(file)[0] != "utf-8-sig":
+        return False
+    with file.open(encoding="utf-8-sig", newline="") as fh:
+        return delimiter_of(fh.readline()) == ","
 
 
 def _table(con: Any, name: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> None:
@@ -114,7 +116,7 @@ def _table(con: Any, name: str, columns: str, rows: Iterable[tuple[Any, ...]]) -
 
 
 def fast_import_audit(path: str | Path, output: str | Path, agency: str | None = None, tz: str = DEFAULT_TZ,
-                      source: str = SOURCE) -> ImportResult | None:
+                      source: str | None = None) -> ImportResult | None:
     """Import a CSV search audit into ``output`` (JSON Lines) through DuckDB; None when it declines."""
     with tempfile.TemporaryDirectory(prefix="custodiet-audit-") as tmp:
         con = connect(tmp)
@@ -137,7 +139,7 @@ def connect(tmp: str, on_disk: bool = False) -> Any:
 
 
 def audit_into(con: Any, path: str | Path, output: str | Path | None, agency: str | None = None,
-               tz: str = DEFAULT_TZ, source: str = SOURCE) -> ImportResult | None:
+               tz: str = DEFAULT_TZ, source: str | None = None) -> ImportResult | None:
     """Read a CSV audit into ``con``: the view ``kept`` holds the events the import writes (one row each:
     ``event_id, searched, party, name, state, reason, published, tier, offense, case_number, networks,
     cameras, frame_start``...), written to ``output`` as JSON Lines when given. None when it declines."""
@@ -158,6 +160,7 @@ def audit_into(con: Any, path: str | Path, output: str | Path | None, agency: st
     if layout.name == "portal" and not agency:
         return None
     default = searcher_of(agency) if agency else None
+    source = source or audit_source(file, default.party_id if default else None)
     try:
         return _run(con, file, None if output is None else Path(output), layout, len(header), default, tz, source)
     except duckdb.Error:
@@ -264,10 +267,6 @@ def _run(con: Any, file: Path, output: Path | None, layout: AuditLayout, width: 
                                 UNION ALL SELECT {col('time_frame_start')} FROM r WHERE cs_ts IS NULL
                                 UNION ALL SELECT {col('time_frame_end')} FROM r WHERE ce_ts IS NULL)""").fetchall()
     _table(con, "times", "t VARCHAR, ts TIMESTAMP, err VARCHAR", [(t, *_slow_time(t, tz)) for (t,) in slow_times])
-    zoneless = con.execute(f"SELECT DISTINCT t.t FROM r JOIN times t ON t.t = {col('date')} "
-                           "WHERE r.date_ts IS NULL AND t.ts IS NOT NULL").fetchall()
-    if any(not has_own_zone(t) for (t,) in zoneless):
-        result.assume(zone_assumed(tz))
     frames = con.execute(f"SELECT DISTINCT {col('time_frame')} FROM r WHERE {col('time_frame')} IS NOT NULL "
                          "AND (fs_ts IS NULL OR fe_ts IS NULL)").fetchall()
     _table(con, "frames", "f VARCHAR, s TIMESTAMP, e TIMESTAMP, err VARCHAR",

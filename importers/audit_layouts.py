@@ -18,6 +18,13 @@ Header names are compared after dropping case and everything but letters and dig
 ('network', 1, 4)
 >>> detect_layout(["id", "userId", "searchDate", "cameraCount", "reason"]).name
 'portal'
+
+A transparency portal's own export names the searcher in ``Name/Agency`` and counts ``Networks`` and
+``Devices``:
+
+>>> c = detect_layout(["Name/Agency", "Search Time", "Time Frame", "Networks", "Devices", "Reason"]).columns
+>>> c["org"], c["networks"], c["cameras"]
+(0, 3, 4)
 """
 
 from __future__ import annotations
@@ -37,8 +44,6 @@ __all__ = [
     "fits_audit",
     "parse_search_time",
     "parse_time_frame",
-    "has_own_zone",
-    "zone_assumed",
     "DEFAULT_TZ",
 ]
 
@@ -48,9 +53,10 @@ DEFAULT_TZ = "America/Los_Angeles"
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "id": ("id", "searchid"),
     "user": ("userid", "user", "name", "username"),
-    "org": ("orgname", "organization", "organizationname", "org"),
+    "org": ("orgname", "organization", "organizationname", "org", "nameagency", "agencyname", "agency"),
     "date": ("searchdate", "searchtime", "searchedat", "timestamp", "date"),
-    "cameras": ("cameracount", "totaldevicessearched", "camerassearched", "cameras", "devicessearched"),
+    "cameras": ("cameracount", "totaldevicessearched", "camerassearched", "cameras", "devicessearched", "devices",
+                "devicecount"),
     "networks": ("networkcount", "totalnetworkssearched", "networkssearched", "networks"),
     "reason": ("reason", "searchreason"),
     "case": ("casenumber", "case", "caseno"),
@@ -155,6 +161,7 @@ _LOCAL_FORMATS = (
     "%b %d %Y",
     "%B %d %Y",
     "%m/%d/%Y",
+    "%m/%d/%y",
     "%Y-%m-%d",
 )
 
@@ -231,25 +238,6 @@ def parse_search_time(value: object, tz: str = DEFAULT_TZ) -> datetime:
     return moment.astimezone(UTC)
 
 
-_OWN_ZONE = re.compile(r"(?:\s(?:UTC|GMT|[ECMP][SD]T|AK[SD]T|HST)|Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
-
-
-def has_own_zone(value: object) -> bool:
-    """Whether a time cell says its own zone (else it is read in the import's ``tz``).
-
-    >>> [has_own_zone(v) for v in ["11/13/2025, 10:00:17 PM UTC", "2025-12-01T10:00:00Z", "2025-06-18 00:02:04.789"]]
-    [True, True, False]
-    """
-    if isinstance(value, datetime):
-        return value.tzinfo is not None
-    return bool(_OWN_ZONE.search(clean_cell(value)))
-
-
-def zone_assumed(tz: str) -> str:
-    """The words an import prints when it read times without a zone in ``tz``."""
-    return f"times without a zone read as {tz} time (--tz to change)"
-
-
 _FRAME_SPLIT = re.compile(r"\s+(?:-|–|—|to)\s+", re.IGNORECASE)
 
 
@@ -259,6 +247,8 @@ def parse_time_frame(value: object, tz: str = DEFAULT_TZ) -> tuple[datetime, dat
     >>> s, e = parse_time_frame("11/12/2025, 10:00:17 PM UTC - 11/13/2025, 10:00:17 PM UTC")
     >>> s.isoformat(), e.isoformat()
     ('2025-11-12T22:00:17+00:00', '2025-11-13T22:00:17+00:00')
+    >>> [t.date().isoformat() for t in parse_time_frame("5/1/25 - 5/10/25", "UTC")]  # a spreadsheet's short dates
+    ['2025-05-01', '2025-05-10']
     """
     text = clean_cell(value)
     parts = _FRAME_SPLIT.split(text)

@@ -19,8 +19,6 @@ first whose header fits an audit layout (:func:`importers.audit_layouts.fits_aud
 
 from __future__ import annotations
 
-import codecs
-import csv
 import json
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -30,9 +28,9 @@ from typing import Any
 
 from importers.audit_layouts import fits_audit
 from importers.report import clean_cell
+from importers.text import open_table, open_text, read_text
 
-__all__ = ["AuditRows", "open_audit", "text_encoding", "agency_of_record", "AGENCY_KEYS", "PORTAL_KEYS",
-           "ROW_LIST_KEYS"]
+__all__ = ["AuditRows", "open_audit", "agency_of_record", "AGENCY_KEYS", "PORTAL_KEYS", "ROW_LIST_KEYS"]
 
 #: Keys of a per-agency JSON record that name its agency, that name its portal (a slug or the portal's
 #: address, whose last part is the slug: ``eugene-or-pd`` is Eugene OR PD), and that hold its rows.
@@ -51,6 +49,12 @@ class AuditRows:
     sheet: str | None = None
     closer: ExitStack = field(default_factory=ExitStack)
     encoding: str = "utf-8"
+    assumptions: list[str] = field(default_factory=list)
+    """What reading the file assumed (an encoding, a separator: :mod:`importers.text`)."""
+
+    def assume(self, what: str) -> None:
+        """Note an assumption (passed on to the import's result)."""
+        self.assumptions.append(what)
 
     def close(self) -> None:
         """Close the underlying file."""
@@ -70,42 +74,15 @@ def open_audit(path: str | Path) -> AuditRows:
     return _csv(file)
 
 
-def text_encoding(file: Path) -> str:
-    """``utf-8-sig`` if the whole file is UTF-8, else ``cp1252`` (exports from Windows tools), read in
-    chunks so that a large file is not held.
-
-    >>> import tempfile
-    >>> f = tempfile.NamedTemporaryFile(delete=False); _ = f.write("caf\u00e9".encode("cp1252")); f.close()
-    >>> text_encoding(Path(f.name))
-    'cp1252'
-    """
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with open(file, "rb") as fh:
-        try:
-            while chunk := fh.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8-sig"
-
-
 def _csv(file: Path) -> AuditRows:
     stack = ExitStack()
-    encoding = text_encoding(file)
-    fh = stack.enter_context(open(file, encoding=encoding, errors="strict" if encoding != "cp1252" else "replace",
-                                  newline=""))
-    reader = csv.reader(fh)
-    header = next(reader, None)
-    if header is None:
+    rows = AuditRows([], iter(()), closer=stack)
+    table = stack.enter_context(open_table(file, rows))  # one CSV opening for every importer
+    if table.header is None:
         stack.close()
         raise ValueError("empty file")
-
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        for row in reader:
-            yield reader.line_num, row
-
-    return AuditRows(header, rows(), closer=stack, encoding=encoding)
+    rows.header, rows.rows, rows.encoding = table.header, table.rows, table.encoding
+    return rows
 
 
 def _dict_rows(records: Iterator[tuple[int, Any]], first: dict[str, Any]) -> tuple[list[str], Iterator]:
@@ -144,7 +121,8 @@ def agency_of_record(record: dict[str, Any]) -> str | None:
 
 
 def _json(file: Path) -> AuditRows:
-    text = file.read_text(encoding="utf-8-sig")
+    notes = AuditRows([], iter(()))
+    text = read_text(file, notes)
     if not text.strip():
         raise ValueError("empty file")
     data = json.loads(text)
@@ -164,12 +142,13 @@ def _json(file: Path) -> AuditRows:
     if not keys:
         raise ValueError("no search records in the JSON")
     header, rows = _dict_rows(iter(enumerate(data, 1)), keys)
-    return AuditRows(header, rows, agency=agency)
+    return AuditRows(header, rows, agency=agency, assumptions=notes.assumptions)
 
 
 def _jsonl(file: Path) -> AuditRows:
     stack = ExitStack()
-    fh = stack.enter_context(open(file, encoding="utf-8-sig"))
+    notes = AuditRows([], iter(()))
+    fh = stack.enter_context(open_text(file, notes))
 
     def records() -> Iterator[tuple[int, Any]]:
         for i, line in enumerate(fh, 1):
@@ -190,7 +169,7 @@ def _jsonl(file: Path) -> AuditRows:
         yield from it
 
     header, rows = _dict_rows(chained(), first)
-    return AuditRows(header, rows, closer=stack)
+    return AuditRows(header, rows, closer=stack, assumptions=notes.assumptions)
 
 
 _HEADER_SEARCH_ROWS = 20

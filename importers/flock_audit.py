@@ -23,7 +23,7 @@ Each row becomes::
      networks_searched is then 1, the least a search covers, and the summary leaves the search out of its
      network figures), "cameras_searched": ...,
      "case_number": ..., "offense_type": ..., "time_frame_start": ..., "time_frame_end": ...,
-     "search_type": ..., "moderation": ..., "user": ..., "source": "flock-search-audit"}
+     "search_type": ..., "moderation": ..., "user": ..., "source": audit_source(...)}
 
 A row without an id (every network audit) gets one from a hash of its cells, so identical rows are one
 search. Times without a zone are local time in ``tz``; ``UTC``, ``Z`` or an offset are taken as given.
@@ -52,22 +52,20 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from classify.agencies import AgencyClass, classify_agency, name_from_slug
+from classify.agencies import AgencyClass, agency_slug, classify_agency, name_from_slug
 from classify.purposes import search_purpose
 from classify.reason_tiers import read_reason
 from importers.audit_layouts import (
     DEFAULT_TZ,
     AuditLayout,
     detect_layout,
-    has_own_zone,
     parse_search_time,
     parse_time_frame,
-    zone_assumed,
 )
 from importers.audit_sources import open_audit
 from importers.flock_sharing import format_time
@@ -76,11 +74,26 @@ from importers.sniff import is_empty, looks_like, wrong_kind
 from schemas.parties import Party
 
 __all__ = ["import_flock_audit", "parse_search_date", "searcher_of", "DEFAULT_TZ", "SOURCE", "RECENT_IDS",
-           "NO_REASON_COLUMN"]
+           "audit_source", "NO_REASON_COLUMN"]
 
 SOURCE = "flock-search-audit"
 #: What an import prints for an audit without a reason column.
 NO_REASON_COLUMN = "the audit has no reason column: every reason read as not published (never as missing)"
+#: The folder of the shared Eugene audit, whose credit (EyesOff Eugene) goes with :data:`SOURCE`.
+EUGENE_FOLDER = "flock-search-audit-eugene-2025"
+
+
+def audit_source(file: Path, searcher: str | None) -> str:
+    """The ``source`` of the events of an audit: :data:`SOURCE` (credited to EyesOff Eugene) for the Eugene
+    police audit (its folder, or a portal audit whose searcher is Eugene OR PD), else
+    ``flock-search-audit:<file stem>``, credited to no one.
+
+    >>> audit_source(Path("EPDSearchAuditLogs.csv"), "agency:eugene-or-pd"), audit_source(Path("wcso.csv"), None)
+    ('flock-search-audit', 'flock-search-audit:wcso')
+    """
+    if searcher == "agency:eugene-or-pd" or file.parent.name == EUGENE_FOLDER:
+        return SOURCE
+    return f"{SOURCE}:{agency_slug(file.stem) or 'file'}"
 #: How many recent row ids are remembered to find duplicate rows.
 RECENT_IDS = 20_000
 
@@ -143,7 +156,7 @@ def import_flock_audit(
     path: str | Path,
     agency: str | None = None,
     tz: str = DEFAULT_TZ,
-    source: str = SOURCE,
+    source: str | None = None,
     sink: Callable[[dict[str, Any]], None] | None = None,
 ) -> ImportResult:
     """Read a Flock search audit into ``search`` events (to ``sink`` if given, else kept in the result)."""
@@ -162,9 +175,10 @@ def import_flock_audit(
     except ValueError as e:
         if "sheet" in str(e):
             raise
-        raise ValueError(f"{e}; {wrong_kind(file, 'flock-audit')}") from e
-    if rows.encoding == "cp1252":
-        result.warn(file, 0, "not UTF-8: read as Windows-1252")
+        kind = wrong_kind(file, "flock-audit")
+        raise ValueError(f"{e}" if "search audit" in kind else f"{e}; {kind}") from e
+    for what in rows.assumptions:
+        result.assume(what)
     try:
         try:
             layout = detect_layout(rows.header)
@@ -178,12 +192,75 @@ def import_flock_audit(
                 "(e.g. --agency 'Eugene OR PD')"
             )
         default = searcher_of(fixed) if fixed else None
-        if not agency and rows.agency and default is not None:
-            result.assume(f"the searching agency is {default.name} ({default.party_id}), as the record names it")
+        if default is not None and not agency:
+            result.assume(f"searcher {default.name} ({default.party_id}): the agency the record names")
+        source = source or audit_source(file, default.party_id if default else None)
         _read_rows(result, rows.rows, layout, default, tz, source, file)
     finally:
         rows.close()
     return result
+
+
+_Cell = Callable[[list[str], str], "str | None"]
+
+
+def _time_frame(row: list[str], cell: _Cell, tz: str,
+                warn: Callable[[str], None]) -> tuple[datetime | None, datetime | None]:
+    """(start, end) of the period a row searched, from ``Time Frame`` or its two halves; a bad or backwards
+    frame is left out with a warning."""
+    frame = cell(row, "time_frame")
+    start: datetime | None
+    end: datetime | None
+    try:
+        if frame:
+            start, end = parse_time_frame(frame, tz)
+        else:
+            start_cell, end_cell = cell(row, "time_frame_start"), cell(row, "time_frame_end")
+            start = parse_search_time(start_cell, tz) if start_cell else None
+            end = parse_search_time(end_cell, tz) if end_cell else None
+    except ValueError as exc:
+        warn(f"bad time frame: {exc}; left out")
+        return None, None
+    if start and end and end < start:
+        warn("time frame ends before it starts: left out")
+        return None, None
+    return start, end
+
+
+def _cell_reader(col: dict[str, int]) -> _Cell:
+    """A function giving a row's cleaned cell for a field (None: no such column, or a placeholder)."""
+    placeholders = PLACEHOLDER_VALUES
+
+    def cell(cells: list[str], key: str) -> str | None:
+        i = col.get(key)
+        if i is None or i >= len(cells):
+            return None
+        value = cells[i]
+        return None if value.lower() in placeholders else value
+
+    return cell
+
+
+def _search_time(raw: list[Any], row: list[str], index: int, cell: _Cell, tz: str) -> datetime:
+    """When a row's search ran (a spreadsheet's own date cell, else the text), in UTC; ValueError if unreadable."""
+    value = raw[index] if index < len(raw) and isinstance(raw[index], datetime) else cell(row, "date")
+    return parse_search_time(value, tz)
+
+
+def _row_hash(row: list[str]) -> str:
+    """The id of a row that has none (every network audit): identical rows are one search."""
+    return "row-" + hashlib.sha1("\x1f".join(row).encode()).hexdigest()[:16]
+
+
+def _searched(row: list[str], cell: _Cell, warn: Callable[[str], None]) -> tuple[int | None, int | None]:
+    """(devices, networks) a row searched; a count that is not a number is left out with a warning."""
+    cameras_cell, networks_cell = cell(row, "cameras"), cell(row, "networks")
+    cameras, networks = _count(cameras_cell), _count(networks_cell)
+    if cameras_cell is not None and cameras is None:
+        warn(f"bad device count {cameras_cell!r}: left out")
+    if networks_cell is not None and networks is None:
+        warn(f"bad network count {networks_cell!r}: left out")
+    return cameras, networks
 
 
 def _read_rows(  # noqa: C901 - one row, one place
@@ -199,18 +276,10 @@ def _read_rows(  # noqa: C901 - one row, one place
     published = "reason" in col  # a portal without a reason column publishes none: not published, not missing
     if not published:
         result.assume(NO_REASON_COLUMN)
-    zoneless = False
     width = len(layout.header)
     recent = _Recent(RECENT_IDS)
-    placeholders = PLACEHOLDER_VALUES
     searchers: dict[str, Party] = {}  # one entry per searching agency (the registry, for --registry)
-
-    def cell(cells: list[str], key: str) -> str | None:
-        i = col.get(key)
-        if i is None or i >= len(cells):
-            return None
-        value = cells[i]
-        return None if value.lower() in placeholders else value
+    cell = _cell_reader(col)
 
     for line, raw in rows:
         row = [" ".join(c.split()) if c.__class__ is str else clean_cell(c) for c in raw]  # cleaned once
@@ -221,16 +290,10 @@ def _read_rows(  # noqa: C901 - one row, one place
             result.skip(file, line, f"not a row: {len(row)} cells for {width} columns")
             continue
         try:
-            date_index = col["date"]
-            when_cell = raw[date_index] if date_index < len(raw) and isinstance(raw[date_index], datetime) \
-                else cell(row, "date")
-            when = parse_search_time(when_cell, tz)
+            when = _search_time(raw, row, col["date"], cell, tz)
         except ValueError as exc:
             result.skip(file, line, f"bad date: {exc}")
             continue
-        if not zoneless and not has_own_zone(when_cell):
-            zoneless = True
-            result.assume(zone_assumed(tz))
         org = cell(row, "org")
         searcher = searcher_of(org) if org else default
         if searcher is None:
@@ -238,11 +301,8 @@ def _read_rows(  # noqa: C901 - one row, one place
             continue
         if searcher.party_id not in searchers:
             searchers[searcher.party_id] = searcher.to_party()
-        slug = searcher.party_id.split(":", 1)[1]
-        raw_id = cell(row, "id")
-        if raw_id is None:
-            raw_id = "row-" + hashlib.sha1("\x1f".join(row).encode()).hexdigest()[:16]
-        event_id = f"flock-search:{slug}:{raw_id}"
+        raw_id = cell(row, "id") or _row_hash(row)
+        event_id = f"flock-search:{searcher.party_id.split(':', 1)[1]}:{raw_id}"
         if recent.seen(event_id):
             result.skip(file, line, f"duplicate row: id {raw_id}")
             continue
@@ -250,28 +310,9 @@ def _read_rows(  # noqa: C901 - one row, one place
         offense = cell(row, "offense")
         reading = read_reason(row[col["reason"]] if published and col["reason"] < len(row) else None,
                               published=published, offense_type=offense)
-        frame_start = frame_end = None
-        frame = cell(row, "time_frame")
-        try:
-            if frame:
-                frame_start, frame_end = parse_time_frame(frame, tz)
-            else:
-                start_cell, end_cell = cell(row, "time_frame_start"), cell(row, "time_frame_end")
-                frame_start = parse_search_time(start_cell, tz) if start_cell else None
-                frame_end = parse_search_time(end_cell, tz) if end_cell else None
-        except ValueError as exc:
-            result.warn(file, line, f"bad time frame: {exc}; left out")
-            frame_start = frame_end = None
-        if frame_start and frame_end and frame_end < frame_start:
-            result.warn(file, line, "time frame ends before it starts: left out")
-            frame_start = frame_end = None
-        cameras_cell = cell(row, "cameras")
-        cameras = _count(cameras_cell)
-        if cameras_cell is not None and cameras is None:
-            result.warn(file, line, f"bad device count {cameras_cell!r}: left out")
-        networks = _count(cell(row, "networks"))
-        if networks is None and cell(row, "networks") is not None:
-            result.warn(file, line, f"bad network count {cell(row, 'networks')!r}: left out")
+        warn = partial(result.warn, file, line)
+        frame_start, frame_end = _time_frame(row, cell, tz, warn)
+        cameras, networks = _searched(row, cell, warn)
         event: dict[str, Any] = {
             "event_id": event_id,
             "type": "search",

@@ -45,12 +45,14 @@ from classify.agencies import AgencyClass, agency_slug, classify_agency, name_fr
 from classify.purposes import classify_reason
 from importers.aliases import alias_key, merge_aliases
 from importers.flock_sharing import grant_event, parse_retention_days
+from importers.kinds import Recognises
 from importers.observed import observed_time
 from importers.report import ImportResult, clean_cell, is_placeholder
 from importers.sniff import is_empty, looks_like, wrong_kind
+from importers.text import read_text
 from schemas.parties import Party
 
-__all__ = ["import_flock_portal", "SOURCE"]
+__all__ = ["import_flock_portal", "SOURCE", "RECOGNISES"]
 
 SOURCE = "flock-transparency-portal"
 _NAME_KEYS = ("name", "agency", "crawled_name", "agency_name")
@@ -59,13 +61,30 @@ _TIME_KEYS = ("observed_at", "accessed", "crawled_at", "crawled", "updated", "up
 _RETENTION_KEYS = ("data_retention_days", "data_retention_in_days", "retention_days", "data_retention")
 
 
-def _records(file: Path) -> list[tuple[int, Any]]:
-    text = file.read_text(encoding="utf-8-sig")
+_RECORD_KEYS = frozenset({"sharing_outbound", "sharing_inbound", "slug", "crawled_slug"})
+_WRAPPER_KEYS = ("records", "agencies", "portals")
+
+
+def _recognise(obj: dict[str, Any]) -> str | None:
+    if _RECORD_KEYS & set(obj):
+        return "a Flock transparency-portal record"
+    for key in _WRAPPER_KEYS:
+        items = obj.get(key)
+        if isinstance(items, list) and items and isinstance(items[0], dict) and _RECORD_KEYS & set(items[0]):
+            return "Flock transparency-portal records"
+    return None
+
+
+RECOGNISES = Recognises("flock-portal", json=_recognise)
+
+
+def _records(file: Path, notes: ImportResult) -> list[tuple[int, Any]]:
+    text = read_text(file, notes)
     if file.suffix.lower() == ".jsonl":
         return [(i, json.loads(line)) for i, line in enumerate(text.splitlines(), 1) if line.strip()]
     data = json.loads(text)
     if isinstance(data, dict):
-        for key in ("records", "agencies", "portals"):
+        for key in _WRAPPER_KEYS:
             if isinstance(data.get(key), list):
                 return [(i, rec) for i, rec in enumerate(data[key], 1)]
         return [(1, data)]
@@ -160,8 +179,8 @@ def _check_input(paths: list[Path]) -> list[Path]:
         only = files[0]
         if is_empty(only):
             raise ValueError(f"{only}: empty file")
-        what, _ = looks_like(only)
-        if what != "a Flock transparency-portal record" and not what.startswith("JSON"):
+        what, command = looks_like(only)
+        if command != "custodiet import flock-portal" and not what.startswith("JSON"):
             raise ValueError(f"{only}: {wrong_kind(only, 'flock-portal')}")
     return files
 
@@ -195,7 +214,7 @@ def import_flock_portal(
     for file in files:
         result.files.append(str(file))
         try:
-            records = _records(file)
+            records = _records(file, result)
         except (ValueError, UnicodeDecodeError) as exc:
             result.read()
             result.skip(file, 0, f"not JSON: {str(exc).splitlines()[0]}")

@@ -9,6 +9,9 @@ holding ``agency_access*.csv``. Each row becomes::
      "system": "flock", "scope": "alpr-search", "grantor_name": ..., "grantee_name": ...,
      "source": "flock-sharing-nc-2024"}
 
+(``source`` is ``flock-sharing-nc-2024`` for the NC data set only, whose credit it carries; any other file's
+events say ``flock-sharing:<file stem>``: :func:`sharing_source`.)
+
 Or an organisation's sharing page as Flock exports it (``Page, Organization Name, Networks Shared With Me,
 Networks I'm Sharing``; ``Page`` may be missing), whose owner the file does not name: it is ``agency``
 (``--agency``). Each row names an organisation; its first list names the organisation's networks shared
@@ -48,15 +51,36 @@ from typing import Any
 from classify.agencies import AgencyClass, agency_slug, classify_agency
 from importers.aliases import merge_aliases
 from importers.audit_layouts import header_key
+from importers.kinds import Recognises, shown_columns
 from importers.observed import format_time, observed_time
 from importers.report import ImportResult, clean_cell, is_placeholder
 from importers.sniff import is_empty, wrong_kind
 from importers.text import Table, open_table
 from schemas.parties import Party
 
-__all__ = ["import_flock_sharing", "parse_retention_days", "format_time", "SOURCE"]
+__all__ = ["import_flock_sharing", "parse_retention_days", "format_time", "sharing_layout", "sharing_source", "SOURCE",
+           "RECOGNISES"]
 
 SOURCE = "flock-sharing-nc-2024"
+#: The source of any other sharing file (an organisation's sharing page, an edge list of another origin): the
+#: News & Observer's credit goes only with its own data set, told by its id columns or its folder.
+OTHER_SOURCE = "flock-sharing"
+
+
+def sharing_source(header: list[str], file: Path) -> str:
+    """The ``source`` of events read from a sharing file: :data:`SOURCE` for the NC data set (its edge list
+    with the ``src_agency_id``/``external_agency_id`` columns it numbered, or a file in its folder), else
+    ``flock-sharing:<file stem>``.
+
+    >>> sharing_source(["src_agency", "external_agency", "src_agency_id", "external_agency_id"], Path("nc.csv"))
+    'flock-sharing-nc-2024'
+    >>> sharing_source(["Page", "Organization Name"], Path("los-gatos-sharing.csv"))
+    'flock-sharing:los-gatos-sharing'
+    """
+    keys = {header_key(h) for h in header}
+    if {"srcagencyid", "externalagencyid"} <= keys or file.parent.name == SOURCE:
+        return SOURCE
+    return f"{OTHER_SOURCE}:{agency_slug(file.stem) or 'file'}"
 
 
 def parse_retention_days(value: object) -> float | None:
@@ -146,12 +170,38 @@ def _resolve_input(path: Path, result: ImportResult) -> Path:
     return path
 
 
-def _layout(header: list[str], file: Path) -> str:
+def sharing_layout(header: list[str]) -> str | None:
+    """``edges`` (an edge list), ``org-page`` (an organisation's sharing page) or None: the one test of
+    whether this importer reads a header, asked by the importer and by :mod:`importers.kinds`.
+
+    >>> sharing_layout(["Page", "Organization Name", "Networks Shared With Me", "Networks I'm Sharing"])
+    'org-page'
+    >>> sharing_layout(["grantor", "grantee"]), sharing_layout(["Agency", "State"])
+    ('edges', None)
+    """
     keys = {header_key(h) for h in header}
     if ORG_PAGE_COLUMNS <= keys:
         return "org-page"
     if _find_column(header, *_SRC_NAMES) is not None and _find_column(header, *_EXT_NAMES) is not None:
         return "edges"
+    return None
+
+
+def _recognise(header: list[str]) -> str | None:
+    layout = sharing_layout(header)
+    if layout is None:
+        return None
+    what = "a Flock sharing CSV" if layout == "edges" else "a Flock organisation sharing page"
+    return f"{what} (columns {shown_columns(header)})"
+
+
+RECOGNISES = Recognises("flock-sharing", header=_recognise)
+
+
+def _layout(header: list[str], file: Path) -> str:
+    layout = sharing_layout(header)
+    if layout is not None:
+        return layout
     raise ValueError(f"{file}: need columns src_agency and external_agency (an edge list) or Organization Name, "
                      f"Networks Shared With Me, Networks I'm Sharing (an organisation's sharing page), got "
                      f"{header[:10]}; {wrong_kind(file, 'flock-sharing')}")
@@ -178,7 +228,7 @@ class _Classes:
 def import_flock_sharing(
     path: str | Path,
     observed: str | datetime | None = None,
-    source: str = SOURCE,
+    source: str | None = None,
     overrides: dict | None = None,
     agency: str | None = None,
 ) -> ImportResult:
@@ -193,6 +243,7 @@ def import_flock_sharing(
         if table.header is None:
             return result
         layout = _layout(table.header, file)
+        source = source or sharing_source(table.header, file)
         if layout == "org-page" and not agency:
             raise ValueError("an organisation's sharing page does not name whose page it is: give --agency NAME "
                              "(the organisation that exported it, e.g. --agency 'Conway AR PD')")

@@ -3,8 +3,9 @@
 ``import flock-portal`` of several snapshots of one agency's portal writes each grant once, with ``portal``
 (whose list it is on), ``seen_at`` (the snapshots that listed it) and ``snapshots`` (every snapshot of
 that portal). Between two consecutive snapshots, a grant listed in the later one only was added; a grant
-listed in the earlier one only was removed. ``direction`` says which list: ``outbound`` (the portal
-shares with the party) or ``inbound`` (the party shares with the portal).
+listed in the earlier one only was removed. Each party comes with its name as the portal gave it
+(``grantor_name``/``grantee_name``; its id when the log has none). ``direction`` says which list:
+``outbound`` (the portal shares with the party) or ``inbound`` (the party shares with the portal).
 
 >>> import json, tempfile, os
 >>> p = os.path.join(tempfile.mkdtemp(), "e.jsonl")
@@ -16,7 +17,8 @@ shares with the party) or ``inbound`` (the party shares with the portal).
 >>> _ = open(p, "w").write("\\n".join(json.dumps(e) for e in evs))
 >>> step = access_history(p)["portals"][0]["changes"][0]
 >>> step["added"], step["removed"]
-([{'party': 'agency:c', 'direction': 'outbound'}], [{'party': 'agency:b', 'direction': 'outbound'}])
+([{'party': 'agency:c', 'name': 'agency:c', 'direction': 'outbound'}], \
+[{'party': 'agency:b', 'name': 'agency:b', 'direction': 'outbound'}])
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ def access_history(
         wanted = agency if agency.startswith("agency:") else agency_party_id(agency)
     snapshots: dict[str, set[str]] = defaultdict(set)
     listed: dict[str, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
+    names: dict[str, str] = {}
     with open(events, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
@@ -62,6 +65,9 @@ def access_history(
             if not isinstance(portal, str) or (wanted and portal != wanted):
                 continue
             snapshots[portal].update(ev["snapshots"])
+            for end in ("grantor", "grantee"):
+                if isinstance(ev.get(f"{end}_name"), str):
+                    names.setdefault(str(ev.get(end)), ev[f"{end}_name"])
             outbound = ev.get("grantor") == portal
             other = ev.get("grantee") if outbound else ev.get("grantor")
             for seen in ev.get("seen_at") or []:
@@ -77,11 +83,12 @@ def access_history(
             changes.append({
                 "from": before,
                 "to": after,
-                "added": [{"party": p, "direction": d} for p, d in sorted(b - a)],
-                "removed": [{"party": p, "direction": d} for p, d in sorted(a - b)],
+                "added": [{"party": p, "name": names.get(p, p), "direction": d} for p, d in sorted(b - a)],
+                "removed": [{"party": p, "name": names.get(p, p), "direction": d} for p, d in sorted(a - b)],
             })
         portals.append({
             "portal": portal,
+            "name": names.get(portal, portal),
             "snapshots": times,
             "changes": changes,
             "added": sum(len(c["added"]) for c in changes),

@@ -25,9 +25,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TextIO
 
-__all__ = ["text_encoding", "head_text", "open_table", "Table", "Notes"]
+__all__ = ["text_encoding", "head_text", "open_text", "read_text", "open_table", "delimiter_of", "Table", "Notes"]
 
 _CHUNK = 1 << 20
 
@@ -89,6 +89,27 @@ def text_encoding(path: str | Path) -> tuple[str, str | None]:
     return "utf-8-sig", None
 
 
+def open_text(path: str | Path, notes: Notes | None = None) -> TextIO:
+    """Open any text input (JSON, JSON Lines) in the encoding :func:`text_encoding` finds; the assumption, if
+    any, goes to ``notes``. The caller closes it."""
+    encoding, assumed = text_encoding(path)
+    if assumed and notes is not None:
+        notes.assume(assumed)
+    return open(path, encoding=encoding, errors="replace" if encoding == "cp1252" else "strict")
+
+
+def read_text(path: str | Path, notes: Notes | None = None) -> str:
+    """The whole of a small text input, read as :func:`open_text` reads it.
+
+    >>> import tempfile
+    >>> f = tempfile.NamedTemporaryFile(delete=False); _ = f.write('{"a": "\u00e9"}'.encode("utf-16")); f.close()
+    >>> read_text(f.name)
+    '{"a": "é"}'
+    """
+    with open_text(path, notes) as fh:
+        return fh.read()
+
+
 @dataclass
 class Table:
     """A CSV's header (None: no lines at all), its rows as ``(line, cells)``, and how it was read."""
@@ -99,7 +120,12 @@ class Table:
     delimiter: str
 
 
-def _delimiter(first_line: str) -> str:
+def delimiter_of(first_line: str) -> str:
+    """The separator of a CSV's header line: comma, tab or semicolon (the most frequent; comma if none).
+
+    >>> delimiter_of("a\\tb\\tc"), delimiter_of("a;b"), delimiter_of("one")
+    ('\\t', ';', ',')
+    """
     counts = {d: first_line.count(d) for d in (",", "\t", ";")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -115,7 +141,7 @@ def open_table(path: str | Path, notes: Notes | None = None) -> Iterator[Table]:
     with open(path, encoding=encoding, errors=errors, newline="") as fh:
         first = fh.readline()
         fh.seek(0)
-        delimiter = _delimiter(first)
+        delimiter = delimiter_of(first)
         if delimiter != "," and notes is not None:
             notes.assume("columns separated by " + ("tabs" if delimiter == "\t" else "semicolons"))
         reader = csv.reader(fh, delimiter=delimiter)

@@ -1,7 +1,8 @@
 """One function per bound (a rule's ``check``): each looks at one event and the state and returns a
 :class:`~judge.comparison.Comparison` (what it compared, and whether the event breaks the rule).
 
-The functions read state; they never change it. Which event types each check looks at is in ``COMPARES``;
+The functions read state; they never change it. Each is registered once (``judge.kinds.check_kind``: its
+parameters model, the event types it compares, whether it may gate); ``COMPARES`` is that registry as a table;
 ``CHECKS`` is the same table for the judge, giving the evidence of a breach (the comparison's facts) or
 ``None``: one comparison, read both when a rule fires and when it passes.
 
@@ -27,27 +28,34 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import judge.checks_downstream  # noqa: F401 - registers the checks on what happens downstream
 from classify.purposes import classify_reason
-from judge.checks_downstream import (
-    ccops_approval,
-    destination_limit,
-    federal_lookup,
-    forbidden_purpose,
-    search_lookback,
-    search_reason,
-)
 from judge.comparison import Comparison, Context, a, breach, days, event_platform, hours, outside, passes
+from judge.kinds import KINDS, Compare, check_kind, missing_kinds
+from judge.rulesets import (
+    ConsentScope,
+    CustodyContinuity,
+    EligibleRequester,
+    EmergencyDisclosure,
+    InvestigationCode,
+    RequestPurpose,
+    RequestRadius,
+    RequestVolume,
+    RequestWindow,
+    Retention,
+)
 from schemas.events import FootageRequest, LegalProcess, Transfer
 from schemas.geo import distance_m
 
-__all__ = ["Context", "Comparison", "CHECKS", "COMPARES", "event_platform"]
+__all__ = ["Context", "Comparison", "CHECKS", "COMPARES", "KINDS", "Compare", "event_platform"]
 
 Evidence = dict[str, Any] | None
 
 
 # --- requests -------------------------------------------------------------------------------------------
 
-def request_window(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
+@check_kind(RequestWindow, ("footage_request",))
+def request_window(rule: RequestWindow, ev: FootageRequest, ctx: Context) -> Comparison:
     """The request's time window against ``max_window_hours``."""
     asked = round(ev.window.hours, 3)
     limit = rule.max_window_hours
@@ -57,7 +65,8 @@ def request_window(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
     return passes(facts, lambda: f"a window of {hours(asked)} is within the limit of {hours(limit)}")
 
 
-def request_radius(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
+@check_kind(RequestRadius, ("footage_request",))
+def request_radius(rule: RequestRadius, ev: FootageRequest, ctx: Context) -> Comparison:
     """The request's radius against ``max_radius_m``."""
     r = ev.area.radius_m
     facts = {"radius_m": r, "max_radius_m": rule.max_radius_m}
@@ -66,7 +75,8 @@ def request_radius(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
     return passes(facts, lambda: f"a radius of {r:g} m is within the limit of {rule.max_radius_m:g} m")
 
 
-def investigation_code(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
+@check_kind(InvestigationCode, ("footage_request",))
+def investigation_code(rule: InvestigationCode, ev: FootageRequest, ctx: Context) -> Comparison:
     """The request names a case / investigation code (not blank)."""
     code = ev.investigation_code
     if code is None or not code.strip():
@@ -74,7 +84,8 @@ def investigation_code(rule: Any, ev: FootageRequest, ctx: Context) -> Compariso
     return passes({"investigation_code": code}, lambda: f"the request names investigation code {code!r}")
 
 
-def eligible_requester(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
+@check_kind(EligibleRequester, ("footage_request",))
+def eligible_requester(rule: EligibleRequester, ev: FootageRequest, ctx: Context) -> Comparison:
     """The kinds of the requester (and of whoever it asks on behalf of) against ``eligible_kinds``."""
     reg = ctx.registry
     facts: dict[str, Any] = {"requester": ev.requester, "requester_kind": reg.kind_of(ev.requester)}
@@ -91,7 +102,8 @@ def eligible_requester(rule: Any, ev: FootageRequest, ctx: Context) -> Compariso
     return passes(facts, lambda: f"{said()}, one of the eligible kinds ({', '.join(rule.eligible_kinds)})")
 
 
-def request_volume(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
+@check_kind(RequestVolume, ("footage_request",))
+def request_volume(rule: RequestVolume, ev: FootageRequest, ctx: Context) -> Comparison:
     """This request plus the requester's accepted requests in the last ``per_days`` against ``max_requests``."""
     since = ev.occurred_at - timedelta(days=rule.per_days)
     n = ctx.state.requests_since(ev.requester, since) + 1
@@ -104,7 +116,8 @@ def request_volume(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
     return passes(facts, lambda: f"{said()}, within the limit of {rule.max_requests}")
 
 
-def request_purpose(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
+@check_kind(RequestPurpose, ("footage_request",))
+def request_purpose(rule: RequestPurpose, ev: FootageRequest, ctx: Context) -> Comparison:
     """The request's purpose, classified, against ``forbidden_purposes``."""
     purpose = classify_reason(ev.purpose)
     facts = {"purpose": ev.purpose, "classified_as": purpose, "forbidden_purposes": rule.forbidden_purposes}
@@ -118,7 +131,8 @@ def request_purpose(rule: Any, ev: FootageRequest, ctx: Context) -> Comparison:
 
 # --- hand-overs -----------------------------------------------------------------------------------------
 
-def custody_continuity(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
+@check_kind(CustodyContinuity, ("transfer",))
+def custody_continuity(rule: CustodyContinuity, ev: Transfer, ctx: Context) -> Comparison:
     """Whether ``from_party`` held the clip when it handed it over."""
     st = ctx.state
     clip = st.clips.get(ev.clip_id)
@@ -144,7 +158,8 @@ def custody_continuity(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
     return breach(facts, lambda: f"{ev.from_party} did not hold clip {ev.clip_id} at that time")
 
 
-def consent_scope(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
+@check_kind(ConsentScope, ("transfer",))
+def consent_scope(rule: ConsentScope, ev: Transfer, ctx: Context) -> Comparison:
     """A delivery on consent: the request, the owner's answer, and the clip's time and place against the
     request's window and area."""
     if ev.basis != "consent":
@@ -189,7 +204,8 @@ def consent_scope(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
                          f"its window{where}; delivered to the requester {req.requester}")
 
 
-def retention(rule: Any, ev: Transfer | LegalProcess, ctx: Context) -> Comparison:
+@check_kind(Retention, ("transfer", "legal_process"))
+def retention(rule: Retention, ev: Transfer | LegalProcess, ctx: Context) -> Comparison:
     """A platform's disclosure (any basis: warrant, subpoena, emergency, ...) or legal process: each clip's
     age against the retention (the clip's own, else ``retention_days``). The platform holds a clip only
     while it retains it, so what has expired cannot be disclosed, even when the log records its upload."""
@@ -232,7 +248,8 @@ def retention(rule: Any, ev: Transfer | LegalProcess, ctx: Context) -> Compariso
     return passes(facts, lambda: f"{said()}: still retained")
 
 
-def emergency_disclosure(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
+@check_kind(EmergencyDisclosure, ("transfer",), may_gate=False)
+def emergency_disclosure(rule: EmergencyDisclosure, ev: Transfer, ctx: Context) -> Comparison:
     """A hand-over on an emergency basis (no consent, no warrant)."""
     if ev.basis == "emergency":
         return breach({"basis": "emergency", "without": "consent or warrant"},
@@ -240,28 +257,13 @@ def emergency_disclosure(rule: Any, ev: Transfer, ctx: Context) -> Comparison:
     return passes({"basis": ev.basis}, lambda: f"the basis is {ev.basis}, not emergency")
 
 
-Compare = Callable[[Any, Any, Context], Comparison]
 Check = Callable[[Any, Any, Context], Evidence]
 
-#: check name -> (comparison, event types it looks at)
-COMPARES: dict[str, tuple[Compare, tuple[str, ...]]] = {
-    "request_window": (request_window, ("footage_request",)),
-    "request_radius": (request_radius, ("footage_request",)),
-    "investigation_code": (investigation_code, ("footage_request",)),
-    "eligible_requester": (eligible_requester, ("footage_request",)),
-    "request_volume": (request_volume, ("footage_request",)),
-    "request_purpose": (request_purpose, ("footage_request",)),
-    "custody_continuity": (custody_continuity, ("transfer",)),
-    "consent_scope": (consent_scope, ("transfer",)),
-    "retention": (retention, ("transfer", "legal_process")),
-    "emergency_disclosure": (emergency_disclosure, ("transfer",)),
-    "destination_limit": (destination_limit, ("transfer", "access_grant", "search")),
-    "forbidden_purpose": (forbidden_purpose, ("transfer", "access_grant", "search")),
-    "federal_lookup": (federal_lookup, ("transfer", "access_grant", "search")),
-    "search_reason": (search_reason, ("search",)),
-    "search_lookback": (search_lookback, ("search",)),
-    "ccops_approval": (ccops_approval, ("footage_request", "search", "transfer")),
-}
+#: check name -> (comparison, event types it looks at), from the registry (``judge.kinds.KINDS``)
+COMPARES: dict[str, tuple[Compare, tuple[str, ...]]] = {name: (k.compare, k.compares) for name, k in KINDS.items()}
+_MISSING = missing_kinds()
+if _MISSING:  # a rule-set model without a check, or a check without a model: the lists disagree
+    raise ImportError("check kinds and rule-set models disagree: " + "; ".join(_MISSING))
 
 
 def _evidence_of(compare: Compare) -> Check:

@@ -23,23 +23,21 @@ from typing import Any
 from classify.purposes import classify_reason, search_purpose
 from classify.reason_tiers import search_reading
 from judge.comparison import Comparison, Context, a, breach, days, event_platform, outside, passes
+from judge.kinds import check_kind
 from judge.lookback import DIGITS, lookback_days
+from judge.rulesets import (
+    CcopsApproval,
+    DestinationLimit,
+    FederalLookup,
+    ForbiddenPurpose,
+    SearchLookback,
+    SearchReason,
+)
 from schemas.events import Search
 from schemas.parties import PartyRegistry
 
 __all__ = ["destination_limit", "forbidden_purpose", "federal_lookup", "search_reason", "search_lookback",
            "ccops_approval"]
-
-
-def _ends(ev: Any) -> tuple[str | None, str | None]:
-    """(origin, recipient) of a transfer, grant or search."""
-    if ev.type == "transfer":
-        return ev.from_party, ev.to_party
-    if ev.type == "access_grant":
-        return ev.grantor, ev.grantee
-    if ev.type == "search":
-        return ev.searcher, ev.on_behalf_of
-    return None, None
 
 
 def _note_inferred(ev: Any, facts: dict[str, Any]) -> None:
@@ -63,10 +61,11 @@ def _state_words(state: str | None) -> str:
     return f"state {state}" if state else "no state known"
 
 
-def destination_limit(rule: Any, ev: Any, ctx: Context) -> Comparison:
+@check_kind(DestinationLimit, ("transfer", "access_grant", "search"))
+def destination_limit(rule: DestinationLimit, ev: Any, ctx: Context) -> Comparison:
     """Data from an agency in ``origin_states`` (through ``systems``): the recipient's class (federal,
     out of state, or neither) against ``forbidden_destinations``, unless it signed a declaration."""
-    origin, recipient = _ends(ev)
+    origin, recipient = ev.ends()
     if not origin or not recipient:
         return outside(lambda: "no recipient named")
     reg = ctx.registry
@@ -106,10 +105,11 @@ def _purpose_text(ev: Any) -> str:
     return getattr(ev, "purpose", None) or getattr(ev, "scope", "") or ""
 
 
-def forbidden_purpose(rule: Any, ev: Any, ctx: Context) -> Comparison:
+@check_kind(ForbiddenPurpose, ("transfer", "access_grant", "search"))
+def forbidden_purpose(rule: ForbiddenPurpose, ev: Any, ctx: Context) -> Comparison:
     """Sharing or searching by an agency in ``states``: the purpose, classified, against ``purposes``, and
     the recipient against the ``recipients`` that enforce immigration law."""
-    origin, recipient = _ends(ev)
+    origin, recipient = ev.ends()
     origin_state = ctx.state_of(origin) if origin else None  # an agency of unknown state is noted
     if not origin or origin_state not in rule.states:
         return outside(lambda: f"{origin or 'no origin'} is not an agency of {', '.join(rule.states)} "
@@ -132,7 +132,8 @@ def forbidden_purpose(rule: Any, ev: Any, ctx: Context) -> Comparison:
                                  + (f"; the recipient {recipient} is not an immigration enforcer" if recipient else ""))
 
 
-def federal_lookup(rule: Any, ev: Any, ctx: Context) -> Comparison:
+@check_kind(FederalLookup, ("transfer", "access_grant", "search"))
+def federal_lookup(rule: FederalLookup, ev: Any, ctx: Context) -> Comparison:
     """A search, grant or lookup hand-over: the kinds of the parties it serves, looking for a federal one."""
     reg = ctx.registry
     if ev.type == "search":
@@ -158,7 +159,8 @@ def federal_lookup(rule: Any, ev: Any, ctx: Context) -> Comparison:
     return passes(facts, lambda: f"{said()}: no federal agency")
 
 
-def search_reason(rule: Any, ev: Search, ctx: Context) -> Comparison:
+@check_kind(SearchReason, ("search",))
+def search_reason(rule: SearchReason, ev: Search, ctx: Context) -> Comparison:
     """A search's reason, read into its tier (``classify.reason_tiers``): only a *missing* reason (blank or a
     placeholder) is a finding; a reason the source does not publish is unknown, a code or case number alone
     and words of no known purpose are stated."""
@@ -180,7 +182,8 @@ def search_reason(rule: Any, ev: Search, ctx: Context) -> Comparison:
     return passes(facts, lambda: f"the reason {ev.reason!r} {said}")
 
 
-def search_lookback(rule: Any, ev: Search, ctx: Context) -> Comparison:
+@check_kind(SearchLookback, ("search",))
+def search_lookback(rule: SearchLookback, ev: Search, ctx: Context) -> Comparison:
     """How far back a search's time frame reaches (``occurred_at`` minus ``time_frame_start``, in days)
     against ``retention_days``, how long the platform keeps what it would find; a search that gives no
     time frame start is not compared (its lookback is unknown)."""
@@ -198,7 +201,8 @@ def search_lookback(rule: Any, ev: Search, ctx: Context) -> Comparison:
     return passes(facts, lambda: f"{said()}, within the retention of {days(rule.retention_days)}")
 
 
-def ccops_approval(rule: Any, ev: Any, ctx: Context) -> Comparison:
+@check_kind(CcopsApproval, ("footage_request", "search", "transfer"))
+def ccops_approval(rule: CcopsApproval, ev: Any, ctx: Context) -> Comparison:
     """An agency under an ordinance (``covered``) using a platform: the pair against ``approved``."""
     if ev.type == "footage_request":
         user = ev.requester

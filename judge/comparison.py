@@ -64,26 +64,25 @@ class Context:
 
 
 def event_platform(ev: Any, state: CustodyState) -> str:
-    """The platform an event goes through (``ring``, ``flock``, ...), or ``''`` when none.
+    """The platform an event goes through (``ring``, ``flock``, ...), or ``''`` when none: the one its model
+    names (``PLATFORM_FIELD``, ``PLATFORM``), for a hand-over its clip's.
 
-    >>> event_platform(type("E", (), {"type": "search"})(), CustodyState())
+    >>> from schemas.events import parse_event
+    >>> event_platform(parse_event('{"event_id":"s","type":"search","occurred_at":"2024-01-01T00:00:00Z",'
+    ...                            '"searcher":"agency:a","reason":"x","networks_searched":1}'), CustodyState())
     'flock'
     """
-    kind = ev.type
-    if kind in ("footage_request", "legal_process", "clip_recorded"):
-        return platform_slug(ev.platform)
-    if kind == "search":
-        return "flock"
-    if kind == "access_grant":
-        return platform_slug(ev.system)
-    if kind == "transfer":
+    field_name = ev.PLATFORM_FIELD
+    if field_name is not None:
+        return platform_slug(getattr(ev, field_name))
+    if ev.type == "transfer":
         clip = state.clips.get(ev.clip_id)
         if clip is not None:
             return clip.platform
         for party in (ev.via, ev.from_party):
             if party and party.startswith("platform:"):
                 return platform_slug(party)
-    return ""
+    return str(ev.PLATFORM)
 
 
 @dataclass(slots=True)

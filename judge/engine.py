@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from classify.assists import with_inferred_assist
 from classify.registry import default_registry
-from judge.checks import COMPARES, Context, event_platform
+from judge.checks import COMPARES, KINDS, Context, event_platform
 from judge.rulesets import RuleSet, load_rule_sets
 from judge.state import CustodyState
 from judge.where import check_for
@@ -135,7 +135,7 @@ class Judge:
 
     def _make_plan(self, kind: str, platform: str, at: datetime) -> tuple[_Planned, ...]:
         return tuple(
-            (rs, rule, fn, rule.check != "emergency_disclosure")
+            (rs, rule, fn, KINDS[rule.check].may_gate)
             for rs, rule, fn in self._by_type[kind]
             if not (rs.platforms and platform not in rs.platforms)
             and not (self.era_bound and not rs.era.covers(at))

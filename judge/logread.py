@@ -1,7 +1,8 @@
 """Reading a ``.jsonl`` log: numbered lines, a size limit, a byte-order mark; whole files and growing ones.
 
 One reader for every surface (``check``, ``trace``, the live view following a file, the streaming
-producer): line numbers count from 1, a UTF-8 byte-order mark before the first line is dropped, and a line
+producer): line numbers count from 1, a UTF-8 byte-order mark before the first line is dropped, a file
+of UTF-16 text (with its byte-order mark) is read as the same lines in UTF-8, and a line
 longer than the limit is not held: its first bytes are kept (``TooLong``, which knows the line's real
 size), the rest is skipped, and it becomes a dead letter that says how long it was.
 
@@ -14,6 +15,7 @@ size), the rest is skipped, and it becomes a dead letter that says how long it w
 
 from __future__ import annotations
 
+import codecs
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,7 +106,7 @@ def read_lines(path: str | Path, max_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> It
     judge.logread.LogError: /nonexistent.jsonl: no such file
     """
     if str(path) == "-":
-        yield from LineReader(max_bytes).read(sys.stdin.buffer)
+        yield from LineReader(max_bytes).read(_as_utf8(sys.stdin.buffer))
         return
     p = Path(path)
     try:
@@ -119,4 +121,26 @@ def read_lines(path: str | Path, max_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> It
     except OSError as err:
         raise LogError(f"{p}: cannot read ({err.strerror})") from err
     with stream:
-        yield from LineReader(max_bytes).read(stream)
+        yield from LineReader(max_bytes).read(_as_utf8(stream))
+
+
+def _as_utf8(stream: BinaryIO) -> BinaryIO:
+    """The stream itself, or, for UTF-16 text with a byte-order mark (a spreadsheet's "Unicode Text"), the
+    same lines re-encoded as UTF-8 as they are read (line numbers unchanged). A pipe (stdin) is looked at
+    without consuming it.
+
+    >>> import io
+    >>> _as_utf8(io.BytesIO('{"a":"\\u00e9"}\\n'.encode("utf-16"))).readline()
+    b'{"a":"\\xc3\\xa9"}\\n'
+    >>> _as_utf8(io.BufferedReader(io.BytesIO('{}\\n'.encode("utf-16")))).readline()
+    b'{}\\n'
+    """
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        head = peek(2)[:2]
+    else:
+        head = stream.read(2)
+        stream.seek(0)
+    if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return codecs.EncodedFile(stream, "utf-8", "utf-16")  # type: ignore[return-value]
+    return stream

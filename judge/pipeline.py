@@ -22,7 +22,7 @@ from typing import Any
 from judge.decode import decode
 from judge.engine import Judge
 from judge.logread import DEFAULT_MAX_EVENT_BYTES, LogError, read_lines
-from judge.runner import Judging
+from judge.runner import Judging, batches
 from judge.tally import CheckTally, summarise
 from judge.timeline import DEFAULT_LATE_AFTER
 from schemas.events import Event
@@ -30,9 +30,6 @@ from schemas.parties import PartyRegistry
 from schemas.records import CustodyEdge, DeadLetter, Verdict
 
 __all__ = ["CheckResult", "run_check", "read_lines", "LogError", "load_events", "summarise"]
-
-#: Events handed to the judge at a time.
-_BATCH = 1000
 
 
 @dataclass
@@ -53,6 +50,8 @@ class CheckResult:
     #: Agencies a state rule looked at whose state is unknown (so the rule could not decide for them),
     #: as "name (party id)".
     state_unknown: list[str] = field(default_factory=list)
+    #: Events a run's ``admit`` set aside unjudged (e.g. after an as-of date); None: the run admitted all.
+    set_aside: int | None = None
 
     @property
     def events_in(self) -> int:
@@ -90,8 +89,12 @@ class CheckResult:
         return [v.edge for v in self.verdicts if v.edge is not None and v.edge.kind != "origin"]
 
     def document(self) -> dict[str, Any]:
-        """The ``custodiet check --json`` document (identical in-process and on Kafka)."""
-        return self.tally.document(self.rule_sets)
+        """The ``custodiet check --json`` document (identical in-process and on Kafka). A run that set events
+        aside (``admit``) says how many: ``events_in = processed + duplicates + dead_letters + set_aside``."""
+        doc = self.tally.document(self.rule_sets)
+        if self.set_aside is not None:
+            doc["set_aside"] = self.set_aside
+        return doc
 
 
 @contextmanager
@@ -148,20 +151,22 @@ def run_check(
     keep: bool = False,
     on_verdict: Callable[[Event, Verdict], None] | None = None,
     judge_with: Judge | None = None,
+    admit: Callable[[Event], bool] | None = None,
 ) -> CheckResult:
     """Validate, de-duplicate and judge a log in-process, in event time (``judge.timeline``), counting as
     verdicts come; ``late_after`` is how long (in event time) the run waits for late events.
 
     ``on_verdict(event, verdict)`` is called with each event's final verdict, in event-time order (late
     events when they come). Memory holds the judge's window and state, not the log (unless ``keep``).
-    ``judge_with``: a fresh judge to use instead of one for ``rule_sets`` and ``registry``.
+    ``judge_with``: a fresh judge to use instead of one for ``rule_sets`` and ``registry``. ``admit``: events
+    it refuses are set aside unjudged and counted (``set_aside``; e.g. ``graph.asof.AsOf.admit``).
     """
     judging = Judging(rule_sets, registry, judge=judge_with, late_after=late_after, source=source,
                       max_bytes=max_bytes)
     judge = judging.judge
     kept = _Kept() if keep else None
     events: dict[str, Event] = {}  # the batch's events by id, until judged (only when a caller wants them)
-    batch: list[tuple[int, bytes]] = []
+    set_aside = 0
 
     def take(changes: list[tuple[Verdict, Verdict | None]]) -> None:
         if on_verdict is None and kept is None:  # counting only (check): nothing to look up or keep
@@ -173,9 +178,13 @@ def run_check(
                 kept.verdicts.append(v)
             del events[v.event_id]
 
-    def judge_batch() -> None:
+    def judge_batch(batch: list[tuple[int, bytes]]) -> None:
+        nonlocal set_aside
         decoded = judging.decode(batch, kept.dead if kept is not None else None)
-        batch.clear()
+        if admit is not None:
+            n = len(decoded)
+            decoded = [ev for ev in decoded if admit(ev)]
+            set_aside += n - len(decoded)
         if on_verdict is not None or kept is not None:
             for ev in decoded:
                 if ev.event_id not in events and ev.event_id not in judge:
@@ -185,14 +194,12 @@ def run_check(
         take(judging.events(decoded))
 
     with _collector_paused():
-        for item in lines:
-            batch.append(item)
-            if len(batch) >= _BATCH:
-                judge_batch()
-        judge_batch()
+        for batch in batches(lines):
+            judge_batch(batch)
         take(judging.flush())
     return CheckResult(judging.tally, rule_sets=judging.rule_sets, kept=kept,
-                       state_unknown=[_named(judge.judge.registry, p) for p in sorted(judge.judge.ctx.state_unknown)])
+                       state_unknown=[_named(judge.judge.registry, p) for p in sorted(judge.judge.ctx.state_unknown)],
+                       set_aside=None if admit is None else set_aside)
 
 
 def _named(registry: PartyRegistry, party_id: str) -> str:

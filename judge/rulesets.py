@@ -23,7 +23,7 @@ from policies import POLICY_DIR, available_rule_sets
 
 __all__ = [
     "Rule", "RuleSet", "RuleSetError", "available_rule_sets", "load_rule_set", "load_rule_sets",
-    "DEFAULT_RULE_SETS", "read_toml", "field_problem",
+    "DEFAULT_RULE_SETS", "read_toml", "field_problem", "RULE_MODELS",
 ]
 
 
@@ -188,7 +188,9 @@ class RuleSetError(ValueError):
 
 
 _RULE_SET = TypeAdapter(RuleSet)
-_CHECK_NAMES = [get_args(m.model_fields["check"].annotation)[0] for m in get_args(get_args(Rule)[0])]
+#: The parameters model of every check kind (a rule's ``check`` selects one; ``judge.kinds`` registers each).
+RULE_MODELS: tuple[type[_Rule], ...] = get_args(get_args(Rule)[0])
+_CHECK_NAMES = [get_args(m.model_fields["check"].annotation)[0] for m in RULE_MODELS]
 #: Used when a command names no rule set: every set, each applied within its own era.
 DEFAULT_RULE_SETS = "all"
 

@@ -28,7 +28,7 @@ intake step (per input partition), whose accounting records the collector counts
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -41,7 +41,28 @@ from schemas.events import Event
 from schemas.parties import PartyRegistry
 from schemas.records import DeadLetter
 
-__all__ = ["Runner", "Judging", "InProcessRunner"]
+__all__ = ["Runner", "Judging", "InProcessRunner", "BATCH_LINES", "batches"]
+
+#: Lines of a log handed to the judge at a time. A batch is put in event-time order before it is judged, so
+#: where a log is cut into batches decides which of its events come beyond the lateness setting: every way
+#: of judging in this process (``check``, the live view of a log, the what-if) cuts a log here.
+BATCH_LINES = 1000
+
+
+def batches(lines: Iterable[Any], size: int = BATCH_LINES) -> Iterator[list[Any]]:
+    """``lines`` in lists of ``size`` (the last one shorter), as they come.
+
+    >>> [len(b) for b in batches(range(2500))]
+    [1000, 1000, 500]
+    """
+    batch: list[Any] = []
+    for item in lines:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class Judging:
@@ -97,8 +118,11 @@ class Judging:
         return self._count(self.judge.add(events))
 
     def lines(self, lines: Iterable[tuple[int | None, bytes]]) -> list[Change]:
-        """:meth:`decode` then :meth:`events`."""
-        return self.events(self.decode(lines))
+        """:meth:`decode` then :meth:`events`, :data:`BATCH_LINES` lines at a time."""
+        out: list[Change] = []
+        for batch in batches(lines):
+            out.extend(self.events(self.decode(batch)))
+        return out
 
     def flush(self) -> list[Change]:
         """Stop waiting for late events (the end of a log): the verdicts this gives, counted."""

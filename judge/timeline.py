@@ -49,6 +49,7 @@ from judge.state import CustodyState, StateKey, state_keys
 from schemas.events import Event
 from schemas.parties import PartyRegistry
 from schemas.records import Verdict
+from schemas.when import parse_duration
 
 __all__ = ["EventTimeJudge", "DEFAULT_LATE_AFTER", "DEFAULT_HOLD", "parse_lateness"]
 
@@ -71,20 +72,7 @@ def parse_lateness(text: str) -> timedelta | None:
     ...
     ValueError: lateness 'soon': expected a number with s, m, h or d (e.g. 7d), or none
     """
-    t = text.strip().lower()
-    if t in ("none", "inf", "forever"):
-        return None
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-    try:
-        if t and t[-1] in units:
-            value = float(t[:-1]) * units[t[-1]]
-        else:
-            value = float(t)
-        if value < 0 or value != value:
-            raise ValueError
-        return timedelta(seconds=value)
-    except (ValueError, OverflowError):
-        raise ValueError(f"lateness {text!r}: expected a number with s, m, h or d (e.g. 7d), or none") from None
+    return parse_duration(text, "lateness", forever=True)
 
 
 class _Held:

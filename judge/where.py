@@ -25,19 +25,12 @@ from typing import Any
 
 from judge.checks import COMPARES, Compare
 from judge.comparison import Comparison, Context, outside
+from schemas.events import MODEL_OF
 
 __all__ = ["check_for", "acting_party", "ACTING_FIELD"]
 
-#: event type -> the field naming the party a finding on it is against.
-ACTING_FIELD: dict[str, str] = {
-    "search": "searcher",
-    "footage_request": "requester",
-    "legal_process": "requester",
-    "transfer": "from_party",
-    "access_grant": "grantor",
-    "clip_recorded": "owner",
-    "consent_decision": "owner",
-}
+#: event type -> the field naming the party a finding on it is against (the event models' ``ACTOR``).
+ACTING_FIELD: dict[str, str] = {t: m.ACTOR for t, m in MODEL_OF.items()}
 
 
 def acting_party(ev: Any) -> str | None:

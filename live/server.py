@@ -8,7 +8,8 @@ with ``textContent`` only, so an event field can never become markup. On a loopb
 
 Routes:
 ``/`` the page; ``/api/trace?clip=&to=&limit=`` and ``/api/reach?to=&max_hops=`` (exactly the
-``custodiet trace``/``reach --json`` documents); ``/api/stats``; ``/api/violations?limit=&rule=``;
+``custodiet trace``/``reach --json`` documents; both take ``as_of=DATE`` and ``max_wait=DURATION`` as the
+commands take ``--as-of`` and ``--max-wait``); ``/api/stats``; ``/api/violations?limit=&rule=``;
 ``/api/clip?id=``; ``/api/links?to=``; ``/api/search?q=``; ``/api/events`` (server-sent events: a
 ``stats`` event whenever the state changes, at most every ``push_interval`` seconds, once a second while
 rates are still falling back to zero after a stream ended, and a comment every 15 s to keep the connection
@@ -36,6 +37,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -47,6 +49,7 @@ from graph.trace import DEFAULT_LIMIT, TraceError
 from live.state import LiveState
 from reports.names import party_group, party_name, rule_title
 from schemas.parties import PartyRegistry
+from schemas.when import parse_duration, parse_instant
 
 __all__ = ["serve", "LiveServer", "CSP", "dumps", "MAX_LIMIT", "labelled", "stream_status"]
 
@@ -148,6 +151,33 @@ def _str(params: dict[str, list[str]], name: str) -> str:
     if not raw:
         raise BadRequest(f"missing parameter {name!r}")
     return raw
+
+
+def _when(params: dict[str, list[str]]) -> datetime | None:
+    """``as_of`` (an ISO date or RFC 3339 time), as ``--as-of`` reads it; None when absent.
+
+    >>> _when({"as_of": ["2025-06-01"]}).isoformat(), _when({})
+    ('2025-06-01T23:59:59.999999+00:00', None)
+    """
+    text = (params.get("as_of") or [""])[0]
+    if not text:
+        return None
+    try:
+        return parse_instant(text, "as_of")
+    except ValueError as e:
+        raise BadRequest(str(e)) from None
+
+
+def _wait(params: dict[str, list[str]]) -> float | None:
+    """``max_wait`` (``30m``, ``12h``, ``7d``), as ``--max-wait`` reads it, in seconds; None when absent."""
+    text = (params.get("max_wait") or [""])[0]
+    if not text:
+        return None
+    try:
+        d = parse_duration(text, "max_wait")
+    except ValueError as e:
+        raise BadRequest(str(e)) from None
+    return None if d is None else d.total_seconds()
 
 
 def _loopback(host: str) -> bool:
@@ -263,10 +293,12 @@ class _Handler(BaseHTTPRequestHandler):
             elif route == "/api/trace":
                 clip, to = _str(params, "clip"), _str(params, "to")
                 limit = _int(params, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT)
-                self._json(HTTPStatus.OK, labelled(state.trace(clip, to, limit), state, self.server.names))
+                doc = state.trace(clip, to, limit, as_of=_when(params), max_wait=_wait(params))
+                self._json(HTTPStatus.OK, labelled(doc, state, self.server.names))
             elif route == "/api/reach":
                 to = _str(params, "to")
-                doc = state.reach(to, _int(params, "max_hops", DEFAULT_MAX_HOPS, 1, 6))
+                doc = state.reach(to, _int(params, "max_hops", DEFAULT_MAX_HOPS, 1, 6), as_of=_when(params),
+                                  max_wait=_wait(params))
                 self._json(HTTPStatus.OK, labelled(doc, state, self.server.names))
             elif route == "/api/violations":
                 rule = params.get("rule", [None])[0] or None

@@ -60,13 +60,16 @@ def _wrap(s: str, width: int = _WRAP) -> str:
     return "\n".join(textwrap.wrap(_safe(s), width, break_long_words=True)) or " "
 
 
-def save(fig: Figure, out_dir: str | Path, stem: str) -> tuple[Path, Path]:
-    """Write ``stem.png`` and ``stem.svg`` (SVG text as paths)."""
+def save(fig: Figure, out_dir: str | Path, stem: str, data: str | None = None) -> tuple[Path, Path]:
+    """Write ``stem.png`` and ``stem.svg`` (SVG text as paths); ``data`` (what is drawn, e.g. "simulated events
+    (custodiet)") goes into each file's metadata as well as its caption (PNG ``Description``, SVG
+    ``dc:description``), so a picture of simulated data says so even where its caption is cut off."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     png, svg = out / f"{stem}.png", out / f"{stem}.svg"
-    fig.savefig(png, dpi=DPI)
-    fig.savefig(svg)
+    meta = {"Description": f"Data: {data}"} if data else {}
+    fig.savefig(png, dpi=DPI, metadata=meta)
+    fig.savefig(svg, metadata=meta)
     return png, svg
 
 
@@ -186,7 +189,7 @@ def into_figure(g: CustodyGraph, target: str, data: str, *, limit: int = MAX_LAB
     ``registry`` names the parties (default: the graph's)."""
     from graph.cut import registry_of
 
-    reg = registry or registry_of(g)
+    reg = registry if registry is not None else registry_of(g)
     links = into_links(g, target)
     cols, where, hidden = _columns(links, target, reg, limit)
     depth = len(cols) - 1
@@ -266,7 +269,7 @@ def violation_counts(check_doc: Mapping[str, Any], registry: PartyRegistry | Non
     Counter({('r', 'agency:a'): 1})
     """
     counts: Counter[tuple[str, str]] = Counter()
-    reg = registry or PartyRegistry()
+    reg = registry if registry is not None else PartyRegistry()
     for v in check_doc.get("violation_list", []):
         parties = list((v.get("evidence") or {}).get("origin") and [v["evidence"]["origin"]] or []) + list(
             v.get("parties") or [])

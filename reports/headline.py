@@ -85,7 +85,8 @@ def violation_sentence(violations: Mapping[str, int]) -> str | None:
 
 
 def holds_sentences(holds: Mapping[str, Any], registry: PartyRegistry | None = None) -> list[str]:
-    """What real data holds about a party when no clip reached it: access grants and searches.
+    """What real data holds about a party when no clip reached it: access grants, searches, and hand-overs
+    into it that no time-respecting path of their clip leads through.
 
     >>> holds_sentences({"party": "agency:fbi", "grants": 31, "grantors": 30, "states": 12, "searches": 0})
     ['30 agencies in 12 states gave FBI access to search their plate-reader cameras (31 access grants in this data).']
@@ -98,6 +99,9 @@ def holds_sentences(holds: Mapping[str, Any], registry: PartyRegistry | None = N
                    f"their plate-reader cameras ({count_of(holds['grants'], 'access grant')} in this data).")
     if holds.get("searches"):
         out.append(f"{count_of(holds['searches'], 'search', 'searches')} in this data were run by or for {name}.")
+    if holds.get("hand_overs"):
+        out.append(f"{count_of(holds['hand_overs'], 'hand-over')} into {name} in this data, none on a time-respecting "
+                   "path from where its clip's custody starts.")
     if not out:
         out.append(f"This data holds no hand-over, access grant or search into {name}.")
     return out

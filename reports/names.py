@@ -30,7 +30,8 @@ from typing import Any
 from schemas.parties import PartyRegistry
 
 __all__ = [
-    "party_name", "party_group", "aggregate", "owner_place", "rule_title", "rule_set_title", "basis_words",
+    "party_name", "names_in", "PARTY_KEYS",
+    "party_group", "aggregate", "owner_place", "rule_title", "rule_set_title", "basis_words",
     "kind_words", "plural", "count_of", "counted_words", "COUNTED",
 ]
 
@@ -66,7 +67,9 @@ _AREAS: weakref.WeakKeyDictionary[PartyRegistry, dict[str, Any]] = weakref.WeakK
 
 
 def _slug(party_id: str) -> str:
-    return party_id.split(":", 1)[1] if ":" in party_id else party_id
+    """The part of ``kind:slug`` after the kind; an id without a kind prefix whole (``=X("http://y")``)."""
+    kind, sep, rest = party_id.partition(":")
+    return rest if sep and kind.isalpha() and kind.islower() else party_id
 
 
 def _has_state(name: str, state: str) -> bool:
@@ -81,7 +84,7 @@ def owner_place(party_id: str, registry: PartyRegistry | None = None) -> str | N
     >>> owner_place("resident:x-pd-tx-3-1", reg), owner_place("resident:r-1", reg)
     ('X, TX', None)
     """
-    reg = registry or _REGISTRY
+    reg = registry if registry is not None else _REGISTRY
     areas = _AREAS.get(reg)
     if areas is None:
         areas = _AREAS[reg] = {_slug(p.id): p for p in reg if p.kind != "resident"}
@@ -98,6 +101,28 @@ def owner_place(party_id: str, registry: PartyRegistry | None = None) -> str | N
     return f"{place}, {best.state}" if best.state and not _has_state(place, best.state) else place
 
 
+_SMALL_WORDS = frozenset({"of", "the", "and", "for", "at", "on", "in", "de", "la", "del"})
+
+
+def _name_from_id(party_id: str, kind: str) -> str:
+    """A name rebuilt from an id when nothing carried one (no registry entry, no name on an event): small words
+    in lower case after the first, and a fusion centre's one-word slug as the acronym it is.
+
+    >>> _name_from_id("agency:city-of-riverside-ca-pd", "local"), _name_from_id("agency:ncric", "fusion")
+    ('City of Riverside CA PD', 'NCRIC')
+    """
+    slug = _slug(party_id)
+    if not party_id.startswith("agency:"):
+        return slug
+    if kind == "fusion" and slug.isalpha():
+        return slug.upper()
+    from classify.agencies import name_from_slug
+
+    words = name_from_slug(slug).split(" ")
+    return " ".join(w.lower() if i and w.lower() in _SMALL_WORDS and w != w.upper() else w
+                    for i, w in enumerate(words))
+
+
 def party_name(party_id: str, registry: PartyRegistry | None = None) -> str:
     """The name a reader knows a party by: name and state for agencies, a place for camera owners.
 
@@ -108,22 +133,52 @@ def party_name(party_id: str, registry: PartyRegistry | None = None) -> str:
         return "the public"
     if party_id in _PLATFORMS:
         return _PLATFORMS[party_id]
-    reg = registry or _REGISTRY
+    reg = registry if registry is not None else _REGISTRY
     party = reg.get(party_id)
     if party.kind == "resident" or party_id.startswith("resident:"):
         place = owner_place(party_id, reg)
         return f"a camera owner in {place}" if place else "a camera owner"
     name = party.name
     if not name:
-        if party_id.startswith("agency:"):
-            from classify.agencies import name_from_slug
-
-            name = name_from_slug(_slug(party_id))
-        else:
-            name = _slug(party_id)
+        name = _name_from_id(party_id, party.kind)
     if party.state and party.kind != "federal" and not _has_state(name, party.state):
         name = f"{name} ({party.state})"
     return name
+
+
+#: Keys of ``--json`` documents whose values are party ids (a string, or a list of them).
+PARTY_KEYS = frozenset({
+    "party", "owner", "to", "from", "agency", "parties", "intermediaries", "senders", "targets", "party_list",
+    "direct_list", "grantor", "grantee", "searcher", "on_behalf_of", "from_party", "to_party", "requester",
+    "federal_parties",
+})
+
+
+def names_in(doc: Any, registry: PartyRegistry | None = None) -> dict[str, str]:
+    """The name of every party id a ``--json`` document names (under :data:`PARTY_KEYS`), id -> name, so a
+    document carries names beside its ids with or without a registry.
+
+    >>> names_in({"to": "agency:fbi", "clips": [{"owner": "agency:el-cajon-ca-pd", "intermediaries": []}],
+    ...           "parties": [{"party": "platform:ring"}]})
+    {'agency:el-cajon-ca-pd': 'El Cajon CA PD', 'agency:fbi': 'FBI', 'platform:ring': 'Ring'}
+    """
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in PARTY_KEYS and isinstance(v, str):
+                    found.add(v)
+                elif k in PARTY_KEYS and isinstance(v, list) and all(isinstance(x, str) for x in v):
+                    found.update(v)
+                else:
+                    walk(v)
+        elif isinstance(node, list):
+            for x in node:
+                walk(x)
+
+    walk(doc)
+    return {p: party_name(p, registry) for p in sorted(found)}
 
 
 def party_group(party_id: str, registry: PartyRegistry | None = None) -> tuple[str, str]:
@@ -132,7 +187,8 @@ def party_group(party_id: str, registry: PartyRegistry | None = None) -> tuple[s
     >>> party_group("resident:r-1"), party_group("agency:fbi")
     (('a camera owner', 'camera owners'), ('FBI', 'FBI'))
     """
-    if party_id.startswith("resident:") or (registry or _REGISTRY).kind_of(party_id) == "resident":
+    reg = registry if registry is not None else _REGISTRY
+    if party_id.startswith("resident:") or reg.kind_of(party_id) == "resident":
         place = owner_place(party_id, registry)
         where = f" in {place}" if place else ""
         return f"a camera owner{where}", f"camera owners{where}"

@@ -17,13 +17,13 @@ goes through :func:`html.escape`; the pictures are PNG and SVG with text drawn a
 
 from __future__ import annotations
 
-import csv
 import gzip
 import html
 import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,16 +32,20 @@ from graph.custody import CustodyGraph
 from graph.export import write_export
 from graph.reach import clips_reaching
 from graph.trace import TraceError
+from reports.csv_safe import write_csv
 from reports.figures import into_figure, save, violation_counts, violations_figure
 from reports.headline import headline
 from reports.names import basis_words, count_of, counted_words, party_name, rule_set_title, rule_title
+from reports.over_time import write_reach_over_time
+from reports.publish import staged_folder
 from schemas.parties import PartyRegistry
 
 __all__ = ["write_report", "credits_for", "holds_of", "CREDITS", "EXPORTS", "ROW_LIMIT", "is_simulated"]
 
-#: Credit lines of the shared data sets (keep them wherever the data is shown), by event ``source`` prefix.
+#: Credit lines of the shared data sets (keep them wherever the data is shown), by the event ``source`` the
+#: importers give that data set alone (another agency's audit or sharing page carries no one's credit).
 CREDITS: dict[str, str] = {
-    "flock-sharing": "Flock sharing network (flock-sharing-nc-2024, MIT): an analysis by The News & Observer "
+    "flock-sharing-nc-2024": "Flock sharing network (flock-sharing-nc-2024, MIT): an analysis by The News & Observer "
     "(mcclatchy-southeast/private_eyes).",
     "flock-search-audit": "Eugene, OR police Flock search audit (CC0): EyesOff Eugene.",
     "atlas": "Ring/Neighbors partnerships (CC BY 4.0): Electronic Frontier Foundation and the Reynolds "
@@ -80,11 +84,11 @@ def credits_for(sources: Iterable[str | None]) -> list[str]:
 
     >>> credits_for(["flock-sharing-nc-2024", None])[0][:22]
     'Flock sharing network '
-    >>> credits_for(["sim:ring"])
-    []
+    >>> credits_for(["sim:ring"]), credits_for(["flock-search-audit:wcso-network-audit", "flock-sharing:page"])
+    ([], [])
     """
     seen = {s for s in sources if s}
-    return [line for prefix, line in CREDITS.items() if any(s.startswith(prefix) for s in seen)]
+    return [line for source, line in CREDITS.items() if source in seen]
 
 
 def is_simulated(sources: Iterable[str | None]) -> bool:
@@ -97,12 +101,12 @@ def is_simulated(sources: Iterable[str | None]) -> bool:
 
 
 def holds_of(g: CustodyGraph, party: str) -> dict[str, Any]:
-    """What a graph holds into ``party`` besides clips (``graph.reach.one_hop_into``): access grants (and their
-    grantors and states) and search links.
+    """What a graph holds into ``party`` besides clips that reached it: access grants (and their grantors and
+    states) and search links (``graph.reach.one_hop_into``), and hand-overs into it (on a path or not).
 
     >>> g = CustodyGraph(); g.add_grant("g1", "agency:a-ca-pd", "agency:fbi", 0.0)
     >>> holds_of(g, "agency:fbi")
-    {'party': 'agency:fbi', 'grants': 1, 'grantors': 1, 'states': 1, 'searches': 0}
+    {'party': 'agency:fbi', 'grants': 1, 'grantors': 1, 'states': 1, 'searches': 0, 'hand_overs': 0}
     """
     from graph.cut import registry_of
     from graph.reach import one_hop_into
@@ -112,7 +116,9 @@ def holds_of(g: CustodyGraph, party: str) -> dict[str, Any]:
     grantors = {p: kinds.get("grant", 0) for p, kinds in links.items() if kinds.get("grant")}
     states = {reg.state_of(p) for p in grantors} - {None}
     return {"party": party, "grants": sum(grantors.values()), "grantors": len(grantors), "states": len(states),
-            "searches": sum(kinds.get("search", 0) for kinds in links.values())}
+            "searches": sum(kinds.get("search", 0) for kinds in links.values()),
+            "hand_overs": sum(1 for _, _, d in g.graph.in_edges(party, data=True) if d.get("clip") is not None)
+            if party in g.graph else 0}
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], numeric: Sequence[int] = (),
@@ -130,13 +136,11 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], numeric: Seque
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _section(out: Path, stem: str, heading: str, note: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-             numeric: Sequence[int] = (), ids: Sequence[int] = ()) -> str:
-    """A table of the first ROW_LIMIT rows, every row in ``stem.csv`` beside the page."""
-    with (out / f"{stem}.csv").open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(headers)
-        w.writerows(rows)
+def _section(page: _Page, stem: str, heading: str, note: str, headers: Sequence[str],
+             rows: Sequence[Sequence[Any]], numeric: Sequence[int] = (), ids: Sequence[int] = ()) -> str:
+    """A table of the first ROW_LIMIT rows, every row in ``stem.csv`` beside the page (cells a spreadsheet reads
+    as text, ``reports.csv_safe``; a ``simulated`` column when the data is simulated)."""
+    write_csv(page.out / f"{stem}.csv", headers, rows, simulated=page.simulated)
     more = (f"showing the first {ROW_LIMIT} of {len(rows):,} rows; " if len(rows) > ROW_LIMIT else "")
     return (f"<h3>{_e(heading)}</h3><p class=\"note\">{_e(note)} ({more}all rows: "
             f"<a href=\"{_e(stem)}.csv\">{_e(stem)}.csv</a>)</p>"
@@ -152,8 +156,10 @@ def _slug(party: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in party.split(":", 1)[-1])[:60]
 
 
-def _target_tables(g: CustodyGraph, out: Path, target: str, reg: PartyRegistry) -> list[str]:
+def _target_tables(page: _Page, target: str) -> list[str]:
     from graph.reach import one_hop_into
+
+    g, reg = page.graph, page.reg
 
     name = party_name(target, reg)
     clips = clips_reaching(g, target)
@@ -174,7 +180,7 @@ def _target_tables(g: CustodyGraph, out: Path, target: str, reg: PartyRegistry) 
                  "; ".join(sorted(bases.get(c["clip"], ()))), "; ".join(sorted(purposes.get(c["clip"], ()))),
                  c["clip"]) for c in sorted(clips, key=lambda c: (-c["paths"], c["clip"]))]
         html_parts.append(_section(
-            out, f"clips-{slug}", f"Clips that reached {name} ({len(clips):,})",
+            page, f"clips-{slug}", f"Clips that reached {name} ({len(clips):,})",
             "each clip with its owner, its time-respecting paths (each hand-over no earlier than the one before), "
             "who passed it on, and the basis and purpose of the hand-over into the party",
             ["owner", "paths", "first reached", "through", "basis", "purpose", "clip id"], rows, (1,), (6,)))
@@ -182,7 +188,7 @@ def _target_tables(g: CustodyGraph, out: Path, target: str, reg: PartyRegistry) 
         rows = [(party_name(p, reg), reg.state_of(p) or "", n, p)
                 for p, n in sorted(grantors.items(), key=lambda kv: (-kv[1], party_name(kv[0], reg)))]
         html_parts.append(_section(
-            out, f"grants-{slug}", f"Agencies that gave {name} access to their cameras ({len(grantors):,})",
+            page, f"grants-{slug}", f"Agencies that gave {name} access to their cameras ({len(grantors):,})",
             "access grants straight into the party: each carries the grantor's own camera data and stops there",
             ["agency", "state", "access grants", "party id"], rows, (2,), (3,)))
     return html_parts
@@ -198,6 +204,19 @@ def _owner_words(clip: Mapping[str, Any], reg: PartyRegistry) -> str:
     return name if clip.get("origin_known", True) else f"origin unknown (no recording in the log); sent by {name}"
 
 
+@dataclass(frozen=True)
+class _Page:
+    """What the parts of a report share while it is written: the graph, the folder being written (not yet in
+    place), who names the parties, whether the data is simulated, the words for the data, and progress."""
+
+    graph: CustodyGraph
+    out: Path
+    reg: PartyRegistry
+    simulated: bool
+    data: str
+    tell: Callable[[str], None]
+
+
 def write_report(
     graph: CustodyGraph,
     check_doc: Mapping[str, Any],
@@ -211,12 +230,16 @@ def write_report(
     max_hops: int = 3,
     step: Callable[[str], None] | None = None,
     registry: PartyRegistry | None = None,
+    before_publish: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write ``out_dir/index.html`` with its pictures (PNG, SVG), CSVs and exports; returns the page's path.
 
-    ``headline_doc`` is the document the headline is written from (the demo's); without one, the headline
-    says what the graph holds into each target. ``step`` is told what is being written (for progress);
-    ``registry`` names parties for people (default: the graph's)."""
+    The folder is written whole beside its place and moved there at the end (``reports.publish``): an
+    interrupted run leaves ``out_dir`` as it was. ``headline_doc`` is the document the headline is written from
+    (the demo's); without one, the headline says what the graph holds into each target. ``step`` is told what
+    is being written (for progress); ``registry`` names parties for people (default: the graph's);
+    ``before_publish`` is called with the page's path while the folder is still being written (to add a
+    section)."""
     del max_hops  # paths are drawn as far as they go; kept for callers that pass it
     targets = [targets] if isinstance(targets, str) else list(targets)
     for t in targets:
@@ -224,57 +247,74 @@ def write_report(
             raise TraceError(f"party {t!r} is not in the log")
     from graph.cut import registry_of
 
-    tell = step or (lambda _s: None)
-    reg = registry or registry_of(graph)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    reg = registry if registry is not None else registry_of(graph)
     doc: dict[str, Any] = dict(headline_doc) if headline_doc is not None else {
         "violations": check_doc.get("violations", {}), "holds": [holds_of(graph, t) for t in targets]}
-    simulated = bool(doc.get("simulated")) if simulated is None else simulated
-    doc["simulated"] = simulated
+    doc["simulated"] = simulated = bool(doc.get("simulated")) if simulated is None else simulated
     data = "simulated events (custodiet)" if simulated else "; ".join(c.split(":")[0] for c in credits) or "the log"
-    sentences = headline(doc, reg)
-    # -- pictures --
-    figures = []
+    with staged_folder(out_dir) as out:
+        page = _Page(graph, out, reg, simulated, data, step or (lambda _s: None))
+        figures = _pictures(page, targets, check_doc)
+        tables = _tables(page, targets, check_doc)
+        _exports(page)
+        html_text = _page_html(page, title, targets, doc, check_doc, credits, figures + tables)
+        (out / "index.html").write_text(html_text, encoding="utf-8")
+        if before_publish is not None:
+            before_publish(out / "index.html")
+    return Path(out_dir) / "index.html"
+
+
+def _pictures(page: _Page, targets: Sequence[str], check_doc: Mapping[str, Any]) -> list[str]:
+    """Draw what reached each target and the violations; their ``<figure>`` elements (under a heading)."""
+    figures = ["<h2>Pictures</h2>"]
     for t in targets:
-        tell(f"drawing what reached {party_name(t, reg)}")
+        page.tell(f"drawing what reached {party_name(t, page.reg)}")
         stem = f"into-{_slug(t)}"
-        save(into_figure(graph, t, data, registry=reg), out, stem)
-        figures.append(_figure(stem, f"What reached {party_name(t, reg)}: clips by hand-over, access grants"))
-    tell("drawing violations")
-    save(violations_figure(check_doc, data, reg), out, "violations")
+        save(into_figure(page.graph, t, page.data, registry=page.reg), page.out, stem, page.data)
+        figures.append(_figure(stem, f"What reached {party_name(t, page.reg)}: clips by hand-over, access grants"))
+    page.tell("drawing violations")
+    save(violations_figure(check_doc, page.data, page.reg), page.out, "violations", page.data)
     figures.append(_figure("violations", "Violations by agency, stacked by rule"))
-    # -- tables --
-    tell("writing tables")
-    tables: list[str] = []
+    figures += [_figure(stem, alt) for stem, alt in write_reach_over_time(page.graph, list(targets), page.out,
+                                                                          page.data, page.reg)]
+    return figures
+
+
+def _tables(page: _Page, targets: Sequence[str], check_doc: Mapping[str, Any]) -> list[str]:
+    """The tables (each with its CSV): per target, then violations by rule and by agency."""
+    page.tell("writing tables")
+    reg = page.reg
+    tables = ["<h2>Tables</h2>"]
     for t in targets:
-        tables += _target_tables(graph, out, t, reg)
+        tables += _target_tables(page, t)
     by_rule = sorted(check_doc.get("violations", {}).items(), key=lambda kv: (-kv[1], kv[0]))
-    tables.append(_section(out, "violations-by-rule", "Violations by rule", "every rule broken, with its count",
+    tables.append(_section(page, "violations-by-rule", "Violations by rule", "every rule broken, with its count",
                            ["rule", "violations", "rule id"], [(rule_title(r), n, r) for r, n in by_rule], (1,), (2,)))
     vrows = sorted(violation_counts(check_doc, reg).items(), key=lambda kv: (-kv[1], kv[0]))
     tables.append(_section(
-        out, "violations-by-agency", "Violations by agency and rule",
+        page, "violations-by-agency", "Violations by agency and rule",
         "each violation counted against the first agency it names",
         ["agency", "rule", "violations", "party id", "rule id"],
         [(party_name(a, reg), rule_title(r), n, a, r) for (r, a), n in vrows], (2,), (3, 4)))
-    # -- exports --
-    tell("writing exports")
+    return tables
+
+
+def _exports(page: _Page) -> None:
+    """The graph exports, gzip-compressed (each says when its data is simulated)."""
+    page.tell("writing exports")
     with tempfile.TemporaryDirectory() as tmp:
         for fmt, name in EXPORTS.items():
-            raw = write_export(graph, fmt, Path(tmp) / name.removesuffix(".gz"))
-            with raw.open("rb") as src, gzip.open(out / name, "wb", compresslevel=6) as dst:
+            raw = write_export(page.graph, fmt, Path(tmp) / name.removesuffix(".gz"), simulated=page.simulated)
+            with raw.open("rb") as src, gzip.open(page.out / name, "wb", compresslevel=6) as dst:
                 shutil.copyfileobj(src, dst)
+
+
+def _method(graph: CustodyGraph, doc: Mapping[str, Any], check_doc: Mapping[str, Any], credit_html: str) -> list[str]:
     rule_sets = [str(r) for r in check_doc.get("rule_sets", [])]
     held = ", ".join(count_of(n, what) for n, what in ((graph.graph.number_of_nodes(), "party"),
                      (graph.grants, "access grant"), (len(graph.clips), "recorded clip")) if n)
     counted = counted_words(str(doc.get("basis", getattr(graph, "basis", "judged"))), full=True)
-    credit_html = "".join(f"<li>{_e(c)}</li>" for c in credits) or "<li>no external data used</li>"
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    banner = ('<p class="simulated"><b>Simulated.</b> Every event in this report was produced by custodiet\'s '
-              "simulator: no real footage was shared and no real agency took these steps. Agency names come from "
-              "public lists, so that the simulated network looks like a real one.</p>") if simulated else ""
-    method = [
+    return [
         "<h2>Method</h2>",
         f"<p><b>What is counted.</b> Clips and paths count {_e(counted)}. A path is a sequence of hand-overs "
         "of one clip, each no earlier than the one before; an access grant carries only the grantor's own "
@@ -285,26 +325,29 @@ def write_report(
         f"{_e('; '.join(rule_set_title(r) for r in rule_sets) or '(none)')}.</p>",
         f"<p><b>Credits.</b></p><ul>{credit_html}</ul>",
     ]
+
+
+def _page_html(page: _Page, title: str, targets: Sequence[str], doc: Mapping[str, Any],
+               check_doc: Mapping[str, Any], credits: Sequence[str], parts: Sequence[str]) -> str:
+    """The whole page: title, banner, headline, method, the pictures and tables (``parts``), exports, credits."""
+    credit_html = "".join(f"<li>{_e(c)}</li>" for c in credits) or "<li>no external data used</li>"
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    banner = ('<p class="simulated"><b>Simulated.</b> Every event in this report was produced by custodiet\'s '
+              "simulator: no real footage was shared and no real agency took these steps. Agency names come from "
+              "public lists, so that the simulated network looks like a real one.</p>") if page.simulated else ""
     exports = " · ".join(f'<a href="{_e(name)}">{_e(name)}</a> ({_e(fmt)})' for fmt, name in EXPORTS.items())
     body = [
         f"<h1>{_e(title)}</h1>",
         banner,
-        f'<p class="note">About: {_e(", ".join(party_name(t, reg) for t in targets))} · generated {_e(when)} by '
-        "custodiet</p>",
-        '<div class="headline">' + "".join(f"<p>{_e(s)}</p>" for s in sentences) + "</div>",
-        *method,
-        "<h2>Pictures</h2>",
-        *figures,
-        "<h2>Tables</h2>",
-        *tables,
+        f'<p class="note">About: {_e(", ".join(party_name(t, page.reg) for t in targets))} · generated {_e(when)} '
+        "by custodiet</p>",
+        '<div class="headline">' + "".join(f"<p>{_e(s)}</p>" for s in headline(doc, page.reg)) + "</div>",
+        *_method(page.graph, doc, check_doc, credit_html),
+        *parts,
         f"<h2>Exports</h2><p>The whole custody graph, gzip-compressed: {exports}.</p>",
         f"<footer><h2>Data credits</h2><ul>{credit_html}</ul></footer>",
     ]
-    page = out / "index.html"
-    page.write_text(
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n",
-        encoding="utf-8",
-    )
-    return page
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>\n" + "\n".join(body)
+            + "\n</body></html>\n")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -42,6 +42,8 @@ __all__ = [
     "Event",
     "EVENT_ADAPTER",
     "EVENT_TYPES",
+    "EVENT_MODELS",
+    "MODEL_OF",
     "BASES",
     "parse_event",
     "event_to_json",
@@ -127,6 +129,18 @@ class _Event(BaseModel):
 
     #: The fields of this event type that name parties, in a fixed order (the one place that says so).
     PARTY_FIELDS: ClassVar[tuple[str, ...]] = ()
+    #: The field naming the party that acts (whom a finding on the event is against, the audit's actor).
+    ACTOR: ClassVar[str]
+    #: The fields naming where data comes from and whom it reaches (``None``: the event moves no data).
+    ENDS: ClassVar[tuple[str | None, str | None]] = (None, None)
+    #: The input topic events of this type travel on (a prefix is added on a broker).
+    TOPIC: ClassVar[str]
+    #: Among events at the same instant, lower ranks are judged first (a recording before what is done with it).
+    RANK: ClassVar[int]
+    #: The field naming the platform (or system) the event goes through, if it names one; else the platform
+    #: every event of the type goes through (``""``: none, or, for a hand-over, its clip's).
+    PLATFORM_FIELD: ClassVar[str | None] = None
+    PLATFORM: ClassVar[str] = ""
 
     def parties(self) -> list[str]:
         """The parties this event names, in ``PARTY_FIELDS`` order (absent optional ones left out).
@@ -138,12 +152,33 @@ class _Event(BaseModel):
         d = self.__dict__
         return [p for p in (d[n] for n in self.PARTY_FIELDS) if p]
 
+    def ends(self) -> tuple[str | None, str | None]:
+        """Where data comes from and whom it reaches (``ENDS``); ``(None, None)`` for an event that moves none.
+
+        >>> parse_event('{"event_id":"g","type":"access_grant","occurred_at":"2024-01-01T00:00:00Z",'
+        ...   '"grantor":"agency:a","grantee":"agency:b","system":"flock","scope":"x"}').ends()
+        ('agency:a', 'agency:b')
+        """
+        d = self.__dict__
+        origin, recipient = self.ENDS
+        return (d[origin] if origin else None), (d[recipient] if recipient else None)
+
+    def actor(self) -> str:
+        """The party that acts (``ACTOR``): whom a finding on the event is against.
+
+        >>> parse_event('{"event_id":"s","type":"search","occurred_at":"2024-01-01T00:00:00Z",'
+        ...   '"searcher":"agency:a","reason":"x","networks_searched":1}').actor()
+        'agency:a'
+        """
+        return str(self.__dict__[self.ACTOR])
+
 
 class ClipRecorded(_Event):
     """A camera recorded a clip; custody starts with its owner at ``occurred_at``."""
 
     type: Literal["clip_recorded"]
     PARTY_FIELDS = ("owner",)
+    ACTOR, TOPIC, RANK, PLATFORM_FIELD = "owner", "clips", 0, "platform"
     clip_id: NonEmpty
     owner: PartyId
     platform: NonEmpty
@@ -157,6 +192,8 @@ class FootageRequest(_Event):
 
     type: Literal["footage_request"]
     PARTY_FIELDS = ("requester", "on_behalf_of")
+    ACTOR, ENDS, TOPIC, RANK = "requester", ("requester", "on_behalf_of"), "footage-requests", 1
+    PLATFORM_FIELD = "platform"
     request_id: NonEmpty
     requester: PartyId
     platform: NonEmpty
@@ -173,6 +210,7 @@ class ConsentDecision(_Event):
 
     type: Literal["consent_decision"]
     PARTY_FIELDS = ("owner",)
+    ACTOR, TOPIC, RANK = "owner", "consent-decisions", 2
     request_id: NonEmpty
     owner: PartyId
     decision: Literal["share", "decline", "ignore"]
@@ -184,6 +222,7 @@ class Transfer(_Event):
 
     type: Literal["transfer"]
     PARTY_FIELDS = ("from_party", "to_party", "via")
+    ACTOR, ENDS, TOPIC, RANK = "from_party", ("from_party", "to_party"), "transfers", 6
     clip_id: NonEmpty
     from_party: PartyId
     to_party: PartyId
@@ -198,6 +237,8 @@ class Search(_Event):
 
     type: Literal["search"]
     PARTY_FIELDS = ("on_behalf_of", "searcher")
+    ACTOR, ENDS, TOPIC, RANK = "searcher", ("searcher", "on_behalf_of"), "searches", 5
+    PLATFORM = "flock"  # the searches custodiet reads are Flock audits
     searcher: PartyId
     reason: str
     networks_searched: int | list[PartyId] = Field(union_mode="left_to_right")
@@ -231,6 +272,8 @@ class LegalProcess(_Event):
 
     type: Literal["legal_process"]
     PARTY_FIELDS = ("requester",)
+    ACTOR, ENDS, TOPIC, RANK = "requester", ("requester", "platform"), "legal-process", 3
+    PLATFORM_FIELD = "platform"
     request_id: NonEmpty
     requester: PartyId
     platform: NonEmpty
@@ -243,6 +286,8 @@ class AccessGrant(_Event):
 
     type: Literal["access_grant"]
     PARTY_FIELDS = ("grantor", "grantee")
+    ACTOR, ENDS, TOPIC, RANK = "grantor", ("grantor", "grantee"), "access-grants", 4
+    PLATFORM_FIELD = "system"
     grantor: PartyId
     grantee: PartyId
     system: NonEmpty
@@ -262,27 +307,14 @@ Event = Annotated[
 #: Built once and reused: validation of raw bytes goes through this adapter.
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
-EVENT_TYPES: tuple[str, ...] = (
-    "clip_recorded",
-    "footage_request",
-    "consent_decision",
-    "legal_process",
-    "access_grant",
-    "search",
-    "transfer",
-)
-
-
+#: Every event model, in rank order (the order events at the same instant are judged in).
+EVENT_MODELS: tuple[type[_Event], ...] = tuple(sorted(get_args(get_args(Event)[0]), key=lambda m: m.RANK))
+#: Every event type, in rank order.
+EVENT_TYPES: tuple[str, ...] = tuple(get_args(m.model_fields["type"].annotation)[0] for m in EVENT_MODELS)
+#: event type -> its model
+MODEL_OF: dict[str, type[_Event]] = dict(zip(EVENT_TYPES, EVENT_MODELS, strict=True))
 #: event type -> its input topic (the wire layout every producer follows; a prefix is added on a broker)
-INPUT_TOPICS: dict[str, str] = {
-    "clip_recorded": "clips",
-    "footage_request": "footage-requests",
-    "consent_decision": "consent-decisions",
-    "transfer": "transfers",
-    "search": "searches",
-    "legal_process": "legal-process",
-    "access_grant": "access-grants",
-}
+INPUT_TOPICS: dict[str, str] = {t: m.TOPIC for t, m in MODEL_OF.items()}
 #: Lines whose type cannot be read still enter here (and become dead letters).
 MIXED_INPUT = "events"
 

@@ -15,16 +15,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from schemas.events import (
-    EVENT_ADAPTER,
-    AccessGrant,
-    ClipRecorded,
-    ConsentDecision,
-    FootageRequest,
-    LegalProcess,
-    Search,
-    Transfer,
-)
+from schemas.events import EVENT_ADAPTER, EVENT_MODELS
 from schemas.parties import Party
 
 __all__ = ["generated", "write", "stale", "JSON_DIR"]
@@ -42,7 +33,7 @@ def _doc(schema: dict[str, Any], name: str, title: str) -> str:
 def generated() -> dict[str, str]:
     """File name -> JSON Schema text, for every event type, the event union and the party registry."""
     files = {"event.schema.json": _doc(EVENT_ADAPTER.json_schema(), "event.schema.json", "custodiet event (v1)")}
-    for model in (ClipRecorded, FootageRequest, ConsentDecision, Transfer, Search, LegalProcess, AccessGrant):
+    for model in EVENT_MODELS:
         name = model.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
         files[f"{name}.schema.json"] = _doc(model.model_json_schema(), f"{name}.schema.json", f"custodiet {name} (v1)")
     files["party-registry.schema.json"] = _doc(

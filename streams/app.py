@@ -9,6 +9,11 @@ changelog-backed tables: ``seen`` (event id -> where it was first read) and ``hi
 judge partition holds), so a restarted or added worker recovers it. Tables are written with an explicit
 changelog partition because the agent takes events in batches that span partitions.
 
+Event time: the worker's watermark is the minimum over its input partitions (``streams.watermark``) and the
+marks the other workers announce on ``judge-in``; events it has passed get their final verdicts, judged once.
+When every input has stayed read to its end for a whole check of the idle timer, the rest get provisional
+verdicts (``judge.timeline.EventTimeJudge.provide``), which a later, earlier event revises.
+
 Run a worker: ``python -m streams.worker worker -l warn --web-port 6067`` (settings from the environment,
 see ``streams.config``).
 """
@@ -16,6 +21,7 @@ see ``streams.config``).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -29,7 +35,7 @@ from schemas.events import parse_event
 from schemas.parties import PartyRegistry
 from streams.config import StreamConfig
 from streams.faust_settings import faust_app_settings
-from streams.intake import Inbound, Intake
+from streams.intake import Inbound, Intake, header
 from streams.judge_step import JudgeOut, WorkerJudge, route_events
 from streams.records import accounting, batch_record, chunks, dead_letter_value
 from streams.watermark import InputClock, TopicPart
@@ -39,7 +45,8 @@ __all__ = ["create_app", "BATCH", "BATCH_WITHIN_S", "seal_changelog", "Outbox", 
 log = logging.getLogger(__name__)
 BATCH = 5000
 BATCH_WITHIN_S = 0.5
-IDLE_CHECK_S = 1.0  # how often a worker with nothing to read checks whether its inputs are read to the end
+MARK_HEADER, FROM_HEADER = "custodiet-mark", "custodiet-from"  # a worker's input mark on judge-in, and its partitions
+IDLE_CHECK_S = 0.2  # how often a worker with nothing to read checks whether its inputs are read to the end
 BUNDLE_BYTES = 256 * 1024  # well under the brokers' default 1 MB message limit
 ENTRY_EVENTS = 2000  # event ids per changelog record of the seen table
 PAD_KEY = "\u0000pad"
@@ -141,13 +148,15 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
     clock = InputClock(late_after)
     inputs_end = ends if ends is not None else _consumer_ends(app, {*layout.inputs(), judge_in})
     # The judge partitions this worker holds; the judge is rebuilt from ``history`` when they change.
-    held: dict[str, Any] = {"local": frozenset(range(parts)), "judge": None, "busy": False}
+    held: dict[str, Any] = {"local": frozenset(range(parts)), "judge": None, "busy": False, "announced": None,
+                           "idle": False}
 
     @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def _assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
         held["local"] = frozenset(tp.partition for tp in assigned if tp.topic == judge_in)
         held["judge"] = None
         clock.forget(list(clock.next))  # read again from the committed offsets, rebuilt from the tables
+        held["announced"] = None
         for p in list(intake.seen):
             intake.forget(p)
 
@@ -180,16 +189,40 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
                 position = await app.consumer.position(_tp(tp))
                 if position is not None:
                     clock.start(tp, position)
-        idle = clock.idle(assigned, highwater)
-        if timer and (held["busy"] or not (idle and wj.waiting())):
+        if timer and held["busy"]:
             return
-        out = wj.add(events, watermark=clock.watermark(assigned, highwater) or _NO_MARK)
-        if idle and wj.waiting():
+        idle = clock.idle(assigned, highwater)
+        own = [tp for tp in assigned if tp[0] != judge_in]
+        elsewhere = [p for p in range(parts) if p not in wj.local]
+        announce(clock.mark(own, highwater), wj.local, elsewhere)
+        # Provisional verdicts only once the inputs have stayed read to their end for a whole check of the timer
+        # (not at every moment a worker catches up in the middle of a run, which would only be re-judged).
+        settled_idle, held["idle"] = idle and held["idle"], idle and timer
+        if timer and not (settled_idle and wj.waiting()):
+            return
+        out = wj.add(events, watermark=clock.watermark(own, highwater, elsewhere) or _NO_MARK)
+        if settled_idle and wj.waiting():
             provided = wj.provide()
             for p, books in out.books.items():
                 books[-1:] = provided.books[p]
             out.sends += provided.sends
         send(out)
+
+    def announce(mark: datetime | None, local: frozenset[int], elsewhere: list[int]) -> None:
+        """Tell the workers holding the other judge partitions this worker's input mark, after the events it
+        sent them (same partitions, in order), when it changed: their watermark waits for it."""
+        if mark == held["announced"] or not elsewhere:
+            return
+        held["announced"] = mark
+        hdrs = [(MARK_HEADER, mark.isoformat().encode() if mark else b""),
+                (FROM_HEADER, ",".join(map(str, sorted(local))).encode())]
+        for p in elsewhere:
+            box.send(judge_in, b"mark", b"", headers=hdrs, partition=p)
+
+    def heard(headers: Any) -> None:
+        mark, sender = header(headers, MARK_HEADER), header(headers, FROM_HEADER)
+        if mark is not None and sender:
+            clock.heard(map(int, sender.split(",")), datetime.fromisoformat(mark) if mark else None)
 
     def seen_index(p: int) -> None:
         if not intake.knows(p):  # after a (re)start: rebuilt from what the table recovered
@@ -205,8 +238,10 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
                 msg = ev.message
                 value = ev.value if isinstance(ev.value, bytes) else bytes(ev.value or b"")
                 if msg.topic == judge_in:
-                    remote.append((msg.partition, msg.offset, value))
                     clock.read((msg.topic, msg.partition), msg.offset)
+                    heard(msg.headers)
+                    if value:  # not only a mark
+                        remote.append((msg.partition, msg.offset, value))
                 else:
                     seen_index(msg.partition)
                     inbound.append(Inbound(value, msg.topic, msg.partition, msg.offset, msg.headers))
@@ -248,15 +283,21 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
                                   for p, ids in took.new_ids.items() for items in [list(ids.items())]
                                   for i in range(0, len(items), ENTRY_EVENTS)])
             held["busy"] = False
+            # What the worker holds (the judge's state and window, the tables) is long-lived and acyclic: moved
+            # out of the cyclic collector's sight, so its full passes do not re-scan it after every batch. The
+            # batch's own cyclic garbage is collected first (a pass over what is not frozen yet), so none is kept.
+            gc.collect()
+            gc.freeze()
             yield {"inputs": len(inbound), "forwarded": len(took.events), "dead": len(took.dead),
                    "judged": len(route.judge), "sent_on": sum(map(len, route.forward.values()))}
 
-    @app.timer(IDLE_CHECK_S)
-    async def _when_idle() -> None:
+    async def idle_check() -> None:
         # No batch comes when there is nothing to read: the end of the inputs is noticed here.
         wj = held["judge"]
         if wj is not None and not held["busy"]:
             await advance(wj, [], timer=True)
+
+    app.timer(IDLE_CHECK_S)(idle_check)
 
     @app.task
     async def _quiet_client_logs() -> None:
@@ -266,5 +307,6 @@ def create_app(cfg: StreamConfig, outbox: Outbox | None = None, ends: Ends | Non
             logging.getLogger(name).setLevel(logging.WARNING)
 
     app.custodiet_components = {  # type: ignore[attr-defined]
-        "pipeline": pipeline, "seen": seen, "history": history, "intake": intake, "held": held}
+        "pipeline": pipeline, "seen": seen, "history": history, "intake": intake, "held": held,
+        "idle_check": idle_check}
     return app

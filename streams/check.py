@@ -22,6 +22,8 @@ from typing import Any
 
 from judge.pipeline import read_lines
 from judge.rulesets import load_rule_sets
+from judge.runner import Runner
+from judge.tally import CheckTally
 from streams.admin import create_topics
 from streams.broker import broker_url_to_bootstrap
 from streams.collector import Collector, StreamError
@@ -29,7 +31,8 @@ from streams.config import StreamConfig
 from streams.reader import read_topic
 from streams.topics import TopicLayout, routing_key
 
-__all__ = ["check_on_kafka", "KafkaRun", "StreamError", "WorkerPool", "produce_lines", "free_port", "probe_broker"]
+__all__ = ["check_on_kafka", "KafkaRun", "KafkaRunner", "StreamError", "WorkerPool", "produce_lines", "free_port",
+           "probe_broker"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -195,7 +198,7 @@ class KafkaRun:
         asyncio.run(read_topic(self.bootstrap, self.layout.name("verdicts"), self.layout.partitions,
                                lambda p, r: collector.apply_json(p, r.value),
                                done=until if until is not None else collector.done, timeout=timeout,
-                               alive=self.pool.check_alive, why=collector.missing))
+                               alive=self.pool.check_alive, why=collector.missing, offsets=collector.offsets))
         return collector
 
     def stop(self) -> None:
@@ -209,13 +212,54 @@ class KafkaRun:
         self.stop()
 
 
+class KafkaRunner(Runner):
+    """``custodiet check --broker`` as a :class:`judge.runner.Runner`: Faust workers on a broker judge what is
+    fed; the accounting is read back from the ``verdicts`` topic into one ``CheckTally`` by a
+    :class:`streams.collector.Collector` (``settle`` waits until it is done)."""
+
+    name = "faust-workers"
+
+    def __init__(self, broker: str, rule_sets: list[str] | None = None, registry_path: str | None = None, *,
+                 workers: int = 1, partitions: int = 4, max_bytes: int = 1_000_000, max_lateness: str = "7d",
+                 source: str = "-") -> None:
+        super().__init__(rule_sets, max_bytes=max_bytes, source=source)
+        self.broker, self.registry_path = broker, registry_path
+        self.workers, self.partitions, self.max_lateness = workers, partitions, max_lateness
+        self.run: KafkaRun | None = None
+        self.collector = Collector(0, partitions)
+
+    @property
+    def rule_sets(self) -> list[str]:  # noqa: D102 - Runner's
+        return [rs.id for rs in load_rule_sets(self.rule_set_names)]
+
+    def start(self) -> None:  # noqa: D102 - Runner's
+        self.run = KafkaRun(self.broker, self.rule_set_names, workers=self.workers, partitions=self.partitions,
+                            registry_path=self.registry_path, max_bytes=self.max_bytes, max_lateness=self.max_lateness)
+
+    def _running(self) -> KafkaRun:
+        if self.run is None:
+            raise StreamError("the runner is not started")
+        return self.run
+
+    def feed(self, lines: Iterable[tuple[int, bytes]]) -> None:  # noqa: D102 - Runner's
+        self.collector.expected = (self.collector.expected or 0) + self._running().produce(lines, self.source)
+
+    def settle(self, timeout: float = 300.0) -> CheckTally:  # noqa: D102 - Runner's
+        self._running().collect(self.collector, timeout)
+        return self.collector.tally
+
+    def stop(self) -> None:  # noqa: D102 - Runner's
+        if self.run is not None:
+            self.run.stop()
+            self.run = None
+
+
 def check_on_kafka(events: str, rules: list[str] | None, broker: str, *, registry_path: str | None = None,
                    max_bytes: int = 1_000_000, workers: int = 1, partitions: int = 4,
                    timeout: float = 300.0, max_lateness: str = "7d") -> dict[str, Any]:
     """Run a log through real topics and Faust agents; return the check document."""
     lines = list(read_lines(events, max_bytes))
-    with KafkaRun(broker, rules, workers=workers, partitions=partitions, registry_path=registry_path,
-                  max_bytes=max_bytes, max_lateness=max_lateness) as run:
-        n = run.produce(lines, events)
-        collector = run.collect(Collector(n, partitions), timeout)
-        return collector.document(run.rule_sets)
+    with KafkaRunner(broker, rules, registry_path, workers=workers, partitions=partitions, max_bytes=max_bytes,
+                     max_lateness=max_lateness, source=events) as run:
+        run.feed(lines)
+        return run.document(timeout)

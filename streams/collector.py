@@ -61,6 +61,7 @@ class Collector:
         self.verdicts: dict[str, Verdict] = {}
         self.progress: dict[int, int] = {}
         self.dirty: set[int] = set()
+        self.offsets: dict[int, int] = {}  # verdicts partition -> the next offset to read (a later read goes on)
 
     def apply_json(self, partition: int, value: bytes | str) -> list[Change]:
         """Take one message read from partition ``partition`` of the verdicts topic (its JSON value)."""

@@ -16,6 +16,7 @@ clip's paths from headers alone.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["lineage_id", "span_id", "custody_headers", "parse_custody_headers", "ROOT_SPAN"]
@@ -23,8 +24,10 @@ __all__ = ["lineage_id", "span_id", "custody_headers", "parse_custody_headers", 
 ROOT_SPAN = "0" * 16
 
 
+@lru_cache(maxsize=1 << 12)
 def lineage_id(clip_id: str) -> str:
-    """32 hex digits naming a clip's whole lineage (the trace id)."""
+    """32 hex digits naming a clip's whole lineage (the trace id; remembered for recent clips, which are
+    handed over many times)."""
     return hashlib.sha256(b"clip:" + clip_id.encode()).hexdigest()[:32]
 
 

@@ -25,5 +25,6 @@ def follow_verdicts(state: Any, bootstrap: str, layout: TopicLayout, stop: threa
     >>> follow_verdicts.__name__  # needs a broker: see tests/test_live_kafka.py
     'follow_verdicts'
     """
+    state.follow_run(layout.partitions)
     return follow_topic(bootstrap, layout.name("verdicts"), layout.partitions,
                         lambda p, r: state.feed_records(p, r.value), stop, name="live-kafka-feed")

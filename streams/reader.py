@@ -27,10 +27,11 @@ __all__ = ["read_topic", "follow_topic"]
 async def read_topic(bootstrap: str, topic: str, partitions: int, take: Callable[[int, Any], object], *,
                      done: Callable[[], bool], timeout: float | None = None,
                      alive: Callable[[], None] | None = None, why: Callable[[], str] | None = None,
-                     poll_ms: int = 200, max_records: int = 10_000) -> None:
+                     poll_ms: int = 200, max_records: int = 10_000, offsets: dict[int, int] | None = None) -> None:
     """Read ``topic`` (``partitions`` partitions) from the start, calling ``take(partition, record)`` for each
     aiokafka ``ConsumerRecord``, until ``done()``. ``alive()`` is called between polls (it raises to give
-    up, e.g. when a worker died); past ``timeout`` seconds a ``StreamError`` says what ``why()`` says."""
+    up, e.g. when a worker died); past ``timeout`` seconds a ``StreamError`` says what ``why()`` says.
+    ``offsets`` (partition -> next offset): where to go on from, kept up to date (a later read resumes there)."""
     from aiokafka import AIOKafkaConsumer, TopicPartition
     from aiokafka.errors import KafkaError
 
@@ -45,6 +46,9 @@ async def read_topic(bootstrap: str, topic: str, partitions: int, take: Callable
         tps = [TopicPartition(topic, p) for p in range(partitions)]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
+        for tp in tps:
+            if offsets and offsets.get(tp.partition):
+                consumer.seek(tp, offsets[tp.partition])
         deadline = None if timeout is None else time.monotonic() + timeout
         while not done():
             if alive is not None:
@@ -56,6 +60,8 @@ async def read_topic(bootstrap: str, topic: str, partitions: int, take: Callable
             for tp, records in batches.items():
                 for r in records:
                     take(tp.partition, r)
+                if offsets is not None and records:
+                    offsets[tp.partition] = records[-1].offset + 1
     finally:
         await consumer.stop()
 

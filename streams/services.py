@@ -16,6 +16,7 @@ import json
 import sys
 
 from streams.config import StreamConfig
+from world.defaults import DEFAULT_EVENTS, DEFAULT_SEED
 
 __all__ = ["main", "service_lines", "SERVICE_NAMES"]
 
@@ -42,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m streams.services", description=__doc__.splitlines()[0])
     ap.add_argument("service", choices=SERVICE_NAMES)
     ap.add_argument("--scenario", default="default")
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--events", type=int, default=6000)
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--events", type=int, default=DEFAULT_EVENTS)
     args = ap.parse_args(argv)
     cfg = StreamConfig.from_env()
     lines = service_lines(args.service, args.scenario, args.seed, args.events)

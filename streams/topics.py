@@ -20,6 +20,7 @@ Out: ``custody-edges`` (keyed by clip id), ``violations`` and ``dead-letters`` (
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from aiokafka.partitioner import murmur2
@@ -35,10 +36,13 @@ INTERNAL_TOPICS = ("judge-in",)
 BROADCAST_TYPES = frozenset({"footage_request", "consent_decision", "legal_process"})
 
 
+@lru_cache(maxsize=1 << 14)
 def judge_partition(key: str, partitions: int) -> int:
     """The judge partition of a routing key: the partition Kafka's default partitioner (murmur2, as in the
     Java client and aiokafka) gives a message keyed by it, so a producer that keys input by the routing key
-    lands every event on the partition that judges it.
+    lands every event on the partition that judges it. Remembered for recent keys: murmur2 in pure Python
+    costs several microseconds, and a worker asks for each event's key at intake and again for its verdict
+    (a clip's key for every hand-over of it).
 
     >>> judge_partition("clip-1", 4) == judge_partition("clip-1", 4) < 4
     True

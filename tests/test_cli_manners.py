@@ -68,9 +68,9 @@ def test_export_format_from_suffix(log: Path, tmp_path: Path):
 
 
 @pytest.mark.parametrize(("argv", "hint"), [
-    (["reach", "{log}", "--to", "FBI"], "did you mean agency:fbi?"),
-    (["trace", "{log}", "--clip", "c1", "--to", "fbi"], "did you mean agency:fbi?"),
-    (["report", "{log}", "--to", "El Cajon CA PD", "-o", "{d}/r"], "did you mean agency:el-cajon-ca-pd?"),
+    (["reach", "{log}", "--to", "FBl"], "did you mean agency:fbi?"),
+    (["trace", "{log}", "--clip", "c1", "--to", "fbii"], "did you mean agency:fbi?"),
+    (["report", "{log}", "--to", "El Cajon CA PPD", "-o", "{d}/r"], "did you mean agency:el-cajon-ca-pd?"),
     (["check", "{log}", "--rules", "ca-sb43"], "did you mean ca-sb"),
     (["simulate", "--scenario", "defualt", "-o", "{d}/x.jsonl"], "did you mean default?"),
     (["demo", "--scenario", "ring-2021", "--in-process"], "did you mean ring-2021-rfa"),

@@ -133,7 +133,11 @@ def test_judged_by_default_attempts_on_request(tmp_path: Path):
     assert check["outcomes"]["gated"] >= 1 and check["custody_edges"] == 0
     judged = RUNNER.invoke(app, ["trace", str(log), "--clip", "c1", "--to", "agency:a-pd", "--rules",
                                  "ring-2019-portal", "--json"])
-    assert judged.exit_code == 2 and "custody as judged" in judged.output  # the gates let nothing through
+    # the gates let nothing through: zero, with what the log holds for the party (it is named, so no error)
+    assert judged.exit_code == 0, judged.output
+    doc = json.loads(judged.stdout)
+    assert (doc["basis"], doc["count"]) == ("judged", 0)
+    assert doc["in_log"]["events"] == 2 and doc["in_log"]["outcomes"].get("gated", 0) >= 1
     attempts = cli_json("trace", str(log), "--clip", "c1", "--to", "agency:a-pd", "--attempts", "--json")
     assert (attempts["basis"], attempts["count"]) == ("attempts", 1)
     r = cli_json("reach", str(log), "--to", "agency:a-pd", "--attempts", "--json")

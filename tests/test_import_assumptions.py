@@ -138,3 +138,12 @@ def test_org_sharing_page_needs_its_owner(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert len(out.read_text().splitlines()) == 6
     assert "assumed: observed 2025-12-17: the date in the file name" in res.stderr
+
+
+def test_portal_partners_that_are_demo_or_deactivated_are_left_out(tmp_path: Path) -> None:
+    rec = tmp_path / "atherton.json"
+    rec.write_text(json.dumps({"name": "Atherton CA PD", "accessed": "2023-07-28T00:56:00Z",
+                               "sharing_outbound": ["FBI", "[DEACTIVATED] - demo", "(Federal) US Marshals"]}))
+    result = import_flock_portal(rec)
+    assert [e["grantee"] for e in result.events] == ["agency:fbi", "agency:us-marshals"]
+    assert result.skipped_by_reason == {"left out": 1} and result.adds_up()

@@ -30,7 +30,7 @@ def _one_line(res: Result, *needles: str) -> str:
 
 def test_sharing_csv_to_atlas_ring_says_what_it_is(tmp_path: Path) -> None:
     res = runner.invoke(app, ["import", "atlas-ring", str(SHARING), "--registry", str(tmp_path / "r.json")])
-    _one_line(res, "Flock sharing edge list", "custodiet import flock-sharing")
+    _one_line(res, "Flock sharing CSV", "custodiet import flock-sharing")
     assert not (tmp_path / "r.json").exists()
 
 
@@ -107,6 +107,7 @@ def test_history_command(tmp_path: Path) -> None:
     assert (portal["portal"], portal["added"], portal["removed"]) == ("agency:el-cajon-ca-pd", 2, 1)
     res = runner.invoke(app, ["history", str(out), "--since", "2025-01-01", "--until", "2025-12-31"])
     assert res.exit_code == 0 and "agency:dallas-tx-pd" in res.stdout and "removed" in res.stdout
+    assert "Dallas TX PD" in res.stdout and "El Cajon CA PD" in res.stdout  # names, not only ids
 
 
 def test_check_without_registry_keeps_imported_states(tmp_path: Path) -> None:

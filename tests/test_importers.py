@@ -489,9 +489,10 @@ def test_access_history(tmp_path: Path) -> None:
     (portal,) = doc["portals"]
     assert portal["portal"] == "agency:el-cajon-ca-pd"
     (step,) = portal["changes"]
-    assert step["added"] == [{"party": "agency:fresno-ca-pd", "direction": "inbound"},
-                             {"party": "agency:houston-tx-pd", "direction": "outbound"}]
-    assert step["removed"] == [{"party": "agency:dallas-tx-pd", "direction": "outbound"}]
+    assert portal["name"] == "El Cajon CA PD"  # names as the portal records give them
+    assert step["added"] == [{"party": "agency:fresno-ca-pd", "name": "Fresno CA PD", "direction": "inbound"},
+                             {"party": "agency:houston-tx-pd", "name": "Houston TX PD", "direction": "outbound"}]
+    assert step["removed"] == [{"party": "agency:dallas-tx-pd", "name": "Dallas TX PD", "direction": "outbound"}]
     assert access_history(out, until="2025-03-01")["portals"] == []
 
 
@@ -535,4 +536,4 @@ def test_flock_audit_of_a_windows_1252_export(tmp_path: Path) -> None:
     (event,) = result.events
     assert (event["reason"], event["purpose"], event["occurred_at"]) == (
         "\u201cstolen\u201d car", "property_crime", "2025-11-14T06:00:00Z")
-    assert [w.reason for w in result.warnings] == ["not UTF-8: read as Windows-1252"]
+    assert result.assumptions == ["not UTF-8 (line 2 has byte 0x93): read as Windows-1252"]

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 from judge.pipeline import read_lines, run_check
-from live.state import LiveState, LogFollower
+from live.follow import LogFollower
+from live.state import LiveState
 from tests.conftest import rec, ts, xfer
 
 GOOD = json.dumps(rec("r1", "c1", "resident:r-1", ts(1))).encode()

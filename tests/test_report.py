@@ -72,7 +72,7 @@ def test_report_folder(tmp_path: Path):
     assert not re.search(r"""(src|href)=["'](https?:)?//""", page)
     assert "<link" not in page and "<style>" in page
     # credits: the shared data's line and the user's
-    assert CREDITS["flock-sharing"].replace("&", "&amp;") in page and "Simulated clips: custodiet" in page
+    assert CREDITS["flock-sharing-nc-2024"].replace("&", "&amp;") in page and "Simulated clips: custodiet" in page
     assert "The News &amp; Observer" in page
     # every event-supplied string escaped: the injected script appears only as text
     assert "<script" not in page.lower()

@@ -248,6 +248,10 @@ def test_agent_judges_what_it_reads_and_accounts_for_it(app_and_box: tuple[Any, 
             async with agent.new_value_processed:
                 await agent.new_value_processed.wait_for(
                     lambda: sum(r["inputs"] for r in agent.results.values()) >= len(feed))
+            verdicts_before = [r for r in box.records("t.verdicts") if r["kind"] == "verdict"]
+            for _ in range(2):  # the worker's timer: read to the end for two checks running, it gives verdicts
+                await app.custodiet_components["idle_check"]()
+        assert not verdicts_before, "the watermark passed nothing: no verdict before the end of the inputs"
         return results
 
     asyncio.run(run())

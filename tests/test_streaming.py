@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import time
 from typing import Any
 
 import pytest
@@ -22,6 +21,7 @@ from schemas.records import CustodyEdge
 from streams.check import KafkaRun
 from streams.collector import Collector
 from streams.context import parse_custody_headers
+from streams.reader import read_topic
 from world.simulate import simulate
 
 pytestmark = pytest.mark.broker
@@ -71,28 +71,17 @@ def run_on_kafka(bootstrap: str, lines: list[tuple[int, bytes]], **kw: Any) -> d
 async def read_custody_edges(bootstrap: str, topic: str, partitions: int, expected_ids: set[str],
                              timeout: float = 60) -> dict[str, tuple[CustodyEdge, dict]]:
     """Latest custody edge per event id, as any consumer of the topic would see it, with its headers."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition
-
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                                auto_offset_reset="earliest")
-    await consumer.start()
     latest: dict[str, tuple[CustodyEdge, dict]] = {}
-    try:
-        tps = [TopicPartition(topic, p) for p in range(partitions)]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        deadline = time.monotonic() + timeout
-        while set(latest) != expected_ids:
-            assert time.monotonic() < deadline, f"custody-edges: {len(latest)} of {len(expected_ids)} edges seen"
-            for records in (await consumer.getmany(timeout_ms=200)).values():
-                for r in records:
-                    doc = json.loads(r.value)
-                    if doc.get("retracted"):
-                        latest.pop(doc["event_id"], None)
-                    else:
-                        latest[doc["event_id"]] = (CustodyEdge.model_validate(doc), parse_custody_headers(r.headers))
-    finally:
-        await consumer.stop()
+
+    def take(_partition: int, r: Any) -> None:
+        doc = json.loads(r.value)
+        if doc.get("retracted"):
+            latest.pop(doc["event_id"], None)
+        else:
+            latest[doc["event_id"]] = (CustodyEdge.model_validate(doc), parse_custody_headers(r.headers))
+
+    await read_topic(bootstrap, topic, partitions, take, done=lambda: set(latest) == expected_ids, timeout=timeout,
+                     why=lambda: f"custody-edges: {len(latest)} of {len(expected_ids)} edges seen")
     return latest
 
 
@@ -188,22 +177,13 @@ def test_malformed_values_reach_dead_letters_with_reason_and_position(kafka_boot
 
 
 async def _read_all(bootstrap: str, topic: str, partitions: int, expected: int) -> list[tuple[dict, bytes]]:
-    from aiokafka import AIOKafkaConsumer, TopicPartition
-
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest")
-    await consumer.start()
     out: list[tuple[dict, bytes]] = []
-    try:
-        tps = [TopicPartition(topic, p) for p in range(partitions)]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        deadline = time.monotonic() + 60
-        while len(out) < expected:
-            assert time.monotonic() < deadline, f"{topic}: {len(out)} of {expected}"
-            for records in (await consumer.getmany(timeout_ms=200)).values():
-                out += [({k: v.decode() for k, v in r.headers}, r.value) for r in records]
-    finally:
-        await consumer.stop()
+
+    def take(_partition: int, r: Any) -> None:
+        out.append(({k: v.decode() for k, v in r.headers}, r.value))
+
+    await read_topic(bootstrap, topic, partitions, take, done=lambda: len(out) >= expected, timeout=60,
+                     why=lambda: f"{topic}: {len(out)} of {expected}")
     return out
 
 

@@ -31,6 +31,8 @@ def test_emailed_clip_counts_everywhere(tmp_path: Path) -> None:
     clip = doc["clips"][0]
     assert (clip["owner"], clip["origin_known"]) == (PD, False) and "unknown" in clip["origin"]
     assert [(p["party"], p["by"]) for p in doc["parties"]] == [(PD, ["hand-over"])]
+    # The sender passed the clip on; nothing in the log says the clip is its own.
+    assert doc["conduits"] == [{"party": PD, "clips": 1, "own": 0}]
     t = _json("trace", str(log), "--clip", "c9", "--to", ICE)
     assert (t["count"], t["paths"], t["origin_known"]) == (1, [{"parties": [PD, ICE], "events": ["t1"]}], False)
     text = RUNNER.invoke(app, ["reach", str(log), "--to", ICE]).output
