@@ -184,36 +184,34 @@ def _group(row: dict[str, Any], retention: float) -> dict[str, Any]:
     }
 
 
-def _value_counts(con: Any, column: str) -> dict[tuple[str | None, bool], list[tuple[int, int]]]:
-    """(searcher, overall?) -> sorted (value, searches) of a count column: medians from these, exactly, in
-    little memory (a median aggregate holds every value)."""
-    found: dict[tuple[str | None, bool], list[tuple[int, int]]] = {}
-    for searcher, whole, value, n in con.execute(f"""
-        SELECT searcher, grouping(searcher) = 1, {column}, count(*) FROM t WHERE {column} IS NOT NULL
-        GROUP BY GROUPING SETS ((searcher, {column}), ({column})) ORDER BY 1, 2, 3""").fetchall():
-        found.setdefault((searcher, bool(whole)), []).append((int(value), int(n)))
-    return found
+def _medians(con: Any, column: str) -> dict[tuple[str | None, bool], int | float]:
+    """(searcher, overall?) -> the median of a count column, exactly as :func:`statistics.median` gives it,
+    from the values' counts (a median aggregate holds every value): only the middle values leave DuckDB."""
+    found: dict[tuple[str | None, bool], list[Any]] = {}
+    for searcher, whole, value, before, n, total in con.execute(f"""
+        WITH vc AS (SELECT searcher, grouping(searcher) = 1 AS whole, {column} AS v, count(*) AS n FROM t
+                    WHERE {column} IS NOT NULL GROUP BY GROUPING SETS ((searcher, {column}), ({column}))),
+        cum AS (SELECT *, sum(n) OVER (PARTITION BY searcher, whole ORDER BY v ROWS UNBOUNDED PRECEDING) - n AS before,
+                       sum(n) OVER (PARTITION BY searcher, whole) AS total FROM vc)
+        SELECT searcher, whole, v, before, n, total FROM cum
+        WHERE (before <= (total - 1) // 2 AND (total - 1) // 2 < before + n)
+           OR (before <= total // 2 AND total // 2 < before + n)""").fetchall():
+        middle = found.setdefault((searcher, bool(whole)), [None, None])
+        if before <= (total - 1) // 2 < before + n:
+            middle[0] = value
+        if before <= total // 2 < before + n:
+            middle[1] = value
+    return {key: _middle(lo, hi) for key, (lo, hi) in found.items()}
 
 
-def _median(counts: list[tuple[int, int]]) -> int | float | None:
-    """The median of values given as sorted (value, how many), as :func:`statistics.median` gives it.
+def _middle(lo: int, hi: int) -> int | float:
+    """The median of the two middle values (the same value when the count is odd).
 
-    >>> _median([(1, 2), (5, 1)]), _median([(1, 1), (4, 1)]), _median([])
-    (1, 2.5, None)
+    >>> _middle(3, 3), _middle(1, 4)
+    (3, 2.5)
     """
-    total = sum(n for _, n in counts)
-    if not total:
-        return None
-    wanted = [(total - 1) // 2, total // 2]  # the middle position(s), from 0
-    found: list[int] = []
-    seen = 0
-    for value, n in counts:
-        while wanted and wanted[0] < seen + n:
-            found.append(value)
-            wanted.pop(0)
-        seen += n
-    middle = (found[0] + found[1]) / 2
-    return int(middle) if middle.is_integer() else middle
+    m = (lo + hi) / 2
+    return int(m) if m.is_integer() else m
 
 
 def _figures(con: Any, retention: float) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -257,9 +255,9 @@ def _figures(con: Any, retention: float) -> tuple[dict[str, Any], list[dict[str,
         target = overall if searcher is None else searchers[searcher]
         target["assists"]["by_party"][party] = n
     for part, column in (("networks", "networks"), ("devices", "cameras")):
-        for (searcher, whole), counts in _value_counts(con, column).items():
+        for (searcher, whole), median in _medians(con, column).items():
             target = overall if whole else searchers[str(searcher)]
-            target[part]["median"] = _median(counts)
+            target[part]["median"] = median
     ordered = sorted(searchers.values(), key=lambda g: (-g["searches"], g["searcher"]))
     return overall, ordered
 
