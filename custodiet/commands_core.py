@@ -11,7 +11,7 @@ from custodiet.console import counted, emit_json, err, out, shown, table
 from custodiet.errors import CliError, guarded
 from custodiet.inputs import load_graph, load_registry
 from custodiet.timeopts import AS_OF_OPT, MAX_WAIT_OPT, as_of_time, print_as_of, wait_seconds
-from custodiet.typed_names import LogParties, in_log_words, resolve_party
+from custodiet.typed_names import LogParties, in_log_words, reach_named, resolve_party, trace_named
 from reports.names import names_in
 
 
@@ -30,15 +30,11 @@ def trace(
     as_of: Annotated[str | None, AS_OF_OPT] = None,
 ) -> None:
     """Every time-respecting path by which CLIP reached party TO (custody as judged, or --attempts)."""
-    from graph.trace import trace as do_trace
-
     wait = wait_seconds(max_wait)
     log = LogParties()
     g = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of))[0]
     to = resolve_party(g, to, "--to", log)
-    doc = do_trace(g, clip, to, limit=limit, named=to in log, max_wait=wait)
-    if not g.has_party(to):
-        doc["in_log"] = log.held(to)
+    doc = trace_named(g, clip, to, log, limit=limit, max_wait=wait)
     if as_json:
         emit_json(dict(doc, names=names_in(doc, g.registry)))
         return
@@ -84,16 +80,12 @@ def reach(
 ) -> None:
     """Clips that reached TO (path counts, intermediaries), conduits, and every party whose data reaches it
     (by a clip's hand-overs, a direct grant or a search; custody as judged, or --attempts)."""
-    from graph.reach import reach as do_reach
-
     wait = wait_seconds(max_wait)
     log = LogParties()
     g = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of))[0]
     to = resolve_party(g, to, "--to", log)
-    doc = do_reach(g, to, max_hops=max_hops, onward=onward, named=to in log, max_wait=wait)
+    doc = reach_named(g, to, log, max_hops=max_hops, onward=onward, max_wait=wait)
     held = log.held(to)
-    if not g.has_party(to):  # named in the log, but no custody, grant or search: what the log holds for it
-        doc["in_log"] = held
     if as_json:
         emit_json(dict(doc, names=names_in(doc, g.registry)))
         return

@@ -16,13 +16,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from analysis.party_names import LogParties, reach_named, resolve_party, trace_named
 from graph.asof import graph_as_of
 from graph.conduits import conduit_document
 from graph.custody import CustodyGraph
 from graph.reach import DEFAULT_MAX_HOPS, clips_reaching, flow_links_into, parties_into
-from graph.reach import reach as reach_document
 from graph.trace import DEFAULT_LIMIT, TraceError
-from graph.trace import trace as trace_document
 from judge.tally import CheckTally
 from schemas.events import INPUT_TOPICS, MIXED_INPUT
 from schemas.parties import PartyRegistry
@@ -47,6 +46,7 @@ class LiveQueries:
     lock: threading.RLock
     graph: CustodyGraph
     registry: PartyRegistry
+    log_parties: LogParties
     tally: CheckTally
     version: int
     graph_version: int
@@ -65,19 +65,23 @@ class LiveQueries:
 
     def trace(self, clip: str, to: str, limit: int = DEFAULT_LIMIT, *, as_of: datetime | None = None,
               max_wait: float | None = None) -> dict[str, Any]:
-        """Exactly ``graph.trace.trace`` on the current graph (the ``custodiet trace --json`` document); with
-        ``as_of``, on the graph as of then (``graph.asof.graph_as_of``, the rule of ``--as-of``)."""
+        """Exactly the ``custodiet trace --json`` document (before its names): ``to`` an id or a name
+        (``analysis.party_names.resolve_party``: ``PartyNameError`` if it names no party or several), a party the
+        log names that nothing reached an answer of zero with ``in_log``; with ``as_of``, on the graph as of then
+        (``graph.asof.graph_as_of``, the rule of ``--as-of``)."""
         with self.lock:
             g = self.graph if as_of is None else graph_as_of(self.graph, as_of)
-            return trace_document(g, clip, to, limit=limit, max_wait=max_wait)
+            to = resolve_party(g, to, "to", self.log_parties)
+            return trace_named(g, clip, to, self.log_parties, limit=limit, max_wait=max_wait)
 
     def reach(self, to: str, max_hops: int = DEFAULT_MAX_HOPS, *, as_of: datetime | None = None,
               max_wait: float | None = None) -> dict[str, Any]:
-        """Exactly ``graph.reach.reach`` on the current graph (the ``custodiet reach --json`` document); with
-        ``as_of``, on the graph as of then."""
+        """Exactly the ``custodiet reach --json`` document (before its names), ``to`` read as :meth:`trace`
+        reads it; with ``as_of``, on the graph as of then."""
         with self.lock:
             g = self.graph if as_of is None else graph_as_of(self.graph, as_of)
-            return reach_document(g, to, max_hops=max_hops, max_wait=max_wait)
+            to = resolve_party(g, to, "to", self.log_parties)
+            return reach_named(g, to, self.log_parties, max_hops=max_hops, max_wait=max_wait)
 
     def kind_of(self, party: str) -> str:
         """The kind of a party (``federal``, ``local``, ``resident``, ...)."""

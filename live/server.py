@@ -9,7 +9,8 @@ with ``textContent`` only, so an event field can never become markup. On a loopb
 Routes:
 ``/`` the page; ``/api/trace?clip=&to=&limit=`` and ``/api/reach?to=&max_hops=`` (exactly the
 ``custodiet trace``/``reach --json`` documents; both take ``as_of=DATE`` and ``max_wait=DURATION`` as the
-commands take ``--as-of`` and ``--max-wait``); ``/api/stats``; ``/api/violations?limit=&rule=``;
+commands take ``--as-of`` and ``--max-wait``; ``to`` an id or a name, as ``--to``: a party naming none is 404 with
+``candidates``, several 400); ``/api/stats``; ``/api/violations?limit=&rule=``;
 ``/api/clip?id=``; ``/api/links?to=``; ``/api/search?q=``; ``/api/events`` (server-sent events: a
 ``stats`` event whenever the state changes, at most every ``push_interval`` seconds, once a second while
 rates are still falling back to zero after a stream ended, and a comment every 15 s to keep the connection
@@ -44,6 +45,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from analysis.party_names import PartyNameError
 from graph.reach import DEFAULT_MAX_HOPS
 from graph.trace import DEFAULT_LIMIT, TraceError
 from live.state import LiveState
@@ -319,6 +321,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.BAD_REQUEST, {"error": str(e)})
         except TraceError as e:
             self._json(HTTPStatus.NOT_FOUND, {"error": e.args[0] if e.args else str(e)})
+        except PartyNameError as e:  # ``to`` names several parties (400) or none (404: the closest as candidates)
+            status = HTTPStatus.BAD_REQUEST if e.ambiguous else HTTPStatus.NOT_FOUND
+            self._json(status, {"error": str(e), "candidates": e.candidates})
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 

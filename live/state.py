@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from analysis.party_names import LogParties
 from classify.registry import default_registry
 from graph.asof import snapshot_record
 from graph.custody import CustodyGraph
@@ -112,6 +113,9 @@ class LiveState(LiveQueries, FedOverTime):
         self.version = 0
         self.graph_version = 0
         self._verdicts: dict[str, Verdict] = {}
+        # what the log holds for each party it names (``reach``/``trace`` answer zero with it), as the commands
+        self.log_parties = LogParties()
+        self._named_by: dict[str, tuple[str, tuple[str, ...]]] = {}  # event id: its type and the parties it names
         self._violations: deque[dict[str, Any]] = deque(maxlen=KEEP_VIOLATIONS)
         self._watermark: tuple[datetime, int, str] | None = None
         self._late = 0  # events that arrived after a later one (their verdicts and those they change re-judged)
@@ -236,6 +240,7 @@ class LiveState(LiveQueries, FedOverTime):
         for ev in events:  # the first delivery of each id not seen before (the judge counts the repeats)
             if ev.event_id not in self.judge and ev.event_id not in fresh:
                 fresh[ev.event_id] = ev
+                self._named_by[ev.event_id] = (ev.type, tuple(ev.parties()))
         for ev in fresh.values():
             snap = snapshot_record(ev)  # a portal grant's snapshots: which grants were in force when (--as-of)
             if snap is not None:
@@ -257,6 +262,11 @@ class LiveState(LiveQueries, FedOverTime):
             else:
                 self._unrecord(previous)
             self._record(v)
+            named = self._named_by.get(v.event_id)  # unknown for verdicts judged elsewhere (a streaming run)
+            if named is not None:
+                if previous is not None:
+                    self.log_parties.count(*named, previous.outcome, -1)
+                self.log_parties.count(*named, v.outcome)
             ev = known.get(v.event_id)
             t = v.occurred_at.timestamp()
             if self._last_event_time is None or t > self._last_event_time:

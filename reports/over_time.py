@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from graph.asof import graph_as_of, parse_time
 from graph.custody import CustodyGraph
 from graph.reach import reaching
+from reports.csv_safe import write_csv
 from reports.figures import DPI, FONT, OKABE_ITO, save
 from reports.names import party_name
 from schemas.parties import PartyRegistry
@@ -100,7 +101,7 @@ def reach_over_time_figure(series: dict[str, Any], data: str, registry: PartyReg
 
 
 def write_reach_over_time(g: CustodyGraph, targets: list[str], out_dir: str | Path, data: str,
-                          registry: PartyRegistry | None = None) -> list[tuple[str, str]]:
+                          registry: PartyRegistry | None = None, *, simulated: bool = False) -> list[tuple[str, str]]:
     """Draw the picture for each target into ``out_dir`` (PNG, SVG, and the numbers as CSV); ``[(stem,
     caption)]`` for the page.
 
@@ -109,18 +110,13 @@ def write_reach_over_time(g: CustodyGraph, targets: list[str], out_dir: str | Pa
     >>> [stem for stem, _ in write_reach_over_time(g, ["agency:fbi"], tempfile.mkdtemp(), "test data")]
     ['reach-over-time-fbi']
     """
-    import csv
-
     out = []
     for t in targets:
         series = reach_over_time(g, t)
         stem = "reach-over-time-" + "".join(c if c.isalnum() else "-" for c in t.split(":", 1)[-1])[:60]
         save(reach_over_time_figure(series, data, registry), out_dir, stem, data)
-        with open(Path(out_dir) / f"{stem}.csv", "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(["as_of", *(f"parties_by_{k.replace('-', '_')}" for k in KINDS)])
-            for i, d in enumerate(series["dates"]):
-                w.writerow([d, *(series[k][i] for k in KINDS)])
+        write_csv(Path(out_dir) / f"{stem}.csv", ["as_of", *(f"parties_by_{k.replace('-', '_')}" for k in KINDS)],
+                  ([d, *(series[k][i] for k in KINDS)] for i, d in enumerate(series["dates"])), simulated=simulated)
         out.append((stem, f"Reach of {party_name(t, registry)} over time: parties whose data reaches it as of "
                           "each date, by hand-over, grant and search"))
     return out

@@ -276,7 +276,8 @@ def _pictures(page: _Page, targets: Sequence[str], check_doc: Mapping[str, Any])
     save(violations_figure(check_doc, page.data, page.reg), page.out, "violations", page.data)
     figures.append(_figure("violations", "Violations by agency, stacked by rule"))
     figures += [_figure(stem, alt) for stem, alt in write_reach_over_time(page.graph, list(targets), page.out,
-                                                                          page.data, page.reg)]
+                                                                          page.data, page.reg,
+                                                                          simulated=page.simulated)]
     return figures
 
 
