@@ -292,20 +292,27 @@ def enumerate_paths(
         return
     if useful is None:
         useful = useful_hand_overs(hs, owner, t0, target)
+    yield from _search(useful, owner, t0, target, limit, budget, [])
+
+
+def _search(useful: Sequence[HandOver], owner: str, t0: float, target: str, limit: int, budget: int,
+            stopped: list[bool], wait: float = float("inf"), first: float = float("inf")) -> Iterator[list[HandOver]]:
+    """Simple paths over ``useful`` in order, each hand-over within ``wait`` of the one before (``first`` of
+    ``t0``; no bound by default); True appended to ``stopped`` when ``limit`` or ``budget`` cut it short."""
     out: dict[str, list[HandOver]] = defaultdict(list)
     for h in useful:
         out[h.src].append(h)
     times = {p: [h.t for h in lst] for p, lst in out.items()}
-    # Explicit stack (long chains would overflow recursion): [party, next index into its out-list].
-    stack: list[list] = [[owner, bisect_left(times.get(owner, []), t0)]]
+    # Explicit stack (no recursion limit): [party, next index into its out-list, latest time to leave].
+    stack: list[list] = [[owner, bisect_left(times.get(owner, []), t0), t0 + first]]
     path: list[HandOver] = []
     visited = {owner}
     yielded = steps = 0
     while stack:
         top = stack[-1]
-        party, idx = top
+        party, idx, until = top
         edges = out.get(party, [])
-        if idx >= len(edges):
+        if idx >= len(edges) or edges[idx].t > until:
             stack.pop()
             if path:
                 visited.discard(path.pop().dst)
@@ -313,6 +320,7 @@ def enumerate_paths(
         top[1] = idx + 1
         steps += 1
         if steps > budget:
+            stopped.append(True)
             return
         h = edges[idx]
         if h.dst in visited:
@@ -321,11 +329,12 @@ def enumerate_paths(
             yield [*path, h]
             yielded += 1
             if yielded >= limit:
+                stopped.append(True)
                 return
             continue
         path.append(h)
         visited.add(h.dst)
-        stack.append([h.dst, bisect_left(times.get(h.dst, []), h.t)])
+        stack.append([h.dst, bisect_left(times.get(h.dst, []), h.t), h.t + wait])
 
 
 def _dag_count(out: dict[str, list[str]], owner: str, target: str) -> int | None:

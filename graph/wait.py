@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from graph.custody import HandOver
-from graph.paths import DEFAULT_BUDGET, _groups, _time_order, _walk_count
+from graph.paths import DEFAULT_BUDGET, _groups, _search, _time_order, _walk_count
 from graph.subsets import TooManyStates
 
 __all__ = ["useful_within", "count_within", "enumerate_within", "through_within"]
@@ -180,46 +180,6 @@ def _by_subsets(hs: Sequence[HandOver], owner: str, t0: float, target: str, wait
     return total
 
 
-def _search(useful: Sequence[HandOver], owner: str, t0: float, target: str, wait: float, limit: int,
-            budget: int, stopped: list[bool], first: float) -> Iterator[list[HandOver]]:
-    out: dict[str, list[HandOver]] = defaultdict(list)
-    for h in useful:
-        out[h.src].append(h)
-    times = {p: [h.t for h in lst] for p, lst in out.items()}
-    # Explicit stack: [party, next index into its out-list, latest time a hand-over may leave].
-    stack: list[list] = [[owner, bisect_left(times.get(owner, []), t0), t0 + first]]
-    path: list[HandOver] = []
-    visited = {owner}
-    yielded = steps = 0
-    while stack:
-        top = stack[-1]
-        party, idx, until = top
-        edges = out.get(party, [])
-        if idx >= len(edges) or edges[idx].t > until:
-            stack.pop()
-            if path:
-                visited.discard(path.pop().dst)
-            continue
-        top[1] = idx + 1
-        steps += 1
-        if steps > budget:
-            stopped.append(True)
-            return
-        h = edges[idx]
-        if h.dst in visited:
-            continue
-        if h.dst == target:
-            yield [*path, h]
-            yielded += 1
-            if yielded >= limit:
-                stopped.append(True)
-                return
-            continue
-        path.append(h)
-        visited.add(h.dst)
-        stack.append([h.dst, bisect_left(times.get(h.dst, []), h.t), h.t + wait])
-
-
 def enumerate_within(
     hs: Sequence[HandOver], owner: str, t0: float, target: str, wait: float, *, limit: int,
     budget: int = DEFAULT_BUDGET, useful: list[HandOver] | None = None, first_wait: float | None = None,
@@ -236,7 +196,7 @@ def enumerate_within(
     first = wait if first_wait is None else first_wait
     if useful is None:
         useful = useful_within(hs, owner, t0, target, wait, first_wait=first)
-    yield from _search(useful, owner, t0, target, wait, limit, budget, [], first)
+    yield from _search(useful, owner, t0, target, limit, budget, [], wait, first)
 
 
 def count_within(
@@ -268,7 +228,7 @@ def count_within(
     except TooManyStates:
         pass
     stopped: list[bool] = []
-    found = sum(1 for _ in _search(useful, owner, t0, target, wait, budget, budget, stopped, first))
+    found = sum(1 for _ in _search(useful, owner, t0, target, budget, budget, stopped, wait, first))
     return found, not stopped
 
 
@@ -307,7 +267,7 @@ def through_within(
                     add(h.dst, f * b, m - 1)
     else:
         stopped: list[bool] = []
-        for path in _search(useful, owner, t0, target, wait, max(budget, 0), max(budget, 0), stopped, first):
+        for path in _search(useful, owner, t0, target, max(budget, 0), max(budget, 0), stopped, wait, first):
             walked += 1
             for i, p in enumerate([owner, *(h.dst for h in path[:-1])]):
                 add(p, 1, len(path) - i)
