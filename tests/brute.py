@@ -1,18 +1,22 @@
 """Brute-force reading of DESIGN.md's path semantics, shared by the random tests of trace and ``--max-wait``.
 
-It enumerates every sequence of a clip's transfers by plain recursion over the raw event dicts (string times
-read as datetimes) and shares no code with graph/: each transfer leaves the party the previous one reached,
-no earlier than that arrival (and, given ``wait``, at most ``wait`` after it), and visits no party twice.
-``logs`` draws logs with shuffled order, repeated deliveries, hand-overs that go back in time, equal times
-and cycles.
+``reference_paths`` enumerates every sequence of a clip's transfers by plain recursion over the raw event
+dicts (string times read as datetimes) and shares no code with graph/: each transfer leaves the party the
+previous one reached, no earlier than that arrival (and, given ``wait``, at most ``wait`` after it), and
+visits no party twice. ``logs`` draws logs with shuffled order, repeated deliveries, hand-overs that go back
+in time, equal times and cycles; ``graph_of`` builds the graph under test from one.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import strategies as st
+
+from graph.custody import CustodyGraph
+from judge.pipeline import load_events
 
 PARTIES = ["resident:o", "agency:a", "agency:b", "agency:c", "agency:d", "agency:ice-hsi"]
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
@@ -90,3 +94,13 @@ def logs(draw: st.DrawFn, max_transfers: int, last_minute: int) -> list[dict]:
     events = events + dups
     random.Random(draw(st.integers(0, 10**6))).shuffle(events)
     return events
+
+
+def graph_of(events: list[dict], target: str) -> CustodyGraph:
+    """The graph under test, built from the log by the project's own loader (not part of the reference)."""
+    lines = [(i, json.dumps(e).encode()) for i, e in enumerate(events, 1)]
+    evs, _, _, dead = load_events(lines)
+    assert not dead
+    g = CustodyGraph.from_events(evs)
+    g.add_hand_over("pin", "pin", target, target, 0.0)  # make sure the party exists in the graph
+    return g

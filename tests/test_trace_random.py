@@ -7,25 +7,17 @@ equal times and cycles.
 
 from __future__ import annotations
 
-import json
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.custody import CustodyGraph
 from graph.trace import trace
-from judge.pipeline import load_events
-from tests.brute import PARTIES, event_ids, logs, reference_paths
+from tests.brute import PARTIES, event_ids, graph_of, logs, reference_paths
 
 
 @settings(max_examples=300, deadline=None)
 @given(logs(14, 8), st.sampled_from(PARTIES[1:]))
 def test_trace_matches_reference(events: list[dict], target: str) -> None:
-    lines = [(i, json.dumps(e).encode()) for i, e in enumerate(events, 1)]
-    evs, _, _, dead = load_events(lines)
-    assert not dead
-    g = CustodyGraph.from_events(evs)
-    g.add_hand_over("pin", "pin", target, target, 0.0)  # make sure the party exists in the graph
+    g = graph_of(events, target)
     expected = event_ids(reference_paths(events, "c", target))
     doc = trace(g, "c", target, limit=10_000)
     assert doc["count"] == len(expected)
@@ -39,9 +31,7 @@ def test_trace_matches_reference(events: list[dict], target: str) -> None:
 @settings(max_examples=100, deadline=None)
 @given(logs(14, 8), st.sampled_from(PARTIES[1:]), st.integers(1, 3))
 def test_limit_lists_a_prefix_and_keeps_the_count(events: list[dict], target: str, limit: int) -> None:
-    lines = [(i, json.dumps(e).encode()) for i, e in enumerate(events, 1)]
-    g = CustodyGraph.from_events(load_events(lines)[0])
-    g.add_hand_over("pin", "pin", target, target, 0.0)
+    g = graph_of(events, target)
     expected = event_ids(reference_paths(events, "c", target))
     doc = trace(g, "c", target, limit=limit)
     assert doc["count"] == len(expected)

@@ -18,22 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import graph.wait as wait_mod
-from graph.custody import CustodyGraph
 from graph.reach import reach
 from graph.trace import trace
 from graph.wait import count_within, through_within, useful_within
-from judge.pipeline import load_events
-from tests.brute import PARTIES, T0, event_ids, first_deliveries, logs, reference_paths, walks, when
-
-
-def graph_of(events: list[dict], target: str) -> CustodyGraph:
-    lines = [(i, json.dumps(e).encode()) for i, e in enumerate(events, 1)]
-    evs, _, _, dead = load_events(lines)
-    assert not dead
-    g = CustodyGraph.from_events(evs)
-    g.add_hand_over("pin", "pin", target, target, 0.0)  # make sure the party exists in the graph
-    return g
-
+from tests.brute import PARTIES, T0, event_ids, first_deliveries, graph_of, logs, reference_paths, walks, when
 
 WAITS = st.integers(0, 12)
 
