@@ -2,7 +2,8 @@
 events, per searcher and overall, each figure saying what it counts.
 
 The log is read by DuckDB (an embedded columnar engine), never held in Python: tens of millions of searches
-are summarised in bounded memory (:data:`MEMORY_LIMIT`, spilling to a temporary folder beyond it). The
+are summarised in bounded memory (:data:`importers.audit_fast.MEMORY_LIMIT`, spilling to a temporary folder
+beyond it). The
 reason tier of each search (:func:`classify.reason_tiers.read_reason`) and whether a party it was run for
 is federal (:func:`classify.agencies.classify_agency`) are worked out once per *distinct* text in Python
 and joined back. A search's tier is :func:`classify.reason_tiers.search_reading`'s; the party it was run for
@@ -39,12 +40,10 @@ from typing import Any
 from classify.agencies import classify_agency, name_from_slug
 from classify.assists import federal_assist
 from classify.reason_tiers import TIERS, search_reading
-from judge.lookback import LOOKBACK_DAYS_SQL, search_retention_days
+from judge.lookback import DIGITS, LOOKBACK_DAYS_SQL, search_retention_days
 
-__all__ = ["summarise_searches", "WHAT", "MEMORY_LIMIT", "party_kind"]
+__all__ = ["summarise_searches", "WHAT", "party_kind"]
 
-#: DuckDB's memory limit for the summary (it spills to a temporary folder beyond it).
-MEMORY_LIMIT = "512MB"
 
 #: What each figure counts (the same words on every surface: the table, the JSON, the report).
 WHAT: dict[str, str] = {
@@ -92,27 +91,34 @@ def _sql_text(path: Path) -> str:
 
 
 def _connect(tmp: str) -> Any:
-    import duckdb
+    from importers.audit_fast import connect
 
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": tmp, "threads": 2,
-                                 "preserve_insertion_order": True})
-    return con
+    return connect(tmp, on_disk=True)
 
 
 def _load(con: Any, path: Path) -> dict[str, Any]:
     """Materialise the search events (deduplicated) as table ``s``; the line accounting."""
     src = _sql_text(path)
     lines = con.execute(
-        f"SELECT count(*) FROM read_csv({src}, header=false, columns={{'l': 'VARCHAR'}}, delim='\\x01', "
-        "quote='', escape='', auto_detect=false, max_line_size=16777216) WHERE trim(l) <> ''"
-    ).fetchone()[0]
+        f"SELECT count(*) FROM read_csv({src}, header=false, columns={{'l': 'VARCHAR'}}, delim='\x01', "
+        "quote='', escape='', auto_detect=false) WHERE trim(l) <> ''"
+    ).fetchall()[0][0]
     con.execute(
-        f"CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS n, * FROM read_json({src}, "
-        f"format='newline_delimited', columns={_COLUMNS}, ignore_errors=true, maximum_object_size=16777216)"
+        f"CREATE TABLE raw AS SELECT * FROM read_json({src}, "  # rows in file order: rowid is the line order
+        f"format='newline_delimited', columns={_COLUMNS}, ignore_errors=true)"
     )
-    read, typed = con.execute("SELECT count(*), count(type) FROM raw").fetchone()
+    read, typed = con.execute("SELECT count(*), count(type) FROM raw").fetchall()[0]
+    # Repeated ids: the hashes seen twice first (a small table), then the later lines with those ids.
+    con.execute("""
+        CREATE TABLE dup AS
+        WITH twice AS (SELECT hash(event_id) AS h FROM raw WHERE type = 'search' AND event_id IS NOT NULL
+                       GROUP BY h HAVING count(*) > 1)
+        SELECT n FROM (SELECT rowid AS n, row_number() OVER (PARTITION BY event_id ORDER BY rowid) AS k FROM raw
+                       WHERE type = 'search' AND event_id IS NOT NULL AND hash(event_id) IN (SELECT h FROM twice))
+        WHERE k > 1
+    """)
     con.execute(f"""
-        CREATE TEMP TABLE s AS
+        CREATE TABLE s AS
         SELECT event_id, searcher, searcher_name,
                searcher_state, coalesce(reason, '') AS reason, coalesce(reason_published, true) AS published,
                reason_tier, offense_type, case_number, on_behalf_of,
@@ -122,13 +128,12 @@ def _load(con: Any, path: Path) -> dict[str, Any]:
                try_cast(cameras_searched AS BIGINT) AS cameras,
                {LOOKBACK_DAYS_SQL.format(occurred="try_cast(occurred_at AS TIMESTAMPTZ)",
                                          start="try_cast(time_frame_start AS TIMESTAMPTZ)")} AS lookback_days
-        FROM raw WHERE type = 'search' AND event_id IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY n) = 1
+        FROM raw WHERE type = 'search' AND event_id IS NOT NULL AND rowid NOT IN (SELECT n FROM dup)
     """)
-    searches = con.execute("SELECT count(*) FROM raw WHERE type = 'search' AND event_id IS NOT NULL").fetchone()[0]
+    searches = con.execute("SELECT count(*) FROM raw WHERE type = 'search' AND event_id IS NOT NULL").fetchall()[0][0]
     sources = sorted(r[0] for r in con.execute("SELECT DISTINCT source FROM raw WHERE type = 'search' "
                                                "AND source IS NOT NULL").fetchall())
-    kept = con.execute("SELECT count(*) FROM s").fetchone()[0]
+    kept = con.execute("SELECT count(*) FROM s").fetchall()[0][0]
     con.execute("DROP TABLE raw")
     return {"lines": lines, "searches": kept, "duplicates": searches - kept,
             "other_events": typed - searches, "unreadable": lines - typed if lines >= typed else lines - read,
@@ -139,20 +144,21 @@ def _tiers(con: Any) -> None:
     """Table ``tiers``: the tier of each distinct (reason, published, offense type, tier given) read once; and
     the party each search was run for (``assisted``: stated, else inferred once per distinct text)."""
     keys = con.execute("SELECT DISTINCT reason, published, offense_type, reason_tier FROM s").fetchall()
-    con.execute("CREATE TEMP TABLE tiers (reason VARCHAR, published BOOLEAN, offense VARCHAR, given VARCHAR, "
+    con.execute("CREATE TABLE tiers (reason VARCHAR, published BOOLEAN, offense VARCHAR, given VARCHAR, "
                 "tier VARCHAR)")
     rows = [(r, p, o, g, search_reading(SimpleNamespace(reason=r, reason_published=p, offense_type=o, reason_tier=g,
                                                         reason_words=None)).tier) for r, p, o, g in keys]
     if rows:
         con.executemany("INSERT INTO tiers VALUES (?, ?, ?, ?, ?)", rows)
-    con.execute("CREATE TEMP TABLE texts (text VARCHAR, party VARCHAR)")
+    con.execute("CREATE TABLE texts (text VARCHAR, party VARCHAR)")
     texts = con.execute("SELECT DISTINCT reason FROM s WHERE on_behalf_of IS NULL UNION "
                     "SELECT DISTINCT case_number FROM s WHERE on_behalf_of IS NULL AND case_number IS NOT NULL")
-    found = [(t, a.party) for (t,) in texts.fetchall() if (a := federal_assist(t)) is not None]
+    found = [(t, a.party) for (t,) in texts.fetchall()
+             if any(c.isalpha() for c in t) and (a := federal_assist(t)) is not None]
     if found:
         con.executemany("INSERT INTO texts VALUES (?, ?)", found)
     con.execute("""
-        CREATE TEMP TABLE t AS
+        CREATE VIEW t AS
         SELECT s.*, tiers.tier, coalesce(s.on_behalf_of, CASE WHEN coalesce(r.party, c.party) <> s.searcher
                                                           THEN coalesce(r.party, c.party) END) AS assisted
         FROM s JOIN tiers ON tiers.reason = s.reason AND tiers.published = s.published
@@ -160,7 +166,6 @@ def _tiers(con: Any) -> None:
                          AND tiers.given IS NOT DISTINCT FROM s.reason_tier
         LEFT JOIN texts r ON r.text = s.reason LEFT JOIN texts c ON c.text = s.case_number
     """)
-    con.execute("DROP TABLE s")
 
 
 def _group(row: dict[str, Any], retention: float) -> dict[str, Any]:
@@ -179,9 +184,39 @@ def _group(row: dict[str, Any], retention: float) -> dict[str, Any]:
     }
 
 
+def _medians(con: Any, column: str) -> dict[tuple[str | None, bool], int | float]:
+    """(searcher, overall?) -> the median of a count column, exactly as :func:`statistics.median` gives it,
+    from the values' counts (a median aggregate holds every value): only the middle values leave DuckDB."""
+    found: dict[tuple[str | None, bool], list[Any]] = {}
+    for searcher, whole, value, before, n, total in con.execute(f"""
+        WITH vc AS (SELECT searcher, grouping(searcher) = 1 AS whole, {column} AS v, count(*) AS n FROM t
+                    WHERE {column} IS NOT NULL GROUP BY GROUPING SETS ((searcher, {column}), ({column}))),
+        cum AS (SELECT *, sum(n) OVER (PARTITION BY searcher, whole ORDER BY v ROWS UNBOUNDED PRECEDING) - n AS before,
+                       sum(n) OVER (PARTITION BY searcher, whole) AS total FROM vc)
+        SELECT searcher, whole, v, before, n, total FROM cum
+        WHERE (before <= (total - 1) // 2 AND (total - 1) // 2 < before + n)
+           OR (before <= total // 2 AND total // 2 < before + n)""").fetchall():
+        middle = found.setdefault((searcher, bool(whole)), [None, None])
+        if before <= (total - 1) // 2 < before + n:
+            middle[0] = value
+        if before <= total // 2 < before + n:
+            middle[1] = value
+    return {key: _middle(lo, hi) for key, (lo, hi) in found.items()}
+
+
+def _middle(lo: int, hi: int) -> int | float:
+    """The median of the two middle values (the same value when the count is odd).
+
+    >>> _middle(3, 3), _middle(1, 4)
+    (3, 2.5)
+    """
+    m = (lo + hi) / 2
+    return int(m) if m.is_integer() else m
+
+
 def _figures(con: Any, retention: float) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     tier_cols = ", ".join(f"count(*) FILTER (WHERE s.tier = '{t}') AS tier_{t}" for t in TIERS)
-    con.execute("CREATE TEMP TABLE kinds (party VARCHAR, kind VARCHAR)")
+    con.execute("CREATE TABLE kinds (party VARCHAR, kind VARCHAR)")
     parties = [r[0] for r in con.execute("SELECT DISTINCT assisted FROM t WHERE assisted IS NOT NULL").fetchall()]
     if parties:
         con.executemany("INSERT INTO kinds VALUES (?, ?)", [(p, party_kind(p)) for p in parties])
@@ -190,12 +225,12 @@ def _figures(con: Any, retention: float) -> tuple[dict[str, Any], list[dict[str,
                grouping(s.searcher) AS overall, count(*) AS searches, {tier_cols},
                count(s.assisted) AS assisted, count(*) FILTER (WHERE k.kind = 'federal') AS federal,
                count(s.lookback_days) AS with_frame,
-               count(*) FILTER (WHERE s.lookback_days > {float(retention)!r}) AS beyond,
+               count(*) FILTER (WHERE round(s.lookback_days, {DIGITS}) > {float(retention)!r}) AS beyond,
                max(s.lookback_days) AS longest,
                count(s.networks) AS n_with, count(*) FILTER (WHERE s.networks = 1) AS single,
-               count(*) FILTER (WHERE s.networks > 1) AS multi, median(s.networks) AS n_median,
+               count(*) FILTER (WHERE s.networks > 1) AS multi, NULL AS n_median,
                max(s.networks) AS n_max,
-               count(s.cameras) AS c_with, median(s.cameras) AS c_median, max(s.cameras) AS c_max
+               count(s.cameras) AS c_with, NULL AS c_median, max(s.cameras) AS c_max
         FROM t AS s LEFT JOIN kinds k ON k.party = s.assisted
         GROUP BY GROUPING SETS ((s.searcher), ())
     """)
@@ -219,35 +254,96 @@ def _figures(con: Any, retention: float) -> tuple[dict[str, Any], list[dict[str,
     """).fetchall():
         target = overall if searcher is None else searchers[searcher]
         target["assists"]["by_party"][party] = n
-    for group in (overall, *searchers.values()):
-        for key in ("median",):
-            for part in ("networks", "devices"):
-                v = group[part][key]
-                group[part][key] = None if v is None else (int(v) if float(v).is_integer() else float(v))
+    for part, column in (("networks", "networks"), ("devices", "cameras")):
+        for (searcher, whole), median in _medians(con, column).items():
+            target = overall if whole else searchers[str(searcher)]
+            target[part]["median"] = median
     ordered = sorted(searchers.values(), key=lambda g: (-g["searches"], g["searcher"]))
     return overall, ordered
 
 
-def summarise_searches(path: str | Path, rule_sets: Sequence[str] | None = None) -> dict[str, Any]:
-    """The search-audit summary of a JSON Lines log of events (see the module's doc for what is counted).
+def _load_audit(con: Any, path: Path, agency: str | None, tz: str) -> dict[str, Any] | None:
+    """Table ``s`` straight from a CSV search audit, read as ``import flock-audit`` reads it (the same events,
+    not written out); the import's accounting. None when the DuckDB import declines the file."""
+    from importers.audit_fast import audit_into
+
+    result = audit_into(con, path, None, agency=agency, tz=tz)
+    if result is None:
+        return None
+    con.execute(f"""
+        CREATE TABLE s AS
+        SELECT event_id, party AS searcher, name AS searcher_name, state AS searcher_state,
+               coalesce(reason, '') AS reason, published, tier AS reason_tier, offense AS offense_type, case_number,
+               NULL::VARCHAR AS on_behalf_of, networks, cameras,
+               {LOOKBACK_DAYS_SQL.format(occurred="searched", start="frame_start")} AS lookback_days
+        FROM kept
+    """)
+    return {"rows_read": result.rows_read, "searches": result.events_written,
+            "skipped": result.skipped_total, "skipped_by_reason": result.skipped_by_reason,
+            "sources": [_source(path, agency)]}
+
+
+def summarise_searches(path: str | Path, rule_sets: Sequence[str] | None = None, *, agency: str | None = None,
+                       tz: str | None = None) -> dict[str, Any]:
+    """The search-audit summary of a JSON Lines log of events, or of a search audit itself (read as
+    ``import flock-audit`` reads it, with ``agency`` and ``tz`` as there); see the module's doc for what
+    is counted.
 
     ``rule_sets`` are the rule sets whose search retention (the ``search_lookback`` rule's
     ``retention_days``) the lookback figures use (default: every shipped set that has one)."""
+    from importers.audit_layouts import DEFAULT_TZ
+    from importers.sniff import looks_like
+
     file = Path(path)
     if not file.is_file():
         raise ValueError(f"{file}: no such file")
+    what, _ = looks_like(file)
+    is_log = "events log" in what or file.suffix.lower() == ".jsonl"  # else an audit: the import says if not
     retention, rule = search_retention_days(rule_sets)
+    import duckdb
+
     with tempfile.TemporaryDirectory(prefix="custodiet-searches-") as tmp:
         con = _connect(tmp)
         try:
-            accounting = _load(con, file)
+            accounting = _load(con, file) if is_log else _load_audit(con, file, agency, tz or DEFAULT_TZ)
+            if accounting is None:  # an audit the DuckDB import declines: imported row by row, then read
+                con.close()
+                Path(tmp, "work.duckdb").unlink(missing_ok=True)  # what the declined reading left
+                con = _connect(tmp)
+                accounting = _imported(con, file, Path(tmp), agency, tz or DEFAULT_TZ)
             _tiers(con)
             overall, searchers = _figures(con, retention)
+        except duckdb.Error as e:
+            raise ValueError(f"{file}: the summary could not be made ({str(e).splitlines()[0]})") from e
         finally:
             con.close()
     party_names = {p: classify_agency(name_from_slug(p.split(":", 1)[-1])).name
                    for g in (overall, *searchers) for p in g["assists"]["by_party"]}
     sources = accounting.pop("sources")
-    return {"events": str(file), "sources": sources, "accounting": accounting, "retention_days": retention,
-            "retention_rule": rule,
+    return {"events": str(file), "input": "events log" if is_log else "search audit", "sources": sources,
+            "accounting": accounting, "retention_days": retention, "retention_rule": rule,
             "overall": overall, "searchers": searchers, "party_names": party_names, "what": WHAT}
+
+
+def _imported(con: Any, file: Path, tmp: Path, agency: str | None, tz: str) -> dict[str, Any]:
+    import json
+
+    from importers.flock_audit import import_flock_audit
+
+    log = tmp / "events.jsonl"
+    with log.open("w", encoding="utf-8") as fh:
+
+        def sink(event: dict[str, Any]) -> None:
+            fh.write(json.dumps(event, ensure_ascii=False) + "\n")
+
+        result = import_flock_audit(file, agency=agency, tz=tz, sink=sink)
+    _load(con, log)
+    return {"rows_read": result.rows_read, "searches": result.events_written, "skipped": result.skipped_total,
+            "skipped_by_reason": result.skipped_by_reason, "sources": [_source(file, agency)]}
+
+
+def _source(file: Path, agency: str | None) -> str:
+    """The ``source`` an import of this audit writes on its events (the credit goes by it)."""
+    from importers.flock_audit import audit_source, searcher_of
+
+    return audit_source(file, searcher_of(agency).party_id if agency else None)

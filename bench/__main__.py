@@ -21,7 +21,7 @@ FIGURES = ("check_vs_parse", "check_vs_parse_dense", "shuffled_vs_sorted_in_proc
            "trace_vs_naive", "stream_vs_in_process", "faust_bare_consume", "stream_vs_faust_bare",
            "check_broker_vs_raw_kafka", "shuffled_vs_sorted_kafka", "shuffled_dense_kafka_scaling",
            "bytes_per_event_worker", "worker_cpu_per_event_4_vs_1", "two_workers_vs_one", "audit_import",
-           "as_of_vs_plain")
+           "as_of_vs_plain", "audit_summary_10m")
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 
 

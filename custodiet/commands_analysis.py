@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from custodiet.app import ALL_OPT, ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_OPT, ROWS_OPT, RULES_OPT, app
-from custodiet.console import counted, emit_json, out, progress, shown, table
+from custodiet.console import counted, emit_json, err, out, progress, shown, table
 from custodiet.errors import CliError, guarded, unknown_name
 from custodiet.inputs import load_graph, load_log, load_registry
 from custodiet.timeopts import AS_OF_OPT, as_of_time, print_as_of, stamp_as_of
@@ -355,6 +355,9 @@ def report(
         page = write_report(g, check_doc, output, to, title or f"Where data reaches {about}{when}", credits,
                             headline_doc=doc, max_hops=max_hops, step=lambda what: bar.update(task, description=what),
                             before_publish=searches_section if "search" in types and events != "-" else None)
+        if "search" in types and events == "-":
+            err.print("the log holds searches, but the Searches section reads the log as a file: give its path "
+                      "instead of - to have it", markup=False)
     files = sorted(p.name for p in output.iterdir())
     size = sum(p.stat().st_size for p in output.iterdir() if p.is_file())
     if as_json:

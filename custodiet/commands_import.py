@@ -104,6 +104,11 @@ def _run_import(kind: str, ps: list[Path], output: str | None, kw: dict[str, Any
         with progress(f"importing {p.name}"):
             if not streaming:
                 return IMPORTERS[kind](path, **kw)
+            from importers.audit_fast import fast_import_audit
+
+            fast = fast_import_audit(path, str(output), **kw)  # a plain CSV through DuckDB: the same events
+            if fast is not None:
+                return fast
             with open(str(output), "w", encoding="utf-8") as fh:
                 def sink(event: dict[str, Any]) -> None:
                     fh.write(json.dumps(event, ensure_ascii=False) + "\n")

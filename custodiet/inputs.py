@@ -9,6 +9,7 @@ from typing import Any
 
 from custodiet import console
 from custodiet.errors import CliError, unknown_name
+from judge.logread import LogError, open_readable
 
 __all__ = [
     "load_scenario_named",
@@ -45,20 +46,11 @@ def check_readable_file(path: str, what: str = "file") -> Path:
     ...
     custodiet.errors.CliError: /: is a directory, expected a file
     """
-    p = Path(path)
     try:
-        if p.is_dir():
-            raise CliError(f"{p}: is a directory, expected a {what}")
-        if not p.exists():
-            raise CliError(f"{p}: no such {what}")
-    except OSError as e:  # e.g. a folder on the way that cannot be entered
-        raise CliError(f"{p}: cannot read ({e.strerror})") from e
-    try:
-        with p.open("rb"):
-            pass
-    except OSError as e:
-        raise CliError(f"{p}: cannot read ({e.strerror})") from e
-    return p
+        open_readable(path, expected=what, missing=what).close()
+    except LogError as e:
+        raise CliError(str(e)) from e
+    return Path(path)
 
 
 def check_events_file(path: str, *, allow_empty: bool = False) -> Path:

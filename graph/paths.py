@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 
 from graph.custody import HandOver
 from graph.subsets import TooManyStates, count_by_subsets
+from graph.walks import relax, search_paths, time_groups
 
 __all__ = ["useful_hand_overs", "count_paths", "enumerate_paths", "count_static_paths", "paths_through", "fewest_hops",
            "DEFAULT_BUDGET"]
@@ -33,16 +34,6 @@ class _OverBudget(Exception):
     pass
 
 
-def _groups(hs: Sequence[HandOver]) -> Iterator[Sequence[HandOver]]:
-    i, n = 0, len(hs)
-    while i < n:
-        j = i + 1
-        while j < n and hs[j].t == hs[i].t:
-            j += 1
-        yield hs[i:j]
-        i = j
-
-
 def useful_hand_overs(hs: Sequence[HandOver], owner: str, t0: float, target: str) -> list[HandOver]:
     """Hand-overs (sorted by time) that lie on some time-respecting walk from ``owner`` to ``target``.
 
@@ -51,34 +42,34 @@ def useful_hand_overs(hs: Sequence[HandOver], owner: str, t0: float, target: str
     """
     arrival: dict[str, float] = {owner: t0}
     forward: set[str] = set()
-    for group in _groups(hs):
-        changed = True
-        while changed:  # equal times chain: relax the group until nothing changes
-            changed = False
-            for h in group:
-                if h.event_id in forward or h.src == target:  # a path ends at the target: nothing leaves it
-                    continue
-                a = arrival.get(h.src)
-                if a is not None and a <= h.t:
-                    forward.add(h.event_id)
-                    if h.dst not in arrival:
-                        arrival[h.dst] = h.t
-                        changed = True
+
+    def reach(h: HandOver) -> bool:
+        if h.event_id in forward or h.src == target:  # a path ends at the target: nothing leaves it
+            return False
+        a = arrival.get(h.src)
+        if a is not None and a <= h.t:
+            forward.add(h.event_id)
+            if h.dst not in arrival:
+                arrival[h.dst] = h.t
+                return True
+        return False
+
+    relax(time_groups(hs), reach)
     departure: dict[str, float] = {target: float("inf")}
     backward: set[str] = set()
-    for group in reversed(list(_groups(hs))):
-        changed = True
-        while changed:
-            changed = False
-            for h in group:
-                if h.event_id in backward:
-                    continue
-                d = departure.get(h.dst)
-                if d is not None and h.t <= d:
-                    backward.add(h.event_id)
-                    if h.src not in departure or departure[h.src] < h.t:
-                        departure[h.src] = h.t
-                        changed = True
+
+    def lead(h: HandOver) -> bool:
+        if h.event_id in backward:
+            return False
+        d = departure.get(h.dst)
+        if d is not None and h.t <= d:
+            backward.add(h.event_id)
+            if h.src not in departure or departure[h.src] < h.t:
+                departure[h.src] = h.t
+                return True
+        return False
+
+    relax(reversed(list(time_groups(hs))), lead)
     return [
         h for h in hs
         if h.event_id in forward and h.event_id in backward
@@ -123,7 +114,7 @@ def _walk_count(useful: Sequence[HandOver], owner: str, target: str) -> tuple[in
     count[owner] = 1
     seen[owner] = b(owner)
     total = 0
-    for group in _groups(useful):
+    for group in time_groups(useful):
         order = _topo_order(group)
         if order is None:
             return 0, True
@@ -142,7 +133,7 @@ def _walk_count(useful: Sequence[HandOver], owner: str, target: str) -> tuple[in
 
 def _time_order(useful: Sequence[HandOver]) -> list[HandOver] | None:
     ordered: list[HandOver] = []
-    for group in _groups(useful):
+    for group in time_groups(useful):
         order = _topo_order(group)
         if order is None:
             return None
@@ -161,7 +152,7 @@ def fewest_hops(useful: Sequence[HandOver], owner: str, target: str) -> dict[str
     """
     later: dict[str, int] = {target: 0}  # fewest hops from a party, from the time being on
     found: dict[str, int] = {}
-    for group in reversed(list(_groups(useful))):
+    for group in reversed(list(time_groups(useful))):
         changed = True
         while changed:  # equal times chain: relax the group until nothing changes
             changed = False
@@ -292,40 +283,7 @@ def enumerate_paths(
         return
     if useful is None:
         useful = useful_hand_overs(hs, owner, t0, target)
-    out: dict[str, list[HandOver]] = defaultdict(list)
-    for h in useful:
-        out[h.src].append(h)
-    times = {p: [h.t for h in lst] for p, lst in out.items()}
-    # Explicit stack (long chains would overflow recursion): [party, next index into its out-list].
-    stack: list[list] = [[owner, bisect_left(times.get(owner, []), t0)]]
-    path: list[HandOver] = []
-    visited = {owner}
-    yielded = steps = 0
-    while stack:
-        top = stack[-1]
-        party, idx = top
-        edges = out.get(party, [])
-        if idx >= len(edges):
-            stack.pop()
-            if path:
-                visited.discard(path.pop().dst)
-            continue
-        top[1] = idx + 1
-        steps += 1
-        if steps > budget:
-            return
-        h = edges[idx]
-        if h.dst in visited:
-            continue
-        if h.dst == target:
-            yield [*path, h]
-            yielded += 1
-            if yielded >= limit:
-                return
-            continue
-        path.append(h)
-        visited.add(h.dst)
-        stack.append([h.dst, bisect_left(times.get(h.dst, []), h.t)])
+    yield from search_paths(useful, owner, t0, target, limit=limit, budget=budget, stopped=[])
 
 
 def _dag_count(out: dict[str, list[str]], owner: str, target: str) -> int | None:

@@ -22,8 +22,9 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from graph.custody import HandOver
-from graph.paths import DEFAULT_BUDGET, _groups, _time_order, _walk_count
+from graph.paths import DEFAULT_BUDGET, _time_order, _walk_count
 from graph.subsets import TooManyStates
+from graph.walks import relax, search_paths, time_groups
 
 __all__ = ["useful_within", "count_within", "enumerate_within", "through_within"]
 
@@ -46,32 +47,32 @@ def useful_within(hs: Sequence[HandOver], owner: str, t0: float, target: str, wa
     first = wait if first_wait is None else first_wait
     arrivals: dict[str, list[float]] = {owner: [t0]}
     forward: set[str] = set()
-    for group in _groups(hs):
-        changed = True
-        while changed:  # equal times chain: relax the group until nothing changes
-            changed = False
-            for h in group:
-                if h.event_id in forward or h.src == target or h.dst == owner or h.src == h.dst:
-                    continue
-                arr = arrivals.get(h.src)
-                if arr and _any_in(arr, h.t - (first if h.src == owner else wait), h.t):
-                    forward.add(h.event_id)
-                    arrivals.setdefault(h.dst, []).append(h.t)
-                    changed = True
+
+    def reach(h: HandOver) -> bool:
+        if h.event_id in forward or h.src == target or h.dst == owner or h.src == h.dst:
+            return False
+        arr = arrivals.get(h.src)
+        if arr and _any_in(arr, h.t - (first if h.src == owner else wait), h.t):
+            forward.add(h.event_id)
+            arrivals.setdefault(h.dst, []).append(h.t)
+            return True
+        return False
+
+    relax(time_groups(hs), reach)
     departures: dict[str, list[float]] = {}  # negated times, ascending (hand-overs are walked backwards)
     backward: set[str] = set()
-    for group in reversed(list(_groups(hs))):
-        changed = True
-        while changed:
-            changed = False
-            for h in group:
-                if h.event_id in backward or h.event_id not in forward:
-                    continue
-                dep = departures.get(h.dst)
-                if h.dst == target or (dep and _any_in(dep, -h.t - wait, -h.t)):
-                    backward.add(h.event_id)
-                    departures.setdefault(h.src, []).append(-h.t)
-                    changed = True
+
+    def lead(h: HandOver) -> bool:
+        if h.event_id in backward or h.event_id not in forward:
+            return False
+        dep = departures.get(h.dst)
+        if h.dst == target or (dep and _any_in(dep, -h.t - wait, -h.t)):
+            backward.add(h.event_id)
+            departures.setdefault(h.src, []).append(-h.t)
+            return True
+        return False
+
+    relax(reversed(list(time_groups(hs))), lead)
     return [h for h in hs if h.event_id in backward]
 
 
@@ -141,7 +142,7 @@ def _by_subsets(hs: Sequence[HandOver], owner: str, t0: float, target: str, wait
     states: dict[str, dict[int, tuple[list[float], list[int]]]] = defaultdict(dict)
     states[owner][bit[owner]] = ([t0], [0, 1])
     n_states, total = 1, 0
-    for group in _groups(hs):
+    for group in time_groups(hs):
         t = group[0].t
         made: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         for h in group:  # round 0: every state that arrived within the delay before now
@@ -180,46 +181,6 @@ def _by_subsets(hs: Sequence[HandOver], owner: str, t0: float, target: str, wait
     return total
 
 
-def _search(useful: Sequence[HandOver], owner: str, t0: float, target: str, wait: float, limit: int,
-            budget: int, stopped: list[bool], first: float) -> Iterator[list[HandOver]]:
-    out: dict[str, list[HandOver]] = defaultdict(list)
-    for h in useful:
-        out[h.src].append(h)
-    times = {p: [h.t for h in lst] for p, lst in out.items()}
-    # Explicit stack: [party, next index into its out-list, latest time a hand-over may leave].
-    stack: list[list] = [[owner, bisect_left(times.get(owner, []), t0), t0 + first]]
-    path: list[HandOver] = []
-    visited = {owner}
-    yielded = steps = 0
-    while stack:
-        top = stack[-1]
-        party, idx, until = top
-        edges = out.get(party, [])
-        if idx >= len(edges) or edges[idx].t > until:
-            stack.pop()
-            if path:
-                visited.discard(path.pop().dst)
-            continue
-        top[1] = idx + 1
-        steps += 1
-        if steps > budget:
-            stopped.append(True)
-            return
-        h = edges[idx]
-        if h.dst in visited:
-            continue
-        if h.dst == target:
-            yield [*path, h]
-            yielded += 1
-            if yielded >= limit:
-                stopped.append(True)
-                return
-            continue
-        path.append(h)
-        visited.add(h.dst)
-        stack.append([h.dst, bisect_left(times.get(h.dst, []), h.t), h.t + wait])
-
-
 def enumerate_within(
     hs: Sequence[HandOver], owner: str, t0: float, target: str, wait: float, *, limit: int,
     budget: int = DEFAULT_BUDGET, useful: list[HandOver] | None = None, first_wait: float | None = None,
@@ -236,7 +197,8 @@ def enumerate_within(
     first = wait if first_wait is None else first_wait
     if useful is None:
         useful = useful_within(hs, owner, t0, target, wait, first_wait=first)
-    yield from _search(useful, owner, t0, target, wait, limit, budget, [], first)
+    yield from search_paths(useful, owner, t0, target, limit=limit, budget=budget, stopped=[], wait=wait,
+                            first=first)
 
 
 def count_within(
@@ -268,7 +230,8 @@ def count_within(
     except TooManyStates:
         pass
     stopped: list[bool] = []
-    found = sum(1 for _ in _search(useful, owner, t0, target, wait, budget, budget, stopped, first))
+    found = sum(1 for _ in search_paths(useful, owner, t0, target, limit=budget, budget=budget,
+                                              stopped=stopped, wait=wait, first=first))
     return found, not stopped
 
 
@@ -307,7 +270,8 @@ def through_within(
                     add(h.dst, f * b, m - 1)
     else:
         stopped: list[bool] = []
-        for path in _search(useful, owner, t0, target, wait, max(budget, 0), max(budget, 0), stopped, first):
+        n = max(budget, 0)
+        for path in search_paths(useful, owner, t0, target, limit=n, budget=n, stopped=stopped, wait=wait, first=first):
             walked += 1
             for i, p in enumerate([owner, *(h.dst for h in path[:-1])]):
                 add(p, 1, len(path) - i)

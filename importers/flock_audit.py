@@ -60,7 +60,13 @@ from zoneinfo import ZoneInfo
 from classify.agencies import AgencyClass, agency_slug, classify_agency, name_from_slug
 from classify.purposes import search_purpose
 from classify.reason_tiers import read_reason
-from importers.audit_layouts import DEFAULT_TZ, AuditLayout, detect_layout, parse_search_time, parse_time_frame
+from importers.audit_layouts import (
+    DEFAULT_TZ,
+    AuditLayout,
+    detect_layout,
+    parse_search_time,
+    parse_time_frame,
+)
 from importers.audit_sources import open_audit
 from importers.flock_sharing import format_time
 from importers.report import PLACEHOLDER_VALUES, ImportResult, clean_cell, is_placeholder
@@ -68,9 +74,11 @@ from importers.sniff import is_empty, looks_like, wrong_kind
 from schemas.parties import Party
 
 __all__ = ["import_flock_audit", "parse_search_date", "searcher_of", "DEFAULT_TZ", "SOURCE", "RECENT_IDS",
-           "audit_source"]
+           "audit_source", "NO_REASON_COLUMN"]
 
 SOURCE = "flock-search-audit"
+#: What an import prints for an audit without a reason column.
+NO_REASON_COLUMN = "the audit has no reason column: every reason read as not published (never as missing)"
 #: The folder of the shared Eugene audit, whose credit (EyesOff Eugene) goes with :data:`SOURCE`.
 EUGENE_FOLDER = "flock-search-audit-eugene-2025"
 
@@ -266,6 +274,8 @@ def _read_rows(  # noqa: C901 - one row, one place
 ) -> None:
     col = layout.columns
     published = "reason" in col  # a portal without a reason column publishes none: not published, not missing
+    if not published:
+        result.assume(NO_REASON_COLUMN)
     width = len(layout.header)
     recent = _Recent(RECENT_IDS)
     searchers: dict[str, Party] = {}  # one entry per searching agency (the registry, for --registry)

@@ -269,6 +269,18 @@ def _left_out(result: ImportResult, file: Path, line: int, *classes: AgencyClass
     return False
 
 
+def _add_grant(result: ImportResult, file: Path, line: int, event: dict, seen: set[str],
+               parties: dict[str, Party], sides: tuple[AgencyClass, AgencyClass], names: str) -> None:
+    """Keep a grant and its two parties, or skip it (counted) as a duplicate row (``names``: as the row says)."""
+    if event["event_id"] in seen:
+        result.skip(file, line, f"duplicate row: {names}")
+        return
+    seen.add(event["event_id"])
+    result.add_event(event)
+    for cls in sides:
+        parties.setdefault(cls.party_id, cls.to_party())
+
+
 def _read_edges(result: ImportResult, table: Table, file: Path, classes: _Classes, when: str, source: str,
                 parties: dict[str, Party]) -> None:
     header = table.header or []
@@ -299,13 +311,7 @@ def _read_edges(result: ImportResult, table: Table, file: Path, classes: _Classe
             continue
         event = grant_event(grantor, grantee, when, source,
                             grantor_ref=_cell(row, src_id_col), grantee_ref=_cell(row, ext_id_col))
-        if event["event_id"] in seen:
-            result.skip(file, line, f"duplicate row: {src!r} -> {ext!r}")
-            continue
-        seen.add(event["event_id"])
-        result.add_event(event)
-        for cls in (grantor, grantee):
-            parties.setdefault(cls.party_id, cls.to_party())
+        _add_grant(result, file, line, event, seen, parties, (grantor, grantee), f"{src!r} -> {ext!r}")
 
 
 def _networks(cell: str) -> list[str]:
@@ -346,13 +352,8 @@ def _read_org_page(result: ImportResult, table: Table, file: Path, classes: _Cla
                 result.skip(file, line, f"self grant: {org_name!r}")
                 continue
             event = grant_event(grantor, grantee, when, source, networks=nets)
-            if event["event_id"] in seen:
-                result.skip(file, line, f"duplicate row: {grantor.name!r} -> {grantee.name!r}")
-                continue
-            seen.add(event["event_id"])
-            result.add_event(event)
-            for cls in (grantor, grantee):
-                parties.setdefault(cls.party_id, cls.to_party())
+            _add_grant(result, file, line, event, seen, parties, (grantor, grantee),
+                       f"{grantor.name!r} -> {grantee.name!r}")
 
 
 def _aliases(

@@ -24,7 +24,7 @@ from classify.purposes import classify_reason, search_purpose
 from classify.reason_tiers import search_reading
 from judge.comparison import Comparison, Context, a, breach, days, event_platform, outside, passes
 from judge.kinds import check_kind
-from judge.lookback import lookback_days
+from judge.lookback import DIGITS, lookback_days
 from judge.rulesets import (
     CcopsApproval,
     DestinationLimit,
@@ -191,7 +191,7 @@ def search_lookback(rule: SearchLookback, ev: Search, ctx: Context) -> Compariso
     if start is None:
         return outside(lambda: "the search gives no time frame start (time_frame_start): its lookback is unknown",
                        {"time_frame_start": None, "retention_days": rule.retention_days})
-    back = round(lookback_days(ev.occurred_at, start) or 0.0, 3)  # the one definition of a lookback
+    back = round(lookback_days(ev.occurred_at, start) or 0.0, DIGITS)  # the one definition of a lookback
     facts = {"lookback_days": back, "retention_days": rule.retention_days, "time_frame_start": start}
     def said() -> str:
         return f"the time frame starts {days(back)} before the search"

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["LineReader", "LogError", "TooLong", "read_lines", "DEFAULT_MAX_EVENT_BYTES"]
+__all__ = ["LineReader", "LogError", "TooLong", "open_readable", "read_lines", "DEFAULT_MAX_EVENT_BYTES"]
 
 #: Lines longer than this are dead letters without being parsed (configurable per run).
 DEFAULT_MAX_EVENT_BYTES = 1_000_000
@@ -108,20 +108,31 @@ def read_lines(path: str | Path, max_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> It
     if str(path) == "-":
         yield from LineReader(max_bytes).read(_as_utf8(sys.stdin.buffer))
         return
+    with open_readable(path, expected=".jsonl file") as stream:
+        yield from LineReader(max_bytes).read(_as_utf8(stream))
+
+
+def open_readable(path: str | Path, *, expected: str = "file", missing: str = "file") -> BinaryIO:
+    """``path`` opened to read bytes; else a LogError naming it: a directory (``expected`` names what was
+    wanted), absent (``no such {missing}``) or unreadable.
+
+    >>> open_readable("/", expected=".jsonl file")
+    Traceback (most recent call last):
+    ...
+    judge.logread.LogError: /: is a directory, expected a .jsonl file
+    """
     p = Path(path)
     try:
         if p.is_dir():
-            raise LogError(f"{p}: is a directory, expected a .jsonl file")
+            raise LogError(f"{p}: is a directory, expected a {expected}")
         if not p.exists():
-            raise LogError(f"{p}: no such file")
+            raise LogError(f"{p}: no such {missing}")
     except OSError as err:  # e.g. a folder on the way that cannot be searched (is_dir raises PermissionError)
         raise LogError(f"{p}: cannot read ({err.strerror})") from err
     try:
-        stream = p.open("rb")
+        return p.open("rb")
     except OSError as err:
         raise LogError(f"{p}: cannot read ({err.strerror})") from err
-    with stream:
-        yield from LineReader(max_bytes).read(_as_utf8(stream))
 
 
 def _as_utf8(stream: BinaryIO) -> BinaryIO:

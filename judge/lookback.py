@@ -5,7 +5,8 @@ days (fractional). It is compared with the platform's retention, the ``retention
 rule set's search-lookback rule (read from the loaded rule set, never restated here).
 
 :data:`LOOKBACK_DAYS_SQL` is the same formula for a columnar engine (the summary over tens of millions of
-searches); :func:`lookback_days` and it are checked against each other in the tests.
+searches); :func:`lookback_days` and it are checked against each other in the tests. A lookback is beyond
+the retention when, rounded to :data:`DIGITS` decimals (as the rule's evidence shows it), it exceeds it.
 
 >>> from datetime import datetime, UTC
 >>> lookback_days(datetime(2025, 6, 18, 12, tzinfo=UTC), datetime(2025, 5, 1, tzinfo=UTC))
@@ -21,9 +22,11 @@ from datetime import datetime
 
 from judge.rulesets import load_rule_sets
 
-__all__ = ["lookback_days", "LOOKBACK_DAYS_SQL", "search_retention_days", "SECONDS_PER_DAY"]
+__all__ = ["lookback_days", "LOOKBACK_DAYS_SQL", "search_retention_days", "SECONDS_PER_DAY", "DIGITS"]
 
 SECONDS_PER_DAY = 86_400.0
+#: Decimals a lookback is rounded to before it is compared with the retention (the rule and the summary).
+DIGITS = 3
 #: The same formula in SQL (DuckDB): ``{occurred}`` and ``{start}`` are TIMESTAMPTZ expressions.
 LOOKBACK_DAYS_SQL = "((epoch({occurred}) - epoch({start})) / 86400.0)"
 

@@ -25,7 +25,8 @@ from typing import Any
 
 from analysis.searches import WHAT
 
-__all__ = ["figure_rows", "searcher_rows", "SEARCHER_COLUMNS", "searches_section", "add_searches_section",
+__all__ = ["figure_rows", "searcher_rows", "SEARCHER_COLUMNS", "BRIEF_COLUMNS", "brief_rows", "searches_section",
+           "add_searches_section",
            "add_report_section", "TIER_WORDS"]
 
 #: Reason tiers in words (table headings).
@@ -86,6 +87,20 @@ def searcher_rows(doc: Mapping[str, Any]) -> list[tuple[str, ...]]:
              *(_n(s["reason_tiers"].get(t, 0)) for t in TIER_WORDS), _n(s["assists"]["federal"]),
              _n(s["lookback"]["beyond_retention"]), _n(s["lookback"]["longest_days"]),
              _share(s["networks"]["multi_share"]), _n(s["devices"]["median"]), s["searcher"])
+            for s in doc["searchers"]]
+
+
+#: The per-agency columns a terminal shows (the rest are in ``--json`` and the report): each counts searches.
+BRIEF_COLUMNS = ("agency", "searches", "reason missing", "code only", "stated, unrecognised",
+                 "for a federal agency", "beyond retention", "multi-network share")
+
+
+def brief_rows(doc: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """One row per searcher for a terminal (columns :data:`BRIEF_COLUMNS`; the agency as ``(name, id)``)."""
+    return [((s["name"] or s["searcher"], s["searcher"]), _n(s["searches"]),
+             _n(s["reason_tiers"].get("missing", 0)),
+             _n(s["reason_tiers"].get("code_only", 0)), _n(s["reason_tiers"].get("unrecognised", 0)),
+             _n(s["assists"]["federal"]), _n(s["lookback"]["beyond_retention"]), _share(s["networks"]["multi_share"]))
             for s in doc["searchers"]]
 
 

@@ -25,6 +25,17 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture
+def nc_edges(shared_data: Path) -> Path:
+    """The NC sharing CSV of ``../shared/data``; skipped only when it is absent outside CI."""
+    path = shared_data / "flock-sharing-nc-2024" / "agency_access20240426.csv"
+    if not path.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared data missing at {path} (CI is set)")
+        pytest.skip("shared data not present")
+    return path
+
+
 def ts(day: int, hour: int = 0, minute: int = 0) -> str:
     """An RFC 3339 UTC time in May 2024."""
     return f"2024-05-{day:02d}T{hour:02d}:{minute:02d}:00Z"

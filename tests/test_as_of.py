@@ -10,6 +10,7 @@ For events, ``--as-of D`` must answer as the whole command does on the log cut a
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 from datetime import UTC, datetime, time, timedelta
@@ -246,9 +247,9 @@ def test_report_draws_reach_over_time(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     stem = tmp_path / "rep" / "reach-over-time-ice-ero"
     assert stem.with_suffix(".png").stat().st_size > 0 and stem.with_suffix(".svg").exists()
-    rows = stem.with_suffix(".csv").read_text().splitlines()
-    assert rows[0] == "as_of,parties_by_hand_over,parties_by_grant,parties_by_search"
-    last = rows[-1].split(",")
+    rows = list(csv.reader(stem.with_suffix(".csv").read_text().splitlines()))
+    assert rows[0] == ["as_of", "parties_by_hand_over", "parties_by_grant", "parties_by_search"]
+    last = rows[-1]
     # as of the last event: resident and police by hand-over, Fresno by grant, Reno by search
     assert last[1:] == ["2", "1", "1"]
     assert "reach-over-time-ice-ero.png" in (tmp_path / "rep" / "index.html").read_text()
@@ -256,7 +257,7 @@ def test_report_draws_reach_over_time(tmp_path: Path) -> None:
                               "--as-of", "2024-05-04"])
     assert res.exit_code == 0, res.output
     assert "as of 2024-05-04T23:59:59Z" in (tmp_path / "rep4" / "index.html").read_text()
-    last = (tmp_path / "rep4" / "reach-over-time-ice-ero.csv").read_text().splitlines()[-1].split(",")
+    last = list(csv.reader((tmp_path / "rep4" / "reach-over-time-ice-ero.csv").read_text().splitlines()))[-1]
     assert last[0] <= "2024-05-04T23:59:59Z" and last[1:] == ["2", "1", "0"]  # the search came on day 5
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -17,18 +16,7 @@ from importers import import_flock_portal, import_flock_sharing
 from importers.observed import MissingDate
 
 runner = CliRunner()
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-NC_EDGES = DATA / "flock-sharing-nc-2024" / "agency_access20240426.csv"
 FIXTURES = Path(__file__).resolve().parent / "data"
-
-
-@pytest.fixture
-def nc_edges() -> Path:
-    if not NC_EDGES.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"shared data missing at {NC_EDGES} (CI is set)")
-        pytest.skip("shared data not present")
-    return NC_EDGES
 
 
 def test_a_renamed_copy_of_the_nc_csv_is_not_dated_today(tmp_path: Path, nc_edges: Path) -> None:

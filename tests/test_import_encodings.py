@@ -3,29 +3,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from custodiet.cli import app
 from importers import import_atlas_ring, import_flock_audit, import_flock_sharing
 
 runner = CliRunner()
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-NC_EDGES = DATA / "flock-sharing-nc-2024" / "agency_access20240426.csv"
 FIXTURES = Path(__file__).resolve().parent / "data"
 SHARING = FIXTURES / "flock-sharing" / "agency_access20250101.csv"
-
-
-@pytest.fixture
-def nc_edges() -> Path:
-    if not NC_EDGES.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"shared data missing at {NC_EDGES} (CI is set)")
-        pytest.skip("shared data not present")
-    return NC_EDGES
 
 
 def test_one_windows_1252_byte_on_the_last_of_37100_rows(tmp_path: Path, nc_edges: Path) -> None:

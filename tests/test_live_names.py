@@ -12,15 +12,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from typer.testing import CliRunner
 
 from analysis.judged import graph_of_log
 from analysis.party_names import LogParties
-from custodiet.cli import app
 from judge.logread import read_lines
 from live.server import serve
 from live.state import LiveState
 from tests.conftest import ev, rec, write_log, xfer
+from tests.test_live_api import cli_json
 
 ICE, FBI = "agency:ice-ero", "agency:fbi"
 AT = "2019-05-{:02d}T12:00:00Z"
@@ -56,14 +55,6 @@ def get(server: Any, path: str, **params: str) -> tuple[int, Any]:
     doc = json.loads(body)
     doc.pop("labels", None), doc.pop("groups", None)  # the names the page shows, set apart
     return status, doc
-
-
-def cli_json(*args: str) -> Any:
-    r = CliRunner().invoke(app, list(args))
-    assert r.exit_code == 0, r.output
-    doc = json.loads(r.stdout)
-    assert isinstance(doc.pop("names"), dict)
-    return doc
 
 
 def test_zero_answer_is_the_command_document(served: Any, log: Path) -> None:

@@ -114,7 +114,7 @@ def _expected(rows: list[dict], retention: float) -> dict:
     days = [(r["when"] - r["start"]).total_seconds() / 86400 for r in rows]
     nets = [r["networks"] for r in rows]
     fed = [REASONS[r["reason"]] for r in rows if REASONS[r["reason"]]]
-    return {"searches": len(rows), "beyond": sum(d > retention for d in days), "longest": round(max(days), 1),
+    return {"searches": len(rows), "beyond": sum(round(d, 3) > retention for d in days), "longest": round(max(days), 1),
             "single": nets.count(1), "multi": sum(n > 1 for n in nets), "median": statistics.median(nets),
             "largest": max(nets), "federal": len(fed), "by_party": {p: fed.count(p) for p in set(fed)},
             "missing": sum(_missing(r["reason"]) for r in rows)}
@@ -149,10 +149,15 @@ def test_network_audit_figures(tmp_path: Path) -> None:
         assert s["lookback"]["beyond_retention"] == _expected(mine, retention)["beyond"]
         assert s["assists"]["federal"] == _expected(mine, retention)["federal"]
     assert sum(s["searches"] for s in doc["searchers"]) == o["searches"]
+    # The audit summarised directly (read as the import reads it, nothing written) gives the same figures.
+    direct = summarise_searches(audit)
+    assert direct["input"] == "search audit" and direct["accounting"]["rows_read"] == len(rows)
+    assert (direct["overall"], direct["searchers"]) == (doc["overall"], doc["searchers"])
     # Same input, same number: `check` counts the same federal searches and the same missing reasons.
     check = json.loads(RUN.invoke(app, ["check", str(log), "--json"]).stdout)
     assert check["violations"].get("flock-2025.no-federal-lookups", 0) == want["federal"]
     assert check["violations"].get("flock-2025.search-reason", 0) == want["missing"]
+    assert check["violations"].get("flock-2025.search-lookback", 0) == want["beyond"]
 
 
 def test_lookback_formula_in_sql_is_the_python_one() -> None:
@@ -209,3 +214,17 @@ def test_no_searches_no_section(tmp_path: Path) -> None:
     out = tmp_path / "report"
     assert RUN.invoke(app, ["report", str(log), "--to", "agency:b-or-pd", "-o", str(out)]).exit_code == 0
     assert "<h2>Searches</h2>" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_audit_the_fast_reader_declines_is_summarised_row_by_row(tmp_path: Path) -> None:
+    rows = _network_rows(50, seed=9)
+    audit = tmp_path / "audit.csv"
+    _write_network_csv(audit, rows)
+    latin = tmp_path / "latin.csv"  # Windows-1252 text: the row-by-row import reads it
+    latin.write_bytes(audit.read_text(encoding="utf-8").replace("stolen vehicle", "v\u00e9hicule", 1)
+                      .encode("cp1252"))
+    doc = summarise_searches(latin)
+    want = _expected(rows, doc["retention_days"])
+    assert doc["accounting"]["rows_read"] == doc["overall"]["searches"] == want["searches"]
+    assert doc["overall"]["lookback"]["beyond_retention"] == want["beyond"]
+    assert doc["overall"]["assists"]["by_party"] == want["by_party"]

@@ -1,103 +1,36 @@
 """``--max-wait`` (trace and reach) against a brute-force reading of the rule on random logs.
 
-The reference enumerates every sequence of the clip's transfers by plain recursion over the raw event dicts
-(string times compared as datetimes): each transfer leaves the party the previous one reached, no earlier
-than that arrival and at most ``wait`` after it (the first at most ``wait`` after the recording), and visits
-no party twice. It shares no code with graph/. Logs have shuffled order, repeated deliveries, hand-overs that
-go back in time, equal times and cycles; ``wait`` ranges from 0 to longer than any log.
+The reference (tests/brute.py) enumerates every sequence of the clip's transfers by plain recursion over
+the raw event dicts (string times compared as datetimes): each transfer leaves the party the previous one
+reached, no earlier than that arrival and at most ``wait`` after it (the first at most ``wait`` after the
+recording), and visits no party twice. It shares no code with graph/. Logs have shuffled order, repeated
+deliveries, hand-overs that go back in time, equal times and cycles; ``wait`` ranges from 0 to longer than
+any log.
 """
 
 from __future__ import annotations
 
 import json
-import random
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import graph.wait as wait_mod
-from graph.custody import CustodyGraph
 from graph.reach import reach
 from graph.trace import trace
 from graph.wait import count_within, through_within, useful_within
-from judge.pipeline import load_events
-
-PARTIES = ["resident:o", "agency:a", "agency:b", "agency:c", "agency:d", "agency:ice-hsi"]
-T0 = datetime(2024, 1, 1, tzinfo=UTC)
-
-
-def when(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def reference_paths(events: list[dict], clip: str, target: str, wait: timedelta) -> list[list[dict]]:
-    seen, unique = set(), []
-    for e in events:  # first delivery of an event id wins
-        if e["event_id"] not in seen:
-            seen.add(e["event_id"])
-            unique.append(e)
-    recs = [e for e in unique if e["type"] == "clip_recorded" and e["clip_id"] == clip]
-    if not recs:
-        return []
-    first = min(recs, key=lambda e: when(e["occurred_at"]))
-    owner = first["owner"]
-    moves = [e for e in unique if e["type"] == "transfer" and e["clip_id"] == clip]
-    found: list[list[dict]] = []
-
-    def walk(party: str, arrived: datetime, visited: list[str], used: list[dict]) -> None:
-        for m in moves:
-            t = when(m["occurred_at"])
-            if m["from_party"] == party and arrived <= t <= arrived + wait and m["to_party"] not in visited:
-                if m["to_party"] == target:
-                    found.append([*used, m])
-                else:
-                    walk(m["to_party"], t, [*visited, m["to_party"]], [*used, m])
-
-    if owner != target:
-        walk(owner, when(first["occurred_at"]), [owner], [])
-    return found
-
-
-def stamp(minutes: int) -> str:
-    return (T0 + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@st.composite
-def logs(draw: st.DrawFn) -> list[dict]:
-    n = draw(st.integers(min_value=0, max_value=16))
-    events = [{"event_id": "rec", "type": "clip_recorded", "occurred_at": stamp(draw(st.integers(0, 3))),
-               "clip_id": "c", "owner": "resident:o", "platform": "ring"}]
-    for i in range(n):
-        src, dst = draw(st.sampled_from(PARTIES)), draw(st.sampled_from(PARTIES))
-        events.append({"event_id": f"t{i}", "type": "transfer", "occurred_at": stamp(draw(st.integers(0, 10))),
-                       "clip_id": draw(st.sampled_from(["c", "c", "c", "other"])), "from_party": src,
-                       "to_party": dst, "basis": "agreement", "purpose": "x"})
-    dups = draw(st.lists(st.sampled_from(events), max_size=4))
-    events = events + dups
-    random.Random(draw(st.integers(0, 10**6))).shuffle(events)
-    return events
-
-
-def graph_of(events: list[dict], target: str) -> CustodyGraph:
-    lines = [(i, json.dumps(e).encode()) for i, e in enumerate(events, 1)]
-    evs, _, _, dead = load_events(lines)
-    assert not dead
-    g = CustodyGraph.from_events(evs)
-    g.add_hand_over("pin", "pin", target, target, 0.0)  # make sure the party exists in the graph
-    return g
-
+from tests.brute import PARTIES, T0, event_ids, first_deliveries, graph_of, logs, reference_paths, walks, when
 
 WAITS = st.integers(0, 12)
 
 
 @settings(max_examples=300, deadline=None)
-@given(logs(), st.sampled_from(PARTIES[1:]), WAITS)
+@given(logs(16, 10), st.sampled_from(PARTIES[1:]), WAITS)
 def test_trace_within_matches_reference(events: list[dict], target: str, minutes: int) -> None:
     g = graph_of(events, target)
-    expected = sorted([m["event_id"] for m in p] for p in reference_paths(events, "c", target,
-                                                                         timedelta(minutes=minutes)))
+    expected = event_ids(reference_paths(events, "c", target, timedelta(minutes=minutes)))
     doc = trace(g, "c", target, limit=10_000, max_wait=minutes * 60.0)
     assert doc["count"] == len(expected)
     assert doc["count_exact"] is True
@@ -106,7 +39,7 @@ def test_trace_within_matches_reference(events: list[dict], target: str, minutes
 
 
 @settings(max_examples=200, deadline=None)
-@given(logs(), st.sampled_from(PARTIES[1:]), WAITS, st.integers(1, 3))
+@given(logs(16, 10), st.sampled_from(PARTIES[1:]), WAITS, st.integers(1, 3))
 def test_trace_within_limit_keeps_the_count(events: list[dict], target: str, minutes: int, limit: int) -> None:
     g = graph_of(events, target)
     expected = reference_paths(events, "c", target, timedelta(minutes=minutes))
@@ -117,7 +50,7 @@ def test_trace_within_limit_keeps_the_count(events: list[dict], target: str, min
 
 
 @settings(max_examples=300, deadline=None)
-@given(logs(), st.sampled_from(PARTIES[1:]), WAITS)
+@given(logs(16, 10), st.sampled_from(PARTIES[1:]), WAITS)
 def test_reach_within_matches_reference(events: list[dict], target: str, minutes: int) -> None:
     # reach counts every clip, those never recorded from their senders: keep to the recorded clip here
     events = [e for e in events if e["clip_id"] == "c"]
@@ -143,7 +76,7 @@ def test_reach_within_matches_reference(events: list[dict], target: str, minutes
 
 
 @settings(max_examples=300, deadline=None)
-@given(logs(), st.sampled_from(PARTIES[1:]), WAITS)
+@given(logs(16, 10), st.sampled_from(PARTIES[1:]), WAITS)
 def test_every_way_of_counting_agrees(events: list[dict], target: str, minutes: int) -> None:
     """The dynamic programme over hand-overs (where it applies), the one over visited sets, and the paths walked
     one by one each give the brute force's number, whichever way ``count_within`` would have gone."""
@@ -160,7 +93,7 @@ def test_every_way_of_counting_agrees(events: list[dict], target: str, minutes: 
     assert count_within(hs, origin.owner, origin.t, target, wait, useful=useful) == (len(paths), True)
     assert wait_mod._by_subsets(useful, origin.owner, origin.t, target, wait) == len(paths)
     walked = list(wait_mod.enumerate_within(hs, origin.owner, origin.t, target, wait, limit=10**6))
-    assert sorted([h.event_id for h in p] for p in walked) == sorted([m["event_id"] for m in p] for p in paths)
+    assert sorted([h.event_id for h in p] for p in walked) == event_ids(paths)
     ordered = wait_mod._ordered_if_paths(useful, origin.owner, target)
     if ordered is not None:
         counts = wait_mod._forward(ordered, origin.owner, origin.t, target, wait, wait)
@@ -191,12 +124,7 @@ def reference_orphan_paths(events: list[dict], clip: str, target: str, wait: tim
     """A clip handed over but never recorded: each party that hands it over before any hand-over reaches it
     (else the first sender) holds it from its first hand-over out; paths start there, every hop within
     ``wait`` of the arrival before it (the sender's own arrival being its first hand-over out)."""
-    seen, moves = set(), []
-    for e in events:
-        if e["event_id"] not in seen:
-            seen.add(e["event_id"])
-            if e["type"] == "transfer" and e["clip_id"] == clip:
-                moves.append(e)
+    moves = [e for e in first_deliveries(events) if e["type"] == "transfer" and e["clip_id"] == clip]
     if not moves or any(e["type"] == "clip_recorded" and e["clip_id"] == clip for e in events):
         return []
     order = sorted(moves, key=lambda m: (when(m["occurred_at"]), m["event_id"]))
@@ -209,24 +137,11 @@ def reference_orphan_paths(events: list[dict], clip: str, target: str, wait: tim
     senders = senders or [order[0]["from_party"]]
     if target in senders:
         return []
-    found: list[list[str]] = []
-
-    def walk(party: str, arrived: datetime, visited: list[str], used: list[str]) -> None:
-        for m in moves:
-            t = when(m["occurred_at"])
-            if m["from_party"] == party and arrived <= t <= arrived + wait and m["to_party"] not in visited:
-                if m["to_party"] == target:
-                    found.append([*used, m["event_id"]])
-                else:
-                    walk(m["to_party"], t, [*visited, m["to_party"]], [*used, m["event_id"]])
-
-    for s in senders:
-        walk(s, first_out[s], [s], [])
-    return sorted(found)
+    return event_ids([p for s in senders for p in walks(moves, s, first_out[s], target, wait)])
 
 
 @settings(max_examples=300, deadline=None)
-@given(logs(), st.sampled_from(PARTIES[1:]), WAITS)
+@given(logs(16, 10), st.sampled_from(PARTIES[1:]), WAITS)
 def test_trace_within_of_a_clip_never_recorded(events: list[dict], target: str, minutes: int) -> None:
     g = graph_of(events, target)
     if "other" not in g.hand_overs:
@@ -238,7 +153,7 @@ def test_trace_within_of_a_clip_never_recorded(events: list[dict], target: str, 
 
 
 @settings(max_examples=60, deadline=None)
-@given(logs(), st.sampled_from(PARTIES[1:]), st.integers(-1, 11), st.booleans())
+@given(logs(16, 10), st.sampled_from(PARTIES[1:]), st.integers(-1, 11), st.booleans())
 def test_as_of_is_the_log_cut_at_the_date(events: list[dict], target: str, minutes: int, attempts: bool) -> None:
     """Reach as of a date: the log read with --as-of, the log cut at the date by hand, and the whole log's graph
     cut at the date (the live view's way, ``graph.asof.graph_as_of``) give one document."""
