@@ -19,7 +19,7 @@ from graph.trace import trace
 from judge.pipeline import run_check
 from schemas.records import CustodyEdge
 from streams.check import KafkaRun
-from streams.collector import Collector
+from streams.collector import Collector, StreamError
 from streams.context import parse_custody_headers
 from streams.reader import read_topic
 from world.simulate import simulate
@@ -217,3 +217,24 @@ def test_mixed_eras_default_rules_match_in_process(kafka_bootstrap: str) -> None
         n = run.produce(lines)
         doc = run.collect(Collector(n, run.layout.partitions), timeout=180).document(run.rule_sets)
     assert doc == expected
+
+
+@pytest.mark.xfail(strict=True, raises=StreamError,
+                   reason="one event id on two event types: the broker de-duplicates per input partition "
+                   "and the run never settles (partitions behind on requests); in-process the second is a duplicate")
+def test_one_event_id_on_two_types_matches_in_process(kafka_bootstrap: str, tmp_path: Any) -> None:
+    from judge.pipeline import read_lines
+    from streams.check import check_on_kafka
+
+    log = tmp_path / "shared-id.jsonl"
+    request = {"event_id": "x-1", "type": "footage_request", "occurred_at": "2019-05-01T22:00:00Z",
+               "request_id": "q-1", "requester": "agency:a", "platform": "ring",
+               "area": {"lat": 37.8, "lon": -122.27, "radius_m": 800},
+               "window": {"start": "2019-05-01T18:00:00Z", "end": "2019-05-01T22:00:00Z"},
+               "investigation_code": "C-1", "purpose": "burglary"}
+    clip = {"event_id": "x-1", "type": "clip_recorded", "occurred_at": "2019-05-01T20:00:00Z", "clip_id": "c-1",
+            "owner": "resident:r", "platform": "ring", "location": {"lat": 37.8, "lon": -122.27}}
+    log.write_text(json.dumps(request) + "\n" + json.dumps(clip) + "\n")
+    expected = run_check(read_lines(log), RULES).document()
+    assert expected["processed"] == 1 and expected["duplicates"] == 1
+    assert check_on_kafka(str(log), RULES, f"kafka://{kafka_bootstrap}", timeout=30) == expected
