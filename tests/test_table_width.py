@@ -1,0 +1,31 @@
+"""Text tables stay within the screen: a long word in a text column (an event id, a time) never pushes a table
+past the edge, where its rows and its title would be cut off, and the ids in party columns stay whole."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from custodiet.cli import app
+from custodiet.console import out
+
+RUNNER = CliRunner()
+SNAPSHOTS = Path(__file__).parent / "data" / "flock-portal-snapshots"
+
+
+def test_diff_table_fits_the_screen(tmp_path: Path) -> None:
+    log = tmp_path / "snapshots.jsonl"
+    assert RUNNER.invoke(app, ["import", "flock-portal", str(SNAPSHOTS), "-o", str(log)]).exit_code == 0
+    args = ["diff", str(log), "--from", "2025-01-01", "--to", "2025-06-01", "--to-party", "agency:el-cajon-ca-pd"]
+    doc = json.loads(RUNNER.invoke(app, [*args, "--json"]).stdout)
+    r = RUNNER.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert max(len(line) for line in lines) <= out.width, r.stdout
+    words = " ".join(line.strip() for line in lines)
+    assert f"({len(doc['grants_added'])} added, {len(doc['grants_removed'])} removed;" in words, r.stdout
+    for row in doc["grants_added"] + doc["grants_removed"]:
+        for party in (row["grantor"], row["grantee"]):  # each id whole on a line of its own
+            assert any(party in line for line in lines), party
