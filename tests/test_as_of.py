@@ -145,7 +145,7 @@ def test_diff_command_names_parties_and_evidence(tmp_path: Path) -> None:
     assert doc["grants_removed"][0]["grantee_name"] == "Reno NV PD" and doc["parties"][0]["name"] == "FBI"
     assert doc["party_name"] == "El Cajon CA PD"
     assert doc["parties"][0]["evidence"][0]["event"] == "flock-share:fbi:el-cajon-ca-pd"
-    res = runner.invoke(app, args, terminal_width=200)
+    res = runner.invoke(app, args, env={"COLUMNS": "200"}, terminal_width=200)
     assert res.exit_code == 0
     assert "Reno NV PD" in res.stdout and "FBI" in res.stdout and "2025-03-01T00:00:00Z" in res.stdout
     bad = runner.invoke(app, ["diff", str(log), "--from", "2025-03-01", "--to", "2025-01-01"])
