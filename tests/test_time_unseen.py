@@ -234,3 +234,24 @@ def test_reach_of_a_party_whose_only_grants_are_uncertain_lists_them(grants: Pat
     assert {(u["grantor"], u["grantee"]) for u in doc["uncertain_grants"]} == {
         p for p in uncertain if p[1] == "agency:reno-nv-pd"} == {
         ("agency:oakdale-ca-pd", "agency:reno-nv-pd"), ("agency:turlock-ca-pd", "agency:reno-nv-pd")}
+
+
+@pytest.mark.parametrize(("d1", "d2"), [("2024-12-01", "2025-02-15"), ("2025-02-15", "2025-06-01"),
+                                        ("2025-04-01", "2025-08-01"), ("2024-12-31", "2025-01-01")])
+@pytest.mark.parametrize("party", ["agency:modesto-ca-pd", "Reno NV PD", "agency:fresno-ca-pd"])
+def test_diff_to_party_against_the_snapshot_lists(grants: Path, d1: str, d2: str, party: str) -> None:
+    """--to-party: the grantors that gained or lost a grant to the party, from the lists; a party whose grants
+    are all uncertain or not yet listed at both dates is an answer (nothing changed, the uncertain named), not
+    an error."""
+    doc = run_json("diff", str(grants), "--from", d1, "--to", d2, "--to-party", party)
+    pid = ID.get(party, party)
+    assert doc["party"] == pid and doc["party_name"]
+    c1, u1 = expected_state(d1)
+    c2, u2 = expected_state(d2)
+    gained = {a for a, g in c2 - c1 if g == pid}
+    lost = {a for a, g in c1 - c2 if g == pid}
+    rows = {r["party"]: r for r in doc["parties"]}
+    assert {p for p, r in rows.items() if "grant" in r["gained"]} == gained
+    assert {p for p, r in rows.items() if "grant" in r["lost"]} == lost
+    assert {(u["grantor"], u["grantee"]) for u in doc["uncertain_at_from"]} == {p for p in u1 if pid in p}
+    assert {(u["grantor"], u["grantee"]) for u in doc["uncertain_at_to"]} == {p for p in u2 if pid in p}
