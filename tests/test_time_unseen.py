@@ -255,3 +255,38 @@ def test_diff_to_party_against_the_snapshot_lists(grants: Path, d1: str, d2: str
     assert {p for p, r in rows.items() if "grant" in r["lost"]} == lost
     assert {(u["grantor"], u["grantee"]) for u in doc["uncertain_at_from"]} == {p for p in u1 if pid in p}
     assert {(u["grantor"], u["grantee"]) for u in doc["uncertain_at_to"]} == {p for p in u2 if pid in p}
+
+
+UNRECORDED = [xfer("a", "u", P, Q, ts(2, 1)), xfer("b", "u", Q, ICE, ts(2, 4)), xfer("c", "u", P, ICE, ts(2, 11)),
+              xfer("d", "u", Q, R, ts(2, 4)), xfer("e", "u", R, ICE, ts(2, 4))]
+
+
+@pytest.mark.parametrize("wait", ["1h", "3h", "10h", None])
+def test_max_wait_on_a_clip_never_recorded(tmp_path: Path, wait: str | None) -> None:
+    """No recording: the wait of the first hand-over runs from the sender's first hand-over out (README)."""
+    start = rec("x", "u", P, ts(2, 1))  # the brute force's stand-in for the origin: the first sender, then
+    secs = None if wait is None else {"1h": 3600, "3h": 10800, "10h": 36000}[wait]
+    want = brute([start, *UNRECORDED], "u", ICE, secs)
+    log = str(write_log(tmp_path / "u.jsonl", UNRECORDED))
+    extra = ["--max-wait", wait] if wait else []
+    doc = run_json("trace", log, "--clip", "u", "--to", ICE, "--attempts", *extra)
+    assert doc["count"] == want and not doc["origin_known"]
+    r = run_json("reach", log, "--to", ICE, "--attempts", *extra)
+    assert r["path_count"] == want
+
+
+def test_report_reach_over_time_against_the_snapshot_lists(grants: Path, tmp_path: Path) -> None:
+    """The report's figure (its CSV): parties reaching Reno NV PD by a grant at each date, as the lists say."""
+    import csv
+
+    out = tmp_path / "rep"
+    res = runner.invoke(app, ["report", str(grants), "--to", "agency:reno-nv-pd", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    with (out / "reach-over-time-reno-nv-pd.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    crawled = {c for _, _, c, _ in SNAPSHOTS}
+    assert crawled <= {r["as_of"] for r in rows}
+    for r in rows:
+        counted, _ = expected_state(r["as_of"])
+        assert int(r["parties_by_grant"]) == sum(1 for _, g in counted if g == "agency:reno-nv-pd"), r
+        assert int(r["parties_by_hand_over"]) == int(r["parties_by_search"]) == 0
