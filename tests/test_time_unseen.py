@@ -290,3 +290,27 @@ def test_report_reach_over_time_against_the_snapshot_lists(grants: Path, tmp_pat
         counted, _ = expected_state(r["as_of"])
         assert int(r["parties_by_grant"]) == sum(1 for _, g in counted if g == "agency:reno-nv-pd"), r
         assert int(r["parties_by_hand_over"]) == int(r["parties_by_search"]) == 0
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_max_wait_on_coarse_random_logs_against_brute_force(tmp_path: Path, seed: int) -> None:
+    """Random logs on whole hours among few parties, so equal times, hand-overs exactly the wait apart and
+    cycles back to earlier parties are common; several clips, counted by reach and by trace."""
+    import random
+
+    rng = random.Random(seed)
+    parties = [OWN, P, Q, R, ICE]
+    events: list[dict[str, Any]] = []
+    for c in range(3):
+        clip = f"c{c}"
+        events.append(rec(f"r{c}", clip, OWN, ts(1, rng.randrange(2))))
+        for i in range(rng.randrange(4, 12)):
+            a, b = rng.sample(parties, 2)
+            events.append(xfer(f"t{c}-{i}", clip, a, b, ts(1, rng.randrange(7))))
+    log = str(write_log(tmp_path / "r.jsonl", events))
+    for wait, secs in [("0", 0), ("1h", 3600), ("2h", 7200), (None, None)]:
+        extra = ["--max-wait", wait] if wait else []
+        want = {f"c{c}": brute(events, f"c{c}", ICE, secs) for c in range(3)}
+        r = run_json("reach", log, "--to", ICE, "--attempts", *extra)
+        assert r["path_count"] == sum(want.values()), (wait, want)
+        assert {c["clip"]: c["paths"] for c in r["clips"]} == {k: v for k, v in want.items() if v}
