@@ -56,7 +56,8 @@ def conduits(
 
     _kind(to_kind, PARTY_KINDS, "--to-kind")
     log = LogParties()
-    g, _ = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of))
+    g, _ = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of),
+                      on_set_aside=log.set_aside)
     if to is not None:
         to = resolve_party(g, to, "--to", log)
     doc = conduit_document(g, to, to_kind, limit if as_json else None, named=to in log)

@@ -32,7 +32,8 @@ def trace(
     """Every time-respecting path by which CLIP reached party TO (custody as judged, or --attempts)."""
     wait = wait_seconds(max_wait)
     log = LogParties()
-    g = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of))[0]
+    g = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of),
+                      on_set_aside=log.set_aside)[0]
     to = resolve_party(g, to, "--to", log)
     doc = trace_named(g, clip, to, log, limit=limit, max_wait=wait)
     if as_json:
@@ -82,7 +83,8 @@ def reach(
     (by a clip's hand-overs, a direct grant or a search; custody as judged, or --attempts)."""
     wait = wait_seconds(max_wait)
     log = LogParties()
-    g = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of))[0]
+    g = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of),
+                      on_set_aside=log.set_aside)[0]
     to = resolve_party(g, to, "--to", log)
     doc = reach_named(g, to, log, max_hops=max_hops, onward=onward, max_wait=wait)
     held = log.held(to)

@@ -58,11 +58,11 @@ def diff(
     def read() -> Any:
         return buffered if buffered is not None else read_lines(events, DEFAULT_MAX_EVENT_BYTES)
 
-    def resolve(g1: Any, g2: Any, given: str) -> str:
-        """A party id or name, as --to takes them elsewhere, held as of either date."""
+    def resolve(g1: Any, g2: Any, given: str, named: Any) -> str:
+        """A party id or name, as --to takes them elsewhere, held as of either date or named in the log."""
         if g1.has_party(given):
             return given
-        return resolve_party(g2, given, "--to-party")
+        return resolve_party(g2, given, "--to-party", named)
 
     reg = load_registry(registry)
     with progress("reading and judging the log as of each date"):
