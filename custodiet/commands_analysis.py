@@ -158,7 +158,8 @@ def cut(
         return
     out.print(
         f"{doc['sources']} source(s), {doc['sinks']} sink(s) ({doc['reachable_sinks_before']} reachable); "
-        f"min cut: [bold]{doc['cut_size']}[/bold] ({doc['capacity_note']}; {counted(doc['basis'])})"
+        f"min cut: [bold]{doc['cut_size']}[/bold] links, the fewest whose removal stops every flow from the sources "
+        f"to the sinks ({doc['capacity_note']}; {counted(doc['basis'])})"
     )
     from reports.names import party_name
 
