@@ -112,7 +112,7 @@ def reach(
         from reports.headline import holds_sentences
         from reports.render import holds_of
 
-        for sentence in holds_sentences(holds_of(g, to), reg):
+        for sentence in holds_sentences(holds_of(g, to), reg, g.as_of_words()):
             out.print(sentence, markup=False, highlight=False)
         out.print(f"No clip in this log reached {name} ({counted(doc['basis'])}); {name} is "
                   f"{in_log_words(held)}.", markup=False, highlight=False)
