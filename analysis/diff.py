@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from analysis.party_names import LogParties
 from graph.asof import parse_time, snapshot_record
 from graph.custody import CustodyGraph
 from graph.reach import clips_reaching, reaching
@@ -145,11 +146,12 @@ def diff_graphs(g1: CustodyGraph, g2: CustodyGraph, party: str | None = None,
 def custody_diff(
     read: Callable[[], Iterable[tuple[int, bytes]]], start: datetime, end: datetime, party: str | None = None, *,
     rule_sets: list[str] | None = None, registry: Any = None, attempts: bool = False, source: str | None = None,
-    resolve: Callable[[CustodyGraph, CustodyGraph, str], str] | None = None,
+    resolve: Callable[[CustodyGraph, CustodyGraph, str, LogParties], str] | None = None,
 ) -> tuple[dict[str, Any], CustodyGraph, CustodyGraph]:
     """Read and judge the log (``read()`` gives its lines, called once per date) as of ``start`` and as of
-    ``end``; the diff document and the two graphs. ``resolve(g1, g2, party)``: the party id a name given
-    for ``party`` means (e.g. the command line's lookup by name).
+    ``end``; the diff document and the two graphs. ``resolve(g1, g2, party, named)``: the party id a name
+    given for ``party`` means (e.g. the command line's lookup by name; ``named``: every party the log names,
+    judged by ``end`` or set aside as of it).
 
     >>> from datetime import UTC, datetime
     >>> line = (b'{"event_id":"g","type":"access_grant","occurred_at":"2025-03-01T00:00:00Z",'
@@ -172,7 +174,14 @@ def custody_diff(
                                 "grantee_name": ev.grantee_name}
 
     g1, _ = graph_of_log(read(), rule_sets, registry, attempts=attempts, source=source, as_of=start, on_verdict=keep)
-    g2, _ = graph_of_log(read(), rule_sets, registry, attempts=attempts, source=source, as_of=end, on_verdict=keep)
+    named = LogParties()
+
+    def keep_named(ev: Any, v: Any) -> None:
+        keep(ev, v)
+        named(ev, v)
+
+    g2, _ = graph_of_log(read(), rule_sets, registry, attempts=attempts, source=source, as_of=end,
+                         on_verdict=keep_named, on_set_aside=named.set_aside)
     if party is not None and resolve is not None:
-        party = resolve(g1, g2, party)
+        party = resolve(g1, g2, party, named)
     return diff_graphs(g1, g2, party, records), g1, g2

@@ -74,6 +74,7 @@ def graph_of_log(
     max_bytes: int = DEFAULT_MAX_EVENT_BYTES,
     on_verdict: Callable[[Any, Verdict], None] | None = None,
     as_of: datetime | None = None,
+    on_set_aside: Callable[[Any], None] | None = None,
 ) -> tuple[CustodyGraph, CheckResult]:
     """Read and judge a log in-process (``judge.pipeline.run_check`` under ``rule_sets``; ``None``: every set,
     each within its era, as ``custodiet check``) and build its graph as the verdicts come: custody as judged,
@@ -81,7 +82,8 @@ def graph_of_log(
     (``CheckResult.document()``) is the ``check`` document either way; ``on_verdict(event, verdict)`` is
     also called for each event (e.g. to collect its source). ``as_of``: custody as of that time, the one
     place every analysis applies it (``graph.asof.AsOf``: only events up to then are judged, and portal
-    grants count while in force); the graph's ``as_of`` keeps the rule and what it set aside.
+    grants count while in force); the graph's ``as_of`` keeps the rule and what it set aside, and
+    ``on_set_aside(event)`` is called for each event set aside (so a party named only later is still known).
 
     >>> line = (b'{"event_id":"g","type":"access_grant","occurred_at":"2024-01-01T00:00:00Z",'
     ...         b'"grantor":"agency:a-pd","grantee":"agency:fbi","system":"flock","scope":"x"}')
@@ -102,8 +104,15 @@ def graph_of_log(
 
     rule = AsOf(as_of) if as_of is not None else None
     g.as_of = rule
+
+    def admit(ev: Any) -> bool:
+        counts = rule is None or rule.admit(ev)
+        if not counts and on_set_aside is not None:
+            on_set_aside(ev)
+        return counts
+
     res = run_check(lines, rule_sets, registry, source=source, max_bytes=max_bytes, on_verdict=take,
-                    admit=rule.admit if rule is not None else None)
+                    admit=admit if rule is not None else None)
     return g, res
 
 

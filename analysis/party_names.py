@@ -70,6 +70,19 @@ class LogParties:
         for p in parties:
             self.named.setdefault(p, Counter())[(event_type, outcome)] += n
 
+    def set_aside(self, event: Any) -> None:
+        """Count an event that does not count as of an ``--as-of`` date (unjudged: outcome ``set_aside``), so
+        a party the log names only later is known, with nothing reaching it then, not unknown.
+
+        >>> from schemas.events import parse_event
+        >>> lp = LogParties()
+        >>> lp.set_aside(parse_event('{"event_id":"g","type":"access_grant","occurred_at":"2025-01-01T00:00:00Z",'
+        ...                          '"grantor":"agency:a","grantee":"agency:b","system":"flock","scope":"x"}'))
+        >>> lp.held("agency:b")["outcomes"]
+        {'set_aside': 1}
+        """
+        self.count(event.type, event.parties(), "set_aside")
+
     def __contains__(self, party: object) -> bool:
         return party in self.named
 

@@ -280,7 +280,7 @@ def _load_audit(con: Any, path: Path, agency: str | None, tz: str) -> dict[str, 
     """)
     return {"rows_read": result.rows_read, "searches": result.events_written,
             "skipped": result.skipped_total, "skipped_by_reason": result.skipped_by_reason,
-            "sources": [_source(path, agency)]}
+            "sources": [_source(path, agency)], "assumptions": list(result.assumptions)}
 
 
 def summarise_searches(path: str | Path, rule_sets: Sequence[str] | None = None, *, agency: str | None = None,
@@ -291,7 +291,7 @@ def summarise_searches(path: str | Path, rule_sets: Sequence[str] | None = None,
 
     ``rule_sets`` are the rule sets whose search retention (the ``search_lookback`` rule's
     ``retention_days``) the lookback figures use (default: every shipped set that has one)."""
-    from importers.audit_layouts import DEFAULT_TZ
+    from importers.audit_layouts import DEFAULT_TZ, default_tz_assumption
     from importers.sniff import looks_like
 
     file = Path(path)
@@ -320,7 +320,10 @@ def summarise_searches(path: str | Path, rule_sets: Sequence[str] | None = None,
     party_names = {p: classify_agency(name_from_slug(p.split(":", 1)[-1])).name
                    for g in (overall, *searchers) for p in g["assists"]["by_party"]}
     sources = accounting.pop("sources")
+    # What reading an audit assumed, as `import flock-audit` says it (an events log was read as written).
+    assumptions = [*accounting.pop("assumptions", []), *([] if is_log or tz else [default_tz_assumption()])]
     return {"events": str(file), "input": "events log" if is_log else "search audit", "sources": sources,
+            "assumptions": assumptions,
             "accounting": accounting, "retention_days": retention, "retention_rule": rule,
             "overall": overall, "searchers": searchers, "party_names": party_names, "what": WHAT}
 
@@ -339,7 +342,8 @@ def _imported(con: Any, file: Path, tmp: Path, agency: str | None, tz: str) -> d
         result = import_flock_audit(file, agency=agency, tz=tz, sink=sink)
     _load(con, log)
     return {"rows_read": result.rows_read, "searches": result.events_written, "skipped": result.skipped_total,
-            "skipped_by_reason": result.skipped_by_reason, "sources": [_source(file, agency)]}
+            "skipped_by_reason": result.skipped_by_reason, "sources": [_source(file, agency)],
+            "assumptions": list(result.assumptions)}
 
 
 def _source(file: Path, agency: str | None) -> str:

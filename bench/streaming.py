@@ -4,7 +4,7 @@ consume of the same bytes, each on its own topics.
 Worker start-up and the consumer-group join (3-6 s on the local broker) are left out: every pool is
 started first, the bench waits until its group is ``Stable`` with all its members, and only then produces
 the input. A pool's time is from the start of producing to the moment every input is accounted for
-(``streams.collector.Collector.done``): what ``check --broker`` spends per log once its workers are up.
+(``judge.collector.Collector.done``): what ``check --broker`` spends per log once its workers are up.
 CPU seconds and peak resident memory are read from ``/proc`` for every worker process of the pool.
 """
 
@@ -99,8 +99,8 @@ class Pipeline:
         return wait_stable(self.bootstrap, self.cfg.app_id, self.workers)
 
     def measure(self, lines: list[bytes], timeout: float = 600.0) -> dict[str, Any]:
+        from judge.collector import Collector
         from streams.check import produce_lines
-        from streams.collector import Collector
 
         pids = [p.pid for p in self.pool.procs.values()]
         idle0 = sum(cpu_seconds(p) for p in pids)

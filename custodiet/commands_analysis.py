@@ -56,7 +56,8 @@ def conduits(
 
     _kind(to_kind, PARTY_KINDS, "--to-kind")
     log = LogParties()
-    g, _ = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of))
+    g, _ = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of),
+                      on_set_aside=log.set_aside)
     if to is not None:
         to = resolve_party(g, to, "--to", log)
     doc = conduit_document(g, to, to_kind, limit if as_json else None, named=to in log)
@@ -157,7 +158,8 @@ def cut(
         return
     out.print(
         f"{doc['sources']} source(s), {doc['sinks']} sink(s) ({doc['reachable_sinks_before']} reachable); "
-        f"min cut: [bold]{doc['cut_size']}[/bold] ({doc['capacity_note']}; {counted(doc['basis'])})"
+        f"min cut: [bold]{doc['cut_size']}[/bold] links, the fewest whose removal stops every flow from the sources "
+        f"to the sinks ({doc['capacity_note']}; {counted(doc['basis'])})"
     )
     from reports.names import party_name
 

@@ -32,7 +32,8 @@ def trace(
     """Every time-respecting path by which CLIP reached party TO (custody as judged, or --attempts)."""
     wait = wait_seconds(max_wait)
     log = LogParties()
-    g = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of))[0]
+    g = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of),
+                      on_set_aside=log.set_aside)[0]
     to = resolve_party(g, to, "--to", log)
     doc = trace_named(g, clip, to, log, limit=limit, max_wait=wait)
     if as_json:
@@ -82,7 +83,8 @@ def reach(
     (by a clip's hand-overs, a direct grant or a search; custody as judged, or --attempts)."""
     wait = wait_seconds(max_wait)
     log = LogParties()
-    g = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of))[0]
+    g = load_graph(events, registry, rules, attempts, on_verdict=log, as_of=as_of_time(as_of),
+                      on_set_aside=log.set_aside)[0]
     to = resolve_party(g, to, "--to", log)
     doc = reach_named(g, to, log, max_hops=max_hops, onward=onward, max_wait=wait)
     held = log.held(to)
@@ -110,7 +112,7 @@ def reach(
         from reports.headline import holds_sentences
         from reports.render import holds_of
 
-        for sentence in holds_sentences(holds_of(g, to), reg):
+        for sentence in holds_sentences(holds_of(g, to), reg, g.as_of_words()):
             out.print(sentence, markup=False, highlight=False)
         out.print(f"No clip in this log reached {name} ({counted(doc['basis'])}); {name} is "
                   f"{in_log_words(held)}.", markup=False, highlight=False)

@@ -63,9 +63,9 @@ def import_(
     kw = _importer_options(kind, observed=observed, agency=agency, tz=tz, overrides=overrides)
     result = _run_import(kind, ps, output, kw)
     if kind == "flock-audit" and not tz:
-        from importers.audit_layouts import DEFAULT_TZ
+        from importers.audit_layouts import default_tz_assumption
 
-        result.assume(f"times that carry no zone are read as {DEFAULT_TZ} (give --tz ZONE to change)")
+        result.assume(default_tz_assumption())
     if output and kind != "flock-audit":
         result.write_jsonl(output)
     if registry or (kind == "atlas-ring" and output is None):

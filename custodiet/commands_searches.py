@@ -39,6 +39,8 @@ def searches(
             doc = summarise_searches(path, rules, agency=agency, tz=tz)
     except ValueError as e:
         raise CliError(str(e).splitlines()[0]) from e
+    for what in doc["assumptions"]:  # on stderr, with --json too, as `import` says them
+        err.print(f"assumed: {what}", markup=False, soft_wrap=True)
     if as_json:
         emit_json(doc)
         return

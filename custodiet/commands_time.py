@@ -11,8 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
-from custodiet.app import ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_OPT, RULES_OPT, app
-from custodiet.console import counted, emit_json, out, progress, table
+from custodiet.app import ALL_OPT, ATTEMPTS_OPT, EVENTS_ARG, JSON_OPT, REGISTRY_OPT, ROWS_OPT, RULES_OPT, app
+from custodiet.console import counted, emit_json, out, progress, shown, table
 from custodiet.errors import CliError, guarded
 from custodiet.inputs import check_events_file, load_registry
 from custodiet.timeopts import instant
@@ -34,6 +34,8 @@ def diff(
     registry: Annotated[str | None, REGISTRY_OPT] = None,
     rules: Annotated[list[str] | None, RULES_OPT] = None,
     attempts: Annotated[bool, ATTEMPTS_OPT] = False,
+    limit: Annotated[int | None, ROWS_OPT] = None,
+    every: Annotated[bool, ALL_OPT] = False,
 ) -> None:
     """What changed between two dates: grants added and removed (with the portal snapshot or event that shows
     each), and with --to-party the parties that gained or lost a link to it (custody as of each date)."""
@@ -56,11 +58,11 @@ def diff(
     def read() -> Any:
         return buffered if buffered is not None else read_lines(events, DEFAULT_MAX_EVENT_BYTES)
 
-    def resolve(g1: Any, g2: Any, given: str) -> str:
-        """A party id or name, as --to takes them elsewhere, held as of either date."""
+    def resolve(g1: Any, g2: Any, given: str, named: Any) -> str:
+        """A party id or name, as --to takes them elsewhere, held as of either date or named in the log."""
         if g1.has_party(given):
             return given
-        return resolve_party(g2, given, "--to-party")
+        return resolve_party(g2, given, "--to-party", named)
 
     reg = load_registry(registry)
     with progress("reading and judging the log as of each date"):
@@ -69,10 +71,10 @@ def diff(
     if as_json:
         emit_json(doc)
         return
-    _print(doc, reg)
+    _print(doc, reg, limit, every)
 
 
-def _print(doc: dict[str, Any], reg: Any) -> None:
+def _print(doc: dict[str, Any], reg: Any, limit: int | None, every: bool) -> None:
     from reports.names import party_name
 
     def who(p: str) -> tuple[str, str]:
@@ -81,13 +83,14 @@ def _print(doc: dict[str, Any], reg: Any) -> None:
     span = f"{doc['from']} -> {doc['to']}"
     grants = [(c, who(r["grantor"]), who(r["grantee"]), r["evidence"]["shows"])
               for c, rows in (("added", doc["grants_added"]), ("removed", doc["grants_removed"])) for r in rows]
-    out.print(table(f"grants added and removed, {span} ({len(doc['grants_added'])} added, "
-                    f"{len(doc['grants_removed'])} removed; {counted(doc['basis'])})",
+    grants, how_many = shown(grants, limit, every)
+    out.print(table(f"grants added and removed, {span} ({len(doc['grants_added']):,} added, "
+                    f"{len(doc['grants_removed']):,} removed; {counted(doc['basis'])}; rows: {how_many})",
                     [("change", "text"), ("grantor", "party"), ("grantee", "party"), ("shown by", "text")], grants))
     if doc["party"] is not None:
-        rows = doc["parties"]
+        rows, how_many = shown(doc["parties"], limit, every)
         out.print(table(f"parties that gained or lost a way of reaching {party_name(doc['party'], reg)}, {span} "
-                        f"({len(rows)})",
+                        f"({how_many})",
                         [("party", "party"), ("change", "text"), ("before", "text"), ("after", "text"),
                          ("shown by", "text")],
                         [(who(r["party"]), r["change"], ", ".join(r["before"]) or "-", ", ".join(r["after"]) or "-",

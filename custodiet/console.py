@@ -78,35 +78,53 @@ def table(title: str, columns: Iterable[tuple[str, str]], rows: Iterable[Iterabl
     >>> [c.header for c in t.columns], t.columns[0].min_width, t.row_count
     (['party', 'n'], 10, 1)
     """
-    from rich.table import Table
-    from rich.text import Text
-
     cols = list(columns)
     listed: list[list[Any]] = [list(r) for r in rows]
-    t = Table(title=title)
     widths = {i: max([len(heading), *(len(r[i][1] if how == "party" else str(r[i])) for r in listed)])
               for i, (heading, how) in enumerate(cols) if how in ("id", "party")}
     # Ids that cannot all fit on their lines are folded onto the next one (whole, never cut with an ellipsis).
     fits = sum(widths.values()) + 8 * (len(cols) - len(widths)) + 3 * len(cols) + 1 <= out.width
+    caps: dict[int, int] = {}
+    room = out.width - sum(widths.values()) - 3 * len(cols) - 1
+    others = [(i, [h, *(_shown(how, r[i]) for r in listed)]) for i, (h, how) in enumerate(cols)
+              if how not in ("id", "party")]
+    if fits and sum(max(len(w) for c in cells for w in c.split()) for _, cells in others) > room:
+        # A long word in a text column (an event id, a time) would push the table past the screen's edge, where
+        # rows and title are cut off: the other columns share the room the ids leave, and fold within it.
+        natural = sorted((max(len(line) for c in cells for line in c.splitlines()), i) for i, cells in others)
+        for k, (need, i) in enumerate(natural):
+            caps[i] = max(1, min(need, room // (len(natural) - k)))
+            room -= caps[i]
+    return _table(title, cols, listed, widths, fits, caps)
+
+
+def _table(title: str, cols: list[tuple[str, str]], listed: list[list[Any]], widths: dict[int, int],
+           fits: bool, caps: dict[int, int]) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=title)
     for i, (heading, how) in enumerate(cols):
         if how in ("id", "party"):
             t.add_column(heading, no_wrap=how == "id" and fits, min_width=widths[i] if fits else None,
                          overflow="fold")
         elif how == "n":
-            t.add_column(heading, justify="right")
+            t.add_column(heading, justify="right", max_width=caps.get(i))
         else:
-            t.add_column(heading, overflow="fold")
+            t.add_column(heading, overflow="fold", max_width=caps.get(i))
     for r in listed:
         cells: list[Any] = []
         for (_, how), c in zip(cols, r, strict=True):
             if how == "party":
                 cells.append(Text.assemble(str(c[0]), "\n", (str(c[1]), "dim")))
-            elif how == "n" and isinstance(c, int):
-                cells.append(f"{c:,}")
             else:
-                cells.append(str(c))
+                cells.append(_shown(how, c))
         t.add_row(*cells)
     return t
+
+
+def _shown(how: str, cell: Any) -> str:
+    return f"{cell:,}" if how == "n" and isinstance(cell, int) else str(cell)
 
 
 def emit_json(doc: Any) -> None:

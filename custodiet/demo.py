@@ -24,8 +24,8 @@ def _progress() -> Progress:
 
 
 def _on_kafka(lines: list[tuple[int, bytes]], rules: list[str], broker: Any) -> tuple[dict, list[Any]]:
+    from judge.collector import Collector
     from streams.check import KafkaRun
-    from streams.collector import Collector
 
     with KafkaRun(f"kafka://{broker.bootstrap}", rules) as run, _progress() as bar:
         task = bar.add_task("Faust agents: judging", total=len(lines))

@@ -118,10 +118,12 @@ def load_log(events: str, max_bytes: int | None = None) -> tuple[list[Any], int,
 def load_graph(
     events: str, registry: str | None, rules: list[str] | None = None, attempts: bool = False,
     on_verdict: Callable[[Any, Any], None] | None = None, as_of: Any = None,
+    on_set_aside: Callable[[Any], None] | None = None,
 ) -> tuple[Any, Any]:
     """The custody graph of a log and the run it came from (``judge.pipeline.CheckResult``): custody as
     judged in-process under ``rules`` (default: every set, each within its era), or with ``attempts``
-    every valid transfer an observed hand-over (nothing judged); ``as_of`` (a datetime): as of then.
+    every valid transfer an observed hand-over (nothing judged); ``as_of`` (a datetime): as of then, calling
+    ``on_set_aside(event)`` for each event that does not count then.
     ``analysis.judged`` builds it."""
     from analysis.judged import graph_of_log
     from judge.decode import DEFAULT_MAX_EVENT_BYTES
@@ -134,7 +136,8 @@ def load_graph(
         load_rule_sets(rules)  # fail fast on an unknown rule set
     with console.progress("reading and judging the log" if not attempts else "reading the log"):
         g, res = graph_of_log(read_lines(events, DEFAULT_MAX_EVENT_BYTES), rules, load_registry(registry),
-                              attempts=attempts, source=events, on_verdict=on_verdict, as_of=as_of)
+                              attempts=attempts, source=events, on_verdict=on_verdict, as_of=as_of,
+                              on_set_aside=on_set_aside)
     doc = res.document()
     if doc["dead_letters"]:
         first = doc["dead_letter_list"][0]

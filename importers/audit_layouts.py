@@ -49,6 +49,15 @@ __all__ = [
 
 DEFAULT_TZ = "America/Los_Angeles"
 
+
+def default_tz_assumption() -> str:
+    """What reading an audit without ``--tz`` assumes, in the words every command prints it in.
+
+    >>> default_tz_assumption()
+    'times that carry no zone are read as America/Los_Angeles (give --tz ZONE to change)'
+    """
+    return f"times that carry no zone are read as {DEFAULT_TZ} (give --tz ZONE to change)"
+
 #: field -> the header keys (see :func:`header_key`) that hold it, in order of preference.
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "id": ("id", "searchid"),

@@ -7,8 +7,8 @@ is fed input lines, is settled (it waits until every input is accounted for), an
 
 - :class:`InProcessRunner` (here; ``custodiet check``): this process, events judged when the window closes;
 - ``streams.check.KafkaRunner`` (``check --broker``): Faust workers on a broker, the accounting read back
-  from the ``verdicts`` topic by ``streams.collector.Collector``;
-- ``live.runners.LiveLogRunner`` and ``live.runners.LiveBrokerRunner`` (``serve``): the live view fed from a
+  from the ``verdicts`` topic by ``judge.collector.Collector``;
+- ``live.runners.LiveLogRunner`` and ``custodiet.live_broker.LiveBrokerRunner`` (``serve``): the live view fed from a
   log, or from a streaming run's ``verdicts`` topic;
 - ``analysis.whatif.WhatIfRunner`` (``whatif``): the log judged under the base sets and under base + added.
 

@@ -37,6 +37,7 @@ from analysis.party_names import LogParties
 from classify.registry import default_registry
 from graph.asof import snapshot_record
 from graph.custody import CustodyGraph
+from judge.collector import Collector
 from judge.decode import DEFAULT_MAX_EVENT_BYTES
 from judge.engine import event_order
 from judge.logread import read_lines
@@ -48,7 +49,6 @@ from schemas.events import INPUT_TOPICS, MIXED_INPUT, Event
 from schemas.flow import judged_edges
 from schemas.parties import PartyRegistry
 from schemas.records import VERDICT_TOPIC_RECORD, DeadLetter, Verdict, VerdictRecord
-from streams.collector import Collector
 
 __all__ = ["LiveState", "default_registry", "topic_of"]
 
@@ -195,13 +195,13 @@ class LiveState(LiveQueries, FedOverTime):
 
     def caught_up(self) -> bool:
         """Fed from a streaming run: whether every expected input is counted and every verdict is final
-        (``streams.collector.Collector.done``)."""
+        (``judge.collector.Collector.done``)."""
         with self.lock:
             return self.collector.done()
 
     def feed_records(self, partition: int, value: bytes | str) -> int:
         """Feed one message of a streaming run's ``verdicts`` topic (accounting records and verdicts, counted by
-        ``streams.collector.Collector`` as ``check --broker`` counts them); a re-judgement replaces the earlier
+        ``judge.collector.Collector`` as ``check --broker`` counts them); a re-judgement replaces the earlier
         verdict in the counts and the graph. Returns how many verdicts changed."""
         record = VERDICT_TOPIC_RECORD.validate_json(value)
         with self.lock:

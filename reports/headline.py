@@ -84,26 +84,29 @@ def violation_sentence(violations: Mapping[str, int]) -> str | None:
             f"{'; '.join(parts)}.")
 
 
-def holds_sentences(holds: Mapping[str, Any], registry: PartyRegistry | None = None) -> list[str]:
+def holds_sentences(holds: Mapping[str, Any], registry: PartyRegistry | None = None, when: str = "") -> list[str]:
     """What real data holds about a party when no clip reached it: access grants, searches, and hand-overs
-    into it that no time-respecting path of their clip leads through.
+    into it that no time-respecting path of their clip leads through; ``when`` (`` as of DATE``) for custody
+    as of a date.
 
     >>> holds_sentences({"party": "agency:fbi", "grants": 31, "grantors": 30, "states": 12, "searches": 0})
     ['30 agencies in 12 states gave FBI access to search their plate-reader cameras (31 access grants in this data).']
+    >>> holds_sentences({"party": "agency:fbi"}, when=" as of 2024-01-01T23:59:59Z")
+    ['This data holds no hand-over, access grant or search into FBI as of 2024-01-01T23:59:59Z.']
     """
     name = party_name(holds["party"], registry)
     out = []
     if holds.get("grants"):
         where = f" in {count_of(holds['states'], 'state')}" if holds.get("states") else ""
         out.append(f"{count_of(holds['grantors'], 'agency', 'agencies')}{where} gave {name} access to search "
-                   f"their plate-reader cameras ({count_of(holds['grants'], 'access grant')} in this data).")
+                   f"their plate-reader cameras ({count_of(holds['grants'], 'access grant')} in this data{when}).")
     if holds.get("searches"):
-        out.append(f"{count_of(holds['searches'], 'search', 'searches')} in this data were run by or for {name}.")
+        out.append(f"{count_of(holds['searches'], 'search', 'searches')} in this data{when} were run by or for {name}.")
     if holds.get("hand_overs"):
-        out.append(f"{count_of(holds['hand_overs'], 'hand-over')} into {name} in this data, none on a time-respecting "
-                   "path from where its clip's custody starts.")
+        out.append(f"{count_of(holds['hand_overs'], 'hand-over')} into {name} in this data{when}, none on a "
+                   "time-respecting path from where its clip's custody starts.")
     if not out:
-        out.append(f"This data holds no hand-over, access grant or search into {name}.")
+        out.append(f"This data holds no hand-over, access grant or search into {name}{when}.")
     return out
 
 

@@ -92,7 +92,7 @@ class DeadLetter(BaseModel):
     field: str | None = None
 
 
-# -- the records of the ``verdicts`` topic (a streaming run's accounting, read by ``streams.collector``) ------
+# -- the records of the ``verdicts`` topic (a streaming run's accounting, read by ``judge.collector``) ------
 
 class DeadRecord(BaseModel):
     """An input that became a dead letter: where it was read (``topic:partition:offset``), its line, why."""

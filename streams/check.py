@@ -20,13 +20,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from judge.collector import Collector, StreamError
 from judge.pipeline import read_lines
 from judge.rulesets import load_rule_sets
 from judge.runner import Runner
 from judge.tally import CheckTally
 from streams.admin import create_topics
 from streams.broker import broker_url_to_bootstrap
-from streams.collector import Collector, StreamError
 from streams.config import StreamConfig
 from streams.reader import read_topic
 from streams.topics import TopicLayout, routing_key
@@ -44,7 +44,7 @@ def probe_broker(bootstrap: str, timeout_s: float = 3.0) -> None:
     >>> probe_broker(f"127.0.0.1:{free_port()}", 1.0)
     Traceback (most recent call last):
     ...
-    streams.collector.StreamError: no Kafka broker at 127.0.0.1:...: connection refused
+    judge.collector.StreamError: no Kafka broker at 127.0.0.1:...: connection refused
     """
     from streams.broker import kafka_metadata_error
 
@@ -215,7 +215,7 @@ class KafkaRun:
 class KafkaRunner(Runner):
     """``custodiet check --broker`` as a :class:`judge.runner.Runner`: Faust workers on a broker judge what is
     fed; the accounting is read back from the ``verdicts`` topic into one ``CheckTally`` by a
-    :class:`streams.collector.Collector` (``settle`` waits until it is done)."""
+    :class:`judge.collector.Collector` (``settle`` waits until it is done)."""
 
     name = "faust-workers"
 

@@ -3,7 +3,7 @@ record to a ``live.state.LiveState`` (``custodiet serve --broker kafka://HOST:PO
 
 Every record is passed on in the order the partition wrote it, accounting records too, so the page counts
 what ``custodiet check --broker`` counts (in, duplicates, dead letters, verdicts), through the same
-``streams.collector.Collector``: a re-judgement of an event (after a late arrival) replaces its earlier
+``judge.collector.Collector``: a re-judgement of an event (after a late arrival) replaces its earlier
 verdict on the page, in the counts and in the graph.
 """
 

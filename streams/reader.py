@@ -8,7 +8,7 @@ view's feed, the bench's consumers).
 >>> asyncio.run(read_topic(f"127.0.0.1:{port}", "t", 1, lambda p, r: None, done=lambda: True))
 Traceback (most recent call last):
 ...
-streams.collector.StreamError: cannot read t from 127.0.0.1:...: KafkaConnectionError: Unable to bootstrap ...
+judge.collector.StreamError: cannot read t from 127.0.0.1:...: KafkaConnectionError: Unable to bootstrap ...
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from streams.collector import StreamError
+from judge.collector import StreamError
 
 __all__ = ["read_topic", "follow_topic"]
 

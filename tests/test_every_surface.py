@@ -29,12 +29,12 @@ from typer.testing import CliRunner
 
 from classify.registry import default_registry
 from custodiet.cli import app
+from judge.collector import Collector
 from judge.logread import read_lines
 from live.state import LiveState
 from schemas.events import parse_event
 from schemas.flow import edges_of
 from streams.check import KafkaRun, free_port
-from streams.collector import Collector
 from streams.live_feed import follow_verdicts
 
 pytestmark = pytest.mark.broker

@@ -9,10 +9,10 @@ import pytest
 
 from graph.custody import CustodyGraph
 from graph.reach import reach
+from judge.collector import Collector
 from judge.pipeline import run_check
 from live.state import LiveState
 from streams.check import KafkaRun
-from streams.collector import Collector
 from streams.live_feed import follow_verdicts
 from tests.test_streaming import RULES, scenario_lines
 

@@ -136,8 +136,7 @@ def test_an_inferred_federal_party_flows_as_a_named_one() -> None:
     assert with_inferred_assist(kept) is kept
 
 
-@pytest.mark.skipif(not EUGENE.is_file(), reason="the shared Eugene audit is not on this machine")
-def test_eugene_missing_reasons_are_its_blank_rows() -> None:
+def test_eugene_missing_reasons_are_its_blank_rows(shared_data: Path) -> None:
     """On the real Eugene audit (EyesOff Eugene, CC0) the missing tier counts exactly the rows whose reason is
     blank or a stand-in for nothing, counted here with the csv module."""
     with open(EUGENE, encoding="utf-8", newline="") as fh:

@@ -22,9 +22,10 @@ from typing import Any
 import pytest
 
 from analysis.whatif import WhatIfRunner
+from custodiet.live_broker import LiveBrokerRunner
 from judge.runner import InProcessRunner, Runner
 from judge.timeline import DEFAULT_HOLD
-from live.runners import LiveBrokerRunner, LiveLogRunner
+from live.runners import LiveLogRunner
 from schemas.events import EVENT_TYPES
 from streams.check import KafkaRunner
 from world.simulate import simulate

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from judge.collector import Collector
 from judge.pipeline import run_check
 from streams.check import KafkaRun
-from streams.collector import Collector
 from streams.services import SERVICE_NAMES
 from world.simulate import simulate
 

@@ -16,10 +16,10 @@ import pytest
 from graph.custody import CustodyGraph
 from graph.reach import reach
 from graph.trace import trace
+from judge.collector import Collector, StreamError
 from judge.pipeline import run_check
 from schemas.records import CustodyEdge
 from streams.check import KafkaRun
-from streams.collector import Collector, StreamError
 from streams.context import parse_custody_headers
 from streams.reader import read_topic
 from world.simulate import simulate

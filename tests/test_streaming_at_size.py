@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
+from judge.collector import Collector
 from judge.pipeline import run_check
 from streams.check import KafkaRun
-from streams.collector import Collector
 from world.simulate import simulate
 
 pytestmark = pytest.mark.broker

@@ -18,9 +18,9 @@ import pytest
 from graph.custody import CustodyGraph
 from graph.reach import reach
 from graph.trace import trace
+from judge.collector import Collector
 from judge.pipeline import run_check
 from streams.check import KafkaRun, free_port
-from streams.collector import Collector
 from tests.test_streaming import RULES, scenario_lines
 
 pytestmark = pytest.mark.broker

@@ -15,7 +15,7 @@ here, so they give the same accounting.
 >>> c.apply_json(0, b'{"kind": "judge-error", "partition": 2, "offset": 9, "error": "bad event"}')
 Traceback (most recent call last):
 ...
-streams.collector.StreamError: the streaming judge failed on judge-in partition 2 (offset 9): bad event
+judge.collector.StreamError: the streaming judge failed on judge-in partition 2 (offset 9): bad event
 """
 
 from __future__ import annotations
