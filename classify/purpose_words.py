@@ -306,57 +306,26 @@ INVESTIGATION_TERMS: tuple[str, ...] = (
     "poi",
 )
 
-#: Reasons that are no reason at all (matched on the whole reason, case-insensitively).
-PLACEHOLDERS: frozenset[str] = frozenset(
-    {
-        "",
-        "na",
-        "n/a",
-        "n a",
-        "none",
-        "null",
-        "nil",
-        "unknown",
-        "unk",
-        "-",
-        "--",
-        "---",
-        "——",
-        "—",
-        "–",
-        "***",
-        "**",
-        "*",
-        "...",
-        "..",
-        ".",
-        "?",
-        "??",
-        "x",
-        "xx",
-        "xxx",
-        "test",
-        "testing",
-        "tests",
-        "admin test",
-        "administrative test",
-        "camera test",
-        "training",
-        "demo",
-        "other",
-        "misc",
-        "asdf",
-        "search",
-        "lookup",
-        "police",
-        "law enforcement",
-        "le",
-        "daytime search for best result",
-        "pattern of life",
-        "dragnet",
-        "drag",
-    }
-)
+#: Reasons that stand in for no reason (matched on the whole reason, lower case, spaces collapsed): the
+#: *missing* tier of ``classify.reason_tiers`` and, with :data:`VAGUE_REASONS`, the ``unspecified`` purpose.
+MISSING_PLACEHOLDERS: frozenset[str] = frozenset({
+    "", "na", "n/a", "n.a.", "n a", "n\\a", "none", "none given", "no reason", "no reason given", "not given",
+    "not applicable", "null", "nil", "unknown", "unk", "unkn", "tbd", "tba", "x", "xx", "xxx", "xxxx",
+    "asdf", "asdfg", "qwerty", "blank", "empty", "reason", "no", "nope", "?", "??", "???", "unspecified",
+    "not specified", "none specified", "not provided", "none provided", "no reason provided", "not stated",
+    "no info", "no information", "nan", "not available", "nothing", "unknown reason", "other - not applicable",
+    "other - n/a", "other: n/a", "other n/a",
+    "-", "--", "---", "——", "—", "–", "***", "**", "*", "...", "..", ".",
+})
+#: Reasons that say something, but nothing that names a purpose (a test, "other", "police", "dragnet"): stated
+#: but unrecognised as a tier, ``unspecified`` as a purpose.
+VAGUE_REASONS: frozenset[str] = frozenset({
+    "test", "testing", "tests", "admin test", "administrative test", "camera test", "training", "demo", "other",
+    "misc", "search", "lookup", "police", "law enforcement", "le", "daytime search for best result",
+    "pattern of life", "dragnet", "drag",
+})
+#: Reasons that are no reason at all as far as a purpose goes (matched on the whole reason, case-insensitively).
+PLACEHOLDERS: frozenset[str] = MISSING_PLACEHOLDERS | VAGUE_REASONS
 
 #: Purposes that laws forbid for some uses, and the words that reveal them (used by rule sets).
 FORBIDDEN_PURPOSE_TERMS: dict[str, tuple[str, ...]] = {

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from classify.purpose_words import MISSING_PLACEHOLDERS
 from classify.purposes import purpose_and_words, reason_words
 from classify.reason_codes import is_case_number
 
@@ -42,15 +43,6 @@ __all__ = ["TIERS", "ReasonReading", "read_reason", "search_reading", "MISSING_P
 #: The tiers, from saying nothing to naming a purpose.
 TIERS: tuple[str, ...] = ("missing", "not_published", "code_only", "unrecognised", "category")
 
-#: Reasons that stand in for no reason (matched on the whole reason, lower case, spaces collapsed).
-MISSING_PLACEHOLDERS: frozenset[str] = frozenset({
-    "na", "n/a", "n.a.", "n a", "n\\a", "none", "none given", "no reason", "no reason given", "not given",
-    "not applicable", "null", "nil", "unknown", "unk", "unkn", "tbd", "tba", "x", "xx", "xxx", "xxxx",
-    "asdf", "asdfg", "qwerty", "blank", "empty", "reason", "no", "nope", "?", "??", "???", "unspecified",
-    "not specified", "none specified", "not provided", "none provided", "no reason provided", "not stated",
-    "no info", "no information", "nan", "not available", "nothing", "unknown reason", "other - not applicable",
-    "other - n/a", "other: n/a", "other n/a",
-})
 #: Brackets around a placeholder ("(blank)", "[none]", "<n/a>") say no more than the placeholder.
 _BRACKETS = "()[]<>{}"
 #: Words that, all of them and nothing else, say nothing ("n/a n/a", "none - unknown", "NA / TBD").
